@@ -1,0 +1,260 @@
+import { readdir, readFile } from "node:fs/promises";
+import path from "node:path";
+import { isMap, isPair, isScalar, LineCounter, parseDocument, type Document } from "yaml";
+import type { z } from "zod";
+import {
+  frontMatterSchema,
+  REGION,
+  TYPE_FOLDERS,
+  type ContentEntry,
+  type FrontMatter,
+  type Lang,
+} from "./schema.ts";
+
+/** One thing wrong with the content, located precisely enough for an editor to fix it. */
+export type ContentProblem = { file: string; line: number; field: string; reason: string };
+
+/** `path:line field: reason`, the format content:check prints. */
+export function formatProblem(p: ContentProblem): string {
+  return `${p.file}:${p.line} ${p.field}: ${p.reason}`;
+}
+
+export type LoadResult = { entries: ContentEntry[]; problems: ContentProblem[] };
+
+export type LoadOptions = {
+  /** Entries verified after this day are rejected (a typo in the year); defaults to today. */
+  today?: string;
+};
+
+const SECTION_HEADINGS: Record<string, Lang> = { "# Tiếng Việt": "vi", "# English": "en" };
+
+/** Reads and validates every entry under a content root (one Markdown file per entry). */
+export async function loadContent(root: string, options: LoadOptions = {}): Promise<LoadResult> {
+  const files = await listEntryFiles(root);
+  const parsed = await Promise.all(
+    files.map(async (rel) => parseEntryFile(rel, await readFile(path.join(root, rel), "utf8"))),
+  );
+  const entries: ContentEntry[] = [];
+  const problems: ContentProblem[] = [];
+  for (const p of parsed) {
+    problems.push(...p.problems);
+    if (p.entry) entries.push(p.entry);
+  }
+  problems.push(...checkAcrossEntries(parsed, options.today ?? new Date().toISOString().slice(0, 10)));
+  problems.sort((a, b) => a.file.localeCompare(b.file) || a.line - b.line);
+  return { entries: problems.length === 0 ? entries : [], problems };
+}
+
+/** Entry files relative to the root: `<type folder>/<id>.md`, sorted for a stable build. */
+export async function listEntryFiles(root: string): Promise<string[]> {
+  const out: string[] = [];
+  for (const folder of Object.values(TYPE_FOLDERS)) {
+    const dir = path.join(root, folder);
+    const names = await readdir(dir).catch((e: NodeJS.ErrnoException) => {
+      if (e.code === "ENOENT") return [] as string[];
+      throw e;
+    });
+    for (const name of names) if (name.endsWith(".md")) out.push(`${folder}/${name}`);
+  }
+  return out.sort();
+}
+
+type ParsedFile = {
+  file: string;
+  entry?: ContentEntry;
+  problems: ContentProblem[];
+  /** Line lookup for cross-entry checks. */
+  lineOf: (fieldPath: (string | number)[]) => number;
+};
+
+/** Parses one entry file; exported for the admin editor and for tests. */
+export function parseEntryFile(file: string, source: string): ParsedFile {
+  const problems: ContentProblem[] = [];
+  const add = (line: number, field: string, reason: string) => problems.push({ file, line, field, reason });
+  const noLines = () => 1;
+
+  const text = source.replace(/^\uFEFF/, "").replace(/\r\n?/g, "\n");
+  const lines = text.split("\n");
+  if (lines[0]?.trim() !== "---") {
+    add(1, "front matter", "the file must start with a line '---' that opens the YAML front matter");
+    return { file, problems, lineOf: noLines };
+  }
+  const close = lines.findIndex((l, i) => i > 0 && l.trim() === "---");
+  if (close < 0) {
+    add(1, "front matter", "no closing '---' line after the YAML front matter");
+    return { file, problems, lineOf: noLines };
+  }
+  // Front matter starts on file line 2; the YAML parser counts from 1.
+  const yamlText = lines.slice(1, close).join("\n");
+  const counter = new LineCounter();
+  const doc = parseDocument(yamlText, { lineCounter: counter, prettyErrors: false, uniqueKeys: true });
+  const fileLine = (offset: number) => counter.linePos(offset).line + 1;
+  const lineOf = (fieldPath: (string | number)[]) => fileLine(nodeOffset(doc, fieldPath));
+
+  if (doc.errors.length > 0) {
+    for (const err of doc.errors) add(fileLine(err.pos[0]), "yaml", err.message.split("\n")[0] ?? "invalid YAML");
+    return { file, problems, lineOf };
+  }
+  if (!isMap(doc.contents)) {
+    add(2, "front matter", "must be a YAML mapping of fields");
+    return { file, problems, lineOf };
+  }
+
+  const result = frontMatterSchema.safeParse(doc.toJS());
+  if (!result.success) {
+    for (const issue of result.error.issues) {
+      for (const { where, reason } of describeIssue(issue)) add(lineOf(where), fieldName(where), reason);
+    }
+  }
+
+  const body = parseBody(lines, close + 1, add);
+  if (!result.success || !body) return { file, problems, lineOf };
+
+  const fm = result.data;
+  const expectedFile = `${TYPE_FOLDERS[fm.type]}/${fm.id}.md`;
+  if (file !== expectedFile) {
+    add(lineOf(["id"]), "id", `the file of entry '${fm.id}' of type ${fm.type} must be ${expectedFile}`);
+  }
+  checkEntry(fm, (where, reason) => add(lineOf(where), fieldName(where), reason));
+  return { file, problems, lineOf, entry: { ...fm, body, file } };
+}
+
+function parseBody(
+  lines: string[],
+  start: number,
+  add: (line: number, field: string, reason: string) => void,
+): Record<Lang, string> | undefined {
+  const sections: Partial<Record<Lang, { line: number; text: string[] }>> = {};
+  let current: { line: number; text: string[] } | undefined;
+  let ok = true;
+  for (let i = start; i < lines.length; i++) {
+    const line = lines[i] ?? "";
+    const lineNo = i + 1;
+    if (/^# /.test(line)) {
+      const lang = SECTION_HEADINGS[line.trim()];
+      if (!lang) {
+        add(lineNo, "body", `unknown section '${line.trim()}': use '# Tiếng Việt' and '# English'`);
+        ok = false;
+        current = undefined;
+        continue;
+      }
+      if (sections[lang]) {
+        add(lineNo, `body.${lang}`, "this language section appears twice");
+        ok = false;
+      }
+      current = { line: lineNo, text: [] };
+      sections[lang] = current;
+    } else if (current) {
+      current.text.push(line);
+    } else if (line.trim() !== "") {
+      add(lineNo, "body", "text before the first language section: start with '# Tiếng Việt'");
+      ok = false;
+    }
+  }
+  const body = {} as Record<Lang, string>;
+  for (const [heading, lang] of Object.entries(SECTION_HEADINGS)) {
+    const section = sections[lang];
+    const text = section?.text.join("\n").trim() ?? "";
+    if (!section) {
+      add(lines.length, `body.${lang}`, `missing the '${heading}' section`);
+      ok = false;
+    } else if (text === "") {
+      add(section.line, `body.${lang}`, `the '${heading}' section is empty`);
+      ok = false;
+    }
+    body[lang] = text;
+  }
+  return ok ? body : undefined;
+}
+
+type Report = (where: (string | number)[], reason: string) => void;
+
+/** Checks within one entry that the schema cannot express. */
+function checkEntry(fm: FrontMatter, report: Report): void {
+  if (fm.type === "attraction" && fm.place.coordinates) {
+    const { lat, lng } = fm.place.coordinates;
+    if (lat < REGION.minLat || lat > REGION.maxLat) {
+      report(["place", "coordinates", "lat"], `${lat} is outside the region (${REGION.minLat}–${REGION.maxLat})`);
+    }
+    if (lng < REGION.minLng || lng > REGION.maxLng) {
+      report(["place", "coordinates", "lng"], `${lng} is outside the region (${REGION.minLng}–${REGION.maxLng})`);
+    }
+  }
+  if (fm.related.includes(fm.id)) report(["related"], "an entry cannot be related to itself");
+}
+
+function checkAcrossEntries(parsed: ParsedFile[], today: string): ContentProblem[] {
+  const problems: ContentProblem[] = [];
+  const byId = new Map<string, ParsedFile>();
+  for (const p of parsed) {
+    if (!p.entry) continue;
+    const first = byId.get(p.entry.id);
+    if (first) {
+      problems.push({
+        file: p.file,
+        line: p.lineOf(["id"]),
+        field: "id",
+        reason: `duplicate id '${p.entry.id}', already used by ${first.file}`,
+      });
+    } else byId.set(p.entry.id, p);
+  }
+  const known = new Set(parsed.flatMap((p) => (p.entry ? [p.entry.id] : [])));
+  // Unparsed files still count as known ids, so one broken file does not cascade into many errors.
+  for (const p of parsed) if (!p.entry) known.add(path.basename(p.file, ".md"));
+
+  for (const p of parsed) {
+    const e = p.entry;
+    if (!e) continue;
+    const at = (where: (string | number)[], reason: string) =>
+      problems.push({ file: p.file, line: p.lineOf(where), field: fieldName(where), reason });
+    e.related.forEach((id, i) => {
+      if (!known.has(id)) at(["related", i], `no entry has the id '${id}'`);
+    });
+    if (e.type === "event") {
+      e.event.venues.forEach((id, i) => {
+        const venue = byId.get(id)?.entry;
+        if (!known.has(id)) at(["event", "venues", i], `no entry has the id '${id}'`);
+        else if (venue && venue.type !== "attraction") at(["event", "venues", i], `'${id}' is not an attraction`);
+      });
+    }
+    if (e.lastVerified > today) at(["lastVerified"], `${e.lastVerified} is in the future (today is ${today})`);
+  }
+  return problems;
+}
+
+function describeIssue(issue: z.core.$ZodIssue): { where: (string | number)[]; reason: string }[] {
+  const where = issue.path.filter((k): k is string | number => typeof k !== "symbol");
+  if (issue.code === "unrecognized_keys") {
+    return issue.keys.map((key) => ({ where: [...where, key], reason: "unknown field" }));
+  }
+  if (issue.code === "invalid_type" && issue.input === undefined) {
+    return [{ where, reason: "required field is missing" }];
+  }
+  return [{ where, reason: issue.message }];
+}
+
+function fieldName(where: (string | number)[]): string {
+  if (where.length === 0) return "front matter";
+  return where.map((k, i) => (typeof k === "number" ? `[${k}]` : i === 0 ? k : `.${k}`)).join("");
+}
+
+/** Offset of the deepest existing node along a path, preferring the key so the line is the field's. */
+function nodeOffset(doc: Document, fieldPath: (string | number)[]): number {
+  let node: unknown = doc.contents;
+  let offset = 0;
+  for (const key of fieldPath) {
+    if (isMap(node)) {
+      const pair = node.items.find((p) => isPair(p) && isScalar(p.key) && p.key.value === key);
+      if (!pair) break;
+      const keyNode = pair.key as { range?: [number, number, number] };
+      offset = keyNode.range?.[0] ?? offset;
+      node = pair.value;
+    } else if (node && typeof node === "object" && "items" in node && typeof key === "number") {
+      const item = (node as { items: unknown[] }).items[key] as { range?: [number, number, number] } | undefined;
+      if (!item) break;
+      offset = item.range?.[0] ?? offset;
+      node = item;
+    } else break;
+  }
+  return offset;
+}
