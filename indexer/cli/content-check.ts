@@ -10,7 +10,8 @@ const { values } = parseArgs({ options: { content: { type: "string" } } });
 const root = path.resolve(values.content ?? process.env.CONTENT_DIR ?? "content");
 const { entries, problems } = await loadContent(root);
 if (problems.length > 0) {
-  for (const p of problems) console.error(formatProblem({ ...p, file: path.join(path.relative(process.cwd(), root), p.file) }));
+  for (const p of problems)
+    console.error(formatProblem({ ...p, file: path.join(path.relative(process.cwd(), root), p.file) }));
   console.error(`\n${problems.length} problem(s) in ${root}`);
   process.exit(1);
 }

@@ -57,7 +57,7 @@ const source = z.strictObject({
 const coordinates = z.strictObject({
   lat: z.number().min(-90).max(90),
   lng: z.number().min(-180).max(180),
-  /** True when the point is placed from a map by hand (good to a few hundred metres), not surveyed. */
+  /** True when the point is not from a surveyed source (good to a few hundred metres): check on a map. */
   approximate: z.boolean(),
 });
 
@@ -122,7 +122,6 @@ export const eventFields = z
     }
     if (e.calendar === "khmer" || e.calendar === "islamic") {
       need(e.lunar === undefined, "lunar", `${e.calendar} dates cannot be converted with the Vietnamese calendar`);
-      need(e.knownDates.length > 0, "knownDates", "give at least one known past date with its source");
       need(e.announcedYearly, "announcedYearly", `${e.calendar} dates are announced each year: set true`);
       if (e.solar) need(e.approximate, "approximate", "a usual window for a khmer/islamic event is approximate");
     }

@@ -1,0 +1,112 @@
+/**
+ * `npm run eval [-- --misses] [--json]`: retrieval quality on the public question set (eval/questions.jsonl)
+ * for lexical only, vector only and hybrid search: hit@1, hit@3 and MRR, overall and per group.
+ * Also reports how often the query language is detected as the group's language.
+ */
+import { readFile } from "node:fs/promises";
+import path from "node:path";
+import { parseArgs } from "node:util";
+import { z } from "zod";
+import { buildFromEntries } from "../indexer/build.ts";
+import { loadContent, formatProblem } from "../indexer/content/load.ts";
+import type { KnowledgeIndex, SearchMode } from "../indexer/knowledge-index.ts";
+import { detectLanguage } from "../indexer/text/normalize.ts";
+
+const questionSchema = z.object({
+  q: z.string().min(1),
+  group: z.enum(["vi", "vi-nodiacritics", "en", "typo"]),
+  expected: z.array(z.string()).min(1),
+});
+type Question = z.infer<typeof questionSchema>;
+
+export type Metrics = { n: number; hit1: number; hit3: number; mrr: number };
+
+/** Scores ranked id lists against expected ids: hit@k = any expected id in the top k; MRR of the first. */
+export function score(results: { expected: string[]; ranked: string[] }[]): Metrics {
+  let hit1 = 0;
+  let hit3 = 0;
+  let rr = 0;
+  for (const r of results) {
+    const rank = r.ranked.findIndex((id) => r.expected.includes(id));
+    if (rank === 0) hit1++;
+    if (rank >= 0 && rank < 3) hit3++;
+    if (rank >= 0) rr += 1 / (rank + 1);
+  }
+  const n = results.length || 1;
+  return { n: results.length, hit1: hit1 / n, hit3: hit3 / n, mrr: rr / n };
+}
+
+/** Loads and validates the question file. */
+export async function loadQuestions(file: string): Promise<Question[]> {
+  const lines = (await readFile(file, "utf8")).split("\n").filter((l) => l.trim() !== "");
+  return lines.map((l, i) => {
+    const parsed = questionSchema.safeParse(JSON.parse(l));
+    if (!parsed.success) throw new Error(`${file}:${i + 1}: ${z.prettifyError(parsed.error)}`);
+    return parsed.data;
+  });
+}
+
+/** Runs every question through one search mode. */
+export async function evaluate(index: KnowledgeIndex, questions: Question[], mode: SearchMode) {
+  const out: { question: Question; ranked: string[] }[] = [];
+  for (const question of questions) {
+    const hits = await index.search(question.q, { k: 10, mode });
+    out.push({ question, ranked: hits.map((h) => h.id) });
+  }
+  return out;
+}
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({
+    options: { misses: { type: "boolean", default: false }, json: { type: "boolean", default: false } },
+  });
+  const root = path.resolve(import.meta.dirname, "..");
+  const { entries, problems } = await loadContent(path.join(root, "content"));
+  if (problems.length) throw new Error(problems.map(formatProblem).join("\n"));
+  const questions = await loadQuestions(path.join(root, "eval", "questions.jsonl"));
+  const known = new Set(entries.map((e) => e.id));
+  for (const q of questions)
+    for (const id of q.expected) if (!known.has(id)) throw new Error(`unknown id ${id} in "${q.q}"`);
+
+  const { index } = await buildFromEntries(entries, "0".repeat(64));
+  const groups = ["vi", "vi-nodiacritics", "en", "typo"] as const;
+  const report: Record<string, Record<string, Metrics>> = {};
+  for (const mode of ["lexical", "vector", "hybrid"] as const) {
+    const results = await evaluate(index, questions, mode);
+    const flat = results.map((r) => ({ expected: r.question.expected, ranked: r.ranked }));
+    report[mode] = { all: score(flat) };
+    for (const g of groups) report[mode][g] = score(flat.filter((_, i) => questions[i]?.group === g));
+    if (values.misses && mode === "hybrid") {
+      for (const r of results) {
+        const rank = r.ranked.findIndex((id) => r.question.expected.includes(id));
+        if (rank !== 0)
+          console.log(
+            `miss@${rank < 0 ? "-" : rank + 1} [${r.question.group}] ${r.question.q} → ${r.ranked.slice(0, 3).join(", ")} (want ${r.question.expected.join("|")})`,
+          );
+      }
+    }
+  }
+  const langOk = questions.filter(
+    (q) => detectLanguage(q.q) === (q.group === "en" ? "en" : "vi") || q.group === "typo",
+  ).length;
+  const langTotal = questions.filter((q) => q.group !== "typo").length;
+
+  if (values.json) {
+    console.log(JSON.stringify({ questions: questions.length, report }, null, 2));
+    return;
+  }
+  const pct = (x: number) => x.toFixed(3);
+  console.log(
+    `${questions.length} questions, ${entries.length} entries; language detected correctly for ${langOk - questions.filter((q) => q.group === "typo").length}/${langTotal} (non-typo groups)\n`,
+  );
+  console.log(`${"mode".padEnd(8)} ${"group".padEnd(16)} ${"n".padStart(4)}  hit@1  hit@3   MRR`);
+  for (const [mode, byGroup] of Object.entries(report)) {
+    for (const [group, m] of Object.entries(byGroup)) {
+      console.log(
+        `${mode.padEnd(8)} ${group.padEnd(16)} ${String(m.n).padStart(4)}  ${pct(m.hit1)}  ${pct(m.hit3)}  ${pct(m.mrr)}`,
+      );
+    }
+  }
+}
+
+if (process.argv[1] && import.meta.filename === path.resolve(process.argv[1])) await main();

@@ -1,0 +1,233 @@
+import { createHash, randomBytes } from "node:crypto";
+import { mkdir, readFile, readdir, rename, rm, writeFile } from "node:fs/promises";
+import path from "node:path";
+import { chunkEntry, type Chunk } from "./content/chunk.ts";
+import { formatProblem, listEntryFiles, loadContent } from "./content/load.ts";
+import { ENTRY_TYPES, type ContentEntry } from "./content/schema.ts";
+import type { Embedder } from "./embed/embedder.ts";
+import { lsiEmbedder, trainLsi, type LsiModel } from "./embed/lsi.ts";
+import { AppError } from "./errors.ts";
+import { createKnowledgeIndex, type KnowledgeIndex } from "./knowledge-index.ts";
+import { INDEX_FORMAT, type Manifest } from "./manifest.ts";
+import { LexicalIndex, type LexicalDoc } from "./search/lexical.ts";
+import { VectorIndex } from "./search/vector.ts";
+import { packArrays } from "./store/binary.ts";
+
+/** Build steps, in order, for progress reporting. */
+export const BUILD_STEPS = ["load", "lexical", "embed", "vectors", "write"] as const;
+export type BuildStep = (typeof BUILD_STEPS)[number];
+
+export type BuildOptions = {
+  /**
+   * Embedder for the vector index. Omitted: the built-in cross-language LSI, learned from the content.
+   * An external embedder (an OpenAI-compatible endpoint) that fails falls back to LSI with a warning.
+   */
+  embedder?: Embedder;
+  lsiDimensions?: number;
+  onProgress?: (step: BuildStep, done: number, total: number) => void;
+  log?: { warn: (msg: string) => void };
+  /** Day used to reject lastVerified dates in the future; defaults to today. */
+  today?: string;
+};
+
+/** A built index held in memory, with what is needed to write it to disk. */
+export type BuiltIndex = {
+  index: KnowledgeIndex;
+  manifest: Manifest;
+  files: Record<string, Buffer | string>;
+  vectorIndex: VectorIndex;
+};
+
+const EMBED_BATCH = 256;
+
+/** Builds an index from validated entries, in memory. */
+export async function buildFromEntries(
+  entries: ContentEntry[],
+  contentHash: string,
+  options: BuildOptions = {},
+): Promise<BuiltIndex> {
+  const started = performance.now();
+  const progress = options.onProgress ?? (() => {});
+  const chunks: Chunk[] = entries.flatMap(chunkEntry);
+  const byId = new Map(entries.map((e) => [e.id, e]));
+
+  progress("lexical", 0, 1);
+  const lexical = LexicalIndex.build(chunks.map((c) => lexicalDoc(byId.get(c.entryId) as ContentEntry, c)));
+  progress("lexical", 1, 1);
+
+  const chunkTexts = chunks.map((c) => embeddingText(byId.get(c.entryId) as ContentEntry, c));
+  let lsi: LsiModel | undefined;
+  let embedder = options.embedder;
+  let vectors: Float32Array[] = [];
+  if (embedder) {
+    try {
+      vectors = await embedAll(embedder, chunkTexts, (done) => progress("embed", done, chunkTexts.length));
+    } catch (cause) {
+      options.log?.warn(`embedder ${embedder.id} failed (${String(cause)}); using the built-in LSI embedder`);
+      embedder = undefined;
+    }
+  }
+  if (!embedder) {
+    progress("embed", 0, chunkTexts.length);
+    lsi = trainLsi([...entries.map(bilingualText), ...chunkTexts], {
+      dimensions: options.lsiDimensions ?? 128,
+    });
+    embedder = lsiEmbedder(lsi);
+    vectors = await embedAll(embedder, chunkTexts, (done) => progress("embed", done, chunkTexts.length));
+  }
+  progress("vectors", 0, 1);
+  const vectorIndex = VectorIndex.build(vectors, embedder.dimensions);
+  progress("vectors", 1, 1);
+
+  const byType = Object.fromEntries(
+    ENTRY_TYPES.map((t) => [t, entries.filter((e) => e.type === t).length]),
+  ) as Manifest["counts"]["byType"];
+  const builtAt = new Date().toISOString();
+  const manifest: Manifest = {
+    format: INDEX_FORMAT,
+    version: `${builtAt.replace(/[-:]/g, "").replace(/\..*/, "")}-${contentHash.slice(0, 8)}-${randomBytes(2).toString("hex")}`,
+    contentHash,
+    embedder: { id: embedder.id, dimensions: embedder.dimensions },
+    counts: { entries: entries.length, chunks: chunks.length, terms: lexical.termCount, byType },
+    builtAt,
+    buildMs: Math.round(performance.now() - started),
+  };
+  const d = lexical.data;
+  const files: Record<string, Buffer | string> = {
+    "entries.json": JSON.stringify(entries),
+    "chunks.json": JSON.stringify(chunks),
+    "lexical.bin": packArrays(
+      { terms: d.terms, docCount: d.docCount },
+      { idf: d.idf, offsets: d.offsets, docs: d.docs, weights: d.weights },
+    ),
+  };
+  if (lsi) {
+    files["lsi.bin"] = packArrays(
+      { terms: lsi.terms, dimensions: lsi.dimensions },
+      { idf: lsi.idf, basis: lsi.basis },
+    );
+  }
+  const index = createKnowledgeIndex({
+    manifest,
+    entries,
+    chunks,
+    lexical,
+    vectors: { index: vectorIndex, embedder },
+  });
+  return { index, manifest, files, vectorIndex };
+}
+
+export const VECTORS_FILE = "vectors.hnsw";
+export const CURRENT_FILE = "CURRENT";
+
+export type BuildResult = { manifest: Manifest; dir: string; index: KnowledgeIndex; skipped: boolean };
+
+/**
+ * Validates content/, builds the index and switches it in atomically: files are written to a temporary
+ * folder, renamed to the version folder, and only then is CURRENT replaced (by rename). Invalid content
+ * throws AppError("content_invalid") before anything is written, so the previous index stays live.
+ */
+export async function buildIndex(
+  contentDir: string,
+  indexDir: string,
+  options: BuildOptions & { force?: boolean } = {},
+): Promise<BuildResult> {
+  options.onProgress?.("load", 0, 1);
+  const { entries, problems } = await loadContent(contentDir, { today: options.today });
+  if (problems.length > 0) {
+    throw new AppError("content_invalid", `content is invalid:\n${problems.map(formatProblem).join("\n")}`, {
+      details: problems,
+    });
+  }
+  const contentHash = await hashContent(contentDir);
+  options.onProgress?.("load", 1, 1);
+
+  const built = await buildFromEntries(entries, contentHash, options);
+  await mkdir(indexDir, { recursive: true });
+  const tmp = path.join(indexDir, `.tmp-${built.manifest.version}`);
+  const final = path.join(indexDir, built.manifest.version);
+  try {
+    await mkdir(tmp, { recursive: true });
+    options.onProgress?.("write", 0, 1);
+    for (const [name, data] of Object.entries(built.files)) await writeFile(path.join(tmp, name), data);
+    built.vectorIndex.save(path.join(tmp, VECTORS_FILE));
+    // The manifest is written last: a folder without one is never opened.
+    await writeFile(path.join(tmp, "manifest.json"), JSON.stringify(built.manifest, null, 2));
+    await rename(tmp, final);
+    await writeFile(path.join(indexDir, `${CURRENT_FILE}.tmp`), built.manifest.version);
+    await rename(path.join(indexDir, `${CURRENT_FILE}.tmp`), path.join(indexDir, CURRENT_FILE));
+    options.onProgress?.("write", 1, 1);
+  } catch (cause) {
+    await rm(tmp, { recursive: true, force: true });
+    throw new AppError("index_write_failed", `could not write the index to ${indexDir}`, { cause });
+  }
+  await pruneOldVersions(indexDir, built.manifest.version);
+  return { manifest: built.manifest, dir: final, index: built.index, skipped: false };
+}
+
+/** SHA-256 over the entry files' paths and bytes, in a stable order. */
+export async function hashContent(contentDir: string): Promise<string> {
+  const hash = createHash("sha256");
+  hash.update(`format ${INDEX_FORMAT}\n`);
+  for (const rel of await listEntryFiles(contentDir)) {
+    hash.update(`${rel}\n`);
+    hash.update(await readFile(path.join(contentDir, rel)));
+    hash.update("\n");
+  }
+  return hash.digest("hex");
+}
+
+/** Keeps the live version and the one before it (for a quick manual rollback); removes older ones. */
+async function pruneOldVersions(indexDir: string, live: string): Promise<void> {
+  const names = (await readdir(indexDir, { withFileTypes: true }))
+    .filter((d) => d.isDirectory() && !d.name.startsWith("."))
+    .map((d) => d.name)
+    .sort();
+  const old = names.filter((n) => n !== live).slice(0, -1);
+  await Promise.all(old.map((n) => rm(path.join(indexDir, n), { recursive: true, force: true })));
+}
+
+async function embedAll(
+  embedder: Embedder,
+  texts: string[],
+  onBatch: (done: number) => void,
+): Promise<Float32Array[]> {
+  const out: Float32Array[] = [];
+  for (let i = 0; i < texts.length; i += EMBED_BATCH) {
+    out.push(...(await embedder.embed(texts.slice(i, i + EMBED_BATCH))));
+    onBatch(Math.min(texts.length, i + EMBED_BATCH));
+  }
+  return out;
+}
+
+/** The weighted fields a passage is indexed with: the entry's names count double. */
+function lexicalDoc(entry: ContentEntry, chunk: Chunk): LexicalDoc {
+  const names = [entry.title.vi, entry.title.en, ...(entry.aliases?.vi ?? []), ...(entry.aliases?.en ?? [])];
+  return {
+    fields: [
+      { text: names.join(" . "), weight: 2 },
+      { text: entry.tags.join(" . "), weight: 1 },
+      { text: chunk.heading, weight: 1 },
+      { text: chunk.text, weight: 1 },
+    ],
+  };
+}
+
+function embeddingText(entry: ContentEntry, chunk: Chunk): string {
+  return `${entry.title.vi}. ${entry.title.en}. ${chunk.heading}. ${chunk.text}`;
+}
+
+/** Both languages of an entry in one training document: what links Vietnamese and English words. */
+function bilingualText(entry: ContentEntry): string {
+  return [
+    entry.title.vi,
+    entry.title.en,
+    ...(entry.aliases?.vi ?? []),
+    ...(entry.aliases?.en ?? []),
+    entry.tags.join(" "),
+    entry.summary.vi,
+    entry.summary.en,
+    entry.body.vi,
+    entry.body.en,
+  ].join("\n");
+}

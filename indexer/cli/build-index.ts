@@ -1,0 +1,36 @@
+/**
+ * `npm run index [-- --force]`: validates content/ and builds the index into a new version folder,
+ * then switches it in atomically. Skips the build when the live index already matches the content.
+ */
+import { parseArgs } from "node:util";
+import { buildIndex } from "../build.ts";
+import { AppError } from "../errors.ts";
+import { isIndexUpToDate } from "../open.ts";
+import { readIndexerConfig } from "./config.ts";
+import { terminalProgress } from "./progress.ts";
+
+const { values } = parseArgs({ options: { force: { type: "boolean", default: false } } });
+const config = readIndexerConfig();
+try {
+  if (!values.force && !config.embedder && (await isIndexUpToDate(config.indexDir, config.contentDir))) {
+    console.log(`index is up to date with ${config.contentDir} (use --force to rebuild)`);
+  } else {
+    const result = await buildIndex(config.contentDir, config.indexDir, {
+      ...(config.embedder ? { embedder: config.embedder } : {}),
+      onProgress: terminalProgress(),
+      log: { warn: (m) => console.warn(`warning: ${m}`) },
+    });
+    const m = result.manifest;
+    console.log(
+      `index ${m.version}: ${m.counts.entries} entries, ${m.counts.chunks} passages, ${m.counts.terms} terms, ` +
+        `embedder ${m.embedder.id}, built in ${m.buildMs} ms → ${result.dir}`,
+    );
+  }
+} catch (e) {
+  if (e instanceof AppError && e.code === "content_invalid") {
+    console.error(e.message);
+    console.error("nothing was written; the previous index stays live");
+    process.exit(1);
+  }
+  throw e;
+}

@@ -1,0 +1,28 @@
+/** The knowledge base: content model and loader, index build, and the read side. */
+export {
+  buildFromEntries,
+  buildIndex,
+  hashContent,
+  BUILD_STEPS,
+  type BuildOptions,
+  type BuildResult,
+  type BuildStep,
+} from "./build.ts";
+export { chunkEntry, type Chunk } from "./content/chunk.ts";
+export { formatProblem, loadContent, parseEntryFile, type ContentProblem } from "./content/load.ts";
+export * from "./content/schema.ts";
+export type { Embedder } from "./embed/embedder.ts";
+export { openAiEmbedder } from "./embed/openai.ts";
+export { AppError } from "./errors.ts";
+export { eventOccurrences, lunarDateOf, type Occurrence } from "./events.ts";
+export {
+  HYBRID,
+  type KnowledgeIndex,
+  type SearchHit,
+  type SearchMode,
+  type SearchOptions,
+} from "./knowledge-index.ts";
+export type { Manifest } from "./manifest.ts";
+export { currentManifest, isIndexUpToDate, openIndex } from "./open.ts";
+export { lunarToSolar, solarToLunar, type LunarDate, type SolarDate } from "./calendar/lunar.ts";
+export { detectLanguage, fold, tokenize } from "./text/normalize.ts";

@@ -1,0 +1,212 @@
+import { tokenize, type Token } from "../text/normalize.ts";
+import { documentTerms, synonymExpansions, termsOfTokens, type WeightedTerm } from "./analyze.ts";
+
+/** A document of the lexical index: weighted fields (a title counts more than body text). */
+export type LexicalDoc = { fields: { text: string; weight: number }[] };
+
+/** BM25 parameters; the defaults are the usual ones. */
+export const BM25 = { k1: 1.2, b: 0.75 } as const;
+
+/** Weights of the kinds of query term, relative to a plain word typed by the user. */
+export const QUERY_WEIGHTS = { word: 1, bigram: 1, exact: 0.3, synonym: 0.45, typo: 0.7 } as const;
+
+/** The serialisable part of the index: flat typed arrays, so that loading is a copy, not a rebuild. */
+export type LexicalData = {
+  terms: string[];
+  idf: Float32Array;
+  /** Postings of term t are positions offsets[t] .. offsets[t+1]-1 of docs and weights. */
+  offsets: Int32Array;
+  docs: Int32Array;
+  /** BM25 term-frequency part of each posting; multiplied by idf and the query weight at search time. */
+  weights: Float32Array;
+  docCount: number;
+};
+
+/** A scored document: the index of the document given to build(), and its BM25 score. */
+export type LexicalHit = { doc: number; score: number };
+
+/**
+ * BM25 over an inverted index in typed arrays. Written for this project rather than taken from a library
+ * because it needs Vietnamese-aware terms (folded words, bigrams, exact forms) on both the index and the
+ * query side, typo correction against its own vocabulary, and a p99 of a few milliseconds at 10k entries.
+ */
+export class LexicalIndex {
+  private readonly termIds: Map<string, number>;
+  private deletes: Map<string, number[]> | undefined;
+  private readonly scores: Float32Array;
+  private readonly touched: Int32Array;
+
+  constructor(readonly data: LexicalData) {
+    this.termIds = new Map(data.terms.map((t, i) => [t, i]));
+    this.scores = new Float32Array(data.docCount);
+    this.touched = new Int32Array(data.docCount);
+  }
+
+  /** Builds the index from documents; document i of the input is doc i of the hits. */
+  static build(docs: LexicalDoc[]): LexicalIndex {
+    const postings = new Map<string, { docs: number[]; tfs: number[] }>();
+    const lengths = new Float32Array(docs.length);
+    docs.forEach((doc, d) => {
+      const tf = new Map<string, number>();
+      let length = 0;
+      for (const field of doc.fields) {
+        for (const term of documentTerms(field.text)) {
+          tf.set(term, (tf.get(term) ?? 0) + field.weight);
+          if (!term.includes("_") && !term.startsWith("=")) length += field.weight;
+        }
+      }
+      lengths[d] = length;
+      for (const [term, f] of tf) {
+        let p = postings.get(term);
+        if (!p) postings.set(term, (p = { docs: [], tfs: [] }));
+        p.docs.push(d);
+        p.tfs.push(f);
+      }
+    });
+    const avgLength = lengths.reduce((a, b) => a + b, 0) / Math.max(1, docs.length) || 1;
+    const terms = [...postings.keys()].sort();
+    const offsets = new Int32Array(terms.length + 1);
+    let total = 0;
+    terms.forEach((t, i) => {
+      offsets[i] = total;
+      total += (postings.get(t) as { docs: number[] }).docs.length;
+    });
+    offsets[terms.length] = total;
+    const docIds = new Int32Array(total);
+    const weights = new Float32Array(total);
+    const idf = new Float32Array(terms.length);
+    const n = docs.length;
+    terms.forEach((t, i) => {
+      const p = postings.get(t) as { docs: number[]; tfs: number[] };
+      const df = p.docs.length;
+      idf[i] = Math.log(1 + (n - df + 0.5) / (df + 0.5));
+      let at = offsets[i] as number;
+      p.docs.forEach((d, j) => {
+        const f = p.tfs[j] as number;
+        const norm = 1 - BM25.b + (BM25.b * (lengths[d] as number)) / avgLength;
+        docIds[at] = d;
+        weights[at] = (f * (BM25.k1 + 1)) / (f + BM25.k1 * norm);
+        at++;
+      });
+    });
+    return new LexicalIndex({ terms, idf, offsets, docs: docIds, weights, docCount: n });
+  }
+
+  /** Number of distinct terms. */
+  get termCount(): number {
+    return this.data.terms.length;
+  }
+
+  /** True when the term occurs in some document. */
+  has(term: string): boolean {
+    return this.termIds.has(term);
+  }
+
+  /**
+   * The weighted terms of a query: words and bigrams as typed (after typo correction against the
+   * vocabulary), exact forms where typed with diacritics, and synonym expansions at a lower weight.
+   */
+  queryTerms(query: string): WeightedTerm[] {
+    const typed = tokenize(query);
+    const corrected: Token[] = typed.map((t) => {
+      const fix = this.has(t.folded) ? undefined : this.correct(t.folded)[0];
+      return fix ? { exact: fix, folded: fix } : t;
+    });
+    const weights = new Map<string, number>();
+    const add = (term: string, w: number) => weights.set(term, Math.max(weights.get(term) ?? 0, w));
+    const typedTerms = new Set(termsOfTokens(typed, true));
+    for (const term of termsOfTokens(corrected, true)) {
+      const base = term.startsWith("=") ? QUERY_WEIGHTS.exact : term.includes("_") ? QUERY_WEIGHTS.bigram : 1;
+      add(term, typedTerms.has(term) ? base : base * QUERY_WEIGHTS.typo);
+    }
+    for (const phrase of synonymExpansions(corrected)) {
+      for (const term of termsOfTokens(phrase, true)) add(term, QUERY_WEIGHTS.synonym);
+    }
+    return [...weights].map(([term, weight]) => ({ term, weight }));
+  }
+
+  /** BM25 scores of every document that shares a term with the query, best first. */
+  search(query: string | WeightedTerm[], accept?: (doc: number) => boolean): LexicalHit[] {
+    const terms = typeof query === "string" ? this.queryTerms(query) : query;
+    const { idf, offsets, docs, weights } = this.data;
+    const scores = this.scores;
+    const touched = this.touched;
+    let count = 0;
+    for (const { term, weight } of terms) {
+      const t = this.termIds.get(term);
+      if (t === undefined) continue;
+      const w = weight * (idf[t] as number);
+      const end = offsets[t + 1] as number;
+      for (let i = offsets[t] as number; i < end; i++) {
+        const d = docs[i] as number;
+        if (scores[d] === 0) touched[count++] = d;
+        scores[d] = (scores[d] as number) + w * (weights[i] as number);
+      }
+    }
+    const hits: LexicalHit[] = [];
+    for (let i = 0; i < count; i++) {
+      const d = touched[i] as number;
+      if (!accept || accept(d)) hits.push({ doc: d, score: scores[d] as number });
+      scores[d] = 0;
+    }
+    return hits.sort((a, b) => b.score - a.score);
+  }
+
+  /**
+   * Vocabulary words one edit away from an unknown word (a missing, extra, wrong or swapped letter),
+   * most frequent first. Words under 3 letters are not corrected; 3-letter words only lose a doubled
+   * letter ("suu" → "su"), since a 3-letter word has too many neighbours to guess safely.
+   */
+  correct(word: string): string[] {
+    if (word.length < 3 || !/^[a-z]+$/.test(word)) return [];
+    const deletes = this.deletionIndex();
+    const candidates = new Set<number>();
+    for (const d of [word, ...deletionsOf(word)]) for (const t of deletes.get(d) ?? []) candidates.add(t);
+    const out: { term: string; df: number }[] = [];
+    for (const t of candidates) {
+      const term = this.data.terms[t] as string;
+      if (term === word) continue;
+      if (word.length === 3 && !(term.length === 2 && /(.)\1/.test(word))) continue;
+      if (!withinOneEdit(word, term)) continue;
+      out.push({ term, df: (this.data.offsets[t + 1] as number) - (this.data.offsets[t] as number) });
+    }
+    return out.sort((a, b) => b.df - a.df).map((c) => c.term);
+  }
+
+  /** Symmetric-delete index of the vocabulary's plain words, built on first use. */
+  private deletionIndex(): Map<string, number[]> {
+    if (this.deletes) return this.deletes;
+    const index = new Map<string, number[]>();
+    const push = (key: string, t: number) => {
+      const list = index.get(key);
+      if (list) list.push(t);
+      else index.set(key, [t]);
+    };
+    this.data.terms.forEach((term, t) => {
+      if (term.length < 2 || !/^[a-z]+$/.test(term)) return;
+      push(term, t);
+      for (const d of deletionsOf(term)) push(d, t);
+    });
+    this.deletes = index;
+    return index;
+  }
+}
+
+function deletionsOf(word: string): string[] {
+  const out = new Set<string>();
+  for (let i = 0; i < word.length; i++) out.add(word.slice(0, i) + word.slice(i + 1));
+  return [...out];
+}
+
+/** Damerau-Levenshtein distance of at most one (insert, delete, substitute, or swap neighbours). */
+export function withinOneEdit(a: string, b: string): boolean {
+  if (a === b) return true;
+  if (Math.abs(a.length - b.length) > 1) return false;
+  let i = 0;
+  while (i < a.length && i < b.length && a[i] === b[i]) i++;
+  if (a.length === b.length) {
+    if (a.slice(i + 1) === b.slice(i + 1)) return true;
+    return a[i] === b[i + 1] && a[i + 1] === b[i] && a.slice(i + 2) === b.slice(i + 2);
+  }
+  return a.length > b.length ? a.slice(i + 1) === b.slice(i) : a.slice(i) === b.slice(i + 1);
+}

@@ -1,0 +1,61 @@
+/**
+ * Words that mean the same thing to a visitor. A query containing one member of a group is expanded
+ * with the others at a lower weight.
+ *
+ * Convention: a member written WITH diacritics matches only when typed exactly (with diacritics),
+ * because its folded form is ambiguous ("chùa" pagoda vs "Chúa" in Bà Chúa Xứ; "lăng" tomb vs "làng"
+ * village). A member written without diacritics matches the folded query, so "khach san" and
+ * "khách sạn" both expand.
+ */
+export const SYNONYM_GROUPS: readonly (readonly string[])[] = [
+  [
+    "khach san",
+    "nha nghi",
+    "homestay",
+    "co so luu tru",
+    "nha tro",
+    "hotel",
+    "guesthouse",
+    "guest house",
+    "motel",
+    "lodging",
+    "accommodation",
+  ],
+  ["chùa", "pagoda", "co tu"],
+  ["miếu", "đền", "temple", "shrine"],
+  ["núi", "mountain", "mount", "hill", "đồi"],
+  ["le hoi", "festival", "lễ", "celebration"],
+  ["lăng", "tomb", "mausoleum"],
+  ["làng", "village", "hamlet"],
+  ["thanh duong", "mosque", "masjid"],
+  ["chợ", "market"],
+  ["rung tram", "melaleuca", "cassia forest", "forest"],
+  ["nguoi nuoc ngoai", "khach nuoc ngoai", "foreigner", "foreign guest", "foreign national", "tourist visa"],
+  ["tam tru", "temporary residence"],
+  ["thong bao luu tru", "khai bao luu tru", "bao luu tru", "report guest", "guest registration"],
+  ["xu phat", "phat tien", "mức phạt", "fine", "penalty", "penalties"],
+  ["cap cuu", "khan cap", "emergency", "ambulance"],
+  ["cong an", "police"],
+  ["tau cao toc", "ca no", "speedboat", "boat", "ferry"],
+  ["xe khach", "xe buyt", "bus", "coach"],
+  ["mắm", "fermented fish", "fish paste"],
+  ["dac san", "mon an", "an gi", "specialty", "specialities", "food", "dish", "eat"],
+  ["mua nuoc noi", "flood season", "floating water", "floating season"],
+  ["tết", "lunar new year", "tet"],
+  ["sap nhap", "merger", "merged", "reorganisation"],
+  ["ho chi minh", "sai gon", "saigon", "hcmc", "tp hcm"],
+  ["phnom penh", "nam vang", "campuchia", "cambodia"],
+  ["lua dao", "cheo keo", "scam", "tout"],
+  ["phan anh", "khieu nai", "complaint", "complain"],
+  ["gio mo cua", "opening hour", "open"],
+  ["vé", "gia ve", "ticket", "entrance fee"],
+  ["duong di", "how to get", "direction", "di chuyen"],
+  ["khmer", "khơ me", "khome"],
+  ["người chăm", "cham", "muslim", "hoi giao", "islam"],
+  ["dua bo", "bull race", "bull racing", "ox race"],
+  ["cung trang", "moon worship", "moon festival"],
+  ["mua chay", "thang chay", "fasting", "ramadan"],
+  ["nam moi", "new year"],
+  ["cap treo", "cable car"],
+  ["xuat nhap canh", "immigration"],
+];
