@@ -40,6 +40,12 @@ export type BuiltIndex = {
 
 const EMBED_BATCH = 256;
 
+/**
+ * The latent space is learned from at most this many documents (an even sample when there are more):
+ * enough to learn which words go together, while a 50k-entry knowledge base still builds in seconds.
+ */
+const LSI_MAX_TRAINING_DOCS = 6000;
+
 /** Builds an index from validated entries, in memory. */
 export async function buildFromEntries(
   entries: ContentEntry[],
@@ -69,8 +75,8 @@ export async function buildFromEntries(
   }
   if (!embedder) {
     progress("embed", 0, chunkTexts.length);
-    lsi = trainLsi([...entries.map(bilingualText), ...chunkTexts], {
-      dimensions: options.lsiDimensions ?? 128,
+    lsi = trainLsi(sample([...entries.map(bilingualText), ...chunkTexts], LSI_MAX_TRAINING_DOCS), {
+      dimensions: options.lsiDimensions ?? 64,
     });
     embedder = lsiEmbedder(lsi);
     vectors = await embedAll(embedder, chunkTexts, (done) => progress("embed", done, chunkTexts.length));
@@ -185,6 +191,13 @@ async function pruneOldVersions(indexDir: string, live: string): Promise<void> {
     .sort();
   const old = names.filter((n) => n !== live).slice(0, -1);
   await Promise.all(old.map((n) => rm(path.join(indexDir, n), { recursive: true, force: true })));
+}
+
+/** Every (n/max)-th item, so the sample spreads evenly over entries and their passages. */
+function sample<T>(items: T[], max: number): T[] {
+  if (items.length <= max) return items;
+  const step = items.length / max;
+  return Array.from({ length: max }, (_, i) => items[Math.floor(i * step)] as T);
 }
 
 async function embedAll(

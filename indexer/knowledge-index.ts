@@ -68,7 +68,8 @@ export type IndexParts = {
 export function createKnowledgeIndex(parts: IndexParts): KnowledgeIndex {
   const { entries, chunks, lexical, manifest } = parts;
   const byId = new Map(entries.map((e) => [e.id, e]));
-  const entryOfChunk = Int32Array.from(chunks, (c) => entries.findIndex((e) => e.id === c.entryId));
+  const position = new Map(entries.map((e, i) => [e.id, i]));
+  const entryOfChunk = Int32Array.from(chunks, (c) => position.get(c.entryId) ?? -1);
 
   async function search(query: string, options: SearchOptions = {}): Promise<SearchHit[]> {
     const k = options.k ?? 5;

@@ -59,7 +59,7 @@ export function trainLsi(documents: string[], options: LsiOptions = {}): LsiMode
     vals: Float64Array.from(vals),
   };
   const k = Math.max(1, Math.min(options.dimensions ?? 128, n, terms.length));
-  const basis = randomizedLeftSingularVectors(A, k, options.powerIterations ?? 3, seed);
+  const basis = randomizedLeftSingularVectors(A, k, options.powerIterations ?? 1, seed);
   return { terms, idf, basis, dimensions: k };
 }
 
@@ -203,47 +203,55 @@ function orthonormalize(cols: Float64Array[]): void {
   }
 }
 
-/** Eigen-decomposition of a small symmetric matrix by cyclic Jacobi rotations. */
+/**
+ * Eigen-decomposition of a small symmetric matrix by cyclic Jacobi rotations, on flat arrays (row-major)
+ * for speed. Returns eigenvalues and the eigenvectors as the columns of a row-major matrix.
+ */
 function jacobiEigen(input: number[][]): { values: number[]; vectors: number[][] } {
   const n = input.length;
-  const a = input.map((row) => [...row]);
-  const v = Array.from({ length: n }, (_, i) => Array.from({ length: n }, (_, j) => (i === j ? 1 : 0)));
-  const at = (m: number[][], i: number, j: number) => (m[i] as number[])[j] as number;
-  const set = (m: number[][], i: number, j: number, x: number) => ((m[i] as number[])[j] = x);
-  for (let sweep = 0; sweep < 100; sweep++) {
+  const a = new Float64Array(n * n);
+  input.forEach((row, i) => row.forEach((x, j) => (a[i * n + j] = x)));
+  const v = new Float64Array(n * n);
+  for (let i = 0; i < n; i++) v[i * n + i] = 1;
+  for (let sweep = 0; sweep < 60; sweep++) {
     let off = 0;
-    for (let i = 0; i < n; i++) for (let j = i + 1; j < n; j++) off += at(a, i, j) ** 2;
-    if (off < 1e-22) break;
+    let diag = 0;
+    for (let i = 0; i < n; i++) {
+      diag += (a[i * n + i] as number) ** 2;
+      for (let j = i + 1; j < n; j++) off += (a[i * n + j] as number) ** 2;
+    }
+    if (off <= 1e-24 * diag) break;
     for (let p = 0; p < n; p++) {
       for (let q = p + 1; q < n; q++) {
-        const apq = at(a, p, q);
+        const apq = a[p * n + q] as number;
         if (Math.abs(apq) < 1e-300) continue;
-        const theta = (at(a, q, q) - at(a, p, p)) / (2 * apq);
+        const theta = ((a[q * n + q] as number) - (a[p * n + p] as number)) / (2 * apq);
         const t = Math.sign(theta || 1) / (Math.abs(theta) + Math.sqrt(theta * theta + 1));
         const c = 1 / Math.sqrt(t * t + 1);
         const s = t * c;
+        // A ← Jᵀ A J: columns p and q, then rows p and q.
         for (let r = 0; r < n; r++) {
-          const arp = at(a, r, p);
-          const arq = at(a, r, q);
-          set(a, r, p, c * arp - s * arq);
-          set(a, r, q, s * arp + c * arq);
+          const arp = a[r * n + p] as number;
+          const arq = a[r * n + q] as number;
+          a[r * n + p] = c * arp - s * arq;
+          a[r * n + q] = s * arp + c * arq;
         }
         for (let r = 0; r < n; r++) {
-          const apr = at(a, p, r);
-          const aqr = at(a, q, r);
-          set(a, p, r, c * apr - s * aqr);
-          set(a, q, r, s * apr + c * aqr);
-        }
-        for (let r = 0; r < n; r++) {
-          const vrp = at(v, r, p);
-          const vrq = at(v, r, q);
-          set(v, r, p, c * vrp - s * vrq);
-          set(v, r, q, s * vrp + c * vrq);
+          const apr = a[p * n + r] as number;
+          const aqr = a[q * n + r] as number;
+          a[p * n + r] = c * apr - s * aqr;
+          a[q * n + r] = s * apr + c * aqr;
+          const vrp = v[r * n + p] as number;
+          const vrq = v[r * n + q] as number;
+          v[r * n + p] = c * vrp - s * vrq;
+          v[r * n + q] = s * vrp + c * vrq;
         }
       }
     }
   }
-  return { values: a.map((row, i) => row[i] as number), vectors: v };
+  const values = Array.from({ length: n }, (_, i) => a[i * n + i] as number);
+  const vectors = Array.from({ length: n }, (_, i) => Array.from(v.subarray(i * n, (i + 1) * n)));
+  return { values, vectors };
 }
 
 /** Deterministic standard normal numbers (mulberry32 + Box-Muller). */
