@@ -82,10 +82,20 @@ export async function currentManifest(dir: string): Promise<Manifest | undefined
   }
 }
 
-/** Whether the live index was built from the content as it is now. */
-export async function isIndexUpToDate(indexDir: string, contentDir: string): Promise<boolean> {
+/**
+ * Whether the live index was built from the content as it is now, with the embedder configured now
+ * (an external one by its id; undefined means the built-in LSI).
+ */
+export async function isIndexUpToDate(
+  indexDir: string,
+  contentDir: string,
+  embedderId?: string,
+): Promise<boolean> {
   const manifest = await currentManifest(indexDir);
-  return manifest !== undefined && manifest.contentHash === (await hashContent(contentDir));
+  if (!manifest || manifest.contentHash !== (await hashContent(contentDir))) return false;
+  return embedderId === undefined
+    ? manifest.embedder.id.startsWith("lsi-")
+    : manifest.embedder.id === embedderId;
 }
 
 async function resolveVersionDir(dir: string): Promise<string> {

@@ -6,13 +6,14 @@ import { parseArgs } from "node:util";
 import { buildIndex } from "../build.ts";
 import { AppError } from "../errors.ts";
 import { isIndexUpToDate } from "../open.ts";
-import { readIndexerConfig } from "./config.ts";
+import { loadDotEnv, readIndexerConfig } from "./config.ts";
 import { terminalProgress } from "./progress.ts";
 
 const { values } = parseArgs({ options: { force: { type: "boolean", default: false } } });
+loadDotEnv();
 const config = readIndexerConfig();
 try {
-  if (!values.force && !config.embedder && (await isIndexUpToDate(config.indexDir, config.contentDir))) {
+  if (!values.force && (await isIndexUpToDate(config.indexDir, config.contentDir, config.embedder?.id))) {
     console.log(`index is up to date with ${config.contentDir} (use --force to rebuild)`);
   } else {
     const result = await buildIndex(config.contentDir, config.indexDir, {

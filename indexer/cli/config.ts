@@ -1,3 +1,4 @@
+import { existsSync } from "node:fs";
 import path from "node:path";
 import { z } from "zod";
 import type { Embedder } from "../embed/embedder.ts";
@@ -24,6 +25,11 @@ export type IndexerConfig = {
   /** The external embedder, when configured; undefined means the built-in LSI. */
   embedder?: Embedder;
 };
+
+/** Loads ./.env into process.env when it exists (variables already set win). */
+export function loadDotEnv(file = ".env"): void {
+  if (existsSync(file)) process.loadEnvFile(file);
+}
 
 /** Reads and validates the environment; throws one error that names every bad variable. */
 export function readIndexerConfig(env: NodeJS.ProcessEnv = process.env): IndexerConfig {

@@ -7,7 +7,7 @@ import { createInterface } from "node:readline";
 import { parseArgs } from "node:util";
 import { ENTRY_TYPES, LANGS, type EntryType, type Lang } from "../content/schema.ts";
 import type { KnowledgeIndex, SearchMode, SearchOptions } from "../knowledge-index.ts";
-import { readIndexerConfig } from "./config.ts";
+import { loadDotEnv, readIndexerConfig } from "./config.ts";
 import { openFreshIndex } from "./fresh-index.ts";
 
 const { values, positionals } = parseArgs({
@@ -39,6 +39,7 @@ const options: SearchOptions = {
   ...(values.type ? { type: values.type as EntryType } : {}),
 };
 
+loadDotEnv();
 const index = await openFreshIndex(readIndexerConfig());
 
 async function asJson(idx: KnowledgeIndex, q: string): Promise<string> {

@@ -26,8 +26,10 @@ export function trainLsi(documents: string[], options: LsiOptions = {}): LsiMode
   const docs = documents.map((d) => countTerms(conceptTerms(d)));
   const df = new Map<string, number>();
   for (const tf of docs) for (const t of tf.keys()) df.set(t, (df.get(t) ?? 0) + 1);
-  // Words seen in a single document carry no co-occurrence, and there can be very many of them.
-  const terms = [...df.keys()].filter((t) => (df.get(t) as number) >= 2).sort();
+  // In a large corpus, words seen in a single document are mostly noise and there are very many of them;
+  // in a small one they still tie an entry's two languages together, so they are kept.
+  const minDf = docs.length > 200 ? 2 : 1;
+  const terms = [...df.keys()].filter((t) => (df.get(t) as number) >= minDf).sort();
   const termIds = new Map(terms.map((t, i) => [t, i]));
   const n = docs.length;
   const idf = new Float32Array(terms.map((t) => Math.log((1 + n) / (1 + (df.get(t) as number))) + 1));

@@ -72,13 +72,26 @@ const VI_DIACRITIC = /[àáảãạăằắẳẵặâầấẩẫậèéẻẽ�
 const VI_SYLLABLE =
   /^(b|c|ch|d|g|gh|gi|h|k|kh|l|m|n|ng|ngh|nh|p|ph|qu|r|s|t|th|tr|v|x)?(a|ai|ao|au|ay|e|eo|i|ia|iu|o|oa|oai|oay|oe|oi|oo|u|ua|uai|uay|ue|ui|uo|uoi|uu|uy|uya|uye|uyu|y|ye|yeu|ieu|iu|uou|ươ)(c|ch|m|n|ng|nh|p|t|u|o|i|y)?$/;
 
-const EN_HINTS = new Set(
+/** English function words: decisive when they are not also Vietnamese syllables ("how", "from"). */
+const EN_FUNCTION_WORDS = new Set(
   (
-    "the is are was where what when how which who why do does can could should would will you your i my " +
-    "me we our of to in on at for from with and or near there here this that it open opening hours ticket " +
-    "price festival temple pagoda mountain hotel guest guests police register registration boat bus " +
-    "forest village market food visit best time tomb lake hill cham mosque floating emergency number"
+    "the is are was were where what when how which who why does can could should would will you your my " +
+    "our from with near there this that and or for of in on at do get any about it"
   ).split(/\s+/),
+);
+
+/** Common English content words of tourism questions. */
+const EN_WORDS = new Set(
+  (
+    "open opening hours ticket price festival temple pagoda mountain hotel guest guests police register " +
+    "registration boat bus forest village market food visit best time tomb lake hill cham mosque floating " +
+    "emergency number city far way go eat buy stay need rules fine foreign"
+  ).split(/\s+/),
+);
+
+/** Syllables of place names that both languages use; they say nothing about the language. */
+const NAME_SYLLABLES = new Set(
+  "chau doc ho chi minh sam can tho giang phnom penh tra su thoai ngoc hau tay".split(" "),
 );
 
 /** Detects Vietnamese (with or without diacritics) or English; "unknown" when there is nothing to go on. */
@@ -89,11 +102,13 @@ export function detectLanguage(text: string): "vi" | "en" | "unknown" {
   let vi = 0;
   let en = 0;
   for (const w of words) {
+    if (NAME_SYLLABLES.has(w)) continue;
     const syllable = VI_SYLLABLE.test(w);
-    const hint = EN_HINTS.has(w);
-    if (hint) en += syllable ? 0.6 : 1;
+    if (EN_FUNCTION_WORDS.has(w)) en += syllable ? 1 : 2;
+    else if (EN_WORDS.has(w)) en += syllable ? 0.6 : 1;
     else if (syllable) vi += 1;
     else en += 0.8;
   }
+  if (vi === 0 && en === 0) return "vi";
   return vi > en ? "vi" : "en";
 }

@@ -1,0 +1,72 @@
+import { describe, expect, it } from "vitest";
+import { LexicalIndex, withinOneEdit } from "./lexical.ts";
+
+const docs = [
+  "Miếu Bà Chúa Xứ ở chân núi Sam, Châu Đốc.", // 0
+  "Thông báo lưu trú cho khách trước 23 giờ.", // 1
+  "Lưu ý: khách tạm trú phải mang giấy tờ.", // 2 shares both words of "lưu trú", not the phrase
+  "Châu Phong có thánh đường; Đốc Vàng là một địa danh khác.", // 3 shares "Châu" and "Đốc" apart
+  "Chùa Tây An, a pagoda with Indian-style domes.", // 4
+  "Lăng Thoại Ngọc Hầu, the tomb opposite the temple.", // 5
+  "Làng Chăm Châu Giang, a Cham village across the river.", // 6
+];
+const index = LexicalIndex.build(docs.map((text) => ({ fields: [{ text, weight: 1 }] })));
+const top = (q: string) => index.search(q)[0]?.doc;
+const ranking = (q: string) => index.search(q).map((h) => h.doc);
+
+describe("LexicalIndex", () => {
+  it("matches Vietnamese typed with or without diacritics, đ included", () => {
+    expect(top("Miếu Bà Chúa Xứ")).toBe(0);
+    expect(top("mieu ba chua xu")).toBe(0);
+    expect(top("MIEU BA CHUA XU")).toBe(0);
+  });
+
+  it("ranks the two-syllable phrase above documents that only share its syllables", () => {
+    expect(ranking("luu tru").slice(0, 2)).toEqual([1, 2]);
+    const chauDoc = index.search("chau doc");
+    expect(chauDoc[0]?.doc).toBe(0);
+    const distractor = chauDoc.find((h) => h.doc === 3);
+    expect(distractor && chauDoc[0] && chauDoc[0].score > distractor.score * 1.5).toBe(true);
+  });
+
+  it("expands synonyms across languages: pagoda finds chùa, village finds làng, tomb finds lăng", () => {
+    expect(top("chùa")).toBe(4);
+    expect(top("village")).toBe(6);
+    expect(top("lăng")).toBe(5);
+    // Typed with diacritics, "làng" (village) is not "lăng" (tomb).
+    expect(top("làng")).toBe(6);
+  });
+
+  it("tolerates one typo in longer words, and a doubled letter in short ones", () => {
+    expect(top("thong bao luu truu")).toBe(1);
+    expect(top("paogda")).toBe(4);
+    expect(top("mieu ba chua xuu")).toBe(0);
+    expect(index.correct("pagdoa")).toContain("pagoda");
+    expect(index.correct("xyzzy")).toEqual([]);
+  });
+
+  it("returns nothing for words it has never seen, and each document once", () => {
+    expect(index.search("qqqq zzzz")).toEqual([]);
+    const hits = index.search("chau doc chau doc");
+    expect(new Set(hits.map((h) => h.doc)).size).toBe(hits.length);
+  });
+
+  it("filters documents with accept()", () => {
+    expect(index.search("chau", (d) => d !== 0).some((h) => h.doc === 0)).toBe(false);
+  });
+});
+
+describe("withinOneEdit", () => {
+  it.each([
+    ["pagoda", "pagoda", true],
+    ["pagod", "pagoda", true],
+    ["pagodaa", "pagoda", true],
+    ["pagoxa", "pagoda", true],
+    ["paogda", "pagoda", true],
+    ["pgaoda", "pagoda", true],
+    ["pagxxa", "pagoda", false],
+    ["pa", "pagoda", false],
+  ])("%s ~ %s: %s", (a, b, expected) => {
+    expect(withinOneEdit(a, b)).toBe(expected);
+  });
+});
