@@ -150,6 +150,8 @@ export async function buildIndex(
 
   const built = await buildFromEntries(entries, contentHash, options);
   await mkdir(indexDir, { recursive: true });
+  const previous =
+    (await readFile(path.join(indexDir, CURRENT_FILE), "utf8").catch(() => "")).trim() || undefined;
   const tmp = path.join(indexDir, `.tmp-${built.manifest.version}`);
   const final = path.join(indexDir, built.manifest.version);
   try {
@@ -167,7 +169,7 @@ export async function buildIndex(
     await rm(tmp, { recursive: true, force: true });
     throw new AppError("index_write_failed", `could not write the index to ${indexDir}`, { cause });
   }
-  await pruneOldVersions(indexDir, built.manifest.version);
+  await pruneOldVersions(indexDir, [built.manifest.version, previous]);
   return { manifest: built.manifest, dir: final, index: built.index, skipped: false };
 }
 
@@ -183,13 +185,15 @@ export async function hashContent(contentDir: string): Promise<string> {
   return hash.digest("hex");
 }
 
-/** Keeps the live version and the one before it (for a quick manual rollback); removes older ones. */
-async function pruneOldVersions(indexDir: string, live: string): Promise<void> {
+/**
+ * Keeps the live version and the one it replaced (for a quick manual rollback); removes the others.
+ * The replaced one is known from CURRENT before the switch, not guessed from folder names.
+ */
+async function pruneOldVersions(indexDir: string, keep: (string | undefined)[]): Promise<void> {
   const names = (await readdir(indexDir, { withFileTypes: true }))
     .filter((d) => d.isDirectory() && !d.name.startsWith("."))
-    .map((d) => d.name)
-    .sort();
-  const old = names.filter((n) => n !== live).slice(0, -1);
+    .map((d) => d.name);
+  const old = names.filter((n) => !keep.includes(n));
   await Promise.all(old.map((n) => rm(path.join(indexDir, n), { recursive: true, force: true })));
 }
 

@@ -113,7 +113,13 @@ async function readManifest(versionDir: string): Promise<Manifest> {
   const raw = await readFile(path.join(versionDir, "manifest.json"), "utf8").catch((cause: unknown) => {
     throw new AppError("index_missing", `no index in ${versionDir}: run \`npm run index\``, { cause });
   });
-  const parsed = manifestSchema.safeParse(JSON.parse(raw));
+  let json: unknown;
+  try {
+    json = JSON.parse(raw);
+  } catch (cause) {
+    throw new AppError("index_corrupt", `index manifest in ${versionDir} is not JSON`, { cause });
+  }
+  const parsed = manifestSchema.safeParse(json);
   if (!parsed.success) {
     throw new AppError(
       "index_corrupt",

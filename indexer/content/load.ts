@@ -100,18 +100,26 @@ export function parseEntryFile(file: string, source: string): ParsedFile {
     return { file, problems, lineOf };
   }
 
-  const result = frontMatterSchema.safeParse(doc.toJS());
+  const raw: unknown = doc.toJS();
+  const result = frontMatterSchema.safeParse(raw);
+  // The region check reads the raw values: a swapped lat/lng fails the schema (lat > 90) and would
+  // otherwise hide the region problems, which say what is wrong with both fields.
+  const outside = regionProblems(raw);
+  const covered = new Set(outside.map((p) => fieldName(p.where)));
   if (!result.success) {
     for (const issue of result.error.issues) {
-      for (const { where, reason } of describeIssue(issue)) add(lineOf(where), fieldName(where), reason);
+      for (const { where, reason } of describeIssue(issue)) {
+        if (!covered.has(fieldName(where))) add(lineOf(where), fieldName(where), reason);
+      }
     }
   }
+  for (const { where, reason } of outside) add(lineOf(where), fieldName(where), reason);
 
   const body = parseBody(lines, close + 1, add);
   if (!result.success || !body) return { file, problems, lineOf };
 
   const fm = result.data;
-  const expectedFile = `${TYPE_FOLDERS[fm.type]}/${fm.id}.md`;
+  const expectedFile = expectedFileOf(fm);
   if (file !== expectedFile) {
     add(lineOf(["id"]), "id", `the file of entry '${fm.id}' of type ${fm.type} must be ${expectedFile}`);
   }
@@ -152,11 +160,13 @@ function parseBody(
     }
   }
   const body = {} as Record<Lang, string>;
+  // split("\n") of a file ending in a newline yields an empty string after the last line.
+  const lastLine = lines.length > 1 && lines[lines.length - 1] === "" ? lines.length - 1 : lines.length;
   for (const [heading, lang] of Object.entries(SECTION_HEADINGS)) {
     const section = sections[lang];
     const text = section?.text.join("\n").trim() ?? "";
     if (!section) {
-      add(lines.length, `body.${lang}`, `missing the '${heading}' section`);
+      add(lastLine, `body.${lang}`, `missing the '${heading}' section`);
       ok = false;
     } else if (text === "") {
       add(section.line, `body.${lang}`, `the '${heading}' section is empty`);
@@ -169,24 +179,40 @@ function parseBody(
 
 type Report = (where: (string | number)[], reason: string) => void;
 
+/** Coordinates of an attraction outside REGION, read from the raw front matter (numbers only). */
+function regionProblems(raw: unknown): { where: (string | number)[]; reason: string }[] {
+  const fm = raw as { type?: unknown; place?: { coordinates?: { lat?: unknown; lng?: unknown } | null } } | null;
+  const c = fm?.type === "attraction" ? fm.place?.coordinates : undefined;
+  const out: { where: (string | number)[]; reason: string }[] = [];
+  if (!c || typeof c !== "object") return out;
+  const { lat, lng } = c;
+  if (typeof lat === "number" && (lat < REGION.minLat || lat > REGION.maxLat)) {
+    out.push({
+      where: ["place", "coordinates", "lat"],
+      reason: `${lat} is outside the region (${REGION.minLat}–${REGION.maxLat})`,
+    });
+  }
+  if (typeof lng === "number" && (lng < REGION.minLng || lng > REGION.maxLng)) {
+    out.push({
+      where: ["place", "coordinates", "lng"],
+      reason: `${lng} is outside the region (${REGION.minLng}–${REGION.maxLng})`,
+    });
+  }
+  return out;
+}
+
 /** Checks within one entry that the schema cannot express. */
 function checkEntry(fm: FrontMatter, report: Report): void {
-  if (fm.type === "attraction" && fm.place.coordinates) {
-    const { lat, lng } = fm.place.coordinates;
-    if (lat < REGION.minLat || lat > REGION.maxLat) {
-      report(["place", "coordinates", "lat"], `${lat} is outside the region (${REGION.minLat}–${REGION.maxLat})`);
-    }
-    if (lng < REGION.minLng || lng > REGION.maxLng) {
-      report(["place", "coordinates", "lng"], `${lng} is outside the region (${REGION.minLng}–${REGION.maxLng})`);
-    }
-  }
   if (fm.related.includes(fm.id)) report(["related"], "an entry cannot be related to itself");
 }
 
 function checkAcrossEntries(parsed: ParsedFile[], today: string): ContentProblem[] {
   const problems: ContentProblem[] = [];
   const byId = new Map<string, ParsedFile>();
-  for (const p of parsed) {
+  // The file at the id's own place owns the id, so the duplicate is reported on the misplaced copy even
+  // when the copy sorts first (nui-sam-2.md before nui-sam.md).
+  const atHome = (p: ParsedFile) => p.entry !== undefined && p.file === expectedFileOf(p.entry);
+  for (const p of [...parsed].sort((a, b) => Number(atHome(b)) - Number(atHome(a)))) {
     if (!p.entry) continue;
     const first = byId.get(p.entry.id);
     if (first) {
@@ -220,6 +246,10 @@ function checkAcrossEntries(parsed: ParsedFile[], today: string): ContentProblem
     if (e.lastVerified > today) at(["lastVerified"], `${e.lastVerified} is in the future (today is ${today})`);
   }
   return problems;
+}
+
+function expectedFileOf(fm: { type: FrontMatter["type"]; id: string }): string {
+  return `${TYPE_FOLDERS[fm.type]}/${fm.id}.md`;
 }
 
 function describeIssue(issue: z.core.$ZodIssue): { where: (string | number)[]; reason: string }[] {
