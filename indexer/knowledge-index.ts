@@ -70,6 +70,11 @@ export function createKnowledgeIndex(parts: IndexParts): KnowledgeIndex {
   const byId = new Map(entries.map((e) => [e.id, e]));
   const position = new Map(entries.map((e, i) => [e.id, i]));
   const entryOfChunk = Int32Array.from(chunks, (c) => position.get(c.entryId) ?? -1);
+  // Lexical results are grouped per entry and language: group = 2 × entry + (0 for vi, 1 for en).
+  const groupOfChunk = Int32Array.from(
+    chunks,
+    (c, i) => 2 * (entryOfChunk[i] as number) + (c.lang === "vi" ? 0 : 1),
+  );
 
   async function search(query: string, options: SearchOptions = {}): Promise<SearchHit[]> {
     const k = options.k ?? 5;
@@ -100,17 +105,17 @@ export function createKnowledgeIndex(parts: IndexParts): KnowledgeIndex {
     };
 
     if (mode !== "vector") {
-      let rank = 0;
-      for (const hit of lexical.search(query, accept)) {
-        const e = entryOfChunk[hit.doc] as number;
-        const c = cand(e);
-        if (c.lexRank === undefined) {
-          if (rank >= HYBRID.depth) continue;
-          c.lexRank = rank++;
-          c.lexical = hit.score;
-        }
-        notePassage(c, hit.doc, hit.score);
+      // Best passage per entry and language, for the top groups only: no per-passage allocation.
+      const groups = lexical.searchGroups(query, groupOfChunk, entries.length * 2, HYBRID.depth * 2, accept);
+      for (const g of groups) {
+        const c = cand(g.group >> 1);
+        c.lexical = Math.max(c.lexical, g.score);
+        notePassage(c, g.doc, g.score);
       }
+      [...cands.values()]
+        .sort((a, b) => b.lexical - a.lexical)
+        .slice(0, HYBRID.depth)
+        .forEach((c, rank) => (c.lexRank = rank));
     }
     if (mode !== "lexical" && parts.vectors) {
       const [q] = await parts.vectors.embedder.embed([query]);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { LexicalIndex, withinOneEdit } from "./lexical.ts";
+import { LexicalIndex, TopK, withinOneEdit } from "./lexical.ts";
 
 const docs = [
   "Miếu Bà Chúa Xứ ở chân núi Sam, Châu Đốc.", // 0
@@ -68,5 +68,36 @@ describe("withinOneEdit", () => {
     ["pa", "pagoda", false],
   ])("%s ~ %s: %s", (a, b, expected) => {
     expect(withinOneEdit(a, b)).toBe(expected);
+  });
+});
+
+describe("searchGroups", () => {
+  it("gives the best document of each group, for the best groups, matching search()", () => {
+    // Groups: documents 0-2 → 0, 3-4 → 1, 5-6 → 2.
+    const groupOf = Int32Array.from([0, 0, 0, 1, 1, 2, 2]);
+    const all = index.search("chau doc tomb village");
+    const groups = index.searchGroups("chau doc tomb village", groupOf, 3, 2);
+    expect(groups).toHaveLength(2);
+    for (const g of groups) {
+      const best = all.find((h) => groupOf[h.doc] === g.group);
+      expect(g).toEqual({ group: g.group, doc: best?.doc, score: best?.score });
+    }
+    expect(groups[0]!.score).toBeGreaterThanOrEqual(groups[1]!.score);
+    // Nothing carries over from one query to the next.
+    expect(index.searchGroups("chau doc tomb village", groupOf, 3, 2)).toEqual(groups);
+  });
+});
+
+describe("TopK", () => {
+  it("keeps the k best of a stream, best first", () => {
+    const top = new TopK(3);
+    const scores = [5, 1, 9, 3, 7, 2, 8];
+    scores.forEach((s, i) => top.offer(i, s));
+    expect(top.sorted()).toEqual([
+      { item: 2, score: 9 },
+      { item: 6, score: 8 },
+      { item: 4, score: 7 },
+    ]);
+    expect(new TopK(0).sorted()).toEqual([]);
   });
 });
