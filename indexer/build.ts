@@ -1,7 +1,7 @@
 import { createHash, randomBytes } from "node:crypto";
 import { mkdir, readFile, readdir, rename, rm, writeFile } from "node:fs/promises";
 import path from "node:path";
-import { chunkEntry, type Chunk } from "./content/chunk.ts";
+import { chunkEntry, SUMMARY_HEADING, type Chunk } from "./content/chunk.ts";
 import { formatProblem, listEntryFiles, loadContent } from "./content/load.ts";
 import { ENTRY_TYPES, type ContentEntry } from "./content/schema.ts";
 import type { Embedder } from "./embed/embedder.ts";
@@ -44,7 +44,7 @@ const EMBED_BATCH = 256;
  * The latent space is learned from at most this many documents (an even sample when there are more):
  * enough to learn which words go together, while a 50k-entry knowledge base still builds in seconds.
  */
-const LSI_MAX_TRAINING_DOCS = 6000;
+const LSI_MAX_TRAINING_DOCS = 3000;
 
 /** Builds an index from validated entries, in memory. */
 export async function buildFromEntries(
@@ -217,14 +217,21 @@ async function embedAll(
   return out;
 }
 
-/** The weighted fields a passage is indexed with: the entry's names count double. */
+/**
+ * The weighted fields a passage is indexed with. An entry's names (counted double) and tags are indexed
+ * once per language, with its summary, not on every passage: search adds the best summary score of an
+ * entry to its best passage score, so "mấy giờ mở cửa miếu Bà" matches the name in one and the hours in
+ * the other, while name and tag words keep short posting lists.
+ */
 function lexicalDoc(entry: ContentEntry, chunk: Chunk): LexicalDoc {
+  if (chunk.heading !== SUMMARY_HEADING) {
+    return { fields: [{ text: `${chunk.heading} ${chunk.text}`, weight: 1 }] };
+  }
   const names = [entry.title.vi, entry.title.en, ...(entry.aliases?.vi ?? []), ...(entry.aliases?.en ?? [])];
   return {
     fields: [
       { text: names.join(" . "), weight: 2 },
       { text: entry.tags.join(" . "), weight: 1 },
-      { text: chunk.heading, weight: 1 },
       { text: chunk.text, weight: 1 },
     ],
   };

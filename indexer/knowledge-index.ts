@@ -1,4 +1,4 @@
-import type { Chunk } from "./content/chunk.ts";
+import { SUMMARY_HEADING, type Chunk } from "./content/chunk.ts";
 import type { ContentEntry, EntryType, Lang } from "./content/schema.ts";
 import type { Embedder } from "./embed/embedder.ts";
 import { eventOccurrences, type Occurrence } from "./events.ts";
@@ -70,10 +70,12 @@ export function createKnowledgeIndex(parts: IndexParts): KnowledgeIndex {
   const byId = new Map(entries.map((e) => [e.id, e]));
   const position = new Map(entries.map((e, i) => [e.id, i]));
   const entryOfChunk = Int32Array.from(chunks, (c) => position.get(c.entryId) ?? -1);
-  // Lexical results are grouped per entry and language: group = 2 × entry + (0 for vi, 1 for en).
+  // Lexical results are grouped per entry, language and kind of passage:
+  // group = 4 × entry + 2 × (0 for vi, 1 for en) + (1 for the summary passage, 0 for the others).
   const groupOfChunk = Int32Array.from(
     chunks,
-    (c, i) => 2 * (entryOfChunk[i] as number) + (c.lang === "vi" ? 0 : 1),
+    (c, i) =>
+      4 * (entryOfChunk[i] as number) + (c.lang === "vi" ? 0 : 2) + (c.heading === SUMMARY_HEADING ? 1 : 0),
   );
 
   async function search(query: string, options: SearchOptions = {}): Promise<SearchHit[]> {
@@ -105,12 +107,17 @@ export function createKnowledgeIndex(parts: IndexParts): KnowledgeIndex {
     };
 
     if (mode !== "vector") {
-      // Best passage per entry and language, for the top groups only: no per-passage allocation.
-      const groups = lexical.searchGroups(query, groupOfChunk, entries.length * 2, HYBRID.depth * 2, accept);
+      // Best summary and best other passage per entry and language, for the top groups only.
+      const groups = lexical.searchGroups(query, groupOfChunk, entries.length * 4, HYBRID.depth * 4, accept);
+      const perLang = new Map<number, number>();
       for (const g of groups) {
-        const c = cand(g.group >> 1);
-        c.lexical = Math.max(c.lexical, g.score);
-        notePassage(c, g.doc, g.score);
+        perLang.set(g.group >> 1, (perLang.get(g.group >> 1) ?? 0) + g.score);
+        // A summary stands as the passage only when no other passage of the entry matched.
+        notePassage(cand(g.group >> 2), g.doc, g.group & 1 ? g.score - 1e3 : g.score);
+      }
+      for (const [entryLang, score] of perLang) {
+        const c = cand(entryLang >> 1);
+        c.lexical = Math.max(c.lexical, score);
       }
       [...cands.values()]
         .sort((a, b) => b.lexical - a.lexical)
@@ -120,7 +127,7 @@ export function createKnowledgeIndex(parts: IndexParts): KnowledgeIndex {
     if (mode !== "lexical" && parts.vectors) {
       const [q] = await parts.vectors.embedder.embed([query]);
       let rank = 0;
-      for (const hit of parts.vectors.index.search(q as Float32Array, HYBRID.depth * 4, accept)) {
+      for (const hit of parts.vectors.index.search(q as Float32Array, HYBRID.depth * 2, accept)) {
         const e = entryOfChunk[hit.item] as number;
         const c = cand(e);
         if (c.vecRank === undefined) {

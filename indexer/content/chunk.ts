@@ -9,6 +9,9 @@ export type Chunk = {
   text: string;
 };
 
+/** Heading of the passage that holds an entry's summary (one per language). */
+export const SUMMARY_HEADING = "summary";
+
 /** Passages longer than this are split at paragraph boundaries. */
 const MAX_CHARS = 900;
 
@@ -19,7 +22,7 @@ const MAX_CHARS = 900;
 export function chunkEntry(entry: ContentEntry): Chunk[] {
   const out: Chunk[] = [];
   for (const lang of ["vi", "en"] as const) {
-    out.push({ entryId: entry.id, lang, heading: "summary", text: entry.summary[lang] });
+    out.push({ entryId: entry.id, lang, heading: SUMMARY_HEADING, text: entry.summary[lang] });
     const facts = factsText(entry, lang);
     if (facts) out.push({ entryId: entry.id, lang, heading: "facts", text: facts });
     for (const section of splitSections(entry.body[lang])) {

@@ -18,7 +18,7 @@ export type LsiModel = {
   dimensions: number;
 };
 
-export type LsiOptions = { dimensions?: number; seed?: number; powerIterations?: number };
+export type LsiOptions = { dimensions?: number; seed?: number; powerIterations?: number; maxTerms?: number };
 
 /** Learns the latent space from training documents (bilingual entry texts). */
 export function trainLsi(documents: string[], options: LsiOptions = {}): LsiModel {
@@ -29,7 +29,12 @@ export function trainLsi(documents: string[], options: LsiOptions = {}): LsiMode
   // In a large corpus, words seen in a single document are mostly noise and there are very many of them;
   // in a small one they still tie an entry's two languages together, so they are kept.
   const minDf = docs.length > 200 ? 2 : 1;
-  const terms = [...df.keys()].filter((t) => (df.get(t) as number) >= minDf).sort();
+  // The most frequent terms only: the cost of training and of every embedding grows with the vocabulary.
+  const terms = [...df.keys()]
+    .filter((t) => (df.get(t) as number) >= minDf)
+    .sort((a, b) => (df.get(b) as number) - (df.get(a) as number) || (a < b ? -1 : 1))
+    .slice(0, options.maxTerms ?? 12_000)
+    .sort();
   const termIds = new Map(terms.map((t, i) => [t, i]));
   const n = docs.length;
   const idf = new Float32Array(terms.map((t) => Math.log((1 + n) / (1 + (df.get(t) as number))) + 1));

@@ -7,6 +7,12 @@ export type LexicalDoc = { fields: { text: string; weight: number }[] };
 /** BM25 parameters; the defaults are the usual ones. */
 export const BM25 = { k1: 1.2, b: 0.75 } as const;
 
+/** When a query term counts as too common to score (see LexicalIndex.accumulate). */
+export const COMMON_TERM = { minDocs: 5000, share: 0.1 } as const;
+
+/** Most query terms scored, by weight × idf (an upper bound of what each can add). */
+export const MAX_QUERY_TERMS = 24;
+
 /** Weights of the kinds of query term, relative to a plain word typed by the user. */
 export const QUERY_WEIGHTS = { word: 1, bigram: 1, exact: 0.3, synonym: 0.45, typo: 0.7 } as const;
 
@@ -50,11 +56,19 @@ export class LexicalIndex {
   static build(docs: LexicalDoc[]): LexicalIndex {
     const postings = new Map<string, { docs: number[]; tfs: number[] }>();
     const lengths = new Float32Array(docs.length);
+    // Short fields (an entry's names and tags, headings) repeat on every passage of an entry.
+    const shortFieldTerms = new Map<string, string[]>();
+    const termsOf = (text: string): string[] => {
+      if (text.length > 200) return documentTerms(text);
+      let terms = shortFieldTerms.get(text);
+      if (!terms) shortFieldTerms.set(text, (terms = documentTerms(text)));
+      return terms;
+    };
     docs.forEach((doc, d) => {
       const tf = new Map<string, number>();
       let length = 0;
       for (const field of doc.fields) {
-        for (const term of documentTerms(field.text)) {
+        for (const term of termsOf(field.text)) {
           tf.set(term, (tf.get(term) ?? 0) + field.weight);
           if (!term.includes("_") && !term.startsWith("=")) length += field.weight;
         }
@@ -162,11 +176,13 @@ export class LexicalIndex {
       };
     }
     const { best, doc, touched } = this.groups;
+    const docScores = this.scores;
+    const touchedDocs = this.touched;
     let groups = 0;
     for (let i = 0; i < count; i++) {
-      const d = this.touched[i] as number;
-      const score = this.scores[d] as number;
-      this.scores[d] = 0;
+      const d = touchedDocs[i] as number;
+      const score = docScores[d] as number;
+      docScores[d] = 0;
       if (accept && !accept(d)) continue;
       const g = groupOf[d] as number;
       if (best[g] === 0) touched[groups++] = g;
@@ -185,17 +201,34 @@ export class LexicalIndex {
     return out;
   }
 
-  /** Adds up the BM25 scores of the query's terms into `scores`; returns how many documents it touched. */
+  /**
+   * Adds up the BM25 scores of the query's terms into `scores`; returns how many documents it touched.
+   * In a large index, a term found in more than COMMON_TERM.share of all documents (in a Châu Đốc
+   * knowledge base, "châu" and "đốc" themselves) is skipped when a rarer term of the query matched: its
+   * idf is near zero, so it hardly changes the ranking, but its posting list is most of the work.
+   */
   private accumulate(query: string | WeightedTerm[]): number {
     const terms = typeof query === "string" ? this.queryTerms(query) : query;
-    const { idf, offsets, docs, weights } = this.data;
+    const { idf, offsets, docs, weights, docCount } = this.data;
     const scores = this.scores;
     const touched = this.touched;
-    let count = 0;
+    const matched: { t: number; w: number; df: number }[] = [];
     for (const { term, weight } of terms) {
       const t = this.termIds.get(term);
       if (t === undefined) continue;
-      const w = weight * (idf[t] as number);
+      matched.push({
+        t,
+        w: weight * (idf[t] as number),
+        df: (offsets[t + 1] as number) - (offsets[t] as number),
+      });
+    }
+    const commonDf = docCount >= COMMON_TERM.minDocs ? docCount * COMMON_TERM.share : Infinity;
+    const hasRare = matched.some((m) => m.df <= commonDf);
+    // A long question with synonyms can have 60 terms; the ones that can add least are dropped.
+    const kept = matched.sort((a, b) => b.w - a.w).slice(0, MAX_QUERY_TERMS);
+    let count = 0;
+    for (const { t, w, df } of kept) {
+      if (hasRare && df > commonDf) continue;
       const end = offsets[t + 1] as number;
       for (let i = offsets[t] as number; i < end; i++) {
         const d = docs[i] as number;

@@ -19,7 +19,7 @@ export class VectorIndex {
   /** Builds an index over vectors; item i is vectors[i]. */
   static build(vectors: Float32Array[], dimensions: number): VectorIndex {
     const hnsw = new hnswlib.HierarchicalNSW("cosine", dimensions);
-    hnsw.initIndex({ maxElements: Math.max(1, vectors.length), m: 16, efConstruction: 100, randomSeed: 7 });
+    hnsw.initIndex({ maxElements: Math.max(1, vectors.length), m: 12, efConstruction: 48, randomSeed: 7 });
     vectors.forEach((v, i) => {
       // hnswlib rejects zero vectors in cosine space; a passage with no known word gets a tiny constant.
       hnsw.addPoint(isZero(v) ? Array.from(v, () => 1e-6) : Array.from(v), i);

@@ -24,10 +24,18 @@ export function tokenize(text: string): Token[] {
   const out: Token[] = [];
   for (const m of text.normalize("NFC").toLowerCase().matchAll(WORD)) {
     const exact = m[0];
-    out.push({ exact, folded: stem(fold(exact)) });
+    let folded = FOLDED.get(exact);
+    if (folded === undefined) {
+      folded = stem(fold(exact));
+      if (FOLDED.size < 500_000) FOLDED.set(exact, folded);
+    }
+    out.push({ exact, folded });
   }
   return out;
 }
+
+/** Folded form of each word seen: a language has few distinct words, and NFD folding is the slow part. */
+const FOLDED = new Map<string, string>();
 
 /**
  * A light English plural stemmer. Vietnamese syllables never end in "s", so stripping it is safe for

@@ -1,0 +1,406 @@
+/**
+ * `npm run bench [-- --sizes 1000,10000,50000] [--json]`: index build time, search latency (p50/p99)
+ * and peak memory, on the real content and on generated knowledge bases of 1k, 10k and 50k entries.
+ *
+ * Each dataset runs in its own child process (this file with `--child <dataset>`), because maxRSS is a
+ * high-water mark of the whole process: measured in one process, every size would report the peak of the
+ * largest one run so far. The parent only spawns, collects the JSON each child prints, and reports.
+ */
+import { spawn } from "node:child_process";
+import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
+import os from "node:os";
+import path from "node:path";
+import { parseArgs } from "node:util";
+import { buildFromEntries, buildIndex, type BuildStep } from "../indexer/build.ts";
+import { formatProblem, loadContent } from "../indexer/content/load.ts";
+import { TYPE_FOLDERS } from "../indexer/content/schema.ts";
+import type { KnowledgeIndex } from "../indexer/knowledge-index.ts";
+import { openIndex } from "../indexer/open.ts";
+import { loadQuestions } from "../eval/run-eval.ts";
+import { buildCorpus, entryToMarkdown, generateEntries, generateQueries } from "./generate.ts";
+
+const ROOT = path.resolve(import.meta.dirname, "..");
+const CONTENT_DIR = path.join(ROOT, "content");
+const QUESTIONS_FILE = path.join(ROOT, "eval", "questions.jsonl");
+
+const DEFAULT_SIZES = [1000, 10000, 50000];
+const REAL_BUILD_RUNS = 3;
+const MEASURED_QUERIES = 2000;
+const WARMUP_QUERIES = 200;
+const SEARCH = { k: 5, mode: "hybrid" } as const;
+/** Sizes up to this one are also written to disk as Markdown and rebuilt with buildIndex, then opened. */
+const DISK_ROUNDTRIP_MAX = 10000;
+
+const TARGETS = { p99At10kMs: 5, realBuildMs: 3000 } as const;
+
+/** Latency summary of one run of queries, in milliseconds. */
+export type LatencyStats = {
+  queries: number;
+  warmup: number;
+  p50: number;
+  p99: number;
+  mean: number;
+  max: number;
+};
+
+/** What one child measures for one dataset. */
+export type DatasetResult = {
+  dataset: string;
+  entries: number;
+  passages: number;
+  terms: number;
+  /** How "buildMs" was measured: the full on-disk build (real content) or the in-memory build. */
+  buildKind: "buildIndex" | "buildFromEntries";
+  buildMs: number;
+  buildRunsMs: number[];
+  /**
+   * Generated: time from the first to the last progress report of each build step; "embed" includes LSI
+   * training, which ends at the first embedded batch ("lsiTraining"); "other" is chunking and serialising.
+   */
+  buildStepsMs?: Partial<Record<BuildStep | "lsiTraining" | "other", number>>;
+  search: LatencyStats;
+  /** process.resourceUsage().maxRSS after build and search, before the optional disk round trip. */
+  peakRssMb: number;
+  generateMs?: number;
+  /** Real content: opening the built index from disk. Generated: the Markdown → buildIndex → open round trip. */
+  disk?: { writeMarkdownMs?: number; buildIndexMs?: number; openMs: number; peakRssMb: number };
+};
+
+type Failure = { dataset: string; error: string };
+
+/** Nearest-rank percentile of ascending samples: the smallest sample with at least q of all at or below it. */
+export function percentile(sorted: number[], q: number): number {
+  if (sorted.length === 0) return NaN;
+  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1))] as number;
+}
+
+/** Median of a few samples (upper median for an even count, which is fine for 3 runs). */
+export function median(samples: number[]): number {
+  return percentile(
+    [...samples].sort((a, b) => a - b),
+    0.5,
+  );
+}
+
+/** Times each query separately (after an untimed warm-up, so the JIT and the lazy typo index are ready). */
+export async function measureSearch(
+  index: KnowledgeIndex,
+  warmup: string[],
+  queries: string[],
+): Promise<LatencyStats> {
+  for (const q of warmup) await index.search(q, SEARCH);
+  const samples = new Array<number>(queries.length);
+  for (let i = 0; i < queries.length; i++) {
+    const started = performance.now();
+    await index.search(queries[i] as string, SEARCH);
+    samples[i] = performance.now() - started;
+  }
+  samples.sort((a, b) => a - b);
+  return {
+    queries: queries.length,
+    warmup: warmup.length,
+    p50: percentile(samples, 0.5),
+    p99: percentile(samples, 0.99),
+    mean: samples.reduce((a, b) => a + b, 0) / samples.length,
+    max: samples[samples.length - 1] as number,
+  };
+}
+
+/** maxRSS is reported in kilobytes. */
+const peakRssMb = () => process.resourceUsage().maxRSS / 1024;
+
+const log = (msg: string) => process.stderr.write(`[bench] ${msg}\n`);
+
+async function loadRealEntries() {
+  const { entries, problems } = await loadContent(CONTENT_DIR);
+  if (problems.length > 0) throw new Error(`content/ is invalid:\n${problems.map(formatProblem).join("\n")}`);
+  return entries;
+}
+
+async function tempDir(label: string): Promise<string> {
+  return mkdtemp(path.join(os.tmpdir(), `chau-doc-bench-${label}-`));
+}
+
+/** Real content: full builds (load, validate, build, write) into fresh folders, then search the opened index. */
+async function benchReal(): Promise<DatasetResult> {
+  const questions = (await loadQuestions(QUESTIONS_FILE)).map((q) => q.q);
+  const runs: number[] = [];
+  const dirs: string[] = [];
+  try {
+    let lastDir = "";
+    for (let r = 0; r < REAL_BUILD_RUNS; r++) {
+      const dir = await tempDir("real");
+      dirs.push(dir);
+      const started = performance.now();
+      await buildIndex(CONTENT_DIR, dir, { force: true });
+      runs.push(performance.now() - started);
+      lastDir = dir;
+    }
+    const openStarted = performance.now();
+    // Searched as the assistant serves it: opened from the files the build wrote.
+    const index = await openIndex(lastDir);
+    const openMs = performance.now() - openStarted;
+    const repeated = Array.from(
+      { length: Math.ceil(MEASURED_QUERIES / questions.length) },
+      () => questions,
+    ).flat();
+    const warmup = Array.from(
+      { length: WARMUP_QUERIES },
+      (_, i) => questions[i % questions.length] as string,
+    );
+    log(`real: built ${runs.map((r) => r.toFixed(0)).join(", ")} ms; searching ${repeated.length} queries`);
+    const search = await measureSearch(index, warmup, repeated);
+    const m = index.manifest;
+    const peak = peakRssMb();
+    return {
+      dataset: "real",
+      entries: m.counts.entries,
+      passages: m.counts.chunks,
+      terms: m.counts.terms,
+      buildKind: "buildIndex",
+      buildMs: median(runs),
+      buildRunsMs: runs,
+      search,
+      peakRssMb: peak,
+      disk: { openMs, peakRssMb: peak },
+    };
+  } finally {
+    await Promise.all(dirs.map((d) => rm(d, { recursive: true, force: true })));
+  }
+}
+
+/** Where the build time goes, from the progress reports buildFromEntries makes anyway. */
+function stepTimer() {
+  const spans = new Map<BuildStep, { first: number; last: number }>();
+  let lsiTraining: number | undefined;
+  return {
+    onProgress(step: BuildStep, done: number): void {
+      const now = performance.now();
+      const span = spans.get(step);
+      if (!span) spans.set(step, { first: now, last: now });
+      else {
+        // The first batch report after "embed 0" comes after the latent space is learned.
+        if (step === "embed" && lsiTraining === undefined && done > 0) lsiTraining = now - span.first;
+        span.last = now;
+      }
+    },
+    result(totalMs: number): NonNullable<DatasetResult["buildStepsMs"]> {
+      const out: NonNullable<DatasetResult["buildStepsMs"]> = {};
+      for (const [step, { first, last }] of spans) out[step] = last - first;
+      if (lsiTraining !== undefined) out.lsiTraining = lsiTraining;
+      out.other = totalMs - [...spans.values()].reduce((a, s) => a + s.last - s.first, 0);
+      return out;
+    },
+  };
+}
+
+function formatSteps(steps: NonNullable<DatasetResult["buildStepsMs"]>): string {
+  return Object.entries(steps)
+    .map(([k, v]) => `${k} ${fmt(v)}`)
+    .join(", ");
+}
+
+/** Writes generated entries as Markdown under a temporary content root, then builds and opens from disk. */
+async function diskRoundTrip(
+  entries: Awaited<ReturnType<typeof loadRealEntries>>,
+): Promise<NonNullable<DatasetResult["disk"]>> {
+  const contentDir = await tempDir("content");
+  const indexDir = await tempDir("index");
+  try {
+    const writeStarted = performance.now();
+    await Promise.all(Object.values(TYPE_FOLDERS).map((f) => mkdir(path.join(contentDir, f))));
+    for (let i = 0; i < entries.length; i += 256) {
+      await Promise.all(
+        entries.slice(i, i + 256).map((e) => writeFile(path.join(contentDir, e.file), entryToMarkdown(e))),
+      );
+    }
+    const writeMarkdownMs = performance.now() - writeStarted;
+    const buildStarted = performance.now();
+    const built = await buildIndex(contentDir, indexDir, { force: true });
+    const buildIndexMs = performance.now() - buildStarted;
+    if (built.manifest.counts.entries !== entries.length) {
+      throw new Error(`round trip lost entries: ${built.manifest.counts.entries} of ${entries.length}`);
+    }
+    const openStarted = performance.now();
+    await openIndex(indexDir);
+    const openMs = performance.now() - openStarted;
+    return { writeMarkdownMs, buildIndexMs, openMs, peakRssMb: peakRssMb() };
+  } finally {
+    await rm(contentDir, { recursive: true, force: true });
+    await rm(indexDir, { recursive: true, force: true });
+  }
+}
+
+/** Generated content of `size` entries: in-memory build, search, and for small sizes the disk round trip. */
+async function benchGenerated(size: number): Promise<DatasetResult> {
+  const real = await loadRealEntries();
+  const questions = (await loadQuestions(QUESTIONS_FILE)).map((q) => q.q);
+  const genStarted = performance.now();
+  const entries = generateEntries(buildCorpus(real), size);
+  const generateMs = performance.now() - genStarted;
+  log(`${size}: generated in ${generateMs.toFixed(0)} ms; building`);
+
+  const timer = stepTimer();
+  const buildStarted = performance.now();
+  // A fixed hash: the in-memory build only puts it in the manifest.
+  const built = await buildFromEntries(entries, "0".repeat(64), { onProgress: timer.onProgress });
+  const buildMs = performance.now() - buildStarted;
+  const buildStepsMs = timer.result(buildMs);
+  const m = built.manifest;
+  log(
+    `${size}: ${m.counts.chunks} passages, built in ${buildMs.toFixed(0)} ms (${formatSteps(buildStepsMs)}); searching`,
+  );
+
+  const queries = generateQueries(entries, questions, WARMUP_QUERIES + MEASURED_QUERIES);
+  const search = await measureSearch(
+    built.index,
+    queries.slice(0, WARMUP_QUERIES),
+    queries.slice(WARMUP_QUERIES),
+  );
+  const result: DatasetResult = {
+    dataset: `generated-${size}`,
+    entries: m.counts.entries,
+    passages: m.counts.chunks,
+    terms: m.counts.terms,
+    buildKind: "buildFromEntries",
+    buildMs,
+    buildRunsMs: [buildMs],
+    buildStepsMs,
+    search,
+    peakRssMb: peakRssMb(),
+    generateMs,
+  };
+  if (size <= DISK_ROUNDTRIP_MAX) {
+    log(`${size}: writing Markdown, buildIndex, openIndex`);
+    result.disk = await diskRoundTrip(entries);
+  }
+  return result;
+}
+
+/** Runs one dataset in a child process and parses the JSON line it prints. */
+function runChild(dataset: string): Promise<DatasetResult | Failure> {
+  // tsx's loader by absolute URL, so the child resolves it whatever its working directory.
+  const args = ["--import", import.meta.resolve("tsx"), import.meta.filename, "--child", dataset];
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, args, { cwd: ROOT, stdio: ["ignore", "pipe", "inherit"] });
+    let out = "";
+    child.stdout.setEncoding("utf8").on("data", (d: string) => (out += d));
+    child.on("error", (e) => resolve({ dataset, error: String(e) }));
+    child.on("close", (code, signal) => {
+      const last = out.trim().split("\n").pop() ?? "";
+      if (code === 0 && last.startsWith("{")) resolve(JSON.parse(last) as DatasetResult);
+      else resolve({ dataset, error: `child exited with ${signal ?? `code ${code}`}` });
+    });
+  });
+}
+
+const fmt = (x: number, digits = 0) => (Number.isFinite(x) ? x.toFixed(digits) : "-");
+
+function table(rows: (DatasetResult | Failure)[]): string {
+  const head = [
+    "dataset",
+    "entries",
+    "passages",
+    "build ms",
+    "search p50 ms",
+    "search p99 ms",
+    "peak RSS MB",
+  ];
+  const body = rows.map((r) =>
+    "error" in r
+      ? [r.dataset, "FAILED", r.error, "", "", "", ""]
+      : [
+          r.dataset,
+          String(r.entries),
+          String(r.passages),
+          fmt(r.buildMs),
+          fmt(r.search.p50, 3),
+          fmt(r.search.p99, 3),
+          fmt(r.peakRssMb),
+        ],
+  );
+  const widths = head.map((h, i) => Math.max(h.length, ...body.map((b) => (b[i] ?? "").length)));
+  const line = (cells: string[]) =>
+    cells.map((c, i) => (i === 0 ? c.padEnd(widths[i] ?? 0) : c.padStart(widths[i] ?? 0))).join(" | ");
+  return [line(head), widths.map((w) => "-".repeat(w)).join("-|-"), ...body.map(line)].join("\n");
+}
+
+type TargetCheck = { target: string; value: number | null; pass: boolean | null };
+
+function checkTargets(rows: (DatasetResult | Failure)[]): TargetCheck[] {
+  const find = (name: string) => rows.find((r): r is DatasetResult => r.dataset === name && !("error" in r));
+  const at10k = find("generated-10000");
+  const real = find("real");
+  return [
+    {
+      target: `search p99 < ${TARGETS.p99At10kMs} ms at 10k entries`,
+      value: at10k?.search.p99 ?? null,
+      pass: at10k ? at10k.search.p99 < TARGETS.p99At10kMs : null,
+    },
+    {
+      target: `real-content build < ${TARGETS.realBuildMs / 1000} s`,
+      value: real?.buildMs ?? null,
+      pass: real ? real.buildMs < TARGETS.realBuildMs : null,
+    },
+  ];
+}
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({
+    options: {
+      sizes: { type: "string" },
+      json: { type: "boolean", default: false },
+      child: { type: "string" },
+    },
+  });
+  if (values.child !== undefined) {
+    const result = values.child === "real" ? await benchReal() : await benchGenerated(Number(values.child));
+    process.stdout.write(`${JSON.stringify(result)}\n`);
+    return;
+  }
+
+  const sizes = values.sizes ? values.sizes.split(",").map((s) => Number(s.trim())) : DEFAULT_SIZES;
+  if (sizes.some((s) => !Number.isInteger(s) || s <= 0))
+    throw new Error(`--sizes wants positive integers: ${values.sizes}`);
+  const started = performance.now();
+  const rows: (DatasetResult | Failure)[] = [];
+  for (const dataset of ["real", ...sizes.map(String)]) rows.push(await runChild(dataset));
+  const totalMs = performance.now() - started;
+  const targets = checkTargets(rows);
+  // A failed target or a crashed dataset fails the command, so CI can gate on it.
+  if (targets.some((t) => t.pass === false) || rows.some((r) => "error" in r)) process.exitCode = 1;
+
+  if (values.json) {
+    console.log(JSON.stringify({ node: process.version, totalMs, results: rows, targets }, null, 2));
+    return;
+  }
+  console.log(table(rows));
+  console.log(
+    `\nbuild ms: real = median of ${REAL_BUILD_RUNS} full buildIndex runs (load, validate, build, write); ` +
+      `generated = buildFromEntries in memory (1 run).`,
+  );
+  console.log(
+    `search: hybrid, k=${SEARCH.k}, per-query performance.now(), nearest-rank percentiles, ` +
+      `after ${WARMUP_QUERIES} warm-up queries; peak RSS = maxRSS of the dataset's own process after build + search.`,
+  );
+  for (const r of rows) {
+    if ("error" in r) continue;
+    if (r.buildStepsMs) console.log(`  ${r.dataset}: build steps ms: ${formatSteps(r.buildStepsMs)}`);
+    if (!r.disk) continue;
+    const d = r.disk;
+    console.log(
+      r.dataset === "real"
+        ? `  real: open from disk ${fmt(d.openMs)} ms; build runs ${r.buildRunsMs.map((x) => fmt(x)).join(", ")} ms`
+        : `  ${r.dataset}: write Markdown ${fmt(d.writeMarkdownMs ?? NaN)} ms, buildIndex from disk ` +
+            `${fmt(d.buildIndexMs ?? NaN)} ms, open ${fmt(d.openMs)} ms (peak RSS incl. round trip ${fmt(d.peakRssMb)} MB)`,
+    );
+  }
+  const verdict = (t: TargetCheck) =>
+    t.pass === null
+      ? "n/a (not run)"
+      : `${fmt(t.value ?? NaN, t.target.includes("p99") ? 3 : 0)} ms ${t.pass ? "PASS" : "FAIL"}`;
+  console.log(`\ntargets: ${targets.map((t) => `${t.target}: ${verdict(t)}`).join("; ")}`);
+  console.log(`total ${(totalMs / 1000).toFixed(1)} s`);
+}
+
+if (process.argv[1] && import.meta.filename === path.resolve(process.argv[1])) await main();
