@@ -5,7 +5,7 @@ import { ENTRY_TYPES } from "./content/schema.ts";
  * Bumped when the files of an index change shape or the analyser or embedder changes what they hold:
  * an index of another format is rebuilt, not read.
  */
-export const INDEX_FORMAT = 2;
+export const INDEX_FORMAT = 3;
 
 export const manifestSchema = z.object({
   format: z.literal(INDEX_FORMAT),

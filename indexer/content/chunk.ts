@@ -73,9 +73,8 @@ export function plainText(md: string): string {
 }
 
 function factsText(entry: ContentEntry, lang: Lang): string {
+  // Names and aliases are indexed with the summary (see build.ts), so they are not repeated here.
   const parts: string[] = [];
-  const aliases = entry.aliases?.[lang] ?? [];
-  if (aliases.length) parts.push(aliases.join(", "));
   switch (entry.type) {
     case "attraction": {
       const p = entry.place;
