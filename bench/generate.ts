@@ -16,6 +16,7 @@ import {
   type Lang,
 } from "../indexer/content/schema.ts";
 import { fold } from "../indexer/text/normalize.ts";
+import { mulberry32 } from "../indexer/util/random.ts";
 
 /** A seeded random source; every draw of the generator goes through one, so runs are reproducible. */
 export type Rng = {
@@ -27,16 +28,9 @@ export type Rng = {
   chance(p: number): boolean;
 };
 
-/** mulberry32: tiny, fast and good enough for sampling test data (not for anything secret). */
+/** A seeded Rng over mulberry32. */
 export function createRng(seed: number): Rng {
-  let s = seed >>> 0;
-  const next = () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const next = mulberry32(seed);
   const int = (min: number, max: number) => min + Math.floor(next() * (max - min + 1));
   return {
     next,

@@ -1,4 +1,5 @@
 import { conceptTerms } from "../search/analyze.ts";
+import { mulberry32 } from "../util/random.ts";
 import type { Embedder } from "./embedder.ts";
 
 /**
@@ -263,13 +264,6 @@ function jacobiEigen(input: number[][]): { values: number[]; vectors: number[][]
 
 /** Deterministic standard normal numbers (mulberry32 + Box-Muller). */
 function gaussian(seed: number): () => number {
-  let s = seed >>> 0;
-  const uniform = () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const uniform = mulberry32(seed);
   return () => Math.sqrt(-2 * Math.log(uniform() || 1e-12)) * Math.cos(2 * Math.PI * uniform());
 }
