@@ -132,7 +132,7 @@ async function benchReal(): Promise<DatasetResult> {
       const dir = await tempDir("real");
       dirs.push(dir);
       const started = performance.now();
-      await buildIndex(CONTENT_DIR, dir, { force: true });
+      await buildIndex(CONTENT_DIR, dir);
       runs.push(performance.now() - started);
       lastDir = dir;
     }
@@ -216,7 +216,7 @@ async function diskRoundTrip(
     }
     const writeMarkdownMs = performance.now() - writeStarted;
     const buildStarted = performance.now();
-    const built = await buildIndex(contentDir, indexDir, { force: true });
+    const built = await buildIndex(contentDir, indexDir);
     const buildIndexMs = performance.now() - buildStarted;
     if (built.manifest.counts.entries !== entries.length) {
       throw new Error(`round trip lost entries: ${built.manifest.counts.entries} of ${entries.length}`);

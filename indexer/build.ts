@@ -126,7 +126,7 @@ export async function buildFromEntries(
 export const VECTORS_FILE = "vectors.hnsw";
 export const CURRENT_FILE = "CURRENT";
 
-export type BuildResult = { manifest: Manifest; dir: string; index: KnowledgeIndex; skipped: boolean };
+export type BuildResult = { manifest: Manifest; dir: string; index: KnowledgeIndex };
 
 /**
  * Validates content/, builds the index and switches it in atomically: files are written to a temporary
@@ -136,7 +136,7 @@ export type BuildResult = { manifest: Manifest; dir: string; index: KnowledgeInd
 export async function buildIndex(
   contentDir: string,
   indexDir: string,
-  options: BuildOptions & { force?: boolean } = {},
+  options: BuildOptions = {},
 ): Promise<BuildResult> {
   options.onProgress?.("load", 0, 1);
   const { entries, problems } = await loadContent(contentDir, { today: options.today });
@@ -170,7 +170,7 @@ export async function buildIndex(
     throw new AppError("index_write_failed", `could not write the index to ${indexDir}`, { cause });
   }
   await pruneOldVersions(indexDir, [built.manifest.version, previous]);
-  return { manifest: built.manifest, dir: final, index: built.index, skipped: false };
+  return { manifest: built.manifest, dir: final, index: built.index };
 }
 
 /** SHA-256 over the entry files' paths and bytes, in a stable order. */

@@ -52,13 +52,13 @@ function occurrencesInYear(entry: EventEntry, year: number): Occurrence[] {
     announcedYearly: e.announcedYearly,
   };
   if (e.calendar === "lunar-vn" && e.lunar) {
-    const start = lunarDay(year, e.lunar.start);
-    // A window whose end month comes before its start month runs into the next lunar year.
-    const endYear = e.lunar.end.month < e.lunar.start.month ? year + 1 : year;
-    const end = lunarDay(endYear, e.lunar.end);
-    const main = e.lunar.main
-      ? lunarDay(e.lunar.main.month < e.lunar.start.month ? year + 1 : year, e.lunar.main)
-      : undefined;
+    const startMonth = e.lunar.start.month;
+    // A day whose month comes before the start month lies in the next lunar year (a window across Tết).
+    const dayOfWindow = (d: { month: number; day: number }) =>
+      lunarDay(d.month < startMonth ? year + 1 : year, d);
+    const start = dayOfWindow(e.lunar.start);
+    const end = dayOfWindow(e.lunar.end);
+    const main = e.lunar.main ? dayOfWindow(e.lunar.main) : undefined;
     if (!start || !end) return [];
     return [
       {

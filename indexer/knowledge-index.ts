@@ -68,7 +68,6 @@ export type IndexParts = {
 /** Wires loaded or freshly built parts into the KnowledgeIndex interface. */
 export function createKnowledgeIndex(parts: IndexParts): KnowledgeIndex {
   const { entries, chunks, lexical, manifest } = parts;
-  const byId = new Map(entries.map((e) => [e.id, e]));
   const position = new Map(entries.map((e, i) => [e.id, i]));
   const entryOfChunk = Int32Array.from(chunks, (c) => position.get(c.entryId) ?? -1);
   // Lexical results are grouped per entry, language and kind of passage:
@@ -81,8 +80,7 @@ export function createKnowledgeIndex(parts: IndexParts): KnowledgeIndex {
 
   async function search(query: string, options: SearchOptions = {}): Promise<SearchHit[]> {
     const k = options.k ?? 5;
-    const detected = detectLanguage(query);
-    const lang: Lang = options.lang ?? (detected === "unknown" ? "vi" : detected);
+    const lang: Lang = options.lang ?? queryLanguage(query);
     const mode = options.mode ?? "hybrid";
     const accept = options.type
       ? (c: number) => entries[entryOfChunk[c] as number]?.type === options.type
@@ -162,7 +160,7 @@ export function createKnowledgeIndex(parts: IndexParts): KnowledgeIndex {
         vectorScore: c.vector,
         passage: chunk
           ? { heading: chunk.heading, text: chunk.text, lang: chunk.lang }
-          : { heading: "summary", text: entry.summary[lang], lang },
+          : { heading: SUMMARY_HEADING, text: entry.summary[lang], lang },
       };
     });
   }
@@ -170,8 +168,17 @@ export function createKnowledgeIndex(parts: IndexParts): KnowledgeIndex {
   return {
     manifest,
     search,
-    get: (id) => byId.get(id),
+    get: (id) => {
+      const i = position.get(id);
+      return i === undefined ? undefined : entries[i];
+    },
     list: (type) => (type ? entries.filter((e) => e.type === type) : [...entries]),
     eventsBetween: (from, to) => eventOccurrences(entries, from, to),
   };
+}
+
+/** The language to answer a query in: detected, Vietnamese when there is nothing to go on. */
+function queryLanguage(query: string): Lang {
+  const detected = detectLanguage(query);
+  return detected === "unknown" ? "vi" : detected;
 }

@@ -3,24 +3,18 @@
  * then switches it in atomically. Skips the build when the live index already matches the content.
  */
 import { parseArgs } from "node:util";
-import { buildIndex } from "../build.ts";
 import { AppError } from "../errors.ts";
-import { isIndexUpToDate } from "../open.ts";
 import { loadDotEnv, readIndexerConfig } from "./config.ts";
-import { terminalProgress } from "./progress.ts";
+import { buildFromConfig, isConfiguredIndexUpToDate } from "./fresh-index.ts";
 
 const { values } = parseArgs({ options: { force: { type: "boolean", default: false } } });
 loadDotEnv();
 const config = readIndexerConfig();
 try {
-  if (!values.force && (await isIndexUpToDate(config.indexDir, config.contentDir, config.embedder?.id))) {
+  if (!values.force && (await isConfiguredIndexUpToDate(config))) {
     console.log(`index is up to date with ${config.contentDir} (use --force to rebuild)`);
   } else {
-    const result = await buildIndex(config.contentDir, config.indexDir, {
-      ...(config.embedder ? { embedder: config.embedder } : {}),
-      onProgress: terminalProgress(),
-      log: { warn: (m) => console.warn(`warning: ${m}`) },
-    });
+    const result = await buildFromConfig(config);
     const m = result.manifest;
     console.log(
       `index ${m.version}: ${m.counts.entries} entries, ${m.counts.chunks} passages, ${m.counts.terms} terms, ` +
