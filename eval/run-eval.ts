@@ -1,7 +1,8 @@
 /**
  * `npm run eval [-- --misses] [--json]`: retrieval quality on the public question set (eval/questions.jsonl)
  * for lexical only, vector only and hybrid search: hit@1, hit@3 and MRR, overall and per group.
- * Also reports how often the query language is detected as the group's language.
+ * Also reports how often the query language is detected as the group's language, and then answer quality
+ * (eval/answers.jsonl, see answer-eval.ts): facts, sources, language, refusals.
  */
 import { readFile } from "node:fs/promises";
 import path from "node:path";
@@ -11,6 +12,14 @@ import { buildFromEntries } from "../indexer/build.ts";
 import { loadContent, formatProblem } from "../indexer/content/load.ts";
 import type { KnowledgeIndex, SearchMode } from "../indexer/knowledge-index.ts";
 import { detectLanguage } from "../indexer/text/normalize.ts";
+import { createAssistant } from "../bot/assistant/index.ts";
+import {
+  loadAnswerCases,
+  runAnswerCases,
+  summarize,
+  type AnswerReport,
+  type CaseResult,
+} from "./answer-eval.ts";
 
 const questionSchema = z.object({
   q: z.string().min(1),
@@ -91,8 +100,17 @@ async function main(): Promise<void> {
   ).length;
   const langTotal = questions.filter((q) => q.group !== "typo").length;
 
+  const cases = await loadAnswerCases(path.join(root, "eval", "answers.jsonl"));
+  const answerResults = await runAnswerCases(index, cases);
+  // The retrieval questions are all in scope: none of them may be refused.
+  const plain = createAssistant({ index });
+  const retrievalRefused: boolean[] = [];
+  for (const q of questions)
+    retrievalRefused.push((await plain.ask({ text: q.q })).intent === "out_of_scope");
+  const answers = summarize(answerResults, retrievalRefused);
+
   if (values.json) {
-    console.log(JSON.stringify({ questions: questions.length, report }, null, 2));
+    console.log(JSON.stringify({ questions: questions.length, report, answers }, null, 2));
     return;
   }
   const pct = (x: number) => x.toFixed(3);
@@ -107,6 +125,50 @@ async function main(): Promise<void> {
       );
     }
   }
+  printAnswers(
+    answers,
+    answerResults,
+    values.misses,
+    questions.filter((_, i) => retrievalRefused[i]).map((q) => q.q),
+  );
+}
+
+function printAnswers(
+  r: AnswerReport,
+  results: CaseResult[],
+  misses: boolean,
+  refusedRetrieval: string[],
+): void {
+  const line = (label: string, m: { n: number; ok: number; rate: number }, target = "") =>
+    console.log(
+      `  ${label.padEnd(44)} ${String(m.ok).padStart(4)}/${String(m.n).padEnd(4)} ${m.rate.toFixed(3)} ${target}`,
+    );
+  console.log(
+    `\nAnswers without a model (${r.n} cases in eval/answers.jsonl + the retrieval questions as in-scope):`,
+  );
+  line("facts present, dated and deadline questions", r.datedFacts, "(target >= 0.95)");
+  line("facts present, all questions with facts", r.allFacts);
+  line("expected entry among the sources", r.sources);
+  line("answer language", r.language);
+  line("intent", r.intent);
+  line("out-of-scope questions refused", r.outOfScopeRefused, "(target >= 0.95)");
+  line("in-scope questions refused", r.inScopeRefused, "(target <= 0.02)");
+  for (const [g, m] of Object.entries(r.byGroup)) line(`group ${g}: all checks pass`, m);
+  if (!misses) return;
+  for (const x of results) {
+    const problems = [
+      x.c.refuse ? (x.refused ? "" : `not refused (${x.answer.intent})`) : x.refused ? "refused" : "",
+      x.sourceOk
+        ? ""
+        : `sources ${x.answer.sources.map((s) => s.id).join(",") || "-"} (want ${x.c.sources?.join("|")})`,
+      x.factsOk ? "" : `missing ${x.missingFacts.join("; ")}`,
+      x.langOk ? "" : `lang ${x.answer.language}`,
+      x.intentOk ? "" : `intent ${x.answer.intent} (want ${x.c.intent})`,
+    ].filter(Boolean);
+    if (problems.length)
+      console.log(`answer-miss [${x.c.id}] ${x.c.q ?? x.c.turns?.join(" / ")} → ${problems.join("; ")}`);
+  }
+  for (const q of refusedRetrieval) console.log(`answer-miss [retrieval] refused in-scope: ${q}`);
 }
 
 if (process.argv[1] && import.meta.filename === path.resolve(process.argv[1])) await main();

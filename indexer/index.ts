@@ -25,4 +25,6 @@ export {
 export type { Manifest } from "./manifest.ts";
 export { currentManifest, isIndexUpToDate, openIndex } from "./open.ts";
 export { lunarToSolar, solarToLunar, type LunarDate, type SolarDate } from "./calendar/lunar.ts";
-export { detectLanguage, fold, tokenize } from "./text/normalize.ts";
+export { detectLanguage, fold, isStopword, tokenize } from "./text/normalize.ts";
+export { loadDotEnv, readIndexerConfig, type IndexerConfig } from "./cli/config.ts";
+export { openFreshIndex } from "./cli/fresh-index.ts";

@@ -1,0 +1,486 @@
+import { randomUUID } from "node:crypto";
+import {
+  fold,
+  type ContentEntry,
+  type KnowledgeIndex,
+  type Lang,
+  type SearchHit,
+} from "../../indexer/index.ts";
+import { hashId, type Store } from "../store/index.ts";
+import { buildCatalog, entryText, type Catalog } from "./catalog.ts";
+import type { ChatModel } from "./chat-model.ts";
+import { isoOf, localToday, resolveDateRange, type DateRange } from "./dates.ts";
+import {
+  askLocationDraft,
+  deadlineDraft,
+  emergencyDraft,
+  eventDraft,
+  eventsInRangeDraft,
+  greetingDraft,
+  infoDraft,
+  nearbyDraft,
+  outOfScopeDraft,
+  placeDraft,
+  suggestionFor,
+  unsureDraft,
+  type Aspect,
+  type Draft,
+} from "./extractive.ts";
+import { buildMessages, CitationFilter, leaksRules, type Passage } from "./grounded.ts";
+import {
+  AREA,
+  aspectsOf,
+  asksEvent,
+  asksNearby,
+  asksPenalty,
+  DOMAIN,
+  greetingKind,
+  isEmergency,
+  OTHER_DESTINATIONS,
+  soundsLikeFollowUp,
+} from "./intents.ts";
+import { chooseLanguage } from "./language.ts";
+import {
+  computeDeadlines,
+  DEADLINE_ASK,
+  LODGING_TOPIC,
+  parseDeadlineQuery,
+  type DeadlineQuery,
+} from "./lodging-deadline.ts";
+import { ConversationMemory, type Turn } from "./memory.ts";
+import { foldedPhrases, normalize, type Normalized } from "./phrases.ts";
+import type { Answer, Question } from "./types.ts";
+
+/** The injected clock; answers about "this weekend" are resolved against it in Asia/Ho_Chi_Minh. */
+export type Clock = { now(): Date };
+
+/** A pino-compatible logger; the default is silent. */
+export type Logger = {
+  info(obj: object, msg?: string): void;
+  warn(obj: object, msg?: string): void;
+  error(obj: object, msg?: string): void;
+};
+
+export type AssistantOptions = {
+  /** Longest wait for the model before the extractive answer is used. Default 15 s. */
+  modelTimeoutMs?: number;
+  /** How long a conversation's last turn is remembered. Default 30 min. */
+  memoryTtlMs?: number;
+  maxConversations?: number;
+  /** Salt of the user-id hash (keep it secret and stable). */
+  hashSalt?: string;
+  /** Retrieval share of a question below which the assistant says it is not sure. Default 0.5. */
+  minCoverage?: number;
+};
+
+export type AssistantDeps = {
+  index: KnowledgeIndex;
+  chatModel?: ChatModel;
+  store?: Store;
+  clock?: Clock;
+  log?: Logger;
+  options?: AssistantOptions;
+};
+
+/** What `stream` yields: text deltas, then the final Answer (whose text replaces the deltas). */
+export type AnswerEvent = { type: "delta"; text: string } | { type: "answer"; answer: Answer };
+
+export interface Assistant {
+  /** Answers one question. Never throws for a model or store failure: those fall back and are logged. */
+  ask(question: Question): Promise<Answer>;
+  /** The same answer as text deltas followed by the final Answer. */
+  stream(question: Question): AsyncIterable<AnswerEvent>;
+}
+
+const SILENT: Logger = { info() {}, warn() {}, error() {} };
+const MAX_QUESTION = 2000;
+
+/** What the routing decided: the extractive draft, and what a model may rewrite (when one is configured). */
+type Plan = {
+  lang: Lang;
+  other: boolean;
+  draft: Draft;
+  /** Present when a model may write the answer from these passages. */
+  grounding?: { passages: Passage[]; facts: string };
+  turn: Omit<Turn, "at">;
+};
+
+/** Creates the assistant. Builds its catalog from the index once (a few ms for the real content). */
+export function createAssistant(deps: AssistantDeps): Assistant {
+  const { index, chatModel, store } = deps;
+  const clock = deps.clock ?? { now: () => new Date() };
+  const log = deps.log ?? SILENT;
+  const opts = {
+    modelTimeoutMs: deps.options?.modelTimeoutMs ?? 15_000,
+    memoryTtlMs: deps.options?.memoryTtlMs ?? 30 * 60_000,
+    maxConversations: deps.options?.maxConversations ?? 10_000,
+    hashSalt: deps.options?.hashSalt ?? "chau-doc",
+    minCoverage: deps.options?.minCoverage ?? 0.5,
+  };
+  const catalog = buildCatalog(index);
+  const memory = new ConversationMemory({
+    ttlMs: opts.memoryTtlMs,
+    maxConversations: opts.maxConversations,
+    now: () => clock.now().getTime(),
+  });
+  const allText = fold(catalog.entries.map(entryText).join("\n"));
+  const elsewhere = foldedPhrases(
+    OTHER_DESTINATIONS.filter((d) => !new RegExp(`\\b${fold(d)}\\b`).test(allText)),
+  );
+  const router = createRouter({ index, catalog, clock, elsewhere, minCoverage: opts.minCoverage });
+
+  async function finish(
+    question: Question,
+    plan: Plan,
+    text: string,
+    composer: Answer["composer"],
+    sources: Answer["sources"],
+    started: number,
+  ): Promise<Answer> {
+    const answerId = randomUUID();
+    const suggestions = plan.draft.suggestions.length
+      ? plan.draft.suggestions
+      : suggestionsFor(plan, catalog);
+    const answer: Answer = {
+      ...plan.draft,
+      answerId,
+      answer: plan.other ? `${OTHER_LANGUAGE_NOTE}\n${text}` : text,
+      language: plan.lang,
+      sources,
+      suggestions: suggestions.slice(0, 3),
+      composer,
+    };
+    memory.set(question.conversationId, plan.turn);
+    if (store) {
+      try {
+        await store.recordInteraction({
+          answerId,
+          at: clock.now().toISOString(),
+          channel: question.channel ?? "unknown",
+          ...(question.conversationId
+            ? { conversationHash: hashId(question.conversationId, opts.hashSalt) }
+            : {}),
+          ...(question.userId ? { userHash: hashId(question.userId, opts.hashSalt) } : {}),
+          question: question.text.slice(0, MAX_QUESTION),
+          language: answer.language,
+          intent: answer.intent,
+          confidence: answer.confidence,
+          sources: answer.sources.map((s) => s.id),
+          answer: answer.answer,
+          composer,
+          latencyMs: Math.round(performance.now() - started),
+        });
+      } catch (err) {
+        // The user still gets the answer; the record is lost and the log says so.
+        log.error({ err, answerId }, "store: could not record the interaction");
+        delete answer.answerId;
+      }
+    }
+    return answer;
+  }
+
+  function messagesFor(question: Question, plan: Plan, previous: Turn | undefined) {
+    const g = plan.grounding as NonNullable<Plan["grounding"]>;
+    return buildMessages({
+      question: question.text.slice(0, MAX_QUESTION),
+      ...(previous ? { previous: previous.question } : {}),
+      lang: plan.lang,
+      facts: g.facts,
+      passages: g.passages,
+    });
+  }
+
+  function citedSources(plan: Plan, cited: number[]): Answer["sources"] | undefined {
+    const ids = [
+      ...new Set(cited.map((n) => plan.grounding?.passages[n - 1]?.id).filter((id): id is string => !!id)),
+    ];
+    const sources = ids.map((id) => catalog.get(id)).filter((e): e is ContentEntry => !!e);
+    if (sources.length === 0) return undefined;
+    return sources.map((e) => ({
+      id: e.id,
+      type: e.type,
+      title: e.title[plan.lang],
+      url: plan.draft.sources.find((s) => s.id === e.id)?.url ?? `/${e.type}/${e.id}`,
+    }));
+  }
+
+  return {
+    async ask(question) {
+      const started = performance.now();
+      const previous = memory.get(question.conversationId);
+      const plan = await router(question, previous);
+      if (chatModel && plan.grounding) {
+        const signal = AbortSignal.timeout(opts.modelTimeoutMs);
+        try {
+          const reply = await chatModel.complete(messagesFor(question, plan, previous), {
+            signal,
+            maxTokens: 400,
+          });
+          const filter = new CitationFilter(plan.grounding.passages.length);
+          const text = (filter.push(reply) + filter.flush()).trim();
+          const sources = citedSources(plan, filter.cited);
+          if (text && sources && !leaksRules(reply))
+            return finish(question, plan, text, "model", sources, started);
+          log.warn(
+            { model: chatModel.id },
+            "model reply without citations or quoting its rules: extractive answer used",
+          );
+        } catch (err) {
+          log.warn({ err: errorSummary(err), model: chatModel.id }, "model failed: extractive answer used");
+        }
+      }
+      return finish(question, plan, plan.draft.answer, "extractive", plan.draft.sources, started);
+    },
+
+    async *stream(question) {
+      const started = performance.now();
+      const previous = memory.get(question.conversationId);
+      const plan = await router(question, previous);
+      if (chatModel && plan.grounding) {
+        const filter = new CitationFilter(plan.grounding.passages.length);
+        let text = "";
+        let raw = "";
+        try {
+          const signal = AbortSignal.timeout(opts.modelTimeoutMs);
+          if (plan.other) yield { type: "delta", text: `${OTHER_LANGUAGE_NOTE}\n` };
+          for await (const delta of chatModel.stream(messagesFor(question, plan, previous), {
+            signal,
+            maxTokens: 400,
+          })) {
+            raw += delta;
+            if (leaksRules(raw)) throw new Error("reply quotes the rules");
+            const shown = filter.push(delta);
+            text += shown;
+            if (shown) yield { type: "delta", text: shown };
+          }
+          const rest = filter.flush();
+          text += rest;
+          if (rest) yield { type: "delta", text: rest };
+          const sources = citedSources(plan, filter.cited);
+          if (text.trim() && sources) {
+            yield {
+              type: "answer",
+              answer: await finish(question, plan, text.trim(), "model", sources, started),
+            };
+            return;
+          }
+          log.warn({ model: chatModel.id }, "streamed reply without citations: extractive answer used");
+        } catch (err) {
+          log.warn(
+            { err: errorSummary(err), model: chatModel.id },
+            "model stream failed: extractive answer used",
+          );
+        }
+        // The final Answer replaces whatever was streamed.
+        yield {
+          type: "answer",
+          answer: await finish(question, plan, plan.draft.answer, "extractive", plan.draft.sources, started),
+        };
+        return;
+      }
+      const answer = await finish(
+        question,
+        plan,
+        plan.draft.answer,
+        "extractive",
+        plan.draft.sources,
+        started,
+      );
+      for (const line of answer.answer.split(/(?<=\n)/)) yield { type: "delta", text: line };
+      yield { type: "answer", answer };
+    },
+  };
+}
+
+const OTHER_LANGUAGE_NOTE = "(I answer in Vietnamese and English; here is my answer in English.)";
+
+function errorSummary(err: unknown): string {
+  return err instanceof Error ? `${err.name}: ${err.message}` : String(err);
+}
+
+function suggestionsFor(plan: Plan, catalog: Catalog): string[] {
+  const first = plan.draft.sources[0];
+  const entry = first ? catalog.get(first.id) : undefined;
+  if (!entry) return [];
+  const year = new Date().getUTCFullYear() + 1;
+  const related = entry.related
+    .map((id) => catalog.get(id))
+    .filter((e): e is ContentEntry => !!e)
+    .map((e) => suggestionFor(e, plan.lang, e.type === "event" ? year : undefined));
+  const own: string[] = [];
+  if (entry.type === "attraction") {
+    const asked = new Set(plan.turn.aspects ?? []);
+    if (!asked.has("hours")) own.push(plan.lang === "vi" ? "Mấy giờ mở cửa?" : "What are the opening hours?");
+    if (!asked.has("getting-there"))
+      own.push(plan.lang === "vi" ? "Đi đến đó như thế nào?" : "How do I get there?");
+  }
+  return [...own, ...related].slice(0, 3);
+}
+
+// ---------------------------------------------------------------- routing
+
+type RouterDeps = {
+  index: KnowledgeIndex;
+  catalog: Catalog;
+  clock: Clock;
+  elsewhere: ReturnType<typeof foldedPhrases>;
+  minCoverage: number;
+};
+
+/** Question → Plan: language, intent and the extractive answer, decided from structured data first. */
+function createRouter(d: RouterDeps) {
+  const { index, catalog } = d;
+  const emergencyEntry = catalog.entries.find(
+    (e) => e.type === "practical" && e.practical.topic === "emergency",
+  );
+
+  return async function route(question: Question, previous: Turn | undefined): Promise<Plan> {
+    const text = question.text.normalize("NFC").trim().slice(0, MAX_QUESTION);
+    const choice = chooseLanguage(text, question.lang, previous?.lang);
+    const lang = choice.lang;
+    const n = normalize(text);
+    const plan = (
+      draft: Draft,
+      turn: Partial<Omit<Turn, "at">> = {},
+      grounding?: Plan["grounding"],
+    ): Plan => ({
+      lang,
+      other: choice.other,
+      draft,
+      ...(grounding ? { grounding } : {}),
+      turn: { lang, question: text, intent: draft.intent, ...turn },
+    });
+
+    if (isEmergency(n))
+      return plan(emergencyDraft(emergencyEntry?.type === "practical" ? emergencyEntry : undefined, lang));
+    if (question.location && (text === "" || asksNearby(n) || greetingKind(n)))
+      return plan(nearbyDraft(catalog.entries, question.location, lang));
+    const greeting = greetingKind(n);
+    if (greeting) return plan(greetingDraft(lang, greeting));
+    if (asksNearby(n) && catalog.namedEntries(n.folded).length === 0) return plan(askLocationDraft(lang));
+
+    // Lodging deadline: asked directly, or the details a pending question was waiting for.
+    const details = parseDeadlineQuery(n);
+    const pending = previous?.pendingDeadline;
+    const asksDeadline =
+      LODGING_TOPIC.test(n.folded) && (DEADLINE_ASK.test(n.folded) || details.arrival !== undefined);
+    const completesPending =
+      pending !== undefined && (details.guest !== undefined || details.arrival !== undefined);
+    if (asksDeadline || completesPending) {
+      const q: DeadlineQuery = { ...(completesPending ? pending : {}), ...details };
+      const computed = q.guest ? computeDeadlines(catalog.entries, { ...q, guest: q.guest }) : [];
+      const draft = deadlineDraft(catalog.entries, q, computed, lang);
+      return plan(draft, draft.missing ? { pendingDeadline: q } : {});
+    }
+
+    const today = isoOf(localToday(d.clock.now()));
+    const range = resolveDateRange(text, d.clock.now());
+    const named = catalog
+      .namedEntries(n.folded)
+      .map((m) => catalog.get(m.id))
+      .filter((e): e is ContentEntry => !!e);
+    const eventAsk = asksEvent(n) || range !== undefined;
+    const aspects = aspectsOf(n);
+    const followUp =
+      !named.length &&
+      previous?.entryId !== undefined &&
+      (soundsLikeFollowUp(n) || aspects.length > 0 || (range !== undefined && previous.intent === "event"));
+    const previousEntry = followUp && previous?.entryId ? catalog.get(previous.entryId) : undefined;
+
+    // Events: a named event (or the one of the previous turn), or what is on in a period.
+    const namedEvent =
+      named.find((e) => e.type === "event") ?? (previousEntry?.type === "event" ? previousEntry : undefined);
+    const namedOther = named.find((e) => e.type !== "event");
+    if (namedEvent?.type === "event" && (eventAsk || !namedOther)) {
+      const from = range && range.kind !== "upcoming" ? range.from : today;
+      const to = range && range.kind !== "upcoming" ? range.to : addDays(today, 400);
+      const all = index.eventsBetween(from, to).filter((o) => o.eventId === namedEvent.id);
+      const shown = range && range.kind !== "upcoming" ? all : all.slice(0, 1);
+      const draft = eventDraft(namedEvent, shown, lang, {
+        ...(range ? { label: range.label[lang] } : {}),
+        today,
+      });
+      return plan(draft, { entryId: namedEvent.id }, groundingFor(namedEvent, draft, [], lang));
+    }
+    if (range && !namedOther && (eventAsk || n.folded.trim().split(" ").length <= 6)) {
+      const occurrences = index.eventsBetween(range.from, range.to);
+      const next = occurrences.length
+        ? []
+        : index.eventsBetween(range.to, addDays(range.to, 365)).slice(0, 3);
+      return plan(eventsInRangeDraft(rangeLabel(range, lang), occurrences, next, catalog.get, lang), {});
+    }
+
+    // Everything else: retrieval, then the entry's structured fields.
+    const subject = named[0] ?? previousEntry;
+    const carriedAspects =
+      !aspects.length && named.length && previous?.aspects?.length && soundsLikeFollowUp(n)
+        ? (previous.aspects as Aspect[])
+        : aspects;
+    const query = previousEntry && !named.length ? `${previousEntry.title[lang]} ${text}` : text;
+    const hits = query.trim() ? await index.search(query, { k: 5, lang }) : [];
+    const terms = catalog.questionTerms(text);
+    const coverage = (id: string) => catalog.coverage(terms, id);
+    const best = hits.reduce((m, h) => Math.max(m, coverage(h.id)), 0);
+    const inArea = AREA.test(n.folded) || named.length > 0;
+
+    if (!subject) {
+      if (d.elsewhere.test(n.folded) && !inArea) return plan(outOfScopeDraft(lang));
+      if (best < d.minCoverage) {
+        const domain = DOMAIN.test(n.folded) || inArea;
+        if (!domain && best < 0.34) return plan(outOfScopeDraft(lang));
+        const candidates = hits
+          .slice(0, 3)
+          .map((h) => catalog.get(h.id))
+          .filter((e): e is ContentEntry => !!e);
+        return plan(unsureDraft(domain ? candidates : [], lang), {
+          ...(candidates[0] ? { entryId: candidates[0].id } : {}),
+        });
+      }
+    }
+    const entry = subject ?? catalog.get((hits[0] as SearchHit).id);
+    if (!entry) return plan(outOfScopeDraft(lang));
+    const hit = hits.find((h) => h.id === entry.id);
+    const confidence = subject ? 0.9 : Math.min(0.95, best);
+    let draft: Draft;
+    if (entry.type === "attraction") draft = placeDraft(entry, carriedAspects, lang, question.location);
+    else if (entry.type === "event") {
+      const next = index
+        .eventsBetween(today, addDays(today, 400))
+        .filter((o) => o.eventId === entry.id)
+        .slice(0, 1);
+      draft = eventDraft(entry, next, lang, { today });
+    } else draft = infoDraft(entry, hit, lang, { penalties: asksPenalty(n) });
+    draft = { ...draft, confidence };
+    const others = hits.filter((h) => h.id !== entry.id && coverage(h.id) >= d.minCoverage).slice(0, 2);
+    return plan(
+      draft,
+      { entryId: entry.id, aspects: carriedAspects },
+      groundingFor(entry, draft, others, lang),
+    );
+  };
+
+  function groundingFor(
+    entry: ContentEntry,
+    draft: Draft,
+    others: SearchHit[],
+    lang: Lang,
+  ): Plan["grounding"] {
+    const passages: Passage[] = [
+      { id: entry.id, title: entry.title[lang], text: `${draft.answer}\n${entry.body[lang]}` },
+      ...others.map((h) => ({ id: h.id, title: h.title, text: h.passage.text })),
+    ];
+    return { passages, facts: draft.answer };
+  }
+}
+
+function rangeLabel(range: DateRange, lang: Lang): string {
+  return range.label[lang];
+}
+
+function addDays(iso: string, days: number): string {
+  const t = new Date(`${iso}T00:00:00Z`);
+  t.setUTCDate(t.getUTCDate() + days);
+  return t.toISOString().slice(0, 10);
+}
+
+export type { Normalized };

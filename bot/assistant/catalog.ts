@@ -1,0 +1,138 @@
+import { fold, isStopword, tokenize, type ContentEntry, type KnowledgeIndex } from "../../indexer/index.ts";
+
+/**
+ * What the assistant knows about the content beyond search: the names people call each entry by (to
+ * recognise "lăng Thoại Ngọc Hầu" in a follow-up), and the weight of each word (to tell a question the
+ * content can answer from one it only brushes against).
+ */
+export type Catalog = {
+  entries: ContentEntry[];
+  get(id: string): ContentEntry | undefined;
+  /** Entries named in the text (longest names first), e.g. "mieu ba chua xu" → mieu-ba-chua-xu. */
+  namedEntries(folded: string): { id: string; name: string }[];
+  /** Content words of a question (folded, no stopwords or question words) with their weight. */
+  questionTerms(text: string): { term: string; weight: number; known: boolean }[];
+  /** Share (0..1) of the question's weight that occurs in an entry's text. */
+  coverage(terms: { term: string; weight: number }[], id: string): number;
+};
+
+/** Words that shape a question but name no topic; they do not count towards coverage. */
+const QUESTION_WORDS = new Set(
+  (
+    "gi nao dau may bao nhieu lau sao the nhe a ha khong chua roi duoc co cho xin hoi oi ban minh toi " +
+    "o tai den di nam thang ngay tuan gio luc hom nay mai sau toi sap con thi ve " +
+    "what where when how which who why whose does is are can could should would will tell me about please " +
+    "much many far long time open there here get go visit"
+  ).split(/\s+/),
+);
+
+/** Builds the catalog once per index; O(total words) and a few MB for the real content. */
+export function buildCatalog(index: KnowledgeIndex): Catalog {
+  const entries = index.list();
+  const byId = new Map(entries.map((e) => [e.id, e]));
+  const vocab = entries.map((e) => new Set(tokenize(entryText(e)).map((t) => t.folded)));
+  const df = new Map<string, number>();
+  for (const words of vocab) for (const w of words) df.set(w, (df.get(w) ?? 0) + 1);
+  const n = entries.length;
+  const idf = (w: string) => Math.log(1 + n / (df.get(w) ?? 0.5));
+  const unknownWeight = idf("\u0000");
+
+  const names = new Map<string, string[]>();
+  for (const e of entries) {
+    for (const name of entryNames(e)) {
+      const key = fold(name)
+        .replace(/[^\p{L}\p{N}]+/gu, " ")
+        .trim();
+      if (key.length < 3 || (key.split(" ").length < 2 && !isDistinctive(key, df))) continue;
+      const ids = names.get(key) ?? [];
+      if (!ids.includes(e.id)) ids.push(e.id);
+      names.set(key, ids);
+    }
+  }
+  const sortedNames = [...names.keys()].sort((a, b) => b.length - a.length);
+  const namePattern = new RegExp(
+    `(?<=^|[^\\p{L}\\p{N}])(${sortedNames.map((s) => s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")).join("|")})(?=$|[^\\p{L}\\p{N}])`,
+    "gu",
+  );
+  const position = new Map(entries.map((e, i) => [e.id, i]));
+
+  return {
+    entries,
+    get: (id) => byId.get(id),
+    namedEntries(folded) {
+      const out: { id: string; name: string }[] = [];
+      for (const m of folded.matchAll(namePattern)) {
+        for (const id of names.get(m[1] as string) ?? []) {
+          if (!out.some((o) => o.id === id)) out.push({ id, name: m[1] as string });
+        }
+      }
+      return out.sort((a, b) => b.name.length - a.name.length);
+    },
+    questionTerms(text) {
+      const seen = new Set<string>();
+      const out: { term: string; weight: number; known: boolean }[] = [];
+      for (const t of tokenize(text)) {
+        const w = t.folded;
+        if (seen.has(w) || isStopword(w) || QUESTION_WORDS.has(w) || /^\d{1,2}$/.test(w)) continue;
+        seen.add(w);
+        const known = df.has(w);
+        out.push({ term: w, weight: known ? idf(w) : unknownWeight, known });
+      }
+      return out;
+    },
+    coverage(terms, id) {
+      const i = position.get(id);
+      if (i === undefined || terms.length === 0) return 0;
+      const words = vocab[i] as Set<string>;
+      let hit = 0;
+      let total = 0;
+      for (const t of terms) {
+        total += t.weight;
+        if (words.has(t.term)) hit += t.weight;
+      }
+      return total > 0 ? hit / total : 0;
+    },
+  };
+}
+
+/** A one-word name is kept only when few entries use the word ("Tết", "Ramadan"; not "chùa"). */
+function isDistinctive(word: string, df: Map<string, number>): boolean {
+  return (df.get(word) ?? 0) <= 3;
+}
+
+function entryNames(e: ContentEntry): string[] {
+  const titles = [e.title.vi, e.title.en].flatMap((t) => {
+    const inner = [...t.matchAll(/\(([^)]+)\)/g)].map((m) => m[1] as string);
+    return [t.replace(/\([^)]*\)/g, " ").trim(), ...inner];
+  });
+  return [...titles, ...(e.aliases?.vi ?? []), ...(e.aliases?.en ?? [])];
+}
+
+/** All the text of an entry in both languages, structured fields included. */
+export function entryText(e: ContentEntry): string {
+  const parts: string[] = [
+    e.title.vi,
+    e.title.en,
+    e.summary.vi,
+    e.summary.en,
+    e.body.vi,
+    e.body.en,
+    ...e.tags,
+    ...(e.aliases?.vi ?? []),
+    ...(e.aliases?.en ?? []),
+  ];
+  if (e.type === "attraction") {
+    const p = e.place;
+    parts.push(p.address.vi, p.address.en, ...p.formerNames);
+    for (const b of [p.openingHours, p.tickets, p.gettingThere]) if (b) parts.push(b.vi, b.en);
+  } else if (e.type === "event") {
+    parts.push(e.event.where.vi, e.event.where.en, ...e.event.venues);
+  } else if (e.type === "practical") {
+    for (const c of e.practical.contacts) parts.push(c.label.vi, c.label.en, c.phone);
+    for (const f of e.practical.facts) parts.push(f.label.vi, f.label.en, f.value.vi, f.value.en);
+  } else {
+    for (const c of e.lodging.channels) parts.push(c.name.vi, c.name.en);
+    for (const b of e.lodging.legalBasis) parts.push(b.document, b.article ?? "");
+  }
+  return parts.join("\n");
+}

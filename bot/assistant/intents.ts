@@ -1,0 +1,387 @@
+import { foldedPhrases, phrases } from "./phrases.ts";
+import type { Aspect } from "./extractive.ts";
+import type { Normalized } from "./phrases.ts";
+
+/**
+ * The phrase lists that route a question. Matched on folded text (diacritics optional) unless a folded
+ * form would collide with a common word, in which case the exact form is matched.
+ */
+
+const EMERGENCY_FOLDED = foldedPhrases([
+  "cấp cứu",
+  "khẩn cấp",
+  "cứu thương",
+  "xe cứu thương",
+  "cứu hỏa",
+  "hỏa hoạn",
+  "tai nạn",
+  "bị cướp",
+  "cướp giật",
+  "bị trộm",
+  "mất trộm",
+  "móc túi",
+  "đuối nước",
+  "chết đuối",
+  "bị thương",
+  "cứu với",
+  "cứu tôi",
+  "gọi công an",
+  "số công an",
+  "đột quỵ",
+  "ngất xỉu",
+  "emergency",
+  "ambulance",
+  "accident",
+  "robbed",
+  "robbery",
+  "mugged",
+  "stolen",
+  "pickpocket",
+  "pickpocketed",
+  "injured",
+  "drowning",
+  "help me",
+  "call the police",
+  "police number",
+  "fire brigade",
+  "heart attack",
+  "bleeding",
+  "unconscious",
+]);
+const EMERGENCY_EXACT = phrases(["cháy", "bị đánh", "đánh nhau", "fire", "113", "114", "115"]);
+// "fire" alone is also in "fireworks"; the word-bounded match keeps that apart.
+
+/** True when the message mentions an emergency (the numbers come first, whatever else it says). */
+export function isEmergency(n: Normalized): boolean {
+  return EMERGENCY_FOLDED.test(n.folded) || EMERGENCY_EXACT.test(n.exact);
+}
+
+const GREETING_WORDS = new Set(
+  (
+    "xin chao chao ban oi hello hi hey alo allo good morning afternoon evening day bot ad admin shop a nhe nha " +
+    "start there em anh chi co ạ a oi ơi"
+  ).split(/\s+/),
+);
+const HELP = foldedPhrases([
+  "help",
+  "giúp",
+  "hướng dẫn",
+  "làm được gì",
+  "biết gì",
+  "hỏi gì",
+  "giúp gì",
+  "có thể làm gì",
+  "what can you do",
+  "what do you know",
+  "how does this work",
+  "who are you",
+  "bạn là ai",
+  "menu",
+]);
+
+/** "greeting" for a bare hello, "help" for "what can you do"; undefined for a real question. */
+export function greetingKind(n: Normalized): "greeting" | "help" | undefined {
+  const words = n.folded.trim().split(/\s+/).filter(Boolean);
+  if (words.length === 0) return "greeting";
+  if (words.every((w) => GREETING_WORDS.has(w) || w === "/start")) return "greeting";
+  if (words.length <= 7 && (HELP.test(n.folded) || words[0] === "/help")) {
+    // "giúp tôi tìm khách sạn" is a question, not a help request: only help-ish words besides.
+    const rest = words.filter(
+      (w) =>
+        !GREETING_WORDS.has(w) &&
+        !/^(giup|help|huong|dan|lam|duoc|gi|biet|hoi|co|the|toi|minh|ban|what|can|you|do|know|how|does|this|work|who|are|la|ai|menu|me|i)$/.test(
+          w,
+        ),
+    );
+    if (rest.length === 0) return "help";
+  }
+  return undefined;
+}
+
+const NEARBY = foldedPhrases([
+  "gần đây",
+  "gần tôi",
+  "gần nhất",
+  "quanh đây",
+  "xung quanh",
+  "near me",
+  "nearby",
+  "near here",
+  "around me",
+  "closest",
+  "nearest",
+]);
+
+/** True when the question asks for places near the user. */
+export function asksNearby(n: Normalized): boolean {
+  return NEARBY.test(n.folded);
+}
+
+const ASPECTS: [Aspect, ReturnType<typeof foldedPhrases>, ReturnType<typeof phrases> | undefined][] = [
+  [
+    "hours",
+    foldedPhrases([
+      "giờ mở cửa",
+      "mở cửa",
+      "đóng cửa",
+      "mấy giờ",
+      "open",
+      "opening",
+      "opens",
+      "close",
+      "closing",
+      "closes",
+      "hours",
+      "mo cua",
+    ]),
+    undefined,
+  ],
+  [
+    "tickets",
+    foldedPhrases([
+      "giá vé",
+      "vé vào",
+      "phí",
+      "bao nhiêu tiền",
+      "mất tiền",
+      "miễn phí",
+      "ticket",
+      "tickets",
+      "fee",
+      "fees",
+      "entrance",
+      "admission",
+      "price",
+      "cost",
+      "free",
+    ]),
+    phrases(["vé"]),
+  ],
+  [
+    "where",
+    foldedPhrases([
+      "ở đâu",
+      "địa chỉ",
+      "chỗ nào",
+      "nằm ở",
+      "vị trí",
+      "where",
+      "address",
+      "location",
+      "located",
+    ]),
+    undefined,
+  ],
+  [
+    "distance",
+    foldedPhrases([
+      "bao xa",
+      "cách trung tâm",
+      "cách bao",
+      "bao nhiêu km",
+      "mấy km",
+      "how far",
+      "distance",
+      "far from",
+      "km",
+    ]),
+    undefined,
+  ],
+  [
+    "getting-there",
+    foldedPhrases([
+      "đi như thế nào",
+      "đi thế nào",
+      "đi sao",
+      "đường đi",
+      "cách đi",
+      "đi bằng",
+      "xe buýt",
+      "how to get",
+      "how do i get",
+      "get there",
+      "getting there",
+      "bus",
+      "taxi",
+      "reach",
+      "by motorbike",
+    ]),
+    undefined,
+  ],
+];
+
+/** What a question asks of a place, in the order the aspects are listed. */
+export function aspectsOf(n: Normalized): Aspect[] {
+  return ASPECTS.filter(([, folded, exact]) => folded.test(n.folded) || (exact?.test(n.exact) ?? false)).map(
+    ([a]) => a,
+  );
+}
+
+const EVENT_ASK = foldedPhrases([
+  "lễ hội",
+  "lễ",
+  "hội",
+  "sự kiện",
+  "ngày nào",
+  "ngày mấy",
+  "khi nào",
+  "bao giờ",
+  "lúc nào",
+  "diễn ra",
+  "tổ chức",
+  "có gì",
+  "lịch",
+  "festival",
+  "festivals",
+  "event",
+  "events",
+  "when",
+  "what date",
+  "which day",
+  "what's on",
+  "whats on",
+  "what is on",
+  "happening",
+  "going on",
+  "celebrate",
+  "celebration",
+]);
+
+/** True when the question asks about events or dates. */
+export function asksEvent(n: Normalized): boolean {
+  return EVENT_ASK.test(n.folded);
+}
+
+const PENALTY = foldedPhrases([
+  "phạt",
+  "mức phạt",
+  "bị phạt",
+  "xử phạt",
+  "fine",
+  "fines",
+  "fined",
+  "penalty",
+  "penalties",
+]);
+
+/** True when the question asks about fines. */
+export function asksPenalty(n: Normalized): boolean {
+  return PENALTY.test(n.folded);
+}
+
+const FOLLOW_UP_EXACT = phrases(["còn", "thì sao", "nó", "ở đó", "chỗ đó", "nơi đó", "đó", "đấy", "ở đấy"]);
+const FOLLOW_UP_FOLDED = foldedPhrases([
+  "thì sao",
+  "chỗ đó",
+  "what about",
+  "how about",
+  "and the",
+  "it",
+  "its",
+  "there",
+  "that place",
+  "this place",
+  "that one",
+]);
+
+/** True when the question leans on the previous turn ("còn … thì sao?", "how far is it?"). */
+export function soundsLikeFollowUp(n: Normalized): boolean {
+  return FOLLOW_UP_EXACT.test(n.exact) || FOLLOW_UP_FOLDED.test(n.folded);
+}
+
+/** Names that place a question in the area the content covers. */
+export const AREA = foldedPhrases([
+  "châu đốc",
+  "chau doc",
+  "an giang",
+  "núi sam",
+  "vĩnh tế",
+  "tịnh biên",
+  "tri tôn",
+  "bảy núi",
+  "thất sơn",
+]);
+
+/**
+ * Destinations elsewhere. A question that names one of these (and not the Châu Đốc area) is out of
+ * scope; the assistant filters out any that the content itself mentions (Cần Thơ, Phnom Penh ...).
+ */
+export const OTHER_DESTINATIONS = [
+  "hà nội",
+  "hanoi",
+  "đà lạt",
+  "dalat",
+  "đà nẵng",
+  "danang",
+  "hội an",
+  "hoi an",
+  "huế",
+  "nha trang",
+  "phú quốc",
+  "phu quoc",
+  "sa pa",
+  "sapa",
+  "hạ long",
+  "halong",
+  "vũng tàu",
+  "phan thiết",
+  "mũi né",
+  "quy nhơn",
+  "ninh bình",
+  "côn đảo",
+  "cà mau",
+  "mỹ tho",
+  "bến tre",
+  "hà giang",
+  "cát bà",
+  "bangkok",
+  "thái lan",
+  "thailand",
+  "singapore",
+  "paris",
+  "london",
+  "tokyo",
+  "seoul",
+  "nhật bản",
+  "japan",
+  "hàn quốc",
+  "korea",
+  "trung quốc",
+  "china",
+  "bali",
+  "new york",
+  "europe",
+  "châu âu",
+  "mỹ",
+  "america",
+  "siem reap",
+  "angkor",
+];
+
+/** Words that belong to the product's domain: an uncovered question with one is "not sure", not refused. */
+export const DOMAIN = foldedPhrases([
+  "du lịch",
+  "tham quan",
+  "lễ hội",
+  "chùa",
+  "miếu",
+  "lăng",
+  "núi",
+  "khách sạn",
+  "nhà nghỉ",
+  "homestay",
+  "lưu trú",
+  "tạm trú",
+  "đặc sản",
+  "hành hương",
+  "tourist",
+  "tourism",
+  "temple",
+  "pagoda",
+  "festival",
+  "hotel",
+  "guesthouse",
+  "pilgrim",
+  "pilgrimage",
+  "sightseeing",
+]);

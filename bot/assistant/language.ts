@@ -1,0 +1,49 @@
+import { detectLanguage, type Lang } from "../../indexer/index.ts";
+
+/** Scripts of languages the assistant does not speak; a question in them gets an English answer. */
+const OTHER_SCRIPT =
+  /[\p{Script=Han}\p{Script=Hangul}\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Thai}\p{Script=Khmer}\p{Script=Cyrillic}\p{Script=Arabic}\p{Script=Lao}\p{Script=Devanagari}]/u;
+
+/** Function words of the Latin-script languages visitors most often write in, besides English. */
+const OTHER_LATIN = new Set(
+  // French
+  (
+    "est le la les du des une où quand comment pour avec je nous vous est-ce quel quelle bonjour merci " +
+    // German
+    "ist der die das und wo wann wie ich nicht mit für ein eine hallo danke " +
+    // Spanish / Portuguese / Italian
+    "el los las dónde donde cuándo cuando cómo qué para una hola gracias onde quando como é il che dove"
+  ).split(/\s+/),
+);
+
+export type LanguageChoice = {
+  lang: Lang;
+  /** True when the question is in a language the assistant does not speak (answered in English). */
+  other: boolean;
+  /** True when the language came from the question itself (explicit or detected), not from memory. */
+  fromQuestion: boolean;
+};
+
+/**
+ * The answer's language: an explicit choice wins, then what the question is written in, then the
+ * conversation's earlier language (short replies such as "ok" or "2027" say nothing), then Vietnamese.
+ */
+export function chooseLanguage(text: string, explicit?: Lang, remembered?: Lang): LanguageChoice {
+  if (explicit) return { lang: explicit, other: false, fromQuestion: true };
+  if (OTHER_SCRIPT.test(text) && !/[a-zà-ỹđ]{3,}/iu.test(text.replace(OTHER_SCRIPT, " ")))
+    return { lang: "en", other: true, fromQuestion: true };
+  const words = text.toLowerCase().match(/[\p{L}-]+/gu) ?? [];
+  const foreign = words.filter((w) => OTHER_LATIN.has(w)).length;
+  if (foreign >= 2 && foreign >= words.length / 4) return { lang: "en", other: true, fromQuestion: true };
+  const detected = detectLanguage(text);
+  // A bare number, a name or one short word is not enough to switch an ongoing conversation.
+  const informative =
+    words.length >= 3 || /[àáảãạăằắẳẵặâầấẩẫậèéẻẽẹêềếểễệìíỉĩịòóỏõọôồốổỗộơờớởỡợùúủũụưừứửữựỳýỷỹỵđ]/iu.test(text);
+  if (detected !== "unknown" && (informative || !remembered))
+    return { lang: detected, other: false, fromQuestion: true };
+  return {
+    lang: remembered ?? (detected === "unknown" ? "vi" : detected),
+    other: false,
+    fromQuestion: false,
+  };
+}

@@ -1,0 +1,77 @@
+/**
+ * `npm run ask -- "question" [--json] [--lang vi|en]`: prints the answer, its sources and suggestions.
+ * `npm run ask -- --stdin`: one question per line in, one JSON Answer per line out.
+ * Works offline; with OPENAI_API_KEY or OPENAI_BASE_URL set, a model writes the answers.
+ */
+import { createInterface } from "node:readline";
+import { parseArgs } from "node:util";
+import { LANGS, loadDotEnv, openFreshIndex, type Lang } from "../../indexer/index.ts";
+import { createAssistant, type Answer } from "../assistant/index.ts";
+import { readBotConfig } from "../config.ts";
+import { openSqliteStore } from "../store/index.ts";
+
+const { values, positionals } = parseArgs({
+  allowPositionals: true,
+  options: {
+    json: { type: "boolean", default: false },
+    stdin: { type: "boolean", default: false },
+    lang: { type: "string" },
+    "no-store": { type: "boolean", default: false },
+  },
+});
+const fail = (msg: string): never => {
+  console.error(msg);
+  process.exit(2);
+};
+if (values.lang && !LANGS.includes(values.lang as Lang)) fail(`--lang must be one of ${LANGS.join(", ")}`);
+const question = positionals.join(" ").trim();
+if (!values.stdin && !question) fail('usage: npm run ask -- "question" [--json] [--lang vi|en] | --stdin');
+
+loadDotEnv();
+const config = readBotConfig();
+const index = await openFreshIndex(config);
+const store = values["no-store"] ? undefined : openSqliteStore(config.storeFile);
+const assistant = createAssistant({
+  index,
+  ...(config.chatModel ? { chatModel: config.chatModel } : {}),
+  ...(store ? { store } : {}),
+  log: {
+    info() {},
+    warn: (o, m) => console.error(`warning: ${m ?? ""}`, o),
+    error: (o, m) => console.error(`error: ${m ?? ""}`, o),
+  },
+  options: { modelTimeoutMs: config.modelTimeoutMs, hashSalt: config.hashSalt },
+});
+const lang = values.lang as Lang | undefined;
+
+if (values.stdin) {
+  for await (const line of createInterface({ input: process.stdin, crlfDelay: Infinity })) {
+    if (!line.trim()) continue;
+    const answer = await assistant.ask({
+      text: line,
+      channel: "cli",
+      conversationId: "cli-stdin",
+      ...(lang ? { lang } : {}),
+    });
+    process.stdout.write(`${JSON.stringify(answer)}\n`);
+  }
+} else {
+  const answer = await assistant.ask({ text: question, channel: "cli", ...(lang ? { lang } : {}) });
+  console.log(values.json ? JSON.stringify(answer, null, 2) : render(answer));
+}
+await store?.close();
+
+function render(a: Answer): string {
+  const vi = a.language === "vi";
+  const out = [a.answer, ""];
+  if (a.sources.length) {
+    out.push(vi ? "Nguồn:" : "Sources:");
+    for (const s of a.sources) out.push(`  ${s.title} (${s.id}) ${s.url}`);
+  }
+  if (a.suggestions.length) {
+    out.push(vi ? "Gợi ý:" : "Suggestions:");
+    for (const s of a.suggestions) out.push(`  • ${s}`);
+  }
+  out.push(`[${a.intent}, ${a.composer}, confidence ${a.confidence.toFixed(2)}]`);
+  return out.join("\n");
+}

@@ -1,0 +1,12 @@
+/** Where the assistant records questions, answers and feedback: the Store port and its implementations. */
+export {
+  DEFAULT_LIST_LIMIT,
+  hashId,
+  type Feedback,
+  type InteractionRecord,
+  type ListInteractionsOptions,
+  type Store,
+  type StoredInteraction,
+} from "./store.ts";
+export { createMemoryStore } from "./memory-store.ts";
+export { SQLITE_SCHEMA_VERSION, openSqliteStore } from "./sqlite-store.ts";

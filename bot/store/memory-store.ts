@@ -1,0 +1,89 @@
+import { AppError } from "../../indexer/index.ts";
+import {
+  listLimit,
+  toEpochMs,
+  type Feedback,
+  type InteractionRecord,
+  type ListInteractionsOptions,
+  type Store,
+  type StoredInteraction,
+} from "./store.ts";
+
+type Row = { seq: number; atMs: number; record: InteractionRecord; feedback?: Omit<Feedback, "answerId"> };
+
+/** A Store that keeps everything in memory: for tests, and as a fallback when no database file is configured. */
+export function createMemoryStore(): Store {
+  const rows = new Map<string, Row>();
+  let seq = 0;
+  let closed = false;
+
+  function assertOpen(): void {
+    if (closed) throw new AppError("store_closed", "the memory store is closed");
+  }
+
+  // Records are copied in and out so that a caller mutating its objects cannot change what is stored.
+  return {
+    async recordInteraction(record) {
+      assertOpen();
+      const atMs = toEpochMs(record.at, "at");
+      if (rows.has(record.answerId)) {
+        throw new AppError(
+          "store_duplicate_answer",
+          `an interaction with answerId ${record.answerId} exists`,
+        );
+      }
+      rows.set(record.answerId, { seq: seq++, atMs, record: structuredClone(record) });
+    },
+
+    async recordFeedback({ answerId, ...feedback }) {
+      assertOpen();
+      const row = rows.get(answerId);
+      if (!row) return "unknown_answer";
+      row.feedback = structuredClone(feedback);
+      return "ok";
+    },
+
+    async getInteraction(answerId) {
+      assertOpen();
+      const row = rows.get(answerId);
+      if (!row) return undefined;
+      const out: StoredInteraction = structuredClone(row.record);
+      if (row.feedback) out.feedback = structuredClone(row.feedback);
+      return out;
+    },
+
+    async listInteractions(options: ListInteractionsOptions = {}) {
+      assertOpen();
+      const since = options.since === undefined ? undefined : toEpochMs(options.since, "since");
+      const until = options.until === undefined ? undefined : toEpochMs(options.until, "until");
+      const limit = listLimit(options.limit);
+      return [...rows.values()]
+        .filter(
+          (r) =>
+            (since === undefined || r.atMs >= since) &&
+            (until === undefined || r.atMs < until) &&
+            (options.channel === undefined || r.record.channel === options.channel),
+        )
+        .sort((a, b) => b.atMs - a.atMs || b.seq - a.seq)
+        .slice(0, limit)
+        .map((r) => structuredClone(r.record));
+    },
+
+    async purgeBefore(iso) {
+      assertOpen();
+      const before = toEpochMs(iso, "purgeBefore");
+      let deleted = 0;
+      for (const [id, row] of rows) {
+        if (row.atMs < before) {
+          rows.delete(id);
+          deleted++;
+        }
+      }
+      return deleted;
+    },
+
+    async close() {
+      closed = true;
+    },
+  };
+}

@@ -1,0 +1,155 @@
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import Database from "better-sqlite3";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { AppError } from "../../indexer/index.ts";
+import { SQLITE_SCHEMA_VERSION, openSqliteStore } from "./sqlite-store.ts";
+import { sampleInteraction, storeContract } from "./store.case.ts";
+
+storeContract("sqlite", async () => {
+  const dir = await mkdtemp(join(tmpdir(), "store-contract-"));
+  const store = openSqliteStore(join(dir, "store.db"));
+  return {
+    store,
+    cleanup: async () => {
+      await store.close();
+      await rm(dir, { recursive: true, force: true });
+    },
+  };
+});
+
+describe("openSqliteStore", () => {
+  let dir: string;
+  beforeEach(async () => {
+    dir = await mkdtemp(join(tmpdir(), "sqlite-store-"));
+  });
+  afterEach(async () => {
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  /** Reads the file with a separate connection, as an operator with the sqlite3 shell would. */
+  function inspect<T>(file: string, read: (db: Database.Database) => T): T {
+    const db = new Database(file, { readonly: true, fileMustExist: true });
+    try {
+      return read(db);
+    } finally {
+      db.close();
+    }
+  }
+
+  it("creates the parent directories and keeps the data across reopening", async () => {
+    const file = join(dir, "nested", "deeper", "store.db");
+    const first = openSqliteStore(file);
+    await first.recordInteraction(sampleInteraction());
+    await first.recordFeedback({
+      answerId: "a-1",
+      helpful: true,
+      comment: "Rất hữu ích",
+      at: "2025-02-12T03:05:00Z",
+    });
+    await first.close();
+
+    const second = openSqliteStore(file);
+    try {
+      expect(await second.getInteraction("a-1")).toStrictEqual({
+        ...sampleInteraction(),
+        feedback: { helpful: true, comment: "Rất hữu ích", at: "2025-02-12T03:05:00Z" },
+      });
+      await second.recordInteraction(sampleInteraction({ answerId: "a-2", at: "2025-02-13T00:00:00.000Z" }));
+      expect((await second.listInteractions()).map((r) => r.answerId)).toEqual(["a-2", "a-1"]);
+    } finally {
+      await second.close();
+    }
+  });
+
+  it("sets the schema version, WAL mode and the indexes", async () => {
+    const file = join(dir, "store.db");
+    await openSqliteStore(file).close();
+    expect(SQLITE_SCHEMA_VERSION).toBeGreaterThanOrEqual(1);
+    inspect(file, (db) => {
+      expect(db.pragma("user_version", { simple: true })).toBe(SQLITE_SCHEMA_VERSION);
+      expect(db.pragma("journal_mode", { simple: true })).toBe("wal");
+      const indexes = db
+        .prepare("SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'interactions'")
+        .pluck()
+        .all();
+      expect(indexes).toEqual(expect.arrayContaining(["interactions_at", "interactions_channel_at"]));
+    });
+  });
+
+  it("stores sources as JSON and feedback in its own table", async () => {
+    const file = join(dir, "store.db");
+    const store = openSqliteStore(file);
+    await store.recordInteraction(sampleInteraction({ sources: ["núi-sam", "chợ"] }));
+    await store.recordFeedback({ answerId: "a-1", helpful: false, at: "2025-02-12T03:05:00Z" });
+    await store.close();
+    inspect(file, (db) => {
+      expect(db.prepare("SELECT sources_json FROM interactions").pluck().get()).toBe('["núi-sam","chợ"]');
+      expect(db.prepare("SELECT answer_id, helpful, comment FROM feedback").all()).toEqual([
+        { answer_id: "a-1", helpful: 0, comment: null },
+      ]);
+    });
+  });
+
+  it("removes purged interactions' feedback rows from the database", async () => {
+    const file = join(dir, "store.db");
+    const store = openSqliteStore(file);
+    await store.recordInteraction(sampleInteraction({ answerId: "old", at: "2024-01-01T00:00:00.000Z" }));
+    await store.recordInteraction(sampleInteraction({ answerId: "new", at: "2025-01-01T00:00:00.000Z" }));
+    await store.recordFeedback({ answerId: "old", helpful: false, at: "2024-01-01T00:00:01Z" });
+    await store.recordFeedback({ answerId: "new", helpful: true, at: "2025-01-01T00:00:01Z" });
+    expect(await store.purgeBefore("2024-12-31T00:00:00Z")).toBe(1);
+    await store.close();
+    inspect(file, (db) => {
+      expect(db.prepare("SELECT answer_id FROM feedback").pluck().all()).toEqual(["new"]);
+      expect(db.prepare("SELECT answer_id FROM interactions").pluck().all()).toEqual(["new"]);
+    });
+  });
+
+  it("runs only the migrations a database has not seen", async () => {
+    const file = join(dir, "store.db");
+    const store = openSqliteStore(file);
+    await store.recordInteraction(sampleInteraction());
+    await store.close();
+    // Reopening would fail with "table interactions already exists" if migration 1 ran again.
+    const again = openSqliteStore(file);
+    expect(await again.getInteraction("a-1")).toBeDefined();
+    await again.close();
+  });
+
+  it.each([
+    [
+      "a long file of garbage",
+      "this is not a sqlite database, just bytes that were written to it. ".repeat(40),
+    ],
+    ["a short file of garbage", "garbage"],
+  ])("fails with store_corrupt naming the file for %s", async (_label, garbage) => {
+    const file = join(dir, "broken.db");
+    await writeFile(file, garbage);
+    let error: unknown;
+    try {
+      openSqliteStore(file);
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(AppError);
+    expect((error as AppError).code).toBe("store_corrupt");
+    expect((error as AppError).message).toContain(file);
+    expect((error as AppError).options.cause).toBeInstanceOf(Error);
+  });
+
+  it("refuses a database written by a newer schema", async () => {
+    const file = join(dir, "future.db");
+    const db = new Database(file);
+    db.pragma(`user_version = ${SQLITE_SCHEMA_VERSION + 1}`);
+    db.close();
+    expect(() => openSqliteStore(file)).toThrow(expect.objectContaining({ code: "store_too_new" }));
+  });
+
+  it("reports a file it cannot create as an AppError", async () => {
+    const blocker = join(dir, "not-a-dir");
+    await writeFile(blocker, "");
+    expect(() => openSqliteStore(join(blocker, "store.db"))).toThrow(AppError);
+  });
+});

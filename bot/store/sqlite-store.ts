@@ -1,0 +1,281 @@
+import { mkdirSync } from "node:fs";
+import { dirname } from "node:path";
+import Database from "better-sqlite3";
+import { AppError } from "../../indexer/index.ts";
+import {
+  listLimit,
+  toEpochMs,
+  type InteractionRecord,
+  type ListInteractionsOptions,
+  type Store,
+  type StoredInteraction,
+} from "./store.ts";
+
+/**
+ * Schema migrations; migration i brings the database to `PRAGMA user_version` i + 1. Append, never edit:
+ * a database already at version n only runs the migrations after n.
+ *
+ * `at_ms` (the instant of `at`) is what filters, sorts and purges compare, so that timestamps written
+ * with different precisions or offsets still order correctly; `at` keeps the text exactly as given.
+ * `intent` has no CHECK so that the assistant can add intents without a migration.
+ */
+const MIGRATIONS: readonly string[] = [
+  `
+  CREATE TABLE interactions (
+    id INTEGER PRIMARY KEY,
+    answer_id TEXT NOT NULL UNIQUE,
+    at TEXT NOT NULL,
+    at_ms INTEGER NOT NULL,
+    channel TEXT NOT NULL,
+    conversation_hash TEXT,
+    user_hash TEXT,
+    question TEXT NOT NULL,
+    language TEXT NOT NULL CHECK (language IN ('vi', 'en')),
+    intent TEXT NOT NULL,
+    confidence REAL NOT NULL,
+    sources_json TEXT NOT NULL,
+    answer TEXT NOT NULL,
+    composer TEXT NOT NULL CHECK (composer IN ('extractive', 'model')),
+    latency_ms REAL NOT NULL
+  );
+  CREATE INDEX interactions_at ON interactions (at_ms);
+  CREATE INDEX interactions_channel_at ON interactions (channel, at_ms);
+  CREATE TABLE feedback (
+    answer_id TEXT PRIMARY KEY REFERENCES interactions (answer_id) ON DELETE CASCADE,
+    helpful INTEGER NOT NULL CHECK (helpful IN (0, 1)),
+    comment TEXT,
+    at TEXT NOT NULL
+  );
+  `,
+];
+
+/** The `PRAGMA user_version` of a database this code has fully migrated. */
+export const SQLITE_SCHEMA_VERSION = MIGRATIONS.length;
+
+type InteractionRow = {
+  answer_id: string;
+  at: string;
+  channel: string;
+  conversation_hash: string | null;
+  user_hash: string | null;
+  question: string;
+  language: InteractionRecord["language"];
+  intent: InteractionRecord["intent"];
+  confidence: number;
+  sources_json: string;
+  answer: string;
+  composer: InteractionRecord["composer"];
+  latency_ms: number;
+};
+type FeedbackRow = { helpful: number; comment: string | null; at: string };
+
+const COLUMNS = `answer_id, at, channel, conversation_hash, user_hash, question, language, intent, confidence,
+  sources_json, answer, composer, latency_ms`;
+
+/** Opens (creating when missing, with its parent directory) a SQLite store; data survives reopening. */
+export function openSqliteStore(file: string): Store {
+  const db = openDatabase(file);
+
+  const insertInteraction = db.prepare<[InteractionRow & { at_ms: number }]>(
+    `INSERT INTO interactions (${COLUMNS}, at_ms) VALUES (:answer_id, :at, :channel, :conversation_hash,
+      :user_hash, :question, :language, :intent, :confidence, :sources_json, :answer, :composer, :latency_ms,
+      :at_ms)`,
+  );
+  const interactionExists = db
+    .prepare<[string], number>("SELECT 1 FROM interactions WHERE answer_id = ?")
+    .pluck();
+  const upsertFeedback = db.prepare<
+    [{ answer_id: string; helpful: number; comment: string | null; at: string }]
+  >(
+    `INSERT INTO feedback (answer_id, helpful, comment, at) VALUES (:answer_id, :helpful, :comment, :at)
+     ON CONFLICT (answer_id) DO UPDATE SET helpful = excluded.helpful, comment = excluded.comment, at = excluded.at`,
+  );
+  const selectInteraction = db.prepare<[string], InteractionRow>(
+    `SELECT ${COLUMNS} FROM interactions WHERE answer_id = ?`,
+  );
+  const selectFeedback = db.prepare<[string], FeedbackRow>(
+    "SELECT helpful, comment, at FROM feedback WHERE answer_id = ?",
+  );
+  const deleteBefore = db.prepare<[number]>("DELETE FROM interactions WHERE at_ms < ?");
+
+  // One statement per combination of filters (at most eight), each prepared once on first use, so that
+  // SQLite can pick the index that fits instead of one statement full of "? IS NULL OR ..." branches.
+  type ListParams = { since?: number; until?: number; channel?: string; limit: number };
+  const listStatements = new Map<string, Database.Statement<[ListParams], InteractionRow>>();
+  function listStatement(params: ListParams): Database.Statement<[ListParams], InteractionRow> {
+    const where: string[] = [];
+    if (params.since !== undefined) where.push("at_ms >= :since");
+    if (params.until !== undefined) where.push("at_ms < :until");
+    if (params.channel !== undefined) where.push("channel = :channel");
+    const key = where.join(" AND ");
+    let statement = listStatements.get(key);
+    if (!statement) {
+      statement = db.prepare<[ListParams], InteractionRow>(
+        `SELECT ${COLUMNS} FROM interactions ${key ? `WHERE ${key}` : ""} ORDER BY at_ms DESC, id DESC LIMIT :limit`,
+      );
+      listStatements.set(key, statement);
+    }
+    return statement;
+  }
+
+  const recordFeedback = db.transaction(
+    (row: { answer_id: string; helpful: number; comment: string | null; at: string }) => {
+      if (interactionExists.get(row.answer_id) === undefined) return "unknown_answer" as const;
+      upsertFeedback.run(row);
+      return "ok" as const;
+    },
+  );
+  const purge = db.transaction((beforeMs: number) => deleteBefore.run(beforeMs).changes);
+
+  function assertOpen(): void {
+    if (!db.open) throw new AppError("store_closed", `the store ${file} is closed`);
+  }
+
+  return {
+    async recordInteraction(record) {
+      assertOpen();
+      const atMs = toEpochMs(record.at, "at");
+      try {
+        insertInteraction.run({ ...toRow(record), at_ms: atMs });
+      } catch (error) {
+        if (isSqliteError(error) && error.code === "SQLITE_CONSTRAINT_UNIQUE") {
+          throw new AppError(
+            "store_duplicate_answer",
+            `an interaction with answerId ${record.answerId} exists`,
+            {
+              cause: error,
+            },
+          );
+        }
+        throw error;
+      }
+    },
+
+    async recordFeedback(feedback) {
+      assertOpen();
+      return recordFeedback({
+        answer_id: feedback.answerId,
+        helpful: feedback.helpful ? 1 : 0,
+        comment: feedback.comment ?? null,
+        at: feedback.at,
+      });
+    },
+
+    async getInteraction(answerId) {
+      assertOpen();
+      const row = selectInteraction.get(answerId);
+      if (!row) return undefined;
+      const out: StoredInteraction = fromRow(row);
+      const feedback = selectFeedback.get(answerId);
+      if (feedback) {
+        out.feedback = { helpful: feedback.helpful === 1, at: feedback.at };
+        if (feedback.comment !== null) out.feedback.comment = feedback.comment;
+      }
+      return out;
+    },
+
+    async listInteractions(options: ListInteractionsOptions = {}) {
+      assertOpen();
+      const params: ListParams = { limit: listLimit(options.limit) };
+      if (options.since !== undefined) params.since = toEpochMs(options.since, "since");
+      if (options.until !== undefined) params.until = toEpochMs(options.until, "until");
+      if (options.channel !== undefined) params.channel = options.channel;
+      return listStatement(params).all(params).map(fromRow);
+    },
+
+    async purgeBefore(iso) {
+      assertOpen();
+      return purge(toEpochMs(iso, "purgeBefore"));
+    },
+
+    async close() {
+      if (db.open) db.close();
+    },
+  };
+}
+
+/** Opens the file, sets the connection up and migrates it; any failure closes it and becomes an AppError. */
+function openDatabase(file: string): Database.Database {
+  let db: Database.Database | undefined;
+  try {
+    if (file !== ":memory:") mkdirSync(dirname(file), { recursive: true });
+    db = new Database(file);
+    // The first statements read the header, so a file that is not a database fails here.
+    db.pragma("journal_mode = WAL");
+    db.pragma("foreign_keys = ON");
+    migrate(db, file);
+    return db;
+  } catch (error) {
+    db?.close();
+    if (error instanceof AppError) throw error;
+    if (isSqliteError(error) && (error.code === "SQLITE_NOTADB" || error.code.startsWith("SQLITE_CORRUPT"))) {
+      throw new AppError(
+        "store_corrupt",
+        `the store ${file} is not a usable SQLite database (${error.message})`,
+        {
+          cause: error,
+        },
+      );
+    }
+    const message = error instanceof Error ? error.message : String(error);
+    throw new AppError("store_open_failed", `cannot open the store ${file}: ${message}`, { cause: error });
+  }
+}
+
+/** Runs the migrations the database has not seen yet, each in its own transaction with its version bump. */
+function migrate(db: Database.Database, file: string): void {
+  const version = db.pragma("user_version", { simple: true }) as number;
+  if (version > MIGRATIONS.length) {
+    throw new AppError(
+      "store_too_new",
+      `the store ${file} has schema version ${version}; this code knows up to ${MIGRATIONS.length}`,
+    );
+  }
+  MIGRATIONS.slice(version).forEach((sql, i) => {
+    db.transaction(() => {
+      db.exec(sql);
+      db.pragma(`user_version = ${version + i + 1}`);
+    })();
+  });
+}
+
+function toRow(record: InteractionRecord): InteractionRow {
+  return {
+    answer_id: record.answerId,
+    at: record.at,
+    channel: record.channel,
+    conversation_hash: record.conversationHash ?? null,
+    user_hash: record.userHash ?? null,
+    question: record.question,
+    language: record.language,
+    intent: record.intent,
+    confidence: record.confidence,
+    sources_json: JSON.stringify(record.sources),
+    answer: record.answer,
+    composer: record.composer,
+    latency_ms: record.latencyMs,
+  };
+}
+
+function fromRow(row: InteractionRow): InteractionRecord {
+  const record: InteractionRecord = {
+    answerId: row.answer_id,
+    at: row.at,
+    channel: row.channel,
+    question: row.question,
+    language: row.language,
+    intent: row.intent,
+    confidence: row.confidence,
+    sources: JSON.parse(row.sources_json) as string[],
+    answer: row.answer,
+    composer: row.composer,
+    latencyMs: row.latency_ms,
+  };
+  if (row.conversation_hash !== null) record.conversationHash = row.conversation_hash;
+  if (row.user_hash !== null) record.userHash = row.user_hash;
+  return record;
+}
+
+function isSqliteError(error: unknown): error is Error & { code: string } {
+  return error instanceof Error && typeof (error as { code?: unknown }).code === "string";
+}

@@ -1,0 +1,356 @@
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { AppError } from "../../indexer/index.ts";
+import type { InteractionRecord, Store } from "./store.ts";
+
+/** A complete record with every optional field set; `overrides` changes any of them. */
+export function sampleInteraction(overrides: Partial<InteractionRecord> = {}): InteractionRecord {
+  return {
+    answerId: "a-1",
+    at: "2025-02-12T03:04:05.678Z",
+    channel: "web",
+    conversationHash: "c0ffee00c0ffee00c0ffee00c0ffee00",
+    userHash: "deadbeefdeadbeefdeadbeefdeadbeef",
+    question: "When is the Bà Chúa Xứ festival?",
+    language: "en",
+    intent: "event",
+    confidence: 0.8125,
+    sources: ["festival-ba-chua-xu", "temple-ba-chua-xu", "sam-mountain"],
+    answer: "From the 22nd to the 27th day of the 4th lunar month.",
+    composer: "model",
+    latencyMs: 123.5,
+    ...overrides,
+  };
+}
+
+/**
+ * The behaviour every Store must have. `open` returns a fresh, empty store and how to dispose of it;
+ * each test gets its own.
+ */
+export function storeContract(
+  name: string,
+  open: () => Promise<{ store: Store; cleanup: () => Promise<void> }>,
+) {
+  describe(`Store contract: ${name}`, () => {
+    let store: Store;
+    let cleanup: () => Promise<void>;
+
+    beforeEach(async () => {
+      ({ store, cleanup } = await open());
+    });
+    afterEach(async () => {
+      await cleanup();
+    });
+
+    it("round-trips every field of an interaction", async () => {
+      const record = sampleInteraction();
+      await store.recordInteraction(record);
+      const got = await store.getInteraction("a-1");
+      expect(got).toStrictEqual(record);
+    });
+
+    it("round-trips an interaction without the optional hashes and with no sources", async () => {
+      const record = sampleInteraction({
+        answerId: "bare",
+        sources: [],
+        composer: "extractive",
+        confidence: 0,
+      });
+      delete record.conversationHash;
+      delete record.userHash;
+      await store.recordInteraction(record);
+      const got = await store.getInteraction("bare");
+      expect(got).toStrictEqual(record);
+      expect(got).not.toHaveProperty("userHash");
+      expect(got).not.toHaveProperty("feedback");
+    });
+
+    it("keeps the order of sources", async () => {
+      await store.recordInteraction(sampleInteraction({ sources: ["z", "a", "m", "a"] }));
+      expect((await store.getInteraction("a-1"))?.sources).toEqual(["z", "a", "m", "a"]);
+    });
+
+    it("returns undefined for an unknown answer id", async () => {
+      await store.recordInteraction(sampleInteraction());
+      expect(await store.getInteraction("nope")).toBeUndefined();
+    });
+
+    it("is not changed by a caller mutating its objects afterwards", async () => {
+      const record = sampleInteraction();
+      await store.recordInteraction(record);
+      record.sources.push("late");
+      record.question = "changed";
+      const got = await store.getInteraction("a-1");
+      expect(got?.question).toBe("When is the Bà Chúa Xứ festival?");
+      expect(got?.sources).toEqual(["festival-ba-chua-xu", "temple-ba-chua-xu", "sam-mountain"]);
+      got?.sources.push("mutated");
+      expect((await store.getInteraction("a-1"))?.sources).toHaveLength(3);
+    });
+
+    it("rejects a second interaction with the same answer id and keeps the first", async () => {
+      await store.recordInteraction(sampleInteraction());
+      const error = await store
+        .recordInteraction(sampleInteraction({ question: "other" }))
+        .catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(AppError);
+      expect((error as AppError).code).toBe("store_duplicate_answer");
+      expect((await store.getInteraction("a-1"))?.question).toBe("When is the Bà Chúa Xứ festival?");
+    });
+
+    it("attaches feedback to its answer", async () => {
+      await store.recordInteraction(sampleInteraction());
+      const result = await store.recordFeedback({
+        answerId: "a-1",
+        helpful: false,
+        comment: "wrong dates",
+        at: "2025-02-12T03:05:00.000Z",
+      });
+      expect(result).toBe("ok");
+      expect((await store.getInteraction("a-1"))?.feedback).toStrictEqual({
+        helpful: false,
+        comment: "wrong dates",
+        at: "2025-02-12T03:05:00.000Z",
+      });
+    });
+
+    it("answers unknown_answer for feedback on an unknown id and writes nothing", async () => {
+      await store.recordInteraction(sampleInteraction());
+      const result = await store.recordFeedback({
+        answerId: "ghost",
+        helpful: true,
+        at: "2025-02-12T03:05:00Z",
+      });
+      expect(result).toBe("unknown_answer");
+      expect(await store.getInteraction("ghost")).toBeUndefined();
+      expect((await store.getInteraction("a-1"))?.feedback).toBeUndefined();
+      // An interaction recorded later under that id must not find the rejected feedback waiting for it.
+      await store.recordInteraction(sampleInteraction({ answerId: "ghost" }));
+      expect((await store.getInteraction("ghost"))?.feedback).toBeUndefined();
+    });
+
+    it("replaces the first feedback with a second one for the same answer", async () => {
+      await store.recordInteraction(sampleInteraction());
+      await store.recordFeedback({
+        answerId: "a-1",
+        helpful: false,
+        comment: "meh",
+        at: "2025-02-12T03:05:00Z",
+      });
+      expect(await store.recordFeedback({ answerId: "a-1", helpful: true, at: "2025-02-12T03:06:00Z" })).toBe(
+        "ok",
+      );
+      expect((await store.getInteraction("a-1"))?.feedback).toStrictEqual({
+        helpful: true,
+        at: "2025-02-12T03:06:00Z",
+      });
+    });
+
+    it("keeps feedback of one answer away from another", async () => {
+      await store.recordInteraction(sampleInteraction({ answerId: "x" }));
+      await store.recordInteraction(sampleInteraction({ answerId: "y" }));
+      await store.recordFeedback({ answerId: "y", helpful: true, at: "2025-02-12T03:06:00Z" });
+      expect((await store.getInteraction("x"))?.feedback).toBeUndefined();
+      expect((await store.getInteraction("y"))?.feedback?.helpful).toBe(true);
+    });
+
+    describe("listInteractions", () => {
+      // Recorded out of order on purpose, two channels.
+      const times: [string, string, string][] = [
+        ["b", "2025-03-02T10:00:00.000Z", "telegram"],
+        ["d", "2025-03-04T10:00:00.000Z", "web"],
+        ["a", "2025-03-01T10:00:00.000Z", "web"],
+        ["c", "2025-03-03T10:00:00.000Z", "web"],
+        ["e", "2025-03-05T10:00:00.000Z", "telegram"],
+      ];
+      beforeEach(async () => {
+        for (const [answerId, at, channel] of times) {
+          await store.recordInteraction(sampleInteraction({ answerId, at, channel }));
+        }
+      });
+      const ids = (records: InteractionRecord[]) => records.map((r) => r.answerId);
+
+      it("lists newest first", async () => {
+        expect(ids(await store.listInteractions())).toEqual(["e", "d", "c", "b", "a"]);
+      });
+
+      it("returns full records", async () => {
+        const [first] = await store.listInteractions({ limit: 1 });
+        expect(first).toStrictEqual(
+          sampleInteraction({ answerId: "e", at: "2025-03-05T10:00:00.000Z", channel: "telegram" }),
+        );
+      });
+
+      it("treats since as inclusive and until as exclusive", async () => {
+        const got = await store.listInteractions({
+          since: "2025-03-02T10:00:00.000Z",
+          until: "2025-03-04T10:00:00.000Z",
+        });
+        expect(ids(got)).toEqual(["c", "b"]);
+      });
+
+      it("compares instants, not strings", async () => {
+        // The same instants as "b" and "d", written without milliseconds and with a +07:00 offset.
+        const got = await store.listInteractions({
+          since: "2025-03-02T10:00:00Z",
+          until: "2025-03-04T17:00:00+07:00",
+        });
+        expect(ids(got)).toEqual(["c", "b"]);
+      });
+
+      it("filters by channel", async () => {
+        expect(ids(await store.listInteractions({ channel: "telegram" }))).toEqual(["e", "b"]);
+        expect(ids(await store.listInteractions({ channel: "web", since: "2025-03-03T00:00:00Z" }))).toEqual([
+          "d",
+          "c",
+        ]);
+        expect(await store.listInteractions({ channel: "zalo-oa" })).toEqual([]);
+      });
+
+      it("applies the limit after ordering", async () => {
+        expect(ids(await store.listInteractions({ limit: 2 }))).toEqual(["e", "d"]);
+        expect(ids(await store.listInteractions({ limit: 2, channel: "web" }))).toEqual(["d", "c"]);
+        expect(await store.listInteractions({ limit: 0 })).toEqual([]);
+      });
+
+      it("limits to 100 by default", async () => {
+        for (let i = 0; i < 101; i++) {
+          const at = new Date(Date.UTC(2025, 0, 1, 0, 0, i)).toISOString();
+          await store.recordInteraction(sampleInteraction({ answerId: `bulk-${i}`, at }));
+        }
+        const got = await store.listInteractions();
+        expect(got).toHaveLength(100);
+        expect(got[0]?.answerId).toBe("e");
+        expect((await store.listInteractions({ limit: 1000 })).length).toBe(106);
+      });
+
+      it("orders interactions at the same instant newest recorded first", async () => {
+        await store.recordInteraction(
+          sampleInteraction({ answerId: "same-1", at: "2025-03-06T00:00:00.000Z" }),
+        );
+        await store.recordInteraction(
+          sampleInteraction({ answerId: "same-2", at: "2025-03-06T00:00:00.000Z" }),
+        );
+        expect(ids(await store.listInteractions({ limit: 2 }))).toEqual(["same-2", "same-1"]);
+      });
+
+      it("rejects a since that is not a timestamp", async () => {
+        await expect(store.listInteractions({ since: "yesterday-ish" })).rejects.toMatchObject({
+          code: "store_bad_timestamp",
+        });
+      });
+    });
+
+    describe("purgeBefore", () => {
+      beforeEach(async () => {
+        await store.recordInteraction(
+          sampleInteraction({ answerId: "old-1", at: "2024-01-01T00:00:00.000Z" }),
+        );
+        await store.recordInteraction(
+          sampleInteraction({ answerId: "old-2", at: "2024-06-30T23:59:59.999Z" }),
+        );
+        await store.recordInteraction(
+          sampleInteraction({ answerId: "edge", at: "2024-07-01T00:00:00.000Z" }),
+        );
+        await store.recordInteraction(sampleInteraction({ answerId: "new", at: "2025-01-01T00:00:00.000Z" }));
+        await store.recordFeedback({
+          answerId: "old-1",
+          helpful: false,
+          comment: "stale",
+          at: "2024-01-02T00:00:00Z",
+        });
+        await store.recordFeedback({ answerId: "new", helpful: true, at: "2025-01-02T00:00:00Z" });
+      });
+
+      it("deletes only interactions strictly older than the timestamp and counts them", async () => {
+        expect(await store.purgeBefore("2024-07-01T00:00:00.000Z")).toBe(2);
+        expect(await store.getInteraction("old-1")).toBeUndefined();
+        expect(await store.getInteraction("old-2")).toBeUndefined();
+        expect(await store.getInteraction("edge")).toBeDefined();
+        expect((await store.getInteraction("new"))?.feedback?.helpful).toBe(true);
+        expect((await store.listInteractions()).map((r) => r.answerId)).toEqual(["new", "edge"]);
+      });
+
+      it("deletes their feedback too", async () => {
+        await store.purgeBefore("2024-07-01T00:00:00.000Z");
+        // Recording the same id again must start without the purged feedback.
+        await store.recordInteraction(
+          sampleInteraction({ answerId: "old-1", at: "2025-02-01T00:00:00.000Z" }),
+        );
+        expect((await store.getInteraction("old-1"))?.feedback).toBeUndefined();
+        expect(
+          await store.recordFeedback({ answerId: "old-2", helpful: true, at: "2025-02-01T00:00:00Z" }),
+        ).toBe("unknown_answer");
+      });
+
+      it("returns 0 when nothing is older, and purging again deletes nothing", async () => {
+        expect(await store.purgeBefore("2023-01-01T00:00:00Z")).toBe(0);
+        expect(await store.purgeBefore("2030-01-01T00:00:00Z")).toBe(4);
+        expect(await store.purgeBefore("2030-01-01T00:00:00Z")).toBe(0);
+        expect(await store.listInteractions()).toEqual([]);
+      });
+    });
+
+    describe("text", () => {
+      it("round-trips Vietnamese, in both Unicode normal forms, byte for byte", async () => {
+        const nfc = "Miếu Bà Chúa Xứ Núi Sam mở cửa mấy giờ? Đường đi Tịnh Biên, Châu Đốc".normalize("NFC");
+        const nfd = "Lăng Thoại Ngọc Hầu ở đâu?".normalize("NFD");
+        expect(nfd).not.toBe(nfd.normalize("NFC"));
+        const record = sampleInteraction({
+          question: nfc,
+          answer: `${nfd}\n• Núi Sam 🏔️\n• Chợ Châu Đốc`,
+          language: "vi",
+          channel: "zalo-oa",
+          sources: ["miếu-bà-chúa-xứ", nfd],
+        });
+        await store.recordInteraction(record);
+        await store.recordFeedback({
+          answerId: "a-1",
+          helpful: true,
+          comment: `Cảm ơn nhiều! ${nfd} 🙏`,
+          at: record.at,
+        });
+        const got = await store.getInteraction("a-1");
+        expect(got?.question).toBe(nfc);
+        expect(got?.answer).toBe(record.answer);
+        expect(got?.sources).toEqual(["miếu-bà-chúa-xứ", nfd]);
+        expect(got?.feedback?.comment).toBe(`Cảm ơn nhiều! ${nfd} 🙏`);
+        expect(got?.feedback?.comment?.normalize("NFC")).not.toBe(got?.feedback?.comment);
+      });
+
+      it("stores long texts whole", async () => {
+        const long = "Châu Đốc có gì vui? ".repeat(5000);
+        await store.recordInteraction(sampleInteraction({ question: long, answer: long }));
+        await store.recordFeedback({
+          answerId: "a-1",
+          helpful: false,
+          comment: long,
+          at: "2025-02-12T03:05:00Z",
+        });
+        const got = await store.getInteraction("a-1");
+        expect(got?.question).toBe(long);
+        expect(got?.answer.length).toBe(long.length);
+        expect(got?.feedback?.comment).toBe(long);
+      });
+
+      it("stores quotes, SQL-looking text, line breaks and NUL characters as given", async () => {
+        const odd = `'; DROP TABLE interactions; --\n"quoted"\r\n\ttab\u0000after-nul`;
+        await store.recordInteraction(sampleInteraction({ answerId: odd, question: odd, channel: odd }));
+        const got = await store.getInteraction(odd);
+        expect(got?.question).toBe(odd);
+        expect(got?.channel).toBe(odd);
+        expect(ids(await store.listInteractions({ channel: odd }))).toEqual([odd]);
+      });
+
+      const ids = (records: InteractionRecord[]) => records.map((r) => r.answerId);
+    });
+
+    it("rejects calls after close, and closing twice is harmless", async () => {
+      await store.recordInteraction(sampleInteraction());
+      await store.close();
+      await store.close();
+      await expect(store.getInteraction("a-1")).rejects.toMatchObject({ code: "store_closed" });
+      await expect(store.recordInteraction(sampleInteraction({ answerId: "late" }))).rejects.toBeInstanceOf(
+        AppError,
+      );
+    });
+  });
+}

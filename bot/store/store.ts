@@ -1,0 +1,77 @@
+import { createHash } from "node:crypto";
+import { AppError } from "../../indexer/index.ts";
+import type { Intent } from "../assistant/types.ts";
+
+/** One question and its answer, as the assistant recorded it. Raw user ids never reach the store. */
+export type InteractionRecord = {
+  /** Random id made by the assistant (e.g. crypto.randomUUID()); feedback attaches to it. */
+  answerId: string;
+  /** ISO-8601 UTC timestamp. */
+  at: string;
+  /** "web" | "telegram" | "zalo-oa" | "cli" | ... */
+  channel: string;
+  /** Already hashed by the caller (see hashId). */
+  conversationHash?: string;
+  /** Already hashed by the caller (see hashId). */
+  userHash?: string;
+  question: string;
+  language: "vi" | "en";
+  intent: Intent;
+  /** 0..1 */
+  confidence: number;
+  /** Entry ids, in order. */
+  sources: string[];
+  answer: string;
+  composer: "extractive" | "model";
+  latencyMs: number;
+};
+
+/** A user's verdict on one answer. The comment length is capped by callers, not here. */
+export type Feedback = { answerId: string; helpful: boolean; comment?: string; at: string };
+
+/** An interaction with the feedback attached to it, if any. */
+export type StoredInteraction = InteractionRecord & { feedback?: Omit<Feedback, "answerId"> };
+
+/** Filters for listInteractions; `since` is inclusive, `until` exclusive, both ISO timestamps. */
+export type ListInteractionsOptions = { since?: string; until?: string; limit?: number; channel?: string };
+
+/** Where the assistant keeps interactions and feedback (SQLite in production, memory in tests). */
+export interface Store {
+  /** Throws an AppError `store_duplicate_answer` when an interaction with the same answerId exists. */
+  recordInteraction(record: InteractionRecord): Promise<void>;
+  /** "unknown_answer" when no interaction has that id (nothing is written). A second feedback for the same answer replaces the first. */
+  recordFeedback(feedback: Feedback): Promise<"ok" | "unknown_answer">;
+  getInteraction(answerId: string): Promise<StoredInteraction | undefined>;
+  /** Newest first; `since`/`until` are ISO timestamps (inclusive / exclusive), limit default 100. */
+  listInteractions(options?: ListInteractionsOptions): Promise<InteractionRecord[]>;
+  /** Deletes interactions (and their feedback) older than the ISO timestamp; returns how many interactions were deleted. */
+  purgeBefore(iso: string): Promise<number>;
+  close(): Promise<void>;
+}
+
+/** The listInteractions limit when none is given. */
+export const DEFAULT_LIST_LIMIT = 100;
+
+/** Hashes a user or conversation id before it reaches the store: sha256(salt + ":" + id), 32 hex chars. */
+export function hashId(id: string, salt: string): string {
+  return createHash("sha256").update(`${salt}:${id}`, "utf8").digest("hex").slice(0, 32);
+}
+
+/**
+ * Milliseconds since the epoch for an ISO timestamp. Both stores compare instants, not strings, so that
+ * "…T00:00:00Z", "…T00:00:00.000Z" and "…T07:00:00+07:00" are the same moment.
+ */
+export function toEpochMs(iso: string, field: string): number {
+  const ms = Date.parse(iso);
+  if (Number.isNaN(ms)) {
+    throw new AppError("store_bad_timestamp", `${field} is not an ISO timestamp: ${JSON.stringify(iso)}`);
+  }
+  return ms;
+}
+
+/** The effective list limit: a whole number >= 0, DEFAULT_LIST_LIMIT when missing or not a number. */
+export function listLimit(limit: number | undefined): number {
+  if (limit === undefined || Number.isNaN(limit)) return DEFAULT_LIST_LIMIT;
+  // Infinity has no SQLite LIMIT; the largest safe integer means the same.
+  return Math.min(Number.MAX_SAFE_INTEGER, Math.max(0, Math.floor(limit)));
+}
