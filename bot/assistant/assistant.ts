@@ -21,6 +21,7 @@ import {
   nearbyDraft,
   outOfScopeDraft,
   placeDraft,
+  sourceOf,
   suggestionFor,
   unsureDraft,
   type Aspect,
@@ -32,10 +33,12 @@ import {
   aspectsOf,
   asksEvent,
   asksNearby,
+  asksDetails,
   asksPenalty,
   DOMAIN,
   greetingKind,
   isEmergency,
+  isOffTopicTask,
   OTHER_DESTINATIONS,
   soundsLikeFollowUp,
 } from "./intents.ts";
@@ -69,7 +72,7 @@ export type AssistantOptions = {
   maxConversations?: number;
   /** Salt of the user-id hash (keep it secret and stable). */
   hashSalt?: string;
-  /** Retrieval share of a question below which the assistant says it is not sure. Default 0.5. */
+  /** Retrieval share of a question below which the assistant says it is not sure. Default 0.55. */
   minCoverage?: number;
 };
 
@@ -115,7 +118,7 @@ export function createAssistant(deps: AssistantDeps): Assistant {
     memoryTtlMs: deps.options?.memoryTtlMs ?? 30 * 60_000,
     maxConversations: deps.options?.maxConversations ?? 10_000,
     hashSalt: deps.options?.hashSalt ?? "chau-doc",
-    minCoverage: deps.options?.minCoverage ?? 0.5,
+    minCoverage: deps.options?.minCoverage ?? 0.55,
   };
   const catalog = buildCatalog(index);
   const memory = new ConversationMemory({
@@ -140,7 +143,7 @@ export function createAssistant(deps: AssistantDeps): Assistant {
     const answerId = randomUUID();
     const suggestions = plan.draft.suggestions.length
       ? plan.draft.suggestions
-      : suggestionsFor(plan, catalog);
+      : suggestionsFor(plan, catalog, clock.now());
     const answer: Answer = {
       ...plan.draft,
       answerId,
@@ -196,12 +199,7 @@ export function createAssistant(deps: AssistantDeps): Assistant {
     ];
     const sources = ids.map((id) => catalog.get(id)).filter((e): e is ContentEntry => !!e);
     if (sources.length === 0) return undefined;
-    return sources.map((e) => ({
-      id: e.id,
-      type: e.type,
-      title: e.title[plan.lang],
-      url: plan.draft.sources.find((s) => s.id === e.id)?.url ?? `/${e.type}/${e.id}`,
-    }));
+    return sources.map((e) => sourceOf(e, plan.lang));
   }
 
   return {
@@ -298,11 +296,11 @@ function errorSummary(err: unknown): string {
   return err instanceof Error ? `${err.name}: ${err.message}` : String(err);
 }
 
-function suggestionsFor(plan: Plan, catalog: Catalog): string[] {
+function suggestionsFor(plan: Plan, catalog: Catalog, now: Date): string[] {
   const first = plan.draft.sources[0];
   const entry = first ? catalog.get(first.id) : undefined;
   if (!entry) return [];
-  const year = new Date().getUTCFullYear() + 1;
+  const year = localToday(now).year + 1;
   const related = entry.related
     .map((id) => catalog.get(id))
     .filter((e): e is ContentEntry => !!e)
@@ -359,27 +357,34 @@ function createRouter(d: RouterDeps) {
     if (greeting) return plan(greetingDraft(lang, greeting));
     if (asksNearby(n) && catalog.namedEntries(n.folded).length === 0) return plan(askLocationDraft(lang));
 
-    // Lodging deadline: asked directly, or the details a pending question was waiting for.
+    // Lodging deadline: asked directly, or details for the previous deadline question ("còn khách Việt Nam?").
     const details = parseDeadlineQuery(n);
-    const pending = previous?.pendingDeadline;
-    const asksDeadline =
-      LODGING_TOPIC.test(n.folded) && (DEADLINE_ASK.test(n.folded) || details.arrival !== undefined);
-    const completesPending =
-      pending !== undefined && (details.guest !== undefined || details.arrival !== undefined);
-    if (asksDeadline || completesPending) {
-      const q: DeadlineQuery = { ...(completesPending ? pending : {}), ...details };
+    const last = previous?.intent === "lodging_deadline" ? previous.deadline : undefined;
+    const deadlineWords = DEADLINE_ASK.test(n.folded) || details.arrival !== undefined;
+    const asksDeadline = (LODGING_TOPIC.test(n.folded) || details.guest !== undefined) && deadlineWords;
+    const continuesDeadline =
+      last !== undefined &&
+      (details.guest !== undefined ||
+        details.arrival !== undefined ||
+        details.method !== undefined ||
+        details.remote !== undefined);
+    if (asksDeadline || continuesDeadline) {
+      const q: DeadlineQuery = { ...(continuesDeadline ? last : {}), ...details };
       const computed = q.guest ? computeDeadlines(catalog.entries, { ...q, guest: q.guest }) : [];
       const draft = deadlineDraft(catalog.entries, q, computed, lang);
-      return plan(draft, draft.missing ? { pendingDeadline: q } : {});
+      return plan(draft, { deadline: q });
     }
 
     const today = isoOf(localToday(d.clock.now()));
     const range = resolveDateRange(text, d.clock.now());
+    const dayRange = range !== undefined && ["day", "weekend", "week"].includes(range.kind);
+    if (isOffTopicTask(n, dayRange)) return plan(outOfScopeDraft(lang));
     const named = catalog
       .namedEntries(n.folded)
       .map((m) => catalog.get(m.id))
       .filter((e): e is ContentEntry => !!e);
-    const eventAsk = asksEvent(n) || range !== undefined;
+    const eventWords = asksEvent(n);
+    const eventAsk = eventWords || range !== undefined;
     const aspects = aspectsOf(n);
     const followUp =
       !named.length &&
@@ -391,7 +396,7 @@ function createRouter(d: RouterDeps) {
     const namedEvent =
       named.find((e) => e.type === "event") ?? (previousEntry?.type === "event" ? previousEntry : undefined);
     const namedOther = named.find((e) => e.type !== "event");
-    if (namedEvent?.type === "event" && (eventAsk || !namedOther)) {
+    if (namedEvent?.type === "event" && (eventAsk || (!namedOther && onlyNames(n.folded, catalog)))) {
       const from = range && range.kind !== "upcoming" ? range.from : today;
       const to = range && range.kind !== "upcoming" ? range.to : addDays(today, 400);
       const all = index.eventsBetween(from, to).filter((o) => o.eventId === namedEvent.id);
@@ -402,7 +407,7 @@ function createRouter(d: RouterDeps) {
       });
       return plan(draft, { entryId: namedEvent.id }, groundingFor(namedEvent, draft, [], lang));
     }
-    if (range && !namedOther && (eventAsk || n.folded.trim().split(" ").length <= 6)) {
+    if (range && !namedOther && eventWords) {
       const occurrences = index.eventsBetween(range.from, range.to);
       const next = occurrences.length
         ? []
@@ -411,13 +416,15 @@ function createRouter(d: RouterDeps) {
     }
 
     // Everything else: retrieval, then the entry's structured fields.
-    const subject = named[0] ?? previousEntry;
+    const query = previousEntry && !named.length ? `${previousEntry.title[lang]} ${text}` : text;
+    const hits = query.trim() ? await index.search(query, { k: 5, lang }) : [];
+    // Several entries may share a name ("mắm thái": the market and the food): the better-ranked one wins.
+    const subject =
+      hits.map((h) => named.find((e) => e.id === h.id)).find((e) => e) ?? named[0] ?? previousEntry;
     const carriedAspects =
       !aspects.length && named.length && previous?.aspects?.length && soundsLikeFollowUp(n)
         ? (previous.aspects as Aspect[])
         : aspects;
-    const query = previousEntry && !named.length ? `${previousEntry.title[lang]} ${text}` : text;
-    const hits = query.trim() ? await index.search(query, { k: 5, lang }) : [];
     const terms = catalog.questionTerms(text);
     const coverage = (id: string) => catalog.coverage(terms, id);
     const best = hits.reduce((m, h) => Math.max(m, coverage(h.id)), 0);
@@ -449,7 +456,7 @@ function createRouter(d: RouterDeps) {
         .filter((o) => o.eventId === entry.id)
         .slice(0, 1);
       draft = eventDraft(entry, next, lang, { today });
-    } else draft = infoDraft(entry, hit, lang, { penalties: asksPenalty(n) });
+    } else draft = infoDraft(entry, hit, lang, { penalties: asksPenalty(n), details: asksDetails(n) });
     draft = { ...draft, confidence };
     const others = hits.filter((h) => h.id !== entry.id && coverage(h.id) >= d.minCoverage).slice(0, 2);
     return plan(
@@ -471,6 +478,13 @@ function createRouter(d: RouterDeps) {
     ];
     return { passages, facts: draft.answer };
   }
+}
+
+/** True when the question is little more than an entry's name ("Tết Khmer?", "Ok Om Bok"). */
+function onlyNames(folded: string, catalog: Catalog): boolean {
+  let rest = folded;
+  for (const m of catalog.namedEntries(folded)) rest = rest.replace(m.name, " ");
+  return catalog.questionTerms(rest).length <= 1;
 }
 
 function rangeLabel(range: DateRange, lang: Lang): string {

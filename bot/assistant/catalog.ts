@@ -11,10 +11,13 @@ export type Catalog = {
   /** Entries named in the text (longest names first), e.g. "mieu ba chua xu" → mieu-ba-chua-xu. */
   namedEntries(folded: string): { id: string; name: string }[];
   /** Content words of a question (folded, no stopwords or question words) with their weight. */
-  questionTerms(text: string): { term: string; weight: number; known: boolean }[];
+  questionTerms(text: string): Term[];
   /** Share (0..1) of the question's weight that occurs in an entry's text. */
-  coverage(terms: { term: string; weight: number }[], id: string): number;
+  coverage(terms: Term[], id: string): number;
 };
+
+/** A content word of a question (or a pair of neighbouring words, "mo_cua"), with its weight. */
+export type Term = { term: string; weight: number; known: boolean; pair: boolean };
 
 /** Words that shape a question but name no topic; they do not count towards coverage. */
 const QUESTION_WORDS = new Set(
@@ -30,9 +33,16 @@ const QUESTION_WORDS = new Set(
 export function buildCatalog(index: KnowledgeIndex): Catalog {
   const entries = index.list();
   const byId = new Map(entries.map((e) => [e.id, e]));
-  const vocab = entries.map((e) => new Set(tokenize(entryText(e)).map((t) => t.folded)));
+  const vocab = entries.map((e) => wordsAndPairs(entryText(e)));
   const df = new Map<string, number>();
   for (const words of vocab) for (const w of words) df.set(w, (df.get(w) ?? 0) + 1);
+  const byLength = new Map<number, string[]>();
+  for (const w of df.keys()) {
+    if (w.includes("_")) continue;
+    const list = byLength.get(w.length) ?? [];
+    list.push(w);
+    byLength.set(w.length, list);
+  }
   const n = entries.length;
   const idf = (w: string) => Math.log(1 + n / (df.get(w) ?? 0.5));
   const unknownWeight = idf("\u0000");
@@ -44,6 +54,13 @@ export function buildCatalog(index: KnowledgeIndex): Catalog {
         .replace(/[^\p{L}\p{N}]+/gu, " ")
         .trim();
       if (key.length < 3 || (key.split(" ").length < 2 && !isDistinctive(key, df))) continue;
+      // "đi Châu Đốc", "chợ Châu Đốc": without the town's name nothing specific is left.
+      const rest = ` ${key} `
+        .replace(/ (chau doc|an giang) /g, " ")
+        .trim()
+        .split(" ")
+        .filter(isContentWord);
+      if (rest.length === 0) continue;
       const ids = names.get(key) ?? [];
       if (!ids.includes(e.id)) ids.push(e.id);
       names.set(key, ids);
@@ -70,29 +87,64 @@ export function buildCatalog(index: KnowledgeIndex): Catalog {
     },
     questionTerms(text) {
       const seen = new Set<string>();
-      const out: { term: string; weight: number; known: boolean }[] = [];
-      for (const t of tokenize(text)) {
-        const w = t.folded;
-        if (seen.has(w) || isStopword(w) || QUESTION_WORDS.has(w) || /^\d{1,2}$/.test(w)) continue;
-        seen.add(w);
-        const known = df.has(w);
-        out.push({ term: w, weight: known ? idf(w) : unknownWeight, known });
+      const out: Term[] = [];
+      const words = tokenize(text).map((t) => t.folded);
+      for (const [i, w] of words.entries()) {
+        if (isContentWord(w)) {
+          const near = df.has(w) ? w : nearWord(w);
+          const word = near ?? w;
+          if (!seen.has(word)) {
+            seen.add(word);
+            out.push({
+              term: word,
+              weight: near ? idf(word) : unknownWeight,
+              known: near !== undefined,
+              pair: false,
+            });
+          }
+        }
+        // Neighbouring words as typed: Vietnamese compounds ("thủ đô", "mở cửa") live in pairs.
+        const next = words[i + 1];
+        if (next !== undefined && (isContentWord(w) || isContentWord(next))) {
+          const pair = `${w}_${next}`;
+          if (!seen.has(pair)) {
+            seen.add(pair);
+            out.push({ term: pair, weight: 1, known: df.has(pair), pair: true });
+          }
+        }
       }
       return out;
     },
     coverage(terms, id) {
       const i = position.get(id);
-      if (i === undefined || terms.length === 0) return 0;
+      if (i === undefined) return 0;
       const words = vocab[i] as Set<string>;
-      let hit = 0;
-      let total = 0;
-      for (const t of terms) {
-        total += t.weight;
-        if (words.has(t.term)) hit += t.weight;
-      }
-      return total > 0 ? hit / total : 0;
+      // Words and pairs count half each: folded Vietnamese syllables collide ("thu do" is both the
+      // capital and "thủ tục ... độ"), but neighbouring pairs rarely do.
+      const share = (list: Term[]) => {
+        let hit = 0;
+        let total = 0;
+        for (const t of list) {
+          total += t.weight;
+          if (words.has(t.term)) hit += t.weight;
+        }
+        return total > 0 ? hit / total : undefined;
+      };
+      const single = share(terms.filter((t) => !t.pair));
+      const pairs = share(terms.filter((t) => t.pair));
+      if (single === undefined) return 0;
+      return pairs === undefined ? single : PAIR_SHARE * pairs + (1 - PAIR_SHARE) * single;
     },
   };
+
+  /** A known word one edit away (a typo: "pagdoa" → "pagoda"), for words of five letters or more. */
+  function nearWord(w: string): string | undefined {
+    if (w.length < 4) return undefined;
+    for (const candidate of byLength.get(w.length) ?? []) if (oneEditApart(w, candidate)) return candidate;
+    for (const len of [w.length - 1, w.length + 1])
+      for (const candidate of byLength.get(len) ?? []) if (oneEditApart(w, candidate)) return candidate;
+    return undefined;
+  }
 }
 
 /** A one-word name is kept only when few entries use the word ("Tết", "Ramadan"; not "chùa"). */
@@ -106,6 +158,41 @@ function entryNames(e: ContentEntry): string[] {
     return [t.replace(/\([^)]*\)/g, " ").trim(), ...inner];
   });
   return [...titles, ...(e.aliases?.vi ?? []), ...(e.aliases?.en ?? [])];
+}
+
+/** How much neighbouring pairs of content words count in coverage, against single words. */
+const PAIR_SHARE = 0.5;
+
+/** A word that names a topic: not a stopword, a question word or a small number. */
+function isContentWord(w: string): boolean {
+  return !isStopword(w) && !QUESTION_WORDS.has(w) && !/^\d{1,2}$/.test(w);
+}
+
+/** Folded words of a text and the pairs of neighbouring words ("mo_cua", "thu_tuc"). */
+function wordsAndPairs(text: string): Set<string> {
+  const out = new Set<string>();
+  for (const line of text.split("\n")) {
+    let prev = "";
+    for (const t of tokenize(line)) {
+      out.add(t.folded);
+      if (prev) out.add(`${prev}_${t.folded}`);
+      prev = t.folded;
+    }
+  }
+  return out;
+}
+
+/** Levenshtein distance of at most one, or one swap of neighbouring letters. */
+function oneEditApart(a: string, b: string): boolean {
+  if (a === b) return true;
+  if (Math.abs(a.length - b.length) > 1) return false;
+  let i = 0;
+  while (i < a.length && i < b.length && a[i] === b[i]) i++;
+  if (a.length === b.length) {
+    if (a.slice(i + 1) === b.slice(i + 1)) return true;
+    return a[i] === b[i + 1] && a[i + 1] === b[i] && a.slice(i + 2) === b.slice(i + 2);
+  }
+  return a.length > b.length ? a.slice(i + 1) === b.slice(i) : a.slice(i) === b.slice(i + 1);
 }
 
 /** All the text of an entry in both languages, structured fields included. */

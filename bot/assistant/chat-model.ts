@@ -55,6 +55,8 @@ export function openAiChatModel(options: OpenAiChatModelOptions): ChatModel {
         const delta = chunk?.choices?.[0]?.delta?.content;
         if (typeof delta === "string" && delta !== "") yield delta;
       }
+      // The SDK ends a stream quietly when its signal aborts; a reply cut by the deadline is a failure.
+      signal.throwIfAborted();
     },
   };
 }

@@ -118,8 +118,8 @@ export function emergencyDraft(entry: Entry<"practical"> | undefined, lang: Lang
     sources: entry ? [sourceOf(entry, lang)] : [],
     suggestions: t(
       lang,
-      ["Phản ánh, khiếu nại khi đi du lịch ở đâu?", "Bệnh viện gần núi Sam?"],
-      ["How do I report a scam or overcharging?", "How do I get to Châu Đốc?"],
+      ["Phản ánh, khiếu nại khi đi du lịch ở đâu?", "Bị chèo kéo, lừa đảo ở núi Sam thì làm gì?"],
+      ["How do I report a scam or overcharging?", "What should I do about touts at Sam Mountain?"],
     ),
   };
 }
@@ -231,7 +231,7 @@ export function deadlineDraft(
   const rules = ruleEntries(computed.map((d) => d.entryId));
   const main = rules[0];
   if (main) {
-    const channels = main.lodging.channels.slice(0, 3).map((c) => c.name[lang]);
+    const channels = main.lodging.channels.slice(0, 3).map((c) => c.name[lang].replace(/[.;]+$/, ""));
     if (channels.length) lines.push(`${t(lang, "Cách khai báo", "How")}: ${channels.join("; ")}.`);
     lines.push(`${t(lang, "Lưu ý", "Note")}: ${main.lodging.verifyNote[lang]}`);
   }
@@ -545,7 +545,7 @@ export function infoDraft(
   entry: ContentEntry,
   hit: SearchHit | undefined,
   lang: Lang,
-  wants: { penalties: boolean },
+  wants: { penalties: boolean; details: boolean },
 ): Draft {
   const lines = [`${entry.title[lang]}: ${entry.summary[lang]}`];
   const passage = hit?.passage;
@@ -577,6 +577,8 @@ export function infoDraft(
         lines.push(`• ${p.violation[lang]}: ${amount}${caveat} (${p.basis})`);
       }
     }
+    if (wants.details && l.guestDetails)
+      lines.push(`${t(lang, "Thông tin cần có", "Details required")}: ${l.guestDetails[lang].join("; ")}.`);
     lines.push(`${t(lang, "Lưu ý", "Note")}: ${l.verifyNote[lang]}`);
   }
   if (entry.type === "event") {

@@ -54,7 +54,7 @@ export function buildMessages(input: {
 
 /** User text cannot close or open the tags around it. */
 function asData(text: string): string {
-  return text.replace(/[<>]/g, " ");
+  return text;
 }
 
 /** True when a reply quotes the rules: it is discarded. */
@@ -65,7 +65,7 @@ export function leaksRules(reply: string): boolean {
 
 /**
  * Removes [n] citation markers from streamed text while remembering which passages were cited. Markers
- * may be split across deltas, so an open "[" is held back until it closes.
+ * may be split across deltas, so an open "[" (and a space that may precede a marker) is held back.
  */
 export class CitationFilter {
   readonly cited: number[] = [];
@@ -77,7 +77,7 @@ export class CitationFilter {
   push(delta: string): string {
     let text = this.pending + delta;
     this.pending = "";
-    const open = text.lastIndexOf("[");
+    const open = text.search(/\s?\[[^\]]{0,9}$|\s$/);
     if (open !== -1 && !text.includes("]", open) && text.length - open < 12) {
       this.pending = text.slice(open);
       text = text.slice(0, open);

@@ -29,6 +29,19 @@ const EMERGENCY_FOLDED = foldedPhrases([
   "số công an",
   "đột quỵ",
   "ngất xỉu",
+  "bị ngất",
+  "lạc con",
+  "bị lạc",
+  "trẻ lạc",
+  "lạc mất",
+  "mất tích",
+  "fainted",
+  "collapsed",
+  "lost child",
+  "lost my child",
+  "missing child",
+  "lost my son",
+  "lost my daughter",
   "emergency",
   "ambulance",
   "accident",
@@ -40,7 +53,6 @@ const EMERGENCY_FOLDED = foldedPhrases([
   "pickpocketed",
   "injured",
   "drowning",
-  "help me",
   "call the police",
   "police number",
   "fire brigade",
@@ -89,7 +101,7 @@ export function greetingKind(n: Normalized): "greeting" | "help" | undefined {
     const rest = words.filter(
       (w) =>
         !GREETING_WORDS.has(w) &&
-        !/^(giup|help|huong|dan|lam|duoc|gi|biet|hoi|co|the|toi|minh|ban|what|can|you|do|know|how|does|this|work|who|are|la|ai|menu|me|i)$/.test(
+        !/^(giup|help|huong|dan|lam|duoc|gi|biet|hoi|co|the|toi|minh|ban|what|can|you|do|know|how|does|this|work|who|are|la|ai|menu|me|i|with|for|us|can|could|about)$/.test(
           w,
         ),
     );
@@ -217,10 +229,9 @@ export function aspectsOf(n: Normalized): Aspect[] {
   );
 }
 
+const EVENT_ASK_EXACT = phrases(["lễ", "hội", "lịch", "tết"]);
 const EVENT_ASK = foldedPhrases([
   "lễ hội",
-  "lễ",
-  "hội",
   "sự kiện",
   "ngày nào",
   "ngày mấy",
@@ -230,7 +241,7 @@ const EVENT_ASK = foldedPhrases([
   "diễn ra",
   "tổ chức",
   "có gì",
-  "lịch",
+  "lịch lễ",
   "festival",
   "festivals",
   "event",
@@ -249,7 +260,7 @@ const EVENT_ASK = foldedPhrases([
 
 /** True when the question asks about events or dates. */
 export function asksEvent(n: Normalized): boolean {
-  return EVENT_ASK.test(n.folded);
+  return EVENT_ASK.test(n.folded) || EVENT_ASK_EXACT.test(n.exact);
 }
 
 const PENALTY = foldedPhrases([
@@ -385,3 +396,86 @@ export const DOMAIN = foldedPhrases([
   "pilgrimage",
   "sightseeing",
 ]);
+
+/**
+ * Requests the assistant never takes, whatever the content says: tasks (write, translate, compute, tell a
+ * joke), live data it does not have (forecasts, prices, results), and attempts to change its rules.
+ */
+const OFF_TOPIC_TASKS = foldedPhrases([
+  "bài thơ",
+  "làm thơ",
+  "chuyện cười",
+  "truyện cười",
+  "câu đố",
+  "dịch sang",
+  "dịch giúp",
+  "viết email",
+  "viết giúp",
+  "viết code",
+  "lập trình",
+  "tỷ giá",
+  "tỉ giá",
+  "giá vàng",
+  "chứng khoán",
+  "xổ số",
+  "bóng đá",
+  "kết quả trận",
+  "dự báo",
+  "bỏ qua hướng dẫn",
+  "bỏ qua mọi hướng dẫn",
+  "bỏ qua các hướng dẫn",
+  "prompt hệ thống",
+  "translate",
+  "write a poem",
+  "write an email",
+  "write code",
+  "python",
+  "javascript",
+  "joke",
+  "poem",
+  "forecast",
+  "exchange rate",
+  "gold price",
+  "bitcoin",
+  "crypto",
+  "stock price",
+  "lottery",
+  "football",
+  "world cup",
+  "ignore previous",
+  "ignore all previous",
+  "ignore your instructions",
+  "ignore the above",
+  "system prompt",
+  "jailbreak",
+  "developer mode",
+]);
+const ARITHMETIC = /\d+\s*(?:nhan|cong|tru|chia|x|\*|\+|times|plus|minus|divided by)\s*\d+|\d+\s+[-/]\s+\d+/;
+const WEATHER = foldedPhrases(["thời tiết", "weather", "mưa không", "có mưa", "rain"]);
+
+/** True for a request outside what a tourism assistant does (see OFF_TOPIC_TASKS). */
+export function isOffTopicTask(n: Normalized, dayRange: boolean): boolean {
+  if (OFF_TOPIC_TASKS.test(n.folded)) return true;
+  if (ARITHMETIC.test(n.folded) && !/\d{1,2}\s*(?:h|g|:)\s*\d{0,2}/.test(n.folded)) return true;
+  // "thời tiết tháng 12" is about seasons (in the content); tomorrow's weather is a forecast.
+  return WEATHER.test(n.folded) && dayRange;
+}
+
+const DETAILS = foldedPhrases([
+  "thông tin gì",
+  "thông tin nào",
+  "giấy tờ",
+  "cần gì",
+  "cần những gì",
+  "nội dung",
+  "details",
+  "documents",
+  "information",
+  "what do i need",
+  "required",
+]);
+
+/** True when the question asks which guest details or documents a rule requires. */
+export function asksDetails(n: Normalized): boolean {
+  return DETAILS.test(n.folded);
+}

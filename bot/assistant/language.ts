@@ -4,11 +4,14 @@ import { detectLanguage, type Lang } from "../../indexer/index.ts";
 const OTHER_SCRIPT =
   /[\p{Script=Han}\p{Script=Hangul}\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Thai}\p{Script=Khmer}\p{Script=Cyrillic}\p{Script=Arabic}\p{Script=Lao}\p{Script=Devanagari}]/u;
 
+const OTHER_SCRIPT_ALL = new RegExp(OTHER_SCRIPT.source, "gu");
+
 /** Function words of the Latin-script languages visitors most often write in, besides English. */
 const OTHER_LATIN = new Set(
   // French
   (
     "est le la les du des une où quand comment pour avec je nous vous est-ce quel quelle bonjour merci " +
+    "se de trouve combien coûte entrée forêt il y a aller faut temple pagode visiter fête ouvert " +
     // German
     "ist der die das und wo wann wie ich nicht mit für ein eine hallo danke " +
     // Spanish / Portuguese / Italian
@@ -30,11 +33,12 @@ export type LanguageChoice = {
  */
 export function chooseLanguage(text: string, explicit?: Lang, remembered?: Lang): LanguageChoice {
   if (explicit) return { lang: explicit, other: false, fromQuestion: true };
-  if (OTHER_SCRIPT.test(text) && !/[a-zà-ỹđ]{3,}/iu.test(text.replace(OTHER_SCRIPT, " ")))
+  // Two letters of another script are enough: Vietnamese names inside a Chinese question stay names.
+  if ((text.match(OTHER_SCRIPT_ALL) ?? []).length >= 2)
     return { lang: "en", other: true, fromQuestion: true };
   const words = text.toLowerCase().match(/[\p{L}-]+/gu) ?? [];
   const foreign = words.filter((w) => OTHER_LATIN.has(w)).length;
-  if (foreign >= 2 && foreign >= words.length / 4) return { lang: "en", other: true, fromQuestion: true };
+  if (foreign >= 2 && foreign >= words.length / 5) return { lang: "en", other: true, fromQuestion: true };
   const detected = detectLanguage(text);
   // A bare number, a name or one short word is not enough to switch an ongoing conversation.
   const informative =

@@ -29,6 +29,37 @@ export type ComputedDeadline = {
 
 const FOREIGN = foldedPhrases([
   "nước ngoài",
+  "người hàn",
+  "khách hàn",
+  "hàn quốc",
+  "nhật bản",
+  "người nhật",
+  "khách nhật",
+  "trung quốc",
+  "đài loan",
+  "người mỹ",
+  "khách mỹ",
+  "người pháp",
+  "khách pháp",
+  "người đức",
+  "khách đức",
+  "người úc",
+  "khách úc",
+  "người anh quốc",
+  "campuchia",
+  "khách campuchia",
+  "korean",
+  "japanese",
+  "chinese",
+  "american",
+  "french",
+  "german",
+  "british",
+  "australian",
+  "cambodian",
+  "dutch",
+  "canadian",
+  "tourist from",
   "người nước ngoài",
   "khách tây",
   "tây ba lô",
@@ -110,6 +141,12 @@ export const LODGING_TOPIC = foldedPhrases([
   "notify",
   "check in",
   "check-in",
+  "notification",
+  "reporting",
+  "register a guest",
+  "registering",
+  "declaring",
+  "paper form",
 ]);
 
 /** Words that ask for a deadline rather than for the rule in general. */
@@ -140,7 +177,7 @@ export const DEADLINE_ASK = foldedPhrases([
 
 // "22h", "22h30", "22 giờ", "22g", "22:00", "10 giờ tối", "6pm", "11:15 pm", "11.15pm", "lúc 9 giờ".
 const TIME =
-  /(?<![\d/])(\d{1,2})(?:\s*(?::|\.|h|g|giờ|gio|hour)\s*(\d{2})?(?:\s*(?:phút|phut|p))?)?\s*(am|pm|a\.m\.|p\.m\.|sáng|sang|trưa|trua|chiều|chieu|tối|toi|đêm|dem|khuya)?(?![\d/])/giu;
+  /(?<![\d/])(\d{1,2})(?:\s*(?:giờ|gio|hours?|:|\.|h|g)\s*(\d{2})?(?:\s*(?:phút|phut|p)(?![a-z.]))?)?\s*(am|pm|a\.m\.|p\.m\.|sáng|sang|trưa|trua|chiều|chieu|tối|toi|đêm|dem|khuya)?(?![\d/])/giu;
 
 /** The arrival time a question gives, in minutes after midnight; undefined when it gives none. */
 export function parseArrivalTime(n: Normalized): number | undefined {
@@ -244,8 +281,3 @@ export function minutes(hhmmText: string): number {
 export function hhmm(total: number): string {
   return `${String(Math.floor(total / 60)).padStart(2, "0")}:${String(total % 60).padStart(2, "0")}`;
 }
-
-/** Exported for the intent router: recognises a lodging question even with few words. */
-export const GUEST_WORDS = phrases(
-  [" khach ", " guest", " guests", " foreigner", " tourist"].map((s) => s.trim()),
-);

@@ -11,8 +11,8 @@ export type Turn = {
   entryId?: string;
   /** What the previous question asked of it (hours, tickets, ...). */
   aspects?: string[];
-  /** A lodging-deadline question still waiting for the guest type or arrival time. */
-  pendingDeadline?: DeadlineQuery;
+  /** The details of the last lodging-deadline question ("còn khách Việt Nam thì sao?" reuses the time). */
+  deadline?: DeadlineQuery;
   at: number;
 };
 

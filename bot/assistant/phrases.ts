@@ -24,7 +24,17 @@ export type PhraseSet = { test(s: string): boolean; match(s: string): string | u
 
 /** Compiles phrases (already in the form they are matched against) into one word-bounded regex. */
 export function phrases(list: readonly string[]): PhraseSet {
-  const sorted = [...list].sort((a, b) => b.length - a.length);
+  // Phrases go through the same clean-up as questions ("what's on" → "what s on").
+  const sorted = list
+    .map((p) =>
+      p
+        .normalize("NFC")
+        .toLowerCase()
+        .replace(/[^\p{L}\p{N}:/.]+/gu, " ")
+        .trim(),
+    )
+    .filter(Boolean)
+    .sort((a, b) => b.length - a.length);
   const re = new RegExp(`(?<=[^\\p{L}\\p{N}])(?:${sorted.map(escape).join("|")})(?=[^\\p{L}\\p{N}])`, "u");
   return {
     test: (s) => re.test(s),

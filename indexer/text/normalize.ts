@@ -84,7 +84,8 @@ const VI_SYLLABLE =
 const EN_FUNCTION_WORDS = new Set(
   (
     "the is are was were where what when how which who why does can could should would will you your my " +
-    "our from with near there this that and or for of in on at do get any about it"
+    "our from with near there this that and or for of in on at do get any about it tell me hi hello thanks " +
+    "help am be by if not but some than into just"
   ).split(/\s+/),
 );
 
@@ -99,7 +100,7 @@ const EN_WORDS = new Set(
 
 /** Syllables of place names that both languages use; they say nothing about the language. */
 const NAME_SYLLABLES = new Set(
-  "chau doc ho chi minh sam can tho giang phnom penh tra su thoai ngoc hau tay".split(" "),
+  "chau doc ho chi minh sam can tho giang phnom penh tra su thoai ngoc hau tay ba chua xu".split(" "),
 );
 
 /** Detects Vietnamese (with or without diacritics) or English; "unknown" when there is nothing to go on. */
