@@ -17,6 +17,9 @@ import { TYPE_FOLDERS } from "../indexer/content/schema.ts";
 import type { KnowledgeIndex } from "../indexer/knowledge-index.ts";
 import { openIndex } from "../indexer/open.ts";
 import { loadQuestions } from "../eval/run-eval.ts";
+import { loadAnswerCases, DEFAULT_NOW } from "../eval/answer-eval.ts";
+import { createAssistant } from "../bot/assistant/index.ts";
+import { openSqliteStore, type Store } from "../bot/store/index.ts";
 import { buildCorpus, entryToMarkdown, generateEntries, generateQueries } from "./generate.ts";
 
 const ROOT = path.resolve(import.meta.dirname, "..");
@@ -31,7 +34,8 @@ const SEARCH = { k: 5, mode: "hybrid" } as const;
 /** Sizes up to this one are also written to disk as Markdown and rebuilt with buildIndex, then opened. */
 const DISK_ROUNDTRIP_MAX = 10000;
 
-const TARGETS = { p99At10kMs: 5, realBuildMs: 3000 } as const;
+const TARGETS = { p99At10kMs: 5, realBuildMs: 3000, answerP99Ms: 10 } as const;
+const ANSWERS_FILE = path.join(ROOT, "eval", "answers.jsonl");
 
 /** Latency summary of one run of queries, in milliseconds. */
 export type LatencyStats = {
@@ -62,6 +66,11 @@ export type DatasetResult = {
   /** process.resourceUsage().maxRSS after build and search, before the optional disk round trip. */
   peakRssMb: number;
   generateMs?: number;
+  /** Real content only: whole answers without a model (assistant.ask), and sequential answers per second. */
+  answers?: {
+    plain: LatencyStats & { perSecond: number };
+    withSqliteStore: LatencyStats & { perSecond: number };
+  };
   /** Real content: opening the built index from disk. Generated: the Markdown → buildIndex → open round trip. */
   disk?: { writeMarkdownMs?: number; buildIndexMs?: number; openMs: number; peakRssMb: number };
 };
@@ -103,6 +112,42 @@ export async function measureSearch(
     p99: percentile(samples, 0.99),
     mean: samples.reduce((a, b) => a + b, 0) / samples.length,
     max: samples[samples.length - 1] as number,
+  };
+}
+
+/**
+ * Whole answers without a model, as a channel asks for them: routing, retrieval, composition and (when
+ * given) recording in the store. Every question is asked in its own conversation, 5 rounds after a
+ * warm-up round; "perSecond" is sequential throughput on one core (Node runs the answer on one thread).
+ */
+async function measureAnswers(
+  index: KnowledgeIndex,
+  questions: string[],
+  store?: Store,
+): Promise<LatencyStats & { perSecond: number }> {
+  const now = new Date(DEFAULT_NOW);
+  const assistant = createAssistant({ index, clock: { now: () => now }, ...(store ? { store } : {}) });
+  for (const [i, text] of questions.entries()) await assistant.ask({ text, conversationId: `w${i}` });
+  const rounds = 5;
+  const samples: number[] = [];
+  const started = performance.now();
+  for (let r = 0; r < rounds; r++) {
+    for (const [i, text] of questions.entries()) {
+      const t = performance.now();
+      await assistant.ask({ text, conversationId: `r${r}-${i}`, userId: `u${i}`, channel: "bench" });
+      samples.push(performance.now() - t);
+    }
+  }
+  const total = performance.now() - started;
+  samples.sort((a, b) => a - b);
+  return {
+    queries: samples.length,
+    warmup: questions.length,
+    p50: percentile(samples, 0.5),
+    p99: percentile(samples, 0.99),
+    mean: samples.reduce((a, b) => a + b, 0) / samples.length,
+    max: samples[samples.length - 1] as number,
+    perSecond: (samples.length / total) * 1000,
   };
 }
 
@@ -150,6 +195,17 @@ async function benchReal(): Promise<DatasetResult> {
     );
     log(`real: built ${runs.map((r) => r.toFixed(0)).join(", ")} ms; searching ${repeated.length} queries`);
     const search = await measureSearch(index, warmup, repeated);
+    const answerQuestions = [
+      ...questions,
+      ...(await loadAnswerCases(ANSWERS_FILE)).flatMap((c) => c.turns ?? [c.q ?? ""]),
+    ].filter(Boolean);
+    log(`real: answering ${answerQuestions.length} questions, without and with the SQLite store`);
+    const plain = await measureAnswers(index, answerQuestions);
+    const storeDir = await tempDir("store");
+    dirs.push(storeDir);
+    const store = openSqliteStore(path.join(storeDir, "bench.sqlite"));
+    const withSqliteStore = await measureAnswers(index, answerQuestions, store);
+    await store.close();
     const m = index.manifest;
     const peak = peakRssMb();
     return {
@@ -161,6 +217,7 @@ async function benchReal(): Promise<DatasetResult> {
       buildMs: median(runs),
       buildRunsMs: runs,
       search,
+      answers: { plain, withSqliteStore },
       peakRssMb: peak,
       disk: { openMs, peakRssMb: peak },
     };
@@ -342,6 +399,11 @@ function checkTargets(rows: (DatasetResult | Failure)[]): TargetCheck[] {
       value: real?.buildMs ?? null,
       pass: real ? real.buildMs < TARGETS.realBuildMs : null,
     },
+    {
+      target: `answer p99 without a model < ${TARGETS.answerP99Ms} ms on the real content`,
+      value: real?.answers?.plain.p99 ?? null,
+      pass: real?.answers ? real.answers.plain.p99 < TARGETS.answerP99Ms : null,
+    },
   ];
 }
 
@@ -385,6 +447,13 @@ async function main(): Promise<void> {
   );
   for (const r of rows) {
     if ("error" in r) continue;
+    if (r.answers) {
+      const a = (label: string, x: LatencyStats & { perSecond: number }) =>
+        `  real: answers ${label}: p50 ${fmt(x.p50, 3)} ms, p99 ${fmt(x.p99, 3)} ms, max ${fmt(x.max, 1)} ms, ` +
+        `${fmt(x.perSecond)} answers/s on one core (${x.queries} answers)`;
+      console.log(a("without a model", r.answers.plain));
+      console.log(a("without a model + SQLite store", r.answers.withSqliteStore));
+    }
     if (r.buildStepsMs) console.log(`  ${r.dataset}: build steps ms: ${formatSteps(r.buildStepsMs)}`);
     if (!r.disk) continue;
     const d = r.disk;

@@ -108,9 +108,10 @@ async function main(): Promise<void> {
   for (const q of questions)
     retrievalRefused.push((await plain.ask({ text: q.q })).intent === "out_of_scope");
   const answers = summarize(answerResults, retrievalRefused);
+  const holdout = await runHoldout(index, path.join(root, "eval", "scope-holdout.jsonl"));
 
   if (values.json) {
-    console.log(JSON.stringify({ questions: questions.length, report, answers }, null, 2));
+    console.log(JSON.stringify({ questions: questions.length, report, answers, holdout }, null, 2));
     return;
   }
   const pct = (x: number) => x.toFixed(3);
@@ -131,6 +132,41 @@ async function main(): Promise<void> {
     values.misses,
     questions.filter((_, i) => retrievalRefused[i]).map((q) => q.q),
   );
+  console.log(
+    `\nHeld-out scope set (eval/scope-holdout.jsonl, written blind to the rules, never used for tuning):\n` +
+      `  out-of-scope refused ${holdout.outRefused}/${holdout.out} (${(holdout.outRefused / holdout.out).toFixed(3)}); ` +
+      `in-scope refused ${holdout.inRefused}/${holdout.in} (${(holdout.inRefused / holdout.in).toFixed(3)}); ` +
+      `in-scope answered "not sure" ${holdout.inUnsure}/${holdout.in}; ` +
+      `out-of-scope answered "not sure" (no facts stated) ${holdout.outUnsure}/${holdout.out}`,
+  );
+}
+
+/** Refusals on the held-out scope set: reported only, so that it keeps measuring what tuning cannot see. */
+async function runHoldout(index: KnowledgeIndex, file: string) {
+  const schema = z.object({
+    id: z.string(),
+    q: z.string(),
+    lang: z.enum(["vi", "en"]),
+    inScope: z.boolean(),
+  });
+  const lines = (await readFile(file, "utf8")).split("\n").filter((l) => l.trim());
+  const cases = lines.map((l) => schema.parse(JSON.parse(l)));
+  const assistant = createAssistant({ index, clock: { now: () => new Date("2026-11-22T09:00:00+07:00") } });
+  const out = { in: 0, out: 0, inRefused: 0, outRefused: 0, inUnsure: 0, outUnsure: 0 };
+  for (const c of cases) {
+    const a = await assistant.ask({ text: c.q });
+    const refused = a.intent === "out_of_scope";
+    if (c.inScope) {
+      out.in++;
+      if (refused) out.inRefused++;
+      else if (a.confidence < 0.3) out.inUnsure++;
+    } else {
+      out.out++;
+      if (refused) out.outRefused++;
+      else if (a.confidence < 0.3) out.outUnsure++;
+    }
+  }
+  return out;
 }
 
 function printAnswers(

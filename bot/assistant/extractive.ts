@@ -448,14 +448,13 @@ export function placeDraft(
     "getting-there": () =>
       `${t(lang, "Cách đi", "Getting there")}: ${p.gettingThere ? p.gettingThere[lang] : unknown}`,
   };
-  const order: Aspect[] = [
-    ...aspects,
-    ...(["where", "distance", "hours", "tickets", "getting-there"] as Aspect[]).filter(
-      (a) => !aspects.includes(a),
-    ),
-  ];
+  // A question about one thing ("mấy giờ mở cửa?") gets that thing; a general one gets everything known.
+  const order: Aspect[] = aspects.length
+    ? aspects
+    : ["where", "distance", "hours", "tickets", "getting-there"];
+  const head = aspects.length ? `${entry.title[lang]}:` : `${entry.title[lang]}: ${entry.summary[lang]}`;
   const place = placeOf(entry, lang);
-  const lines = [`${entry.title[lang]}: ${entry.summary[lang]}`, ...order.map((a) => `• ${line[a]()}`)];
+  const lines = [head, ...order.map((a) => `• ${line[a]()}`)];
   if (place)
     lines.push(
       `• ${t(lang, "Bản đồ", "Map")}: ${place.mapUrl}${place.approximate ? t(lang, " (vị trí gần đúng)", " (approximate location)") : ""}`,

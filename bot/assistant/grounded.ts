@@ -54,7 +54,7 @@ export function buildMessages(input: {
 
 /** User text cannot close or open the tags around it. */
 function asData(text: string): string {
-  return text;
+  return text.replace(/[<>]/g, " ");
 }
 
 /** True when a reply quotes the rules: it is discarded. */

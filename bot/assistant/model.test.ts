@@ -3,6 +3,7 @@ import { beforeAll, describe, expect, it, onTestFinished } from "vitest";
 import {
   buildFromEntries,
   loadContent,
+  openAiEmbedder,
   TYPE_FOLDERS,
   type ContentEntry,
   type KnowledgeIndex,
@@ -170,8 +171,8 @@ describe("a good model reply", () => {
     ]);
   });
 
-  // Bug: citedSources() builds `/${type}/${id}` ("/attraction/chua-hang") for entries that are not among
-  // the extractive sources, where entryUrl() and the portal use the type's folder ("/attractions/chua-hang").
+  // A cited passage may be an entry the extractive answer did not list: its link must still use the
+  // type's folder ("/attractions/chua-hang"), not the type ("/attraction/chua-hang").
   it("links a cited second passage to the same portal page as an extractive source would", async () => {
     const { fake, assistant } = await withModel(reply("Both pagodas are on Sam Mountain [1][2]."));
     const answer = await assistant.ask({ text: TAY_AN });
@@ -265,8 +266,8 @@ describe("streaming", () => {
     expect(answer.language).toBe("en");
   });
 
-  // Bug: CitationFilter.push holds back an open "[" but not the space before it, so when a model streams
-  // " [" as one token (as GPT-style tokenizers do) the space is already shown and "Mountain ." remains.
+  // GPT-style tokenizers stream " [" as one token: the space must be held with the "[", or the streamed
+  // text reads "Mountain ." where ask() gives "Mountain.".
   it("shows the same text as ask() when the space before a marker comes with the '['", async () => {
     const chunks = ["Tay An Pagoda is at the foot of Sam Mountain", " [", "1]."];
     const { assistant } = await withModel(always({ kind: "stream", chunks }));
@@ -295,7 +296,7 @@ describe("model failures fall back to the extractive answer", () => {
       await expectExtractive(asked, { text: TAY_AN });
       expect(asked.answer).toContain(entry("chua-tay-an").summary.en);
       expect(fake.requests).toHaveLength(1);
-      expect(warnings).toEqual(["model failed: extractive answer used"]);
+      expect(warnings).toEqual([expect.stringMatching(/model failed/)]);
 
       const streamed = await collect(assistant.stream({ text: TAY_AN }));
       await expectExtractive(streamed.answer, { text: TAY_AN });
@@ -329,7 +330,7 @@ describe("model failures fall back to the extractive answer", () => {
     await expectExtractive(answer, { text: MIEU });
     expect(answer.answer).toContain(entry("mieu-ba-chua-xu").summary.vi);
     expect(fake.requests).toHaveLength(1);
-    expect(warnings).toEqual(["model failed: extractive answer used"]);
+    expect(warnings).toEqual([expect.stringMatching(/model failed/)]);
   });
 
   it("stream(): a chunk that is not JSON", async () => {
@@ -350,7 +351,7 @@ describe("model failures fall back to the extractive answer", () => {
     expect(fake.requests).toHaveLength(1);
     expect(elapsed).toBeGreaterThanOrEqual(250);
     expect(elapsed).toBeLessThan(5_000);
-    expect(warnings).toEqual(["model failed: extractive answer used"]);
+    expect(warnings).toEqual([expect.stringMatching(/model failed/)]);
   });
 
   it.each<[string, FakeReply]>([
@@ -376,7 +377,7 @@ describe("model failures fall back to the extractive answer", () => {
     // The two chunks were shown before the cut; the final answer replaces them.
     expect(deltas.join("")).toBe("Tay An Pagoda is at the foot of Sam Mountain. It was built");
     await expectExtractive(answer, { text: TAY_AN });
-    expect(warnings).toEqual(["model stream failed: extractive answer used"]);
+    expect(warnings).toEqual([expect.stringMatching(/stream failed/)]);
   });
 });
 
@@ -389,7 +390,7 @@ describe("replies that cite nothing usable fall back", () => {
   ])("%s: ask() and stream()", async (_name, text) => {
     const { fake, assistant, warnings } = await withModel(reply(text));
     await expectExtractive(await assistant.ask({ text: TAY_AN }), { text: TAY_AN });
-    expect(warnings).toEqual(["model reply without citations or quoting its rules: extractive answer used"]);
+    expect(warnings).toEqual([expect.stringMatching(/without citations/)]);
     const { answer } = await collect(assistant.stream({ text: TAY_AN }));
     await expectExtractive(answer, { text: TAY_AN });
     expect(fake.requests).toHaveLength(2);
@@ -428,7 +429,7 @@ describe("prompt injection", () => {
     const answer = await assistant.ask({ text: TAY_AN });
     await expectExtractive(answer, { text: TAY_AN });
     expect(answer.answer).not.toContain("numbered passages");
-    expect(warnings).toEqual(["model reply without citations or quoting its rules: extractive answer used"]);
+    expect(warnings).toEqual([expect.stringMatching(/without citations/)]);
   });
 
   it("rejects a reply that echoes the <passages> tag", async () => {
@@ -448,7 +449,7 @@ describe("prompt injection", () => {
     expect(answer.answer).not.toContain("numbered passages");
     // The stream stops at the chunk that completes a quoted rule: it is never shown.
     expect(deltas.join("")).not.toContain("passages below");
-    expect(warnings).toEqual(["model stream failed: extractive answer used"]);
+    expect(warnings).toEqual([expect.stringMatching(/stream failed/)]);
   });
 });
 
@@ -464,7 +465,7 @@ describe("questions the model never sees", () => {
     ["xin chào", "greeting"],
     ["cấp cứu, có người bị ngất", "emergency"],
     ["khách nước ngoài đến 23h thì báo lưu trú trước mấy giờ?", "lodging_deadline"],
-  ])("%s → extractive (%s), zero requests", async (text, intent) => {
+  ])("%s: extractive, zero requests", async (text, intent) => {
     // A model that would be used if it were asked: a leak through routing shows as composer "model".
     const { fake, assistant } = await withModel(reply("Yes [1]."));
     const asked = await assistant.ask({ text });
@@ -513,5 +514,35 @@ describe("the store", () => {
     }
     expect((await store.getInteraction(a1.answerId ?? ""))?.answer).toBe("On Sam Mountain.");
     expect(await store.listInteractions()).toHaveLength(4);
+  });
+});
+
+describe("the fake server", () => {
+  it("serves /v1/embeddings to the OpenAI SDK and records the request", async () => {
+    const fake = await startFakeOpenAi(({ body }) => ({
+      kind: "embeddings",
+      vectors: (body as { input: string[] }).input.map((_t, i) => [i + 1, 0, 0]),
+    }));
+    onTestFinished(() => fake.close());
+    const embedder = openAiEmbedder({
+      model: "fake-embed",
+      apiKey: "test",
+      baseURL: fake.baseURL,
+      maxRetries: 0,
+    });
+    const vectors = await embedder.embed(["núi Sam", "chùa Tây An"]);
+    expect(vectors.map((v) => [...v])).toEqual([
+      [1, 0, 0],
+      [1, 0, 0],
+    ]);
+    expect(embedder.dimensions).toBe(3);
+    expect(fake.requests).toEqual([
+      {
+        path: "/v1/embeddings",
+        authorization: "Bearer test",
+        body: expect.objectContaining({ model: "fake-embed", input: ["núi Sam", "chùa Tây An"] }),
+      },
+    ]);
+    expect(fake.chatRequests()).toEqual([]);
   });
 });

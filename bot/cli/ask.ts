@@ -1,7 +1,10 @@
 /**
  * `npm run ask -- "question" [--json] [--lang vi|en]`: prints the answer, its sources and suggestions.
  * `npm run ask -- --stdin`: one question per line in, one JSON Answer per line out.
- * Works offline; with OPENAI_API_KEY or OPENAI_BASE_URL set, a model writes the answers.
+ * `npm start` (until the portal issue lands) = `--interactive`: a conversation on the terminal, with
+ * follow-ups ("mấy giờ mở cửa?") resolved against the previous answer.
+ * Builds the index first when it is missing or older than the content. Works offline; with
+ * OPENAI_API_KEY or OPENAI_BASE_URL set, a model writes the answers (and streams them here).
  */
 import { createInterface } from "node:readline";
 import { parseArgs } from "node:util";
@@ -17,6 +20,7 @@ const { values, positionals } = parseArgs({
     stdin: { type: "boolean", default: false },
     lang: { type: "string" },
     "no-store": { type: "boolean", default: false },
+    interactive: { type: "boolean", default: false },
   },
 });
 const fail = (msg: string): never => {
@@ -25,7 +29,8 @@ const fail = (msg: string): never => {
 };
 if (values.lang && !LANGS.includes(values.lang as Lang)) fail(`--lang must be one of ${LANGS.join(", ")}`);
 const question = positionals.join(" ").trim();
-if (!values.stdin && !question) fail('usage: npm run ask -- "question" [--json] [--lang vi|en] | --stdin');
+if (!values.stdin && !values.interactive && !question)
+  fail('usage: npm run ask -- "question" [--json] [--lang vi|en] | --stdin | --interactive');
 
 loadDotEnv();
 const config = readBotConfig();
@@ -44,7 +49,33 @@ const assistant = createAssistant({
 });
 const lang = values.lang as Lang | undefined;
 
-if (values.stdin) {
+if (values.interactive) {
+  const m = index.manifest;
+  console.log(
+    `Châu Đốc assistant: ${m.counts.entries} entries (index ${m.version}; ` +
+      `${config.chatModel ? `model ${config.chatModel.id}` : "answers from the content, no model"}).\n` +
+      "Hỏi bằng tiếng Việt hoặc tiếng Anh (Ctrl-D để thoát), ví dụ: 'lễ hội Vía Bà năm sau ngày nào', " +
+      "'khách nước ngoài đến lúc 22h khai báo trước mấy giờ', 'where is Sam Mountain'.",
+  );
+  const rl = createInterface({ input: process.stdin, output: process.stdout, terminal: process.stdin.isTTY });
+  rl.setPrompt("? ");
+  rl.prompt();
+  for await (const line of rl) {
+    if (line.trim()) {
+      let answer: Answer | undefined;
+      for await (const event of assistant.stream({
+        text: line,
+        channel: "cli",
+        conversationId: "terminal",
+        ...(lang ? { lang } : {}),
+      })) {
+        if (event.type === "answer") answer = event.answer;
+      }
+      if (answer) console.log(`${render(answer)}\n`);
+    }
+    rl.prompt();
+  }
+} else if (values.stdin) {
   for await (const line of createInterface({ input: process.stdin, crlfDelay: Infinity })) {
     if (!line.trim()) continue;
     const answer = await assistant.ask({
