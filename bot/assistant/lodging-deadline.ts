@@ -1,5 +1,5 @@
 import type { ContentEntry, DeadlineRule, GuestKind } from "../../indexer/index.ts";
-import { foldedPhrases, phrases, type Normalized } from "./phrases.ts";
+import { foldedPhrases, type Normalized } from "./phrases.ts";
 
 /**
  * The lodging-deadline calculator. The rules are data in content/lodging/*.md (`deadlines`); this file
