@@ -1,0 +1,120 @@
+import express, { type RequestHandler } from "express";
+import helmet from "helmet";
+import path from "node:path";
+import type { Assistant, Clock, Logger, Store } from "../bot/index.ts";
+import type { KnowledgeIndex } from "../indexer/index.ts";
+import { errorHandler, notFound } from "./errors.ts";
+import { apiRouter } from "./routes/api.ts";
+import { portalRouter } from "./routes/portal.ts";
+import { widgetRouter } from "./routes/widget.ts";
+
+/** The index and the assistant built on it, swapped together when the content is republished. */
+export type Live = { index: KnowledgeIndex; assistant: Assistant };
+
+export type AppOptions = {
+  /** Origins allowed to embed the widget and call the API from a browser; "*" allows any. */
+  widgetOrigins: "*" | string[];
+  /** Questions per minute per IP on /api/ask; other API routes allow four times as many. */
+  rateLimitPerMinute: number;
+  /** Public base URL for canonical and Open Graph links; the request's host when unset. */
+  publicUrl?: string;
+  trustProxy: boolean;
+  /** Longest question accepted, in characters (413 above it). */
+  maxMessageLength: number;
+};
+
+export type AppDeps = {
+  /** The live knowledge: read on every request, so a republished index takes effect at once. */
+  live: () => Live;
+  store: Store;
+  log: Logger;
+  clock: Clock;
+  options: AppOptions;
+};
+
+export const DEFAULT_APP_OPTIONS: AppOptions = {
+  widgetOrigins: "*",
+  rateLimitPerMinute: 30,
+  trustProxy: false,
+  maxMessageLength: 1000,
+};
+
+const PUBLIC_DIR = path.join(import.meta.dirname, "public");
+
+/** Builds the express app. It never listens: web/main.ts does, and tests call it in-process. */
+export function createApp(deps: AppDeps): express.Express {
+  const app = express();
+  app.disable("x-powered-by");
+  app.set("trust proxy", deps.options.trustProxy);
+  app.use(
+    helmet({
+      contentSecurityPolicy: {
+        directives: {
+          defaultSrc: ["'self'"],
+          scriptSrc: ["'self'"],
+          styleSrc: ["'self'"],
+          imgSrc: ["'self'", "data:"],
+          connectSrc: ["'self'"],
+          formAction: ["'self'"],
+          frameAncestors: ["'self'"],
+          objectSrc: ["'none'"],
+          baseUri: ["'self'"],
+          // Served over plain HTTP on a LAN or localhost too; HTTPS is the reverse proxy's job.
+          upgradeInsecureRequests: null,
+        },
+      },
+      // widget.js and the API are meant to be used from other sites (within WIDGET_ORIGINS).
+      crossOriginResourcePolicy: { policy: "cross-origin" },
+    }),
+  );
+  app.get("/healthz", (_req, res) => {
+    res.json({ status: "ok" });
+  });
+  app.get("/readyz", (_req, res) => {
+    const { index } = deps.live();
+    res.json({
+      status: "ready",
+      index: { version: index.manifest.version, entries: index.manifest.counts.entries },
+    });
+  });
+  app.use("/static", express.static(PUBLIC_DIR, { maxAge: "1h", index: false }));
+  app.use(widgetRouter(deps));
+  app.use("/api", cors(deps.options.widgetOrigins), apiRouter(deps));
+  app.use(portalRouter(deps));
+  app.use(notFound);
+  app.use(errorHandler(deps.log));
+  return app;
+}
+
+/**
+ * CORS for the API, limited to WIDGET_ORIGINS. A browser request from an origin outside the list gets no
+ * CORS headers (the browser blocks it) and, for anything but a simple GET, a 403.
+ */
+function cors(allowed: "*" | string[]): RequestHandler {
+  return (req, res, next) => {
+    const origin = req.headers.origin;
+    if (!origin) return next();
+    const sameOrigin = safeHost(origin) === req.headers.host;
+    if (sameOrigin) return next();
+    const ok = allowed === "*" || allowed.includes(origin);
+    if (ok) {
+      res.setHeader("Access-Control-Allow-Origin", allowed === "*" ? "*" : origin);
+      res.setHeader("Vary", "Origin");
+      res.setHeader("Access-Control-Allow-Methods", "GET, POST, OPTIONS");
+      res.setHeader("Access-Control-Allow-Headers", "Content-Type, Accept");
+      res.setHeader("Access-Control-Max-Age", "600");
+      if (req.method === "OPTIONS") return void res.status(204).end();
+      return next();
+    }
+    if (req.method === "GET") return next();
+    res.status(403).json({ error: { code: "forbidden:origin", message: "this origin may not use the API" } });
+  };
+}
+
+function safeHost(origin: string): string | undefined {
+  try {
+    return new URL(origin).host;
+  } catch {
+    return undefined;
+  }
+}

@@ -1,0 +1,7 @@
+import { Router } from "express";
+import type { AppDeps } from "../app.ts";
+
+/** Serves /widget.js (stub: being written). */
+export function widgetRouter(_deps: AppDeps): Router {
+  return Router();
+}
