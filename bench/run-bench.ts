@@ -20,6 +20,7 @@ import { loadQuestions } from "../eval/run-eval.ts";
 import { loadAnswerCases, DEFAULT_NOW } from "../eval/answer-eval.ts";
 import { createAssistant } from "../bot/assistant/index.ts";
 import { openSqliteStore, type Store } from "../bot/store/index.ts";
+import { HTTP_TARGETS, runHttpBench, type HttpBenchResult } from "./http-bench.ts";
 import { buildCorpus, entryToMarkdown, generateEntries, generateQueries } from "./generate.ts";
 
 const ROOT = path.resolve(import.meta.dirname, "..");
@@ -407,12 +408,29 @@ function checkTargets(rows: (DatasetResult | Failure)[]): TargetCheck[] {
   ];
 }
 
+function httpTargets(http: HttpBenchResult | { error: string } | undefined): TargetCheck[] {
+  const ok = http && !("error" in http) ? http : undefined;
+  const failed = http !== undefined && ok === undefined;
+  const check = (target: string, value: number | undefined, pass: (v: number) => boolean): TargetCheck => ({
+    target,
+    value: value ?? null,
+    pass: value === undefined ? (failed ? false : null) : pass(value),
+  });
+  return [
+    check(`ask throughput >= ${HTTP_TARGETS.ratio} x bare route`, ok?.ratio, (v) => v >= HTTP_TARGETS.ratio),
+    check(`ask p99 < ${HTTP_TARGETS.p99Ms} ms at 50 connections`, ok?.ask.p99, (v) => v < HTTP_TARGETS.p99Ms),
+    check(`server peak RSS < ${HTTP_TARGETS.rssMb} MB`, ok?.serverPeakRssMb, (v) => v < HTTP_TARGETS.rssMb),
+  ];
+}
+
 async function main(): Promise<void> {
   const { values } = parseArgs({
     options: {
       sizes: { type: "string" },
       json: { type: "boolean", default: false },
       child: { type: "string" },
+      "skip-http": { type: "boolean", default: false },
+      "http-seconds": { type: "string", default: "10" },
     },
   });
   if (values.child !== undefined) {
@@ -427,13 +445,18 @@ async function main(): Promise<void> {
   const started = performance.now();
   const rows: (DatasetResult | Failure)[] = [];
   for (const dataset of ["real", ...sizes.map(String)]) rows.push(await runChild(dataset));
+  let http: HttpBenchResult | { error: string } | undefined;
+  if (!values["skip-http"]) {
+    log(`http: autocannon, 50 connections, ${values["http-seconds"]} s per route`);
+    http = await runHttpBench(Number(values["http-seconds"])).catch((err: Error) => ({ error: err.message }));
+  }
   const totalMs = performance.now() - started;
-  const targets = checkTargets(rows);
+  const targets = [...checkTargets(rows), ...httpTargets(http)];
   // A failed target or a crashed dataset fails the command, so CI can gate on it.
   if (targets.some((t) => t.pass === false) || rows.some((r) => "error" in r)) process.exitCode = 1;
 
   if (values.json) {
-    console.log(JSON.stringify({ node: process.version, totalMs, results: rows, targets }, null, 2));
+    console.log(JSON.stringify({ node: process.version, totalMs, results: rows, http, targets }, null, 2));
     return;
   }
   console.log(table(rows));
@@ -464,11 +487,26 @@ async function main(): Promise<void> {
             `${fmt(d.buildIndexMs ?? NaN)} ms, open ${fmt(d.openMs)} ms (peak RSS incl. round trip ${fmt(d.peakRssMb)} MB)`,
     );
   }
+  if (http && "error" in http) console.log(`\nhttp: FAILED: ${http.error}`);
+  else if (http) {
+    const r = (x: HttpBenchResult["ask"]) =>
+      `${fmt(x.requestsPerSec)} req/s, p50 ${fmt(x.p50)} ms, p99 ${fmt(x.p99)} ms, errors ${x.errors}, non-2xx ${x.non2xx}`;
+    console.log(
+      `\nhttp (autocannon, ${http.connections} connections, ${http.durationS} s each, one server process):\n` +
+        `  POST /api/ask (no model, real content, SQLite store): ${r(http.ask)}\n` +
+        `  bare express route (fixed JSON):                      ${r(http.bare)}\n` +
+        `  ratio ask/bare ${http.ratio.toFixed(2)}; server peak RSS ${fmt(http.serverPeakRssMb)} MB`,
+    );
+  }
   const verdict = (t: TargetCheck) =>
-    t.pass === null
-      ? "n/a (not run)"
-      : `${fmt(t.value ?? NaN, t.target.includes("p99") ? 3 : 0)} ms ${t.pass ? "PASS" : "FAIL"}`;
-  console.log(`\ntargets: ${targets.map((t) => `${t.target}: ${verdict(t)}`).join("; ")}`);
+    t.pass === null ? "n/a (not run)" : `${valueText(t)} ${t.pass ? "PASS" : "FAIL"}`;
+  const valueText = (t: TargetCheck) =>
+    t.target.includes("x bare")
+      ? `${fmt(t.value ?? NaN, 2)}x`
+      : t.target.includes("RSS")
+        ? `${fmt(t.value ?? NaN)} MB`
+        : `${fmt(t.value ?? NaN, t.target.includes("p99") ? 3 : 0)} ms`;
+  console.log(`\ntargets:\n${targets.map((t) => `  ${t.target}: ${verdict(t)}`).join("\n")}`);
   console.log(`total ${(totalMs / 1000).toFixed(1)} s`);
 }
 
