@@ -249,6 +249,12 @@ export function deadlineDraft(
   };
 }
 
+/** One computed deadline as a sentence ("Paper declaration: within 12 hours of arrival, that is before 10:00 the next day"). */
+export function deadlineText(d: ComputedDeadline, lang: Lang): string {
+  const method = METHOD[lang][d.method];
+  return capitalize(`${method ? `${method}: ` : ""}${dueText(d, lang)}`);
+}
+
 function windowText(e: Entry<"lodging-rule"> | undefined, d: ComputedDeadline, lang: Lang): string {
   const rule = e?.lodging.deadlines.find((r) => r.guest === d.guest && r.due === d.due);
   if (!rule?.arrival) return "";

@@ -8,6 +8,9 @@ export {
   type Clock,
   type Logger,
 } from "./assistant.ts";
+export { isoOf, localToday, type LocalDate } from "./dates.ts";
+export { deadlineText } from "./extractive.ts";
+export { entryUrl, formatDate, formatLunar, formatVnd, mapUrl } from "./format.ts";
 export { openAiChatModel, type ChatMessage, type ChatModel, type ChatOptions } from "./chat-model.ts";
 export {
   computeDeadlines,

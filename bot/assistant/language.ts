@@ -10,8 +10,8 @@ const OTHER_SCRIPT_ALL = new RegExp(OTHER_SCRIPT.source, "gu");
 const OTHER_LATIN = new Set(
   // French
   (
-    "est le la les du des une où quand comment pour avec je nous vous est-ce quel quelle bonjour merci " +
-    "se de trouve combien coûte entrée forêt il y a aller faut temple pagode visiter fête ouvert " +
+    "est les du des une où quand comment pour avec je nous vous est-ce quel quelle bonjour merci " +
+    "trouve combien coûte entrée forêt aller faut pagode visiter fête ouvert " +
     // German
     "ist der die das und wo wann wie ich nicht mit für ein eine hallo danke " +
     // Spanish / Portuguese / Italian
@@ -38,7 +38,7 @@ export function chooseLanguage(text: string, explicit?: Lang, remembered?: Lang)
     return { lang: "en", other: true, fromQuestion: true };
   const words = text.toLowerCase().match(/[\p{L}-]+/gu) ?? [];
   const foreign = words.filter((w) => OTHER_LATIN.has(w)).length;
-  if (foreign >= 2 && foreign >= words.length / 5) return { lang: "en", other: true, fromQuestion: true };
+  if (foreign >= 2 && foreign >= words.length / 6) return { lang: "en", other: true, fromQuestion: true };
   const detected = detectLanguage(text);
   // A bare number, a name or one short word is not enough to switch an ongoing conversation.
   const informative =

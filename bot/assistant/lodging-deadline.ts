@@ -189,12 +189,14 @@ export function parseArrivalTime(n: Normalized): number | undefined {
     const unit = /(:|\.|h|g|giờ|gio|hour)/iu.test(marker.slice(String(m[1]).length));
     const suffix = (m[3] ?? "").toLowerCase();
     if (!unit && !suffix) continue; // a bare number: a count, not a time
-    const duration = /(trong|within|vòng|vong|mất|mat|in)\s*$/iu.test(text.slice(0, m.index));
+    const duration = /(?<!check)\s(trong|within|vòng|vong|mất|mat|in)\s*$/iu.test(text.slice(0, m.index));
     if (duration && !m[2] && !suffix) continue; // "trong 12 giờ", "within 24 hours": a duration
     let hour = Number(m[1]);
     const minute = m[2] ? Number(m[2]) : 0;
     if (hour > 24 || minute > 59) continue;
     if (/^(pm|p\.m\.|chiều|chieu|tối|toi)$/u.test(suffix) && hour < 12) hour += 12;
+    if (!unit && /^(đêm|dem)$/u.test(suffix)) continue; // "2 đêm": two nights, not 02:00
+    if (/^(đêm|dem|khuya)$/u.test(suffix) && hour === 12) hour = 0;
     if (/^(đêm|dem|khuya)$/u.test(suffix) && hour >= 6 && hour < 12) hour += 12;
     if (/^(am|a\.m\.)$/u.test(suffix) && hour === 12) hour = 0;
     // "24h" is midnight at the end of the day, which for an arrival is 00:00 of the next.
@@ -208,7 +210,7 @@ export function parseDeadlineQuery(n: Normalized): DeadlineQuery {
   const q: DeadlineQuery = {};
   const foreign = FOREIGN.test(n.folded);
   const vn = VIETNAMESE.test(
-    n.folded.replace(/ khai bao tam tru | tai viet nam | o viet nam | in vietnam /g, " "),
+    n.folded.replace(/ (?:khai bao tam tru|tai viet nam|o viet nam|in vietnam)(?= )/g, ""),
   );
   if (foreign && !vn) q.guest = "foreign";
   else if (vn && !foreign) q.guest = "vn";
@@ -248,7 +250,11 @@ export function computeDeadlines(
         basis: rule.basis,
         ...(rule.remote !== undefined ? { remote: rule.remote } : {}),
       };
-      const at = q.arrival === undefined ? undefined : dueAt(rule.due, q.arrival);
+      // Without an arrival time only a fixed clock time can be given ("before 23:00 the same day").
+      const at =
+        q.arrival === undefined && rule.due.kind === "hours-after-arrival"
+          ? undefined
+          : dueAt(rule.due, q.arrival ?? 0);
       if (at) computed.at = at;
       out.push(computed);
     }
