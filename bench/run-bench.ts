@@ -338,7 +338,14 @@ async function benchGenerated(size: number): Promise<DatasetResult> {
 /** Runs one dataset in a child process and parses the JSON line it prints. */
 function runChild(dataset: string): Promise<DatasetResult | Failure> {
   // tsx's loader by absolute URL, so the child resolves it whatever its working directory.
-  const args = ["--import", import.meta.resolve("tsx"), import.meta.filename, "--child", dataset];
+  const args = [
+    ...(process.env.BENCH_NODE_FLAGS ? process.env.BENCH_NODE_FLAGS.split(" ") : []),
+    "--import",
+    import.meta.resolve("tsx"),
+    import.meta.filename,
+    "--child",
+    dataset,
+  ];
   return new Promise((resolve) => {
     const child = spawn(process.execPath, args, { cwd: ROOT, stdio: ["ignore", "pipe", "inherit"] });
     let out = "";

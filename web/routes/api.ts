@@ -1,7 +1,341 @@
-import { Router } from "express";
+import express, { Router, type RequestHandler, type Response } from "express";
+import { rateLimit } from "express-rate-limit";
+import { z } from "zod";
+import {
+  computeDeadlines,
+  deadlineText,
+  entryUrl,
+  isoOf,
+  localToday,
+  type Assistant,
+  type Logger,
+  type Question,
+} from "../../bot/index.ts";
+import { AppError, ENTRY_TYPES, GUEST_KINDS, LANGS } from "../../indexer/index.ts";
 import type { AppDeps } from "../app.ts";
+import { errorBody } from "../errors.ts";
+import { buildOpenApiDocument } from "../openapi.ts";
 
-/** The JSON API under /api (stub: being written). */
-export function apiRouter(_deps: AppDeps): Router {
-  return Router();
+/**
+ * The JSON API under /api: ask (JSON or server-sent events), search, entries, events, lodging deadlines,
+ * feedback and the OpenAPI document. Every input is parsed with zod; every error goes to the app's error
+ * sink as an AppError whose code prefix sets the status (web/errors.ts).
+ */
+
+/** Largest JSON body the API reads; a 1000-character question with escapes fits several times. */
+export const API_BODY_LIMIT = "16kb";
+/** Longest span /api/events answers for, in years. */
+export const MAX_EVENT_SPAN_YEARS = 3;
+/** Days /api/events covers when `to` is not given. */
+export const DEFAULT_EVENT_DAYS = 365;
+
+const ENTRY_ID = /^[a-z0-9]+(-[a-z0-9]+)*$/;
+const TOKEN = /^[A-Za-z0-9_-]+$/;
+
+const askBody = z.object({
+  message: z.string().refine((s) => s.trim().length > 0, "must not be empty"),
+  conversationId: z.string().min(1).max(100).regex(TOKEN, "only letters, digits, _ and -").optional(),
+  lang: z.enum(LANGS).optional(),
+});
+
+const searchQuery = z.object({
+  q: z.string().trim().min(1).max(500),
+  k: z
+    .string()
+    .regex(/^\d{1,2}$/, "must be a whole number from 1 to 20")
+    .transform(Number)
+    .pipe(z.number().int().min(1).max(20))
+    .default(5),
+  type: z.enum(ENTRY_TYPES).optional(),
+  lang: z.enum(LANGS).optional(),
+});
+
+const entryParams = z.object({
+  id: z.string().max(100).regex(ENTRY_ID, "must be a lowercase kebab-case entry id"),
+});
+
+// The lunar calendar is exact for 1800–2199; a window may start in the year before `from`.
+const calendarDate = z
+  .string()
+  .regex(/^\d{4}-\d{2}-\d{2}$/, "must be a date written YYYY-MM-DD")
+  .refine(isRealDate, "is not a real calendar date")
+  .refine((s) => s >= "1901-01-01" && s <= "2199-12-31", "must be between 1901 and 2199");
+
+const eventsQuery = z.object({ from: calendarDate.optional(), to: calendarDate.optional() });
+
+const deadlineQuery = z.object({
+  guest: z.enum(GUEST_KINDS, { error: 'must be "vn" or "foreign"' }),
+  arrival: z
+    .string({ error: "is required: an ISO-8601 date-time such as 2026-11-22T23:30:00+07:00" })
+    .max(40)
+    .transform((s, ctx) => {
+      const arrival = parseArrival(s);
+      if (!arrival) {
+        ctx.addIssue({
+          code: "custom",
+          message:
+            "must be an ISO-8601 date-time such as 2026-11-22T23:30:00+07:00 (no offset = Vietnam time)",
+        });
+        return z.NEVER;
+      }
+      return arrival;
+    }),
+  remote: z
+    .enum(["true", "false"], { error: 'must be "true" or "false"' })
+    .transform((v) => v === "true")
+    .default(false),
+  method: z.enum(["paper", "electronic"], { error: 'must be "paper" or "electronic"' }).optional(),
+});
+
+const feedbackBody = z.object({
+  answerId: z.string().min(1).max(64).regex(TOKEN, "is not an answer id"),
+  helpful: z.boolean(),
+  comment: z.string().max(1000).optional(),
+});
+
+/** The JSON API under /api. Creates its own rate limiters, so each app has its own counters. */
+export function apiRouter(deps: AppDeps): Router {
+  const router = Router();
+  const { options } = deps;
+  const openApi = buildOpenApiDocument({ ...options, bodyLimit: API_BODY_LIMIT });
+
+  const askLimiter = limiter("ask", options.rateLimitPerMinute, deps.log);
+  const apiLimiter = limiter("api", options.rateLimitPerMinute * 4, deps.log);
+  // Routing ignores case and a trailing slash, so the choice of limiter must too ("/ASK/" is /ask).
+  router.use((req, res, next) => (/^\/ask\/?$/i.test(req.path) ? askLimiter : apiLimiter)(req, res, next));
+  router.use(express.json({ limit: API_BODY_LIMIT }));
+
+  router.post("/ask", async (req, res) => {
+    const body = parse(askBody, req.body ?? {}, "bad_request:ask", "body");
+    const message = body.message.normalize("NFC");
+    if ([...message].length > options.maxMessageLength)
+      throw new AppError(
+        "payload_too_large:message",
+        `message is longer than ${options.maxMessageLength} characters`,
+        { expose: true },
+      );
+    const question: Question = {
+      text: message,
+      channel: "web",
+      // Nothing personal is derived (no IP, no user agent): the conversation id stands for the user.
+      ...(body.conversationId ? { conversationId: body.conversationId, userId: body.conversationId } : {}),
+      ...(body.lang ? { lang: body.lang } : {}),
+    };
+    const { assistant } = deps.live();
+    if (req.accepts(["application/json", "text/event-stream"]) === "text/event-stream")
+      return streamAnswer(assistant, question, res, deps.log);
+    res.json(await assistant.ask(question));
+  });
+
+  router.get("/search", async (req, res) => {
+    const q = parse(searchQuery, req.query, "bad_request:search", "query");
+    const hits = await deps.live().index.search(q.q, {
+      k: q.k,
+      ...(q.lang ? { lang: q.lang } : {}),
+      ...(q.type ? { type: q.type } : {}),
+    });
+    res.json({
+      results: hits.map((h) => ({
+        id: h.id,
+        type: h.type,
+        title: h.title,
+        score: h.score,
+        passage: h.passage,
+        url: entryUrl(h.type, h.id),
+      })),
+    });
+  });
+
+  router.get("/entries/:id", (req, res) => {
+    const { id } = parse(entryParams, req.params, "bad_request:entry", "path");
+    const entry = deps.live().index.get(id);
+    if (!entry) throw new AppError("not_found:entry", `no entry with id ${id}`, { expose: true });
+    const fields: Partial<typeof entry> = { ...entry };
+    // The file path is the editor's business, not the public's.
+    delete fields.file;
+    res.json({ ...fields, url: entryUrl(entry.type, entry.id) });
+  });
+
+  router.get("/events", (req, res) => {
+    const q = parse(eventsQuery, req.query, "bad_request:events", "query");
+    const from = q.from ?? isoOf(localToday(deps.clock.now()));
+    const to = q.to ?? addDays(from, DEFAULT_EVENT_DAYS);
+    if (to < from)
+      throw new AppError("bad_request:events", `to (${to}) is before from (${from})`, { expose: true });
+    if (to > addYears(from, MAX_EVENT_SPAN_YEARS))
+      throw new AppError(
+        "bad_request:events",
+        `from and to are more than ${MAX_EVENT_SPAN_YEARS} years apart`,
+        {
+          expose: true,
+        },
+      );
+    const occurrences = deps
+      .live()
+      .index.eventsBetween(from, to)
+      .map((o) => ({ ...o, url: entryUrl("event", o.eventId) }));
+    res.json({ from, to, occurrences });
+  });
+
+  router.get("/lodging/deadline", (req, res) => {
+    const q = parse(deadlineQuery, req.query, "bad_request:deadline", "query");
+    const { arrival } = q;
+    const computed = computeDeadlines(deps.live().index.list("lodging-rule"), {
+      guest: q.guest,
+      arrival: arrival.minutes,
+      remote: q.remote,
+      ...(q.method ? { method: q.method } : {}),
+    });
+    res.json({
+      guest: q.guest,
+      arrival: arrival.iso,
+      remote: q.remote,
+      ...(q.method ? { method: q.method } : {}),
+      deadlines: computed.map((d) => ({
+        entryId: d.entryId,
+        method: d.method,
+        due: d.due,
+        ...(d.at ? { dueAt: `${addDays(arrival.date, d.at.dayOffset)}T${d.at.time}:00+07:00` } : {}),
+        text: { vi: deadlineText(d, "vi"), en: deadlineText(d, "en") },
+        basis: d.basis,
+        url: entryUrl("lodging-rule", d.entryId),
+      })),
+    });
+  });
+
+  router.post("/feedback", async (req, res) => {
+    const body = parse(feedbackBody, req.body ?? {}, "bad_request:feedback", "body");
+    const comment = body.comment?.trim();
+    const result = await deps.store.recordFeedback({
+      answerId: body.answerId,
+      helpful: body.helpful,
+      ...(comment ? { comment } : {}),
+      at: deps.clock.now().toISOString(),
+    });
+    if (result === "unknown_answer")
+      throw new AppError("not_found:answer", "no answer with that answerId", { expose: true });
+    res.json({ ok: true });
+  });
+
+  router.get("/openapi.json", (_req, res) => {
+    res.json(openApi);
+  });
+
+  // Answer here rather than fall through to the portal, which mounts after the API.
+  router.use((req, _res, next) => {
+    next(new AppError("not_found", `nothing at ${req.method} ${req.baseUrl}${req.path}`, { expose: true }));
+  });
+  return router;
+}
+
+/** A per-IP, per-minute limiter whose 429 goes through the error sink like any other error. */
+function limiter(name: string, perMinute: number, log: Logger): RequestHandler {
+  return rateLimit({
+    windowMs: 60_000,
+    limit: perMinute,
+    standardHeaders: "draft-8",
+    legacyHeaders: false,
+    identifier: name,
+    logger: {
+      warn: (err, msg) => log.warn({ err }, msg ?? "rate limiter"),
+      error: (err, msg) => log.error({ err }, msg ?? "rate limiter"),
+    },
+    handler: (_req, _res, next) => {
+      next(new AppError("rate_limited", "too many requests: wait a minute and try again", { expose: true }));
+    },
+  });
+}
+
+/** Server-sent events: `delta` for each piece of text, then `answer`, or `error` if the assistant fails. */
+async function streamAnswer(assistant: Assistant, question: Question, res: Response, log: Logger) {
+  res.status(200);
+  res.setHeader("Content-Type", "text/event-stream");
+  res.setHeader("Cache-Control", "no-cache");
+  res.setHeader("X-Accel-Buffering", "no");
+  res.flushHeaders();
+  let closed = false;
+  res.on("close", () => {
+    closed = true;
+  });
+  const send = (event: string, data: unknown) => {
+    res.write(`event: ${event}\ndata: ${JSON.stringify(data)}\n\n`);
+  };
+  let answered = false;
+  try {
+    // Leaving the loop early (client gone) returns the generator, which stops the work at its next step.
+    for await (const ev of assistant.stream(question)) {
+      if (closed) break;
+      if (ev.type === "delta") send("delta", { text: ev.text });
+      else {
+        send("answer", ev.answer);
+        answered = true;
+      }
+    }
+    if (!answered && !closed) throw new Error("the stream ended without an answer");
+  } catch (err) {
+    log.error({ err }, "ask: streaming the answer failed");
+    if (!closed) send("error", errorBody("internal", "something went wrong on our side"));
+  }
+  res.end();
+}
+
+/** Parses input with a schema; a failure is a 400 whose message names each bad field. */
+function parse<S extends z.ZodType>(schema: S, input: unknown, code: string, where: string): z.output<S> {
+  const result = schema.safeParse(input);
+  if (result.success) return result.data;
+  const problems = result.error.issues.map(
+    (i) => `${i.path.length ? i.path.join(".") : where}: ${i.message}`,
+  );
+  throw new AppError(code, problems.join("; "), { expose: true });
+}
+
+type Arrival = { date: string; minutes: number; iso: string };
+
+const ARRIVAL =
+  /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2})(?:\.\d{1,9})?)?(?:(Z)|([+-])(\d{2}):?(\d{2}))?$/i;
+
+/**
+ * An ISO-8601 date-time as Vietnam local time (UTC+7 all year). Without an offset it is read as local
+ * time. A "+" left unencoded in a query string arrives as a space; it is read as "+".
+ */
+function parseArrival(text: string): Arrival | undefined {
+  const m = ARRIVAL.exec(text.trim().replace(/ (\d{2}:?\d{2})$/, "+$1"));
+  if (!m) return undefined;
+  const [y, mo, d, h, mi, s] = [m[1], m[2], m[3], m[4], m[5], m[6] ?? "0"].map(Number) as number[];
+  if (!isRealDate(`${m[1]}-${m[2]}-${m[3]}`) || h! > 23 || mi! > 59 || s! > 59) return undefined;
+  let offsetMinutes = 7 * 60;
+  if (m[7]) offsetMinutes = 0;
+  else if (m[8]) {
+    const oh = Number(m[9]);
+    const om = Number(m[10]);
+    if (oh > 14 || om > 59) return undefined;
+    offsetMinutes = (m[8] === "-" ? -1 : 1) * (oh * 60 + om);
+  }
+  const utc = Date.UTC(y!, mo! - 1, d!, h!, mi!, s!) - offsetMinutes * 60_000;
+  const local = new Date(utc + 7 * 3_600_000);
+  const date = local.toISOString().slice(0, 10);
+  const time = local.toISOString().slice(11, 19);
+  return {
+    date,
+    minutes: local.getUTCHours() * 60 + local.getUTCMinutes(),
+    iso: `${date}T${time}+07:00`,
+  };
+}
+
+function isRealDate(s: string): boolean {
+  const [y, m, d] = s.split("-").map(Number) as [number, number, number];
+  const t = new Date(Date.UTC(y, m - 1, d));
+  return t.getUTCFullYear() === y && t.getUTCMonth() === m - 1 && t.getUTCDate() === d;
+}
+
+function addDays(iso: string, days: number): string {
+  const t = new Date(`${iso}T00:00:00Z`);
+  t.setUTCDate(t.getUTCDate() + days);
+  return t.toISOString().slice(0, 10);
+}
+
+/** The same day `years` later; 29 February becomes 1 March. */
+function addYears(iso: string, years: number): string {
+  const [y, m, d] = iso.split("-").map(Number) as [number, number, number];
+  return new Date(Date.UTC(y + years, m - 1, d)).toISOString().slice(0, 10);
 }
