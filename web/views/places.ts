@@ -1,0 +1,205 @@
+import { mapUrl } from "../../bot/index.ts";
+import type { ContentEntry, Lang, Occurrence } from "../../indexer/index.ts";
+import { href, t, type PageContext } from "./context.ts";
+import { html, type SafeHtml } from "./html.ts";
+import { layout } from "./layout.ts";
+import { renderMarkdown } from "./markdown.ts";
+import {
+  entryHref,
+  formatNumber,
+  occurrenceHtml,
+  relatedSection,
+  sourcesSection,
+  unknownText,
+} from "./parts.ts";
+
+type Attraction = Extract<ContentEntry, { type: "attraction" }>;
+
+/**
+ * The language a tag is written in. Tags are one mixed list per entry; Vietnamese ones carry diacritics,
+ * so a tag with none is shown on the English pages.
+ */
+export function tagLang(tag: string): Lang {
+  return /[\u0080-\uffff]/.test(tag) ? "vi" : "en";
+}
+
+/** Tags compare without case and Unicode-form differences. */
+export function sameTag(a: string, b: string): boolean {
+  return a.normalize("NFC").toLowerCase() === b.normalize("NFC").toLowerCase();
+}
+
+export type AttractionsData = {
+  places: Attraction[];
+  /** Every tag of every place, in the page's language, in first-seen order. */
+  tags: string[];
+  /** The tag asked for (?tag=…), when there is one. */
+  tag?: string;
+};
+
+/** The list of places, with a filter link for each tag. */
+export function attractionsPage(ctx: PageContext, data: AttractionsData): string {
+  const { lang } = ctx;
+  const { tag, places } = data;
+  const tagHref = (tg: string) => `${href(ctx, "/attractions")}?tag=${encodeURIComponent(tg)}`;
+  const main = html`<h1>${t(lang, "Điểm tham quan ở Châu Đốc", "Places to visit in Châu Đốc")}</h1>
+    <p class="lead">
+      ${t(
+        lang,
+        "Đền, chùa, lăng, làng nổi, chợ và thiên nhiên quanh Châu Đốc. Chọn một chủ đề để lọc.",
+        "Temples, pagodas, tombs, floating villages, markets and nature around Châu Đốc. Choose a theme to filter.",
+      )}
+    </p>
+    <nav class="tags" aria-label="${t(lang, "Lọc theo chủ đề", "Filter by theme")}">
+      <ul>
+        <li>
+          <a href="${href(ctx, "/attractions")}" ${tag ? "" : html` aria-current="page"`}
+            >${t(lang, "Tất cả", "All")}</a
+          >
+        </li>
+        ${data.tags.map(
+          (tg) =>
+            html`<li>
+              <a href="${tagHref(tg)}" ${tag && sameTag(tg, tag) ? html` aria-current="page"` : ""}>${tg}</a>
+            </li>`,
+        )}
+      </ul>
+    </nav>
+    <section aria-labelledby="list-heading">
+      <h2 id="list-heading">
+        ${
+          tag
+            ? t(
+                lang,
+                `Chủ đề “${tag}”: ${places.length} điểm`,
+                `Theme “${tag}”: ${places.length} ${places.length === 1 ? "place" : "places"}`,
+              )
+            : t(lang, `Tất cả ${places.length} điểm`, `All ${places.length} places`)
+        }
+      </h2>
+      ${
+        places.length
+          ? html`<ul class="cards">
+              ${places.map(
+                (e) =>
+                  html`<li>
+                    <h3><a href="${entryHref(ctx, e.type, e.id)}">${e.title[lang]}</a></h3>
+                    <p>${e.summary[lang]}</p>
+                    <p class="muted">${e.place.address[lang]}</p>
+                  </li>`,
+              )}
+            </ul>`
+          : html`<p>
+              ${t(lang, "Không có điểm nào với chủ đề này.", "No places with this theme.")}
+              <a href="${href(ctx, "/attractions")}">${t(lang, "Xem tất cả", "See all places")}</a>
+            </p>`
+      }
+    </section>`;
+  return layout(
+    ctx,
+    {
+      title: tag
+        ? t(lang, `Điểm tham quan: ${tag}`, `Places to visit: ${tag}`)
+        : t(lang, "Điểm tham quan", "Places to visit"),
+      description: t(
+        lang,
+        "Các điểm tham quan ở Châu Đốc và quanh vùng: Miếu Bà Chúa Xứ, núi Sam, chùa Tây An, làng bè, rừng tràm Trà Sư, với địa chỉ, khoảng cách và cách đi.",
+        "Places to visit in and around Châu Đốc: the Ba Chua Xu Temple, Sam Mountain, Tây An Pagoda, the floating village, Trà Sư forest, with addresses, distances and how to get there.",
+      ),
+      section: "attractions",
+    },
+    main,
+  );
+}
+
+export type AttractionData = {
+  entry: Attraction;
+  /** Upcoming events held at this place. */
+  events: Occurrence[];
+  get: (id: string) => ContentEntry | undefined;
+};
+
+/** One place: the facts (unknown ones said plainly), a map link, the body, sources and last check. */
+export function attractionPage(ctx: PageContext, data: AttractionData): string {
+  const { lang } = ctx;
+  const { entry } = data;
+  const p = entry.place;
+  const unknown = html`<span class="unknown">${unknownText(lang)}</span>`;
+  const bilingual = (v: { vi: string; en: string } | null): SafeHtml | string => (v ? v[lang] : unknown);
+  const distance = p.distanceFromCentreKm
+    ? `${p.distanceFromCentreKm.min === p.distanceFromCentreKm.max ? formatNumber(p.distanceFromCentreKm.min, lang) : `${formatNumber(p.distanceFromCentreKm.min, lang)}–${formatNumber(p.distanceFromCentreKm.max, lang)}`} km`
+    : unknown;
+  const c = p.coordinates;
+  const map = c
+    ? html`<a href="${mapUrl(c.lat, c.lng)}" rel="noopener noreferrer"
+          >${t(lang, "Mở bản đồ", "Open the map")} (${c.lat}, ${c.lng})</a
+        >${c.approximate ? html` <span class="note">(${t(lang, "vị trí gần đúng", "approximate location")})</span>` : ""}`
+    : html`<span class="unknown">${t(lang, "chưa có tọa độ xác nhận", "no confirmed coordinates")}</span>`;
+  const main = html`<p class="crumbs">
+      <a href="${href(ctx, "/attractions")}">${t(lang, "Điểm tham quan", "Places to visit")}</a>
+    </p>
+    <h1>${entry.title[lang]}</h1>
+    <p class="lead">${entry.summary[lang]}</p>
+    <section aria-labelledby="facts-heading">
+      <h2 id="facts-heading">${t(lang, "Thông tin cho chuyến đi", "Visiting")}</h2>
+      <dl class="facts">
+        <div>
+          <dt>${t(lang, "Địa chỉ", "Address")}</dt>
+          <dd>
+            ${p.address[lang]}${
+              p.formerNames.length
+                ? html`<br /><span class="muted"
+                      >${t(lang, "Tên cũ", "Former names")}: ${p.formerNames.join(", ")}</span
+                    >`
+                : ""
+            }
+          </dd>
+        </div>
+        <div>
+          <dt>${t(lang, "Khoảng cách từ trung tâm Châu Đốc", "Distance from the centre of Châu Đốc")}</dt>
+          <dd>${distance}</dd>
+        </div>
+        <div>
+          <dt>${t(lang, "Giờ mở cửa", "Opening hours")}</dt>
+          <dd>${bilingual(p.openingHours)}</dd>
+        </div>
+        <div>
+          <dt>${t(lang, "Vé", "Tickets")}</dt>
+          <dd>${bilingual(p.tickets)}</dd>
+        </div>
+        <div>
+          <dt>${t(lang, "Cách đi", "Getting there")}</dt>
+          <dd>${bilingual(p.gettingThere)}</dd>
+        </div>
+        <div>
+          <dt>${t(lang, "Bản đồ", "Map")}</dt>
+          <dd>${map}</dd>
+        </div>
+      </dl>
+    </section>
+    ${
+      data.events.length
+        ? html`<section aria-labelledby="events-heading">
+            <h2 id="events-heading">${t(lang, "Lễ hội tại đây", "Festivals here")}</h2>
+            <ul class="events">
+              ${data.events.map(
+                (o) =>
+                  html`<li>
+                    <a href="${entryHref(ctx, "event", o.eventId)}">${o.title[lang]}</a>:
+                    ${occurrenceHtml(o, lang)}
+                  </li>`,
+              )}
+            </ul>
+          </section>`
+        : ""
+    }
+    <section class="body" aria-labelledby="about-heading">
+      <h2 id="about-heading">${t(lang, "Giới thiệu", "About")}</h2>
+      ${renderMarkdown(entry.body[lang], 3)}
+    </section>
+    ${relatedSection(ctx, entry, data.get)} ${sourcesSection(ctx, entry)}`;
+  return layout(
+    ctx,
+    { title: entry.title[lang], description: entry.summary[lang], section: "attractions", ogType: "article" },
+    main,
+  );
+}
