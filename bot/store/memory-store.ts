@@ -14,6 +14,8 @@ type Row = { seq: number; atMs: number; record: InteractionRecord; feedback?: Om
 /** A Store that keeps everything in memory: for tests, and as a fallback when no database file is configured. */
 export function createMemoryStore(): Store {
   const rows = new Map<string, Row>();
+  const updates = new Map<string, number>();
+  const state = new Map<string, string>();
   let seq = 0;
   let closed = false;
 
@@ -69,9 +71,28 @@ export function createMemoryStore(): Store {
         .map((r) => structuredClone(r.record));
     },
 
+    async claimUpdate(channel, updateId, at) {
+      assertOpen();
+      const key = `${channel}\u0000${updateId}`;
+      if (updates.has(key)) return false;
+      updates.set(key, toEpochMs(at, "at"));
+      return true;
+    },
+
+    async getState(key) {
+      assertOpen();
+      return state.get(key);
+    },
+
+    async setState(key, value) {
+      assertOpen();
+      state.set(key, value);
+    },
+
     async purgeBefore(iso) {
       assertOpen();
       const before = toEpochMs(iso, "purgeBefore");
+      for (const [key, atMs] of updates) if (atMs < before) updates.delete(key);
       let deleted = 0;
       for (const [id, row] of rows) {
         if (row.atMs < before) {

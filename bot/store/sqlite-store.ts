@@ -47,6 +47,20 @@ const MIGRATIONS: readonly string[] = [
     at TEXT NOT NULL
   );
   `,
+  `
+  CREATE TABLE processed_updates (
+    channel TEXT NOT NULL,
+    update_id TEXT NOT NULL,
+    at_ms INTEGER NOT NULL,
+    PRIMARY KEY (channel, update_id)
+  );
+  CREATE INDEX processed_updates_at ON processed_updates (at_ms);
+  CREATE TABLE channel_state (
+    key TEXT PRIMARY KEY,
+    value TEXT NOT NULL,
+    updated_at TEXT NOT NULL
+  );
+  `,
 ];
 
 /** The `PRAGMA user_version` of a database this code has fully migrated. */
@@ -125,7 +139,21 @@ export function openSqliteStore(file: string): Store {
       return "ok" as const;
     },
   );
-  const purge = db.transaction((beforeMs: number) => deleteBefore.run(beforeMs).changes);
+  const deleteUpdatesBefore = db.prepare<[number]>("DELETE FROM processed_updates WHERE at_ms < ?");
+  const purge = db.transaction((beforeMs: number) => {
+    deleteUpdatesBefore.run(beforeMs);
+    return deleteBefore.run(beforeMs).changes;
+  });
+  const insertUpdate = db.prepare<[string, string, number]>(
+    "INSERT OR IGNORE INTO processed_updates (channel, update_id, at_ms) VALUES (?, ?, ?)",
+  );
+  const selectState = db.prepare<[string], { value: string }>(
+    "SELECT value FROM channel_state WHERE key = ?",
+  );
+  const upsertState = db.prepare<[string, string, string]>(
+    "INSERT INTO channel_state (key, value, updated_at) VALUES (?, ?, ?) " +
+      "ON CONFLICT (key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at",
+  );
 
   function assertOpen(): void {
     if (!db.open) throw new AppError("store_closed", `the store ${file} is closed`);
@@ -186,6 +214,21 @@ export function openSqliteStore(file: string): Store {
     async purgeBefore(iso) {
       assertOpen();
       return purge(toEpochMs(iso, "purgeBefore"));
+    },
+
+    async claimUpdate(channel, updateId, at) {
+      assertOpen();
+      return insertUpdate.run(channel, updateId, toEpochMs(at, "at")).changes === 1;
+    },
+
+    async getState(key) {
+      assertOpen();
+      return selectState.get(key)?.value;
+    },
+
+    async setState(key, value) {
+      assertOpen();
+      upsertState.run(key, value, new Date().toISOString());
     },
 
     async close() {

@@ -352,5 +352,23 @@ export function storeContract(
         AppError,
       );
     });
+    it("claims an update once per channel, and purging forgets old claims", async () => {
+      expect(await store.claimUpdate("telegram", "1001", "2026-01-01T00:00:00Z")).toBe(true);
+      expect(await store.claimUpdate("telegram", "1001", "2026-01-01T00:00:05Z")).toBe(false);
+      expect(await store.claimUpdate("zalo-oa", "1001", "2026-01-01T00:00:00Z")).toBe(true);
+      expect(await store.claimUpdate("telegram", "1002", "2026-03-01T00:00:00Z")).toBe(true);
+      await store.purgeBefore("2026-02-01T00:00:00Z");
+      expect(await store.claimUpdate("telegram", "1001", "2026-03-02T00:00:00Z")).toBe(true);
+      expect(await store.claimUpdate("telegram", "1002", "2026-03-02T00:00:00Z")).toBe(false);
+    });
+
+    it("keeps channel state by key, and a second write replaces the first", async () => {
+      expect(await store.getState("zalo-oa:tokens")).toBeUndefined();
+      await store.setState("zalo-oa:tokens", '{"access":"a1","refresh":"r1"}');
+      await store.setState("telegram:offset", "42");
+      await store.setState("zalo-oa:tokens", '{"access":"a2","refresh":"r2"}');
+      expect(await store.getState("zalo-oa:tokens")).toBe('{"access":"a2","refresh":"r2"}');
+      expect(await store.getState("telegram:offset")).toBe("42");
+    });
   });
 }

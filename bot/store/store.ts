@@ -44,8 +44,16 @@ export interface Store {
   getInteraction(answerId: string): Promise<StoredInteraction | undefined>;
   /** Newest first; `since`/`until` are ISO timestamps (inclusive / exclusive), limit default 100. */
   listInteractions(options?: ListInteractionsOptions): Promise<InteractionRecord[]>;
-  /** Deletes interactions (and their feedback) older than the ISO timestamp; returns how many interactions were deleted. */
+  /** Deletes interactions (and their feedback) older than the ISO timestamp; returns how many interactions were deleted. Update claims older than it go too. */
   purgeBefore(iso: string): Promise<number>;
+  /**
+   * Claims a platform update (Telegram update_id, Zalo msg_id) for processing: true the first time, false
+   * when it was already claimed, so a redelivered webhook is answered once, across restarts.
+   */
+  claimUpdate(channel: string, updateId: string, at: string): Promise<boolean>;
+  /** A small persistent value of a channel (a Zalo token pair, a polling offset); undefined when unset. */
+  getState(key: string): Promise<string | undefined>;
+  setState(key: string, value: string): Promise<void>;
   close(): Promise<void>;
 }
 
