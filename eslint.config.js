@@ -4,10 +4,12 @@ import globals from "globals";
 import tseslint from "typescript-eslint";
 
 export default tseslint.config(
-  { ignores: ["node_modules/", "data/", "coverage/", "dist/"] },
+  { ignores: ["node_modules/", "data/", "coverage/", "dist/", "test-results/"] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
-  { languageOptions: { globals: { ...globals.node } } },
+  { ignores: ["web/widget/**"], languageOptions: { globals: { ...globals.node } } },
+  // The embeddable widget runs in the browser, not in Node.
+  { files: ["web/widget/**"], languageOptions: { globals: { ...globals.browser } } },
   {
     rules: {
       "@typescript-eslint/consistent-type-imports": "error",

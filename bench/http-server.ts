@@ -4,6 +4,7 @@
  * on another, prints `{"app":port,"bare":port}` on stdout, and on SIGTERM prints its peak RSS and exits.
  */
 import express from "express";
+import type { Server } from "node:http";
 import { mkdtemp, rm } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
@@ -32,12 +33,12 @@ bare.post("/bare", (_req, res) => {
   res.json({ answer: "fixed", sources: [] });
 });
 const listen = (a: express.Express) =>
-  new Promise<import("node:http").Server>((resolve) => {
+  new Promise<Server>((resolve) => {
     const s = a.listen(0, "127.0.0.1", () => resolve(s));
   });
 const appServer = await listen(app);
 const bareServer = await listen(bare);
-const port = (s: import("node:http").Server) => (s.address() as { port: number }).port;
+const port = (s: Server) => (s.address() as { port: number }).port;
 process.stdout.write(`${JSON.stringify({ app: port(appServer), bare: port(bareServer) })}\n`);
 process.on("SIGTERM", async () => {
   const peakRssMb = process.resourceUsage().maxRSS / 1024;

@@ -1,0 +1,61 @@
+import type { Lang } from "../../indexer/index.ts";
+
+/**
+ * One channel-neutral shape for what arrives from a chat platform. Adapters (telegram/, zalo-oa/,
+ * zalo-bot/) translate platform payloads into it and nothing more; the dispatcher decides what to do.
+ */
+export type Incoming = {
+  /** "telegram" | "zalo-oa" | "zalo-bot" */
+  channel: string;
+  /** Dedupe key of the platform delivery (Telegram update_id, Zalo msg_id / event id). */
+  updateId: string;
+  /** Where replies go (chat id / user id). */
+  conversationId: string;
+  /** Who wrote; hashed before it is stored. */
+  userId: string;
+  /** The user's app language when the platform says (Telegram language_code "vi", "en-US" ...). */
+  languageHint?: string;
+  /** Unix ms when the platform says; now otherwise. */
+  receivedAt: number;
+  event:
+    | { kind: "text"; text: string }
+    | { kind: "location"; lat: number; lng: number }
+    /** A suggestion button pressed: the key of the suggestion (see SuggestionBook). */
+    | { kind: "button"; key: string }
+    | { kind: "command"; command: "start" | "help" | "events" | "lodging" | "language"; args: string }
+    /** The user followed the account (Zalo OA): send the welcome. */
+    | { kind: "follow" }
+    /** Stickers, photos, voice, files ...: a short friendly reply, never an error. */
+    | { kind: "unsupported"; what: string };
+};
+
+/** What a channel can carry; the reply planner keeps within it. */
+export type ChannelLimits = {
+  /** Longest text of one message, in characters (Telegram 4096, Zalo 2000). */
+  maxText: number;
+  /** Most suggestion buttons on one message. */
+  maxButtons: number;
+  /** Longest button label, in characters. */
+  maxButtonLabel: number;
+  /** The platform can send a native location / venue message (Telegram sendVenue; Zalo cannot). */
+  nativeLocation: boolean;
+};
+
+/** One message to send, channel-neutral; each adapter renders it in its own format. */
+export type OutgoingMessage = {
+  text: string;
+  /** Suggestions (as keys the channel puts in button payloads) and links, on the last message only. */
+  buttons: OutgoingButton[];
+  /** A place to send as a native venue where the channel can. */
+  venue?: { lat: number; lng: number; title: string; address: string };
+};
+
+export type OutgoingButton =
+  { kind: "suggestion"; label: string; key: string } | { kind: "url"; label: string; url: string };
+
+/** The language to answer in from a platform's language code ("vi", "en-US"); undefined otherwise. */
+export function languageFromHint(hint: string | undefined): Lang | undefined {
+  if (!hint) return undefined;
+  const base = hint.toLowerCase().split(/[-_]/)[0];
+  return base === "vi" ? "vi" : base === "en" ? "en" : undefined;
+}
