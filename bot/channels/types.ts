@@ -59,3 +59,27 @@ export function languageFromHint(hint: string | undefined): Lang | undefined {
   const base = hint.toLowerCase().split(/[-_]/)[0];
   return base === "vi" ? "vi" : base === "en" ? "en" : undefined;
 }
+
+/** A webhook request as the HTTP layer hands it over: headers (lowercase names) and the raw body bytes. */
+export type WebhookRequest = { headers: Record<string, string | string[] | undefined>; rawBody: Buffer };
+
+/** What the HTTP layer answers a webhook with; the work itself happens in the background. */
+export type WebhookResponse = { status: number; body?: unknown };
+
+/**
+ * One chat platform. Framework-neutral (bot/ never imports express): web/routes/webhooks.ts mounts
+ * `handleWebhook` at `/webhooks/<name>` with a raw body, and web/main.ts calls start/stop.
+ */
+export interface ChannelAdapter {
+  /** "telegram" | "zalo-oa" | "zalo-bot": also the webhook path segment. */
+  readonly name: string;
+  readonly limits: ChannelLimits;
+  /** Authenticates and accepts one webhook delivery; answers at once and processes in the background. */
+  handleWebhook(request: WebhookRequest): Promise<WebhookResponse>;
+  /** Registers the webhook (when a public URL is set) or starts long polling; registers commands. */
+  start(): Promise<void>;
+  /** Stops polling and waits for work in flight. */
+  stop(): Promise<void>;
+  /** Resolves when everything accepted so far has been processed (tests, shutdown). */
+  idle(): Promise<void>;
+}

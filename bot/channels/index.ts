@@ -1,0 +1,19 @@
+/** Chat channels: the channel-neutral types, the shared dispatcher, and (per folder) one adapter per platform. */
+export {
+  createDispatcher,
+  planMessages,
+  splitText,
+  suggestionKey,
+  type Dispatcher,
+  type DispatcherDeps,
+} from "./dispatch.ts";
+export {
+  languageFromHint,
+  type ChannelAdapter,
+  type ChannelLimits,
+  type Incoming,
+  type OutgoingButton,
+  type OutgoingMessage,
+  type WebhookRequest,
+  type WebhookResponse,
+} from "./types.ts";
