@@ -6,7 +6,9 @@ import type { KnowledgeIndex } from "../indexer/index.ts";
 import { errorHandler, notFound } from "./errors.ts";
 import { apiRouter } from "./routes/api.ts";
 import { portalRouter } from "./routes/portal.ts";
+import { webhooksRouter } from "./routes/webhooks.ts";
 import { widgetRouter } from "./routes/widget.ts";
+import type { ChannelAdapter } from "../bot/channels/index.ts";
 
 /** The index and the assistant built on it, swapped together when the content is republished. */
 export type Live = { index: KnowledgeIndex; assistant: Assistant };
@@ -30,6 +32,8 @@ export type AppDeps = {
   log: Logger;
   clock: Clock;
   options: AppOptions;
+  /** Chat channels whose webhooks are mounted at /webhooks/<name>. */
+  channels?: readonly ChannelAdapter[];
 };
 
 export const DEFAULT_APP_OPTIONS: AppOptions = {
@@ -79,6 +83,7 @@ export function createApp(deps: AppDeps): express.Express {
   });
   app.use("/static", express.static(PUBLIC_DIR, { maxAge: "1h", index: false }));
   app.use(widgetRouter(deps));
+  app.use("/webhooks", webhooksRouter(deps.channels ?? []));
   app.use("/api", cors(deps.options.widgetOrigins), apiRouter(deps));
   app.use(portalRouter(deps));
   app.use(notFound);

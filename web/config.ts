@@ -18,7 +18,40 @@ const envSchema = z.object({
   /** Behind a reverse proxy, trust X-Forwarded-For for the client IP (rate limits, logs). */
   TRUST_PROXY: z.enum(["true", "false"]).default("false"),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+  // Telegram (grammY): long polling without PUBLIC_URL, a webhook with it.
+  TELEGRAM_BOT_TOKEN: z.string().min(1).optional(),
+  TELEGRAM_WEBHOOK_SECRET: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]{1,256}$/, "1-256 of A-Z a-z 0-9 _ -")
+    .optional(),
+  TELEGRAM_API_ROOT: z.url().default("https://api.telegram.org"),
+  // Zalo Official Account (API v3).
+  ZALO_APP_ID: z.string().min(1).optional(),
+  ZALO_APP_SECRET: z.string().min(1).optional(),
+  ZALO_OA_SECRET_KEY: z.string().min(1).optional(),
+  ZALO_OA_ACCESS_TOKEN: z.string().min(1).optional(),
+  ZALO_OA_REFRESH_TOKEN: z.string().min(1).optional(),
+  ZALO_OA_API_BASE: z.url().default("https://openapi.zalo.me"),
+  ZALO_OAUTH_BASE: z.url().default("https://oauth.zaloapp.com"),
+  // Zalo Bot Platform.
+  ZALO_BOT_TOKEN: z.string().min(1).optional(),
+  ZALO_BOT_WEBHOOK_SECRET: z.string().min(1).optional(),
+  ZALO_BOT_API_BASE: z.url().default("https://bot-api.zaloplatforms.com"),
 });
+
+export type ChannelsConfig = {
+  telegram?: { token: string; webhookSecret?: string; apiRoot: string };
+  zaloOa?: {
+    appId: string;
+    appSecret: string;
+    oaSecretKey: string;
+    accessToken?: string;
+    refreshToken?: string;
+    apiBase: string;
+    oauthBase: string;
+  };
+  zaloBot?: { token: string; webhookSecret?: string; apiBase: string };
+};
 
 export type WebConfig = BotConfig & {
   port: number;
@@ -28,6 +61,8 @@ export type WebConfig = BotConfig & {
   rateLimitPerMinute: number;
   trustProxy: boolean;
   logLevel: string;
+  /** The chat channels whose variables are set; the others are skipped with one log line. */
+  channels: ChannelsConfig;
 };
 
 /** Reads and validates every variable; throws one error naming each bad one. */
@@ -48,6 +83,7 @@ export function readWebConfig(env: NodeJS.ProcessEnv = process.env): WebConfig {
     );
   }
   const origins = parsed.success ? parseOrigins(parsed.data.WIDGET_ORIGINS, problems) : "*";
+  const channels = parsed.success ? readChannels(parsed.data, problems) : {};
   if (problems.length || !parsed.success || !bot)
     throw new Error(`invalid configuration:\n${problems.join("\n")}`);
   const e = parsed.data;
@@ -60,7 +96,62 @@ export function readWebConfig(env: NodeJS.ProcessEnv = process.env): WebConfig {
     rateLimitPerMinute: e.RATE_LIMIT_PER_MINUTE,
     trustProxy: e.TRUST_PROXY === "true",
     logLevel: e.LOG_LEVEL,
+    channels,
   };
+}
+
+/** Each channel is on when its token is set; a webhook needs its secret; Zalo OA needs all its keys. */
+function readChannels(e: z.infer<typeof envSchema>, problems: string[]): ChannelsConfig {
+  const out: ChannelsConfig = {};
+  const webhooks = e.PUBLIC_URL !== undefined;
+  if (e.TELEGRAM_BOT_TOKEN) {
+    if (webhooks && !e.TELEGRAM_WEBHOOK_SECRET)
+      problems.push(
+        "  TELEGRAM_WEBHOOK_SECRET: required when PUBLIC_URL is set (the webhook is checked with it)",
+      );
+    out.telegram = {
+      token: e.TELEGRAM_BOT_TOKEN,
+      apiRoot: e.TELEGRAM_API_ROOT.replace(/\/+$/, ""),
+      ...(e.TELEGRAM_WEBHOOK_SECRET ? { webhookSecret: e.TELEGRAM_WEBHOOK_SECRET } : {}),
+    };
+  }
+  const oaKeys = {
+    ZALO_APP_ID: e.ZALO_APP_ID,
+    ZALO_APP_SECRET: e.ZALO_APP_SECRET,
+    ZALO_OA_SECRET_KEY: e.ZALO_OA_SECRET_KEY,
+  };
+  const oaSet = Object.values(oaKeys).filter(Boolean).length;
+  if (oaSet > 0 && oaSet < 3)
+    for (const [name, value] of Object.entries(oaKeys))
+      if (!value)
+        problems.push(`  ${name}: required for Zalo OA (the other ZALO_APP_* / ZALO_OA_SECRET_KEY are set)`);
+  if (oaSet === 3) {
+    if (!e.ZALO_OA_REFRESH_TOKEN && !e.ZALO_OA_ACCESS_TOKEN)
+      problems.push(
+        "  ZALO_OA_ACCESS_TOKEN: Zalo OA needs a first access token and refresh token (see README)",
+      );
+    out.zaloOa = {
+      appId: e.ZALO_APP_ID as string,
+      appSecret: e.ZALO_APP_SECRET as string,
+      oaSecretKey: e.ZALO_OA_SECRET_KEY as string,
+      ...(e.ZALO_OA_ACCESS_TOKEN ? { accessToken: e.ZALO_OA_ACCESS_TOKEN } : {}),
+      ...(e.ZALO_OA_REFRESH_TOKEN ? { refreshToken: e.ZALO_OA_REFRESH_TOKEN } : {}),
+      apiBase: e.ZALO_OA_API_BASE.replace(/\/+$/, ""),
+      oauthBase: e.ZALO_OAUTH_BASE.replace(/\/+$/, ""),
+    };
+  }
+  if (e.ZALO_BOT_TOKEN) {
+    if (webhooks && !e.ZALO_BOT_WEBHOOK_SECRET)
+      problems.push(
+        "  ZALO_BOT_WEBHOOK_SECRET: required when PUBLIC_URL is set (the webhook is checked with it)",
+      );
+    out.zaloBot = {
+      token: e.ZALO_BOT_TOKEN,
+      apiBase: e.ZALO_BOT_API_BASE.replace(/\/+$/, ""),
+      ...(e.ZALO_BOT_WEBHOOK_SECRET ? { webhookSecret: e.ZALO_BOT_WEBHOOK_SECRET } : {}),
+    };
+  }
+  return out;
 }
 
 /** "*" or a comma-separated list of origins (scheme://host[:port]). */
