@@ -25,10 +25,15 @@ export const HTTP_TARGETS = { ratio: 0.5, p99Ms: 50, rssMb: 200 } as const;
 export async function runHttpBench(durationS = 10, connections = 50): Promise<HttpBenchResult> {
   const root = path.resolve(import.meta.dirname, "..");
   const questions = (await loadQuestions(path.join(root, "eval", "questions.jsonl"))).map((q) => q.q);
-  const child = spawn(process.execPath, ["--import", "tsx", path.join(root, "bench", "http-server.ts")], {
-    cwd: root,
-    stdio: ["ignore", "pipe", "inherit"],
-  });
+  const flags = (process.env.BENCH_NODE_FLAGS ?? "--max-semi-space-size=64").split(" ").filter(Boolean);
+  const child = spawn(
+    process.execPath,
+    [...flags, "--import", "tsx", path.join(root, "bench", "http-server.ts")],
+    {
+      cwd: root,
+      stdio: ["ignore", "pipe", "inherit"],
+    },
+  );
   const lines = createInterface({ input: child.stdout });
   const next = () =>
     new Promise<string>((resolve, reject) => {
