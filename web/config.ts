@@ -1,4 +1,5 @@
 import { z } from "zod";
+import type { ChannelSettings } from "../bot/channels/index.ts";
 import { readBotConfig, type BotConfig } from "../bot/config.ts";
 
 /**
@@ -39,19 +40,7 @@ const envSchema = z.object({
   ZALO_BOT_API_BASE: z.url().default("https://bot-api.zaloplatforms.com"),
 });
 
-export type ChannelsConfig = {
-  telegram?: { token: string; webhookSecret?: string; apiRoot: string };
-  zaloOa?: {
-    appId: string;
-    appSecret: string;
-    oaSecretKey: string;
-    accessToken?: string;
-    refreshToken?: string;
-    apiBase: string;
-    oauthBase: string;
-  };
-  zaloBot?: { token: string; webhookSecret?: string; apiBase: string };
-};
+export type ChannelsConfig = Omit<ChannelSettings, "publicUrl">;
 
 export type WebConfig = BotConfig & {
   port: number;
@@ -82,7 +71,8 @@ export function readWebConfig(env: NodeJS.ProcessEnv = process.env): WebConfig {
         .slice(1),
     );
   }
-  const origins = parsed.success ? parseOrigins(parsed.data.WIDGET_ORIGINS, problems) : "*";
+  // Checked even when other variables are bad, so that one message names every problem.
+  const origins = parseOrigins(String(clean.WIDGET_ORIGINS ?? "*"), problems);
   const channels = parsed.success ? readChannels(parsed.data, problems) : {};
   if (problems.length || !parsed.success || !bot)
     throw new Error(`invalid configuration:\n${problems.join("\n")}`);

@@ -1,12 +1,13 @@
 /**
  * `npm start`: the composition root. Reads the configuration once (a bad value stops here, naming the
  * variable), builds the index when it is missing or older than content/, opens the store, and serves the
- * portal, the widget and the API. SIGTERM and SIGINT stop accepting connections, let requests in flight
+ * portal, the widget and the API, and starts the chat channels whose variables are set. SIGTERM and SIGINT stop accepting connections, let requests in flight
  * finish (10 s at most), close the store and exit.
  */
 import type { Server } from "node:http";
 import { pino } from "pino";
 import { createAssistant } from "../bot/index.ts";
+import { createChannels, createDispatcher } from "../bot/channels/index.ts";
 import { openSqliteStore } from "../bot/store/index.ts";
 import { loadDotEnv, openFreshIndex } from "../indexer/index.ts";
 import { createApp, DEFAULT_APP_OPTIONS } from "./app.ts";
@@ -33,7 +34,19 @@ const assistant = createAssistant({
   options: { modelTimeoutMs: config.modelTimeoutMs, hashSalt: config.hashSalt },
 });
 const live = { index, assistant };
+const dispatcher = createDispatcher({
+  assistant: { ask: (q) => live.assistant.ask(q), stream: (q) => live.assistant.stream(q) },
+  store,
+  log,
+  clock,
+  ...(config.publicUrl ? { publicUrl: config.publicUrl } : {}),
+});
+const channels = createChannels(
+  { ...config.channels, ...(config.publicUrl ? { publicUrl: config.publicUrl } : {}) },
+  { dispatcher, store, log },
+);
 const app = createApp({
+  channels,
   live: () => live,
   store,
   log,
@@ -59,6 +72,12 @@ const server: Server = app.listen(config.port, config.host, () => {
     `\n  Portal: http://${shown}:${port}/\n  Widget: <script src="http://${shown}:${port}/widget.js" data-lang="vi" async></script>\n`,
   );
 });
+for (const channel of channels) {
+  channel.start().then(
+    () => log.info({ channel: channel.name }, `${channel.name} started`),
+    (err: unknown) => log.error({ err, channel: channel.name }, `${channel.name} could not start`),
+  );
+}
 server.on("error", (err) => {
   log.fatal({ err }, "could not start the server");
   process.exit(1);
@@ -75,6 +94,7 @@ function stop(signal: string): void {
   }, 10_000);
   force.unref();
   server.close(async () => {
+    await Promise.allSettled(channels.map((c) => c.stop()));
     await store.close();
     log.info("stopped");
     process.exit(0);

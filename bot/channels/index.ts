@@ -17,3 +17,4 @@ export {
   type WebhookRequest,
   type WebhookResponse,
 } from "./types.ts";
+export { createChannels, type ChannelSettings } from "./start.ts";

@@ -1,0 +1,63 @@
+import { describe, expect, it } from "vitest";
+import { readWebConfig } from "./config.ts";
+
+const base = { DATA_DIR: "/tmp/chau-doc-config-test" };
+
+describe("readWebConfig", () => {
+  it("runs with nothing set: port 3000, any widget origin, no channels, no model", () => {
+    const c = readWebConfig(base);
+    expect(c.port).toBe(3000);
+    expect(c.widgetOrigins).toBe("*");
+    expect(c.rateLimitPerMinute).toBe(30);
+    expect(c.channels).toEqual({});
+    expect(c.chatModel).toBeUndefined();
+    expect(c.storeFile).toBe("/tmp/chau-doc-config-test/assistant.sqlite");
+  });
+
+  it("names every bad variable in one error", () => {
+    const read = () =>
+      readWebConfig({
+        ...base,
+        PORT: "70000",
+        WIDGET_ORIGINS: "https://ok.example, not a url",
+        MODEL_TIMEOUT_MS: "x",
+      });
+    expect(read).toThrow(/PORT/);
+    expect(read).toThrow(/WIDGET_ORIGINS: "not a url"/);
+    expect(read).toThrow(/MODEL_TIMEOUT_MS/);
+  });
+
+  it("keeps an origin list as origins", () => {
+    const c = readWebConfig({ ...base, WIDGET_ORIGINS: "https://a.example/, http://127.0.0.1:8080" });
+    expect(c.widgetOrigins).toEqual(["https://a.example", "http://127.0.0.1:8080"]);
+  });
+
+  it("turns a channel on when its variables are set, and wants webhook secrets with PUBLIC_URL", () => {
+    const c = readWebConfig({ ...base, TELEGRAM_BOT_TOKEN: "123:abc", ZALO_BOT_TOKEN: "9:z" });
+    expect(c.channels.telegram?.token).toBe("123:abc");
+    expect(c.channels.telegram?.apiRoot).toBe("https://api.telegram.org");
+    expect(c.channels.zaloBot?.apiBase).toBe("https://bot-api.zaloplatforms.com");
+    expect(c.channels.zaloOa).toBeUndefined();
+    expect(() =>
+      readWebConfig({ ...base, PUBLIC_URL: "https://du-lich.example", TELEGRAM_BOT_TOKEN: "123:abc" }),
+    ).toThrow(/TELEGRAM_WEBHOOK_SECRET/);
+  });
+
+  it("wants all three Zalo OA keys once one is set, and a first token", () => {
+    expect(() => readWebConfig({ ...base, ZALO_APP_ID: "1" })).toThrow(
+      /ZALO_APP_SECRET[\s\S]*ZALO_OA_SECRET_KEY/,
+    );
+    expect(() =>
+      readWebConfig({ ...base, ZALO_APP_ID: "1", ZALO_APP_SECRET: "s", ZALO_OA_SECRET_KEY: "k" }),
+    ).toThrow(/ZALO_OA_ACCESS_TOKEN/);
+    const c = readWebConfig({
+      ...base,
+      ZALO_APP_ID: "1",
+      ZALO_APP_SECRET: "s",
+      ZALO_OA_SECRET_KEY: "k",
+      ZALO_OA_REFRESH_TOKEN: "r",
+      ZALO_OA_API_BASE: "http://127.0.0.1:9/",
+    });
+    expect(c.channels.zaloOa).toMatchObject({ appId: "1", refreshToken: "r", apiBase: "http://127.0.0.1:9" });
+  });
+});
