@@ -36,7 +36,7 @@ const envSchema = z.object({
   ZALO_OAUTH_BASE: z.url().default("https://oauth.zaloapp.com"),
   // Zalo Bot Platform.
   ZALO_BOT_TOKEN: z.string().min(1).optional(),
-  ZALO_BOT_WEBHOOK_SECRET: z.string().min(1).optional(),
+  ZALO_BOT_WEBHOOK_SECRET: z.string().min(8, "8-256 characters").max(256, "8-256 characters").optional(),
   ZALO_BOT_API_BASE: z.url().default("https://bot-api.zaloplatforms.com"),
 });
 
