@@ -48,6 +48,10 @@ beforeAll(async () => {
       supports_inline_queries: false,
       can_connect_to_business: false,
       has_main_web_app: false,
+      has_topics_enabled: false,
+      allows_users_to_create_topics: false,
+      can_manage_bots: false,
+      supports_join_request_queries: false,
     },
   });
   zaloOa = await startFakeZaloOa({ ...OA, accessToken: "access-1", refreshToken: "refresh-1" });
@@ -95,6 +99,7 @@ describe.sequential("npm start with all three channels against local fakes", () 
 
   it("answers a Telegram message received by long polling", async () => {
     telegram.queueUpdate({
+      update_id: 5001,
       message: {
         message_id: 1,
         date: Math.floor(Date.now() / 1000),
@@ -102,7 +107,7 @@ describe.sequential("npm start with all three channels against local fakes", () 
         from: { id: 9001, is_bot: false, first_name: "Lan", language_code: "vi" },
         text: "Miếu Bà Chúa Xứ ở đâu?",
       },
-    });
+    } as { update_id: number });
     const [sent] = await telegram.waitFor("sendMessage", 1, 20_000);
     expect(String(sent?.text)).toContain("Vĩnh Tế");
     expect(sent?.chat_id).toBe(9001);

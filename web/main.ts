@@ -94,7 +94,9 @@ function stop(signal: string): void {
   }, 10_000);
   force.unref();
   server.close(async () => {
-    await Promise.allSettled(channels.map((c) => c.stop()));
+    // A channel stuck on an unreachable platform must not hold the exit: 5 s at most.
+    const channelsStopped = Promise.allSettled(channels.map((c) => c.stop()));
+    await Promise.race([channelsStopped, new Promise((r) => setTimeout(r, 5_000).unref())]);
     await store.close();
     log.info("stopped");
     process.exit(0);
