@@ -6,6 +6,7 @@ import type { KnowledgeIndex } from "../indexer/index.ts";
 import { errorHandler, notFound } from "./errors.ts";
 import { apiRouter } from "./routes/api.ts";
 import { portalRouter } from "./routes/portal.ts";
+import { adminRouter, type AdminDeps } from "./admin/index.ts";
 import { webhooksRouter } from "./routes/webhooks.ts";
 import { widgetRouter } from "./routes/widget.ts";
 import type { ChannelAdapter } from "../bot/channels/index.ts";
@@ -34,6 +35,8 @@ export type AppDeps = {
   options: AppOptions;
   /** Chat channels whose webhooks are mounted at /webhooks/<name>. */
   channels?: readonly ChannelAdapter[];
+  /** The admin area at /admin (and uploaded images at /media), when configured. */
+  admin?: AdminDeps;
 };
 
 export const DEFAULT_APP_OPTIONS: AppOptions = {
@@ -85,6 +88,10 @@ export function createApp(deps: AppDeps): express.Express {
   app.use(widgetRouter(deps));
   app.use("/webhooks", webhooksRouter(deps.channels ?? []));
   app.use("/api", cors(deps.options.widgetOrigins), apiRouter(deps));
+  if (deps.admin) {
+    app.use("/media", express.static(deps.admin.uploadsDir, { maxAge: "1h", index: false }));
+    app.use("/admin", adminRouter(deps.admin));
+  }
   app.use(portalRouter(deps));
   app.use(notFound);
   app.use(errorHandler(deps.log));

@@ -1,0 +1,7 @@
+import { Router } from "express";
+import type { AdminDeps } from "./types.ts";
+
+/** Stub: being written. */
+export function auditRouter(_deps: AdminDeps): Router {
+  return Router();
+}

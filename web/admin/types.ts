@@ -1,0 +1,62 @@
+import type { RequestHandler, Router } from "express";
+import type { Logger, Store } from "../../bot/index.ts";
+import type { Clock } from "../../bot/assistant/index.ts";
+import type { Live } from "../app.ts";
+
+/**
+ * The contracts between the parts of the admin area (/admin): accounts and sessions (auth.ts), the
+ * content editor (editor.ts), publishing (publisher.ts) and the dashboard (dashboard.ts). Each part is
+ * built from AdminDeps and mounted by adminRouter (index.ts).
+ */
+
+export type AdminRole = "editor" | "viewer";
+export type AdminUser = { name: string; role: AdminRole };
+
+/**
+ * Sessions, roles and CSRF. After `require(...)`, handlers find `res.locals.adminUser: AdminUser` and
+ * `res.locals.csrfToken: string` (to put in every form as `<input type="hidden" name="_csrf">`, or in
+ * the `x-csrf-token` header of a fetch).
+ */
+export interface AdminAuth {
+  /** Login and logout pages and the session cookie: GET/POST /admin/login, POST /admin/logout. */
+  readonly router: Router;
+  /**
+   * No valid session: a redirect to /admin/login (303) for pages, 401 JSON for `Accept: application/json`.
+   * A viewer on an editor route: 403. Also refuses a POST without a valid CSRF token (403).
+   */
+  require(role: AdminRole): RequestHandler;
+}
+
+/** Who changed what and when; read back on the audit page. */
+export interface AuditLog {
+  record(entry: { user: string; action: string; target?: string; detail?: string }): Promise<void>;
+  list(options?: {
+    limit?: number;
+  }): Promise<{ at: string; user: string; action: string; target?: string; detail?: string }[]>;
+}
+
+/** The outcome of one rebuild of the index. */
+export type PublishResult =
+  | { ok: true; version: string; entries: number; ms: number }
+  | { ok: false; error: string; problems: string[]; ms: number };
+
+/** Publishing: rebuilds the index from content/ and switches it in atomically only when the build succeeds. */
+export interface Publisher {
+  /** Rebuilds now (a second call while one runs waits for a fresh build after it; never two at once). */
+  publish(reason: string): Promise<PublishResult>;
+  /** The last result and whether a build is running, for the admin pages. */
+  status(): { running: boolean; last?: PublishResult & { at: string; reason: string } };
+}
+
+export type AdminDeps = {
+  contentDir: string;
+  /** Where uploaded images go (served at /media). */
+  uploadsDir: string;
+  live: () => Live;
+  store: Store;
+  auth: AdminAuth;
+  audit: AuditLog;
+  publisher: Publisher;
+  log: Logger;
+  clock: Clock;
+};
