@@ -1,5 +1,5 @@
 /**
- * `npm run bench [-- --sizes 1000,10000,50000] [--json]`: index build time, search latency (p50/p99)
+ * `npm run bench [-- --sizes 1000,10000,50000|none] [--skip-http] [--json]`: index build time, search latency (p50/p99)
  * and peak memory, on the real content and on generated knowledge bases of 1k, 10k and 50k entries.
  *
  * Each dataset runs in its own child process (this file with `--child <dataset>`), because maxRSS is a
@@ -451,7 +451,13 @@ async function main(): Promise<void> {
     return;
   }
 
-  const sizes = values.sizes ? values.sizes.split(",").map((s) => Number(s.trim())) : DEFAULT_SIZES;
+  // "--sizes none": the real content (and the HTTP test) only.
+  const sizes =
+    values.sizes === "none"
+      ? []
+      : values.sizes
+        ? values.sizes.split(",").map((s) => Number(s.trim()))
+        : DEFAULT_SIZES;
   if (sizes.some((s) => !Number.isInteger(s) || s <= 0))
     throw new Error(`--sizes wants positive integers: ${values.sizes}`);
   const started = performance.now();
