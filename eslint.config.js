@@ -8,8 +8,8 @@ export default tseslint.config(
   js.configs.recommended,
   ...tseslint.configs.recommended,
   { ignores: ["web/widget/**"], languageOptions: { globals: { ...globals.node } } },
-  // The embeddable widget runs in the browser, not in Node.
-  { files: ["web/widget/**"], languageOptions: { globals: { ...globals.browser } } },
+  // The embeddable widget and the admin pages' scripts run in the browser, not in Node.
+  { files: ["web/widget/**", "web/admin/static/**"], languageOptions: { globals: { ...globals.browser } } },
   {
     rules: {
       "@typescript-eslint/consistent-type-imports": "error",

@@ -9,7 +9,42 @@ export {
   type BuildStep,
 } from "./build.ts";
 export { chunkEntry, type Chunk } from "./content/chunk.ts";
-export { formatProblem, loadContent, parseEntryFile, type ContentProblem } from "./content/load.ts";
+export {
+  checkReferences,
+  formatProblem,
+  listEntryFiles,
+  loadContent,
+  parseEntryFile,
+  type ContentProblem,
+} from "./content/load.ts";
+export {
+  contentVersion,
+  diffLines,
+  entryFileOf,
+  entryPathIn,
+  fieldsYaml,
+  ID_PATTERN,
+  isEntryId,
+  newEntryFile,
+  parseFieldsYaml,
+  readEntryParts,
+  updateEntryFile,
+  validateEntryText,
+  type BodyText,
+  type DiffLine,
+  type EntryTemplateValues,
+  type FieldChange,
+  type FieldPath,
+  type FrontMatterChanges,
+  type ValidateOptions,
+} from "./content/edit.ts";
+export {
+  findEntryFile,
+  readEntryFiles,
+  removeEntryFile,
+  writeEntryFile,
+  type EntryFile,
+} from "./content/entry-files.ts";
 export * from "./content/schema.ts";
 export type { Embedder } from "./embed/embedder.ts";
 export { openAiEmbedder } from "./embed/openai.ts";

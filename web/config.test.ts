@@ -60,4 +60,42 @@ describe("readWebConfig", () => {
     });
     expect(c.channels.zaloOa).toMatchObject({ appId: "1", refreshToken: "r", apiBase: "http://127.0.0.1:9" });
   });
+
+  it("configures the admin area: files under DATA_DIR, watching on, 180 days, cookies secure over HTTPS", () => {
+    const c = readWebConfig(base);
+    expect(c).toMatchObject({
+      adminDbFile: "/tmp/chau-doc-config-test/admin.sqlite",
+      uploadsDir: "/tmp/chau-doc-config-test/uploads",
+      cookieSecure: "auto",
+      watchContent: true,
+      retentionDays: 180,
+    });
+    expect(c.adminPassword).toBeUndefined();
+    const set = readWebConfig({
+      ...base,
+      ADMIN_PASSWORD: "a long enough password",
+      ADMIN_DB_FILE: "/tmp/x/admin.db",
+      UPLOADS_DIR: "/tmp/x/media",
+      COOKIE_SECURE: "true",
+      WATCH_CONTENT: "false",
+      RETENTION_DAYS: "30",
+    });
+    expect(set).toMatchObject({
+      adminPassword: "a long enough password",
+      adminDbFile: "/tmp/x/admin.db",
+      uploadsDir: "/tmp/x/media",
+      cookieSecure: true,
+      watchContent: false,
+      retentionDays: 30,
+    });
+    expect(readWebConfig({ ...base, COOKIE_SECURE: "false" }).cookieSecure).toBe(false);
+  });
+
+  it("names bad admin variables, a short ADMIN_PASSWORD among them", () => {
+    const read = () =>
+      readWebConfig({ ...base, ADMIN_PASSWORD: "short", RETENTION_DAYS: "0", COOKIE_SECURE: "yes" });
+    expect(read).toThrow(/ADMIN_PASSWORD: must be 10/);
+    expect(read).toThrow(/RETENTION_DAYS/);
+    expect(read).toThrow(/COOKIE_SECURE/);
+  });
 });

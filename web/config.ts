@@ -1,6 +1,8 @@
+import path from "node:path";
 import { z } from "zod";
 import type { ChannelSettings } from "../bot/channels/index.ts";
 import { readBotConfig, type BotConfig } from "../bot/config.ts";
+import { MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH, passwordLength } from "./admin/passwords.ts";
 
 /**
  * The one place that reads the environment for the running product (portal, API, widget; the bots join
@@ -38,6 +40,18 @@ const envSchema = z.object({
   ZALO_BOT_TOKEN: z.string().min(1).optional(),
   ZALO_BOT_WEBHOOK_SECRET: z.string().min(8, "8-256 characters").max(256, "8-256 characters").optional(),
   ZALO_BOT_API_BASE: z.url().default("https://bot-api.zaloplatforms.com"),
+  // The admin area.
+  DATA_DIR: z.string().min(1).default("data"),
+  /** Creates the first account "admin" (editor) at start when there is no account yet. */
+  ADMIN_PASSWORD: z.string().optional(),
+  ADMIN_DB_FILE: z.string().min(1).optional(),
+  UPLOADS_DIR: z.string().min(1).optional(),
+  /** `Secure` on the admin cookies; "auto": when the request came over HTTPS. */
+  COOKIE_SECURE: z.enum(["auto", "true", "false"]).default("auto"),
+  /** Republish when content/ changes on disk (a git pull), not only from the admin. */
+  WATCH_CONTENT: z.enum(["true", "false"]).default("true"),
+  /** Stored questions and feedback older than this many days are deleted (daily). */
+  RETENTION_DAYS: z.coerce.number().int().min(1).max(36_500).default(180),
 });
 
 export type ChannelsConfig = Omit<ChannelSettings, "publicUrl">;
@@ -52,6 +66,14 @@ export type WebConfig = BotConfig & {
   logLevel: string;
   /** The chat channels whose variables are set; the others are skipped with one log line. */
   channels: ChannelsConfig;
+  /** Password of the first admin account, created when the admin database has none. */
+  adminPassword?: string;
+  adminDbFile: string;
+  /** Uploaded images (served at /media). */
+  uploadsDir: string;
+  cookieSecure: "auto" | boolean;
+  watchContent: boolean;
+  retentionDays: number;
 };
 
 /** Reads and validates every variable; throws one error naming each bad one. */
@@ -74,6 +96,12 @@ export function readWebConfig(env: NodeJS.ProcessEnv = process.env): WebConfig {
   // Checked even when other variables are bad, so that one message names every problem.
   const origins = parseOrigins(String(clean.WIDGET_ORIGINS ?? "*"), problems);
   const channels = parsed.success ? readChannels(parsed.data, problems) : {};
+  const password = clean.ADMIN_PASSWORD;
+  if (typeof password === "string") {
+    const length = passwordLength(password);
+    if (length < MIN_PASSWORD_LENGTH || length > MAX_PASSWORD_LENGTH)
+      problems.push(`  ADMIN_PASSWORD: must be ${MIN_PASSWORD_LENGTH} to ${MAX_PASSWORD_LENGTH} characters`);
+  }
   if (problems.length || !parsed.success || !bot)
     throw new Error(`invalid configuration:\n${problems.join("\n")}`);
   const e = parsed.data;
@@ -87,6 +115,12 @@ export function readWebConfig(env: NodeJS.ProcessEnv = process.env): WebConfig {
     trustProxy: e.TRUST_PROXY === "true",
     logLevel: e.LOG_LEVEL,
     channels,
+    ...(e.ADMIN_PASSWORD ? { adminPassword: e.ADMIN_PASSWORD } : {}),
+    adminDbFile: path.resolve(e.ADMIN_DB_FILE ?? path.join(e.DATA_DIR, "admin.sqlite")),
+    uploadsDir: path.resolve(e.UPLOADS_DIR ?? path.join(e.DATA_DIR, "uploads")),
+    cookieSecure: e.COOKIE_SECURE === "auto" ? "auto" : e.COOKIE_SECURE === "true",
+    watchContent: e.WATCH_CONTENT === "true",
+    retentionDays: e.RETENTION_DAYS,
   };
 }
 

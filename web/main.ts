@@ -1,16 +1,27 @@
 /**
  * `npm start`: the composition root. Reads the configuration once (a bad value stops here, naming the
- * variable), builds the index when it is missing or older than content/, opens the store, and serves the
- * portal, the widget and the API, and starts the chat channels whose variables are set. SIGTERM and SIGINT stop accepting connections, let requests in flight
- * finish (10 s at most), close the store and exit.
+ * variable), builds the index when it is missing or older than content/, opens the store and the admin
+ * database, serves the portal, the widget, the API and the admin area, and starts the chat channels whose
+ * variables are set. Publishing (from the admin, or when content/ changes on disk) swaps the live index
+ * and assistant together. SIGTERM and SIGINT stop accepting connections, let requests in flight and a
+ * running build finish (10 s at most), close the databases and exit.
  */
+import { mkdir } from "node:fs/promises";
 import type { Server } from "node:http";
 import { pino } from "pino";
-import { createAssistant } from "../bot/index.ts";
+import { createAssistant, type Assistant } from "../bot/index.ts";
 import { createChannels, createDispatcher } from "../bot/channels/index.ts";
 import { openSqliteStore } from "../bot/store/index.ts";
-import { loadDotEnv, openFreshIndex } from "../indexer/index.ts";
-import { createApp, DEFAULT_APP_OPTIONS } from "./app.ts";
+import { loadDotEnv, openFreshIndex, type KnowledgeIndex } from "../indexer/index.ts";
+import {
+  createAdminAuth,
+  createAuditLog,
+  createPublisher,
+  ensureFirstAdmin,
+  openAdminDb,
+  startRetention,
+} from "./admin/index.ts";
+import { createApp, DEFAULT_APP_OPTIONS, type Live } from "./app.ts";
 import { readWebConfig, type WebConfig } from "./config.ts";
 
 loadDotEnv();
@@ -25,17 +36,44 @@ const log = pino({ level: config.logLevel });
 const index = await openFreshIndex(config);
 const store = openSqliteStore(config.storeFile);
 const clock = { now: () => new Date() };
-const assistant = createAssistant({
-  index,
-  store,
-  clock,
+/** A new index needs a new assistant: its catalog is built from the index. */
+const makeAssistant = (index: KnowledgeIndex): Assistant =>
+  createAssistant({
+    index,
+    store,
+    clock,
+    log,
+    ...(config.chatModel ? { chatModel: config.chatModel } : {}),
+    options: { modelTimeoutMs: config.modelTimeoutMs, hashSalt: config.hashSalt },
+  });
+/** The live pair; the publisher replaces it in one assignment, and every request reads it once. */
+const live: { current: Live } = { current: { index, assistant: makeAssistant(index) } };
+const publisher = createPublisher({
+  contentDir: config.contentDir,
+  indexDir: config.indexDir,
+  ...(config.embedder ? { embedder: config.embedder } : {}),
+  live,
+  makeAssistant,
   log,
-  ...(config.chatModel ? { chatModel: config.chatModel } : {}),
-  options: { modelTimeoutMs: config.modelTimeoutMs, hashSalt: config.hashSalt },
+  clock,
 });
-const live = { index, assistant };
+
+const adminDb = openAdminDb(config.adminDbFile);
+try {
+  await ensureFirstAdmin(adminDb, config.adminPassword, log, clock);
+} catch (err) {
+  console.error((err as Error).message);
+  process.exit(2);
+}
+const audit = createAuditLog(adminDb, clock);
+const auth = createAdminAuth({ db: adminDb, log, clock, secureCookies: config.cookieSecure, audit });
+await mkdir(config.uploadsDir, { recursive: true });
+
 const dispatcher = createDispatcher({
-  assistant: { ask: (q) => live.assistant.ask(q), stream: (q) => live.assistant.stream(q) },
+  assistant: {
+    ask: (q) => live.current.assistant.ask(q),
+    stream: (q) => live.current.assistant.stream(q),
+  },
   store,
   log,
   clock,
@@ -47,10 +85,21 @@ const channels = createChannels(
 );
 const app = createApp({
   channels,
-  live: () => live,
+  live: () => live.current,
   store,
   log,
   clock,
+  admin: {
+    contentDir: config.contentDir,
+    uploadsDir: config.uploadsDir,
+    live: () => live.current,
+    store,
+    auth,
+    audit,
+    publisher,
+    log,
+    clock,
+  },
   options: {
     ...DEFAULT_APP_OPTIONS,
     widgetOrigins: config.widgetOrigins,
@@ -65,7 +114,7 @@ const server: Server = app.listen(config.port, config.host, () => {
   const port = typeof address === "object" && address ? address.port : config.port;
   const shown = config.host === "0.0.0.0" || config.host === "::" ? "localhost" : config.host;
   log.info(
-    { index: index.manifest.version, model: config.chatModel?.id ?? "none" },
+    { index: live.current.index.manifest.version, model: config.chatModel?.id ?? "none" },
     `Châu Đốc assistant listening on http://${shown}:${port}`,
   );
   console.log(
@@ -78,6 +127,9 @@ for (const channel of channels) {
     (err: unknown) => log.error({ err, channel: channel.name }, `${channel.name} could not start`),
   );
 }
+// Content changed outside the admin (a git pull) is published too; invalid content keeps the live index.
+const stopWatching = config.watchContent ? publisher.watch() : () => {};
+const stopRetention = startRetention({ store, days: config.retentionDays, clock, log });
 server.on("error", (err) => {
   log.fatal({ err }, "could not start the server");
   process.exit(1);
@@ -88,6 +140,8 @@ function stop(signal: string): void {
   if (stopping) return;
   stopping = true;
   log.info({ signal }, "draining: no new connections, finishing requests in flight");
+  stopWatching();
+  stopRetention();
   const force = setTimeout(() => {
     log.warn("drain timed out after 10 s; closing the remaining connections");
     server.closeAllConnections();
@@ -97,7 +151,10 @@ function stop(signal: string): void {
     // A channel stuck on an unreachable platform must not hold the exit: 5 s at most.
     const channelsStopped = Promise.allSettled(channels.map((c) => c.stop()));
     await Promise.race([channelsStopped, new Promise((r) => setTimeout(r, 5_000).unref())]);
+    // A build cut off halfway leaves a temporary folder behind; the live index is safe either way.
+    await Promise.race([publisher.idle(), new Promise((r) => setTimeout(r, 5_000).unref())]);
     await store.close();
+    adminDb.close();
     log.info("stopped");
     process.exit(0);
   });

@@ -4,6 +4,7 @@ export {
   hashId,
   type Feedback,
   type InteractionRecord,
+  type ListFeedbackOptions,
   type ListInteractionsOptions,
   type Store,
   type StoredInteraction,

@@ -4,6 +4,7 @@ import {
   toEpochMs,
   type Feedback,
   type InteractionRecord,
+  type ListFeedbackOptions,
   type ListInteractionsOptions,
   type Store,
   type StoredInteraction,
@@ -69,6 +70,25 @@ export function createMemoryStore(): Store {
         .sort((a, b) => b.atMs - a.atMs || b.seq - a.seq)
         .slice(0, limit)
         .map((r) => structuredClone(r.record));
+    },
+
+    async listFeedback(options: ListFeedbackOptions = {}) {
+      assertOpen();
+      const since = options.since === undefined ? undefined : toEpochMs(options.since, "since");
+      const until = options.until === undefined ? undefined : toEpochMs(options.until, "until");
+      const limit = listLimit(options.limit);
+      return [...rows.values()]
+        .filter(
+          (r): r is Row & { feedback: Omit<Feedback, "answerId"> } =>
+            r.feedback !== undefined &&
+            (options.helpful === undefined || r.feedback.helpful === options.helpful) &&
+            (since === undefined || r.atMs >= since) &&
+            (until === undefined || r.atMs < until) &&
+            (options.channel === undefined || r.record.channel === options.channel),
+        )
+        .sort((a, b) => b.atMs - a.atMs || b.seq - a.seq)
+        .slice(0, limit)
+        .map((r) => ({ answerId: r.record.answerId, ...structuredClone(r.feedback) }));
     },
 
     async claimUpdate(channel, updateId, at) {

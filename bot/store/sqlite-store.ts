@@ -5,7 +5,9 @@ import { AppError } from "../../indexer/index.ts";
 import {
   listLimit,
   toEpochMs,
+  type Feedback,
   type InteractionRecord,
+  type ListFeedbackOptions,
   type ListInteractionsOptions,
   type Store,
   type StoredInteraction,
@@ -132,6 +134,33 @@ export function openSqliteStore(file: string): Store {
     return statement;
   }
 
+  // Feedback is selected by its interaction's instant and channel (indexed), hence the join.
+  type FeedbackParams = { since?: number; until?: number; channel?: string; helpful?: number; limit: number };
+  const feedbackStatements = new Map<
+    string,
+    Database.Statement<[FeedbackParams], FeedbackRow & { answer_id: string }>
+  >();
+  function feedbackStatement(
+    params: FeedbackParams,
+  ): Database.Statement<[FeedbackParams], FeedbackRow & { answer_id: string }> {
+    const where: string[] = [];
+    if (params.since !== undefined) where.push("i.at_ms >= :since");
+    if (params.until !== undefined) where.push("i.at_ms < :until");
+    if (params.channel !== undefined) where.push("i.channel = :channel");
+    if (params.helpful !== undefined) where.push("f.helpful = :helpful");
+    const key = where.join(" AND ");
+    let statement = feedbackStatements.get(key);
+    if (!statement) {
+      statement = db.prepare<[FeedbackParams], FeedbackRow & { answer_id: string }>(
+        `SELECT f.answer_id, f.helpful, f.comment, f.at FROM feedback f
+         JOIN interactions i ON i.answer_id = f.answer_id ${key ? `WHERE ${key}` : ""}
+         ORDER BY i.at_ms DESC, i.id DESC LIMIT :limit`,
+      );
+      feedbackStatements.set(key, statement);
+    }
+    return statement;
+  }
+
   const recordFeedback = db.transaction(
     (row: { answer_id: string; helpful: number; comment: string | null; at: string }) => {
       if (interactionExists.get(row.answer_id) === undefined) return "unknown_answer" as const;
@@ -209,6 +238,22 @@ export function openSqliteStore(file: string): Store {
       if (options.until !== undefined) params.until = toEpochMs(options.until, "until");
       if (options.channel !== undefined) params.channel = options.channel;
       return listStatement(params).all(params).map(fromRow);
+    },
+
+    async listFeedback(options: ListFeedbackOptions = {}) {
+      assertOpen();
+      const params: FeedbackParams = { limit: listLimit(options.limit) };
+      if (options.since !== undefined) params.since = toEpochMs(options.since, "since");
+      if (options.until !== undefined) params.until = toEpochMs(options.until, "until");
+      if (options.channel !== undefined) params.channel = options.channel;
+      if (options.helpful !== undefined) params.helpful = options.helpful ? 1 : 0;
+      return feedbackStatement(params)
+        .all(params)
+        .map((row) => {
+          const feedback: Feedback = { answerId: row.answer_id, helpful: row.helpful === 1, at: row.at };
+          if (row.comment !== null) feedback.comment = row.comment;
+          return feedback;
+        });
     },
 
     async purgeBefore(iso) {

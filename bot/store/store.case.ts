@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { AppError } from "../../indexer/index.ts";
-import type { InteractionRecord, Store } from "./store.ts";
+import type { Feedback, InteractionRecord, Store } from "./store.ts";
 
 /** A complete record with every optional field set; `overrides` changes any of them. */
 export function sampleInteraction(overrides: Partial<InteractionRecord> = {}): InteractionRecord {
@@ -234,6 +234,87 @@ export function storeContract(
 
       it("rejects a since that is not a timestamp", async () => {
         await expect(store.listInteractions({ since: "yesterday-ish" })).rejects.toMatchObject({
+          code: "store_bad_timestamp",
+        });
+      });
+    });
+
+    describe("listFeedback", () => {
+      // Interactions on four days and two channels; feedback arrives days later, in another order.
+      beforeEach(async () => {
+        const seed: [string, string, string][] = [
+          ["m1", "2025-03-01T10:00:00.000Z", "web"],
+          ["m2", "2025-03-02T10:00:00.000Z", "telegram"],
+          ["m3", "2025-03-03T10:00:00.000Z", "web"],
+          ["m4", "2025-03-04T10:00:00.000Z", "web"],
+          ["silent", "2025-03-03T12:00:00.000Z", "web"],
+        ];
+        for (const [answerId, at, channel] of seed) {
+          await store.recordInteraction(sampleInteraction({ answerId, at, channel }));
+        }
+        await store.recordFeedback({
+          answerId: "m3",
+          helpful: false,
+          comment: "sai giờ",
+          at: "2025-04-01T00:00:00Z",
+        });
+        await store.recordFeedback({ answerId: "m1", helpful: true, at: "2025-04-02T00:00:00Z" });
+        await store.recordFeedback({ answerId: "m2", helpful: false, at: "2025-04-03T00:00:00Z" });
+        await store.recordFeedback({
+          answerId: "m4",
+          helpful: true,
+          comment: "ok",
+          at: "2025-04-04T00:00:00Z",
+        });
+      });
+      const ids = (feedback: Feedback[]) => feedback.map((f) => f.answerId);
+
+      it("lists every feedback, newest interaction first, as recorded", async () => {
+        const got = await store.listFeedback();
+        expect(ids(got)).toEqual(["m4", "m3", "m2", "m1"]);
+        expect(got[1]).toStrictEqual({
+          answerId: "m3",
+          helpful: false,
+          comment: "sai giờ",
+          at: "2025-04-01T00:00:00Z",
+        });
+        expect(got[3]).toStrictEqual({ answerId: "m1", helpful: true, at: "2025-04-02T00:00:00Z" });
+        expect(got[3]).not.toHaveProperty("comment");
+      });
+
+      it("filters by verdict", async () => {
+        expect(ids(await store.listFeedback({ helpful: false }))).toEqual(["m3", "m2"]);
+        expect(ids(await store.listFeedback({ helpful: true }))).toEqual(["m4", "m1"]);
+      });
+
+      it("selects by the interaction's time and channel, not the feedback's", async () => {
+        // Every feedback came in April; the interactions are in March.
+        expect(
+          await store.listFeedback({ since: "2025-04-01T00:00:00Z", until: "2025-05-01T00:00:00Z" }),
+        ).toEqual([]);
+        const got = await store.listFeedback({
+          since: "2025-03-02T10:00:00.000Z",
+          until: "2025-03-04T17:00:00+07:00",
+        });
+        expect(ids(got)).toEqual(["m3", "m2"]);
+        expect(ids(await store.listFeedback({ channel: "web", helpful: false }))).toEqual(["m3"]);
+        expect(ids(await store.listFeedback({ channel: "telegram" }))).toEqual(["m2"]);
+      });
+
+      it("applies the limit after ordering, and sees a replaced verdict once", async () => {
+        expect(ids(await store.listFeedback({ limit: 2 }))).toEqual(["m4", "m3"]);
+        await store.recordFeedback({ answerId: "m3", helpful: true, at: "2025-04-05T00:00:00Z" });
+        expect(ids(await store.listFeedback({ helpful: false }))).toEqual(["m2"]);
+        expect(ids(await store.listFeedback())).toEqual(["m4", "m3", "m2", "m1"]);
+      });
+
+      it("forgets the feedback of purged interactions", async () => {
+        await store.purgeBefore("2025-03-03T00:00:00Z");
+        expect(ids(await store.listFeedback())).toEqual(["m4", "m3"]);
+      });
+
+      it("rejects an until that is not a timestamp", async () => {
+        await expect(store.listFeedback({ until: "tomorrow" })).rejects.toMatchObject({
           code: "store_bad_timestamp",
         });
       });

@@ -35,6 +35,19 @@ export type StoredInteraction = InteractionRecord & { feedback?: Omit<Feedback, 
 /** Filters for listInteractions; `since` is inclusive, `until` exclusive, both ISO timestamps. */
 export type ListInteractionsOptions = { since?: string; until?: string; limit?: number; channel?: string };
 
+/**
+ * Filters for listFeedback. `since` (inclusive), `until` (exclusive) and `channel` select by the interaction
+ * the feedback is about, not by when the feedback came, so that feedback lines up with listInteractions
+ * over the same period; `helpful` selects the verdict.
+ */
+export type ListFeedbackOptions = {
+  since?: string;
+  until?: string;
+  channel?: string;
+  helpful?: boolean;
+  limit?: number;
+};
+
 /** Where the assistant keeps interactions and feedback (SQLite in production, memory in tests). */
 export interface Store {
   /** Throws an AppError `store_duplicate_answer` when an interaction with the same answerId exists. */
@@ -44,6 +57,8 @@ export interface Store {
   getInteraction(answerId: string): Promise<StoredInteraction | undefined>;
   /** Newest first; `since`/`until` are ISO timestamps (inclusive / exclusive), limit default 100. */
   listInteractions(options?: ListInteractionsOptions): Promise<InteractionRecord[]>;
+  /** Feedback, newest interaction first (the order of listInteractions); limit default 100. */
+  listFeedback(options?: ListFeedbackOptions): Promise<Feedback[]>;
   /** Deletes interactions (and their feedback) older than the ISO timestamp; returns how many interactions were deleted. Update claims older than it go too. */
   purgeBefore(iso: string): Promise<number>;
   /**

@@ -59,7 +59,8 @@ export async function listEntryFiles(root: string): Promise<string[]> {
   return out.sort();
 }
 
-type ParsedFile = {
+/** One parsed file: its entry when valid on its own, its problems, and a line lookup for later checks. */
+export type ParsedFile = {
   file: string;
   entry?: ContentEntry;
   problems: ContentProblem[];
@@ -229,26 +230,50 @@ function checkAcrossEntries(parsed: ParsedFile[], today: string): ContentProblem
   for (const p of parsed) if (!p.entry) known.add(path.basename(p.file, ".md"));
 
   for (const p of parsed) {
-    const e = p.entry;
-    if (!e) continue;
-    const at = (where: (string | number)[], reason: string) =>
-      problems.push({ file: p.file, line: p.lineOf(where), field: fieldName(where), reason });
-    e.related.forEach((id, i) => {
-      if (!known.has(id)) at(["related", i], `no entry has the id '${id}'`);
-    });
-    if (e.type === "event") {
-      e.event.venues.forEach((id, i) => {
-        const venue = byId.get(id)?.entry;
-        if (!known.has(id)) at(["event", "venues", i], `no entry has the id '${id}'`);
-        else if (venue && venue.type !== "attraction") at(["event", "venues", i], `'${id}' is not an attraction`);
-      });
-    }
-    if (e.lastVerified > today) at(["lastVerified"], `${e.lastVerified} is in the future (today is ${today})`);
+    if (!p.entry) continue;
+    problems.push(...checkReferences(p.entry, p.lineOf, { get: (id) => byId.get(id)?.entry, known, today }));
   }
   return problems;
 }
 
-function expectedFileOf(fm: { type: FrontMatter["type"]; id: string }): string {
+/** What one entry is checked against: the other entries by id, every id in use, and today's date. */
+export type ReferenceContext = {
+  get: (id: string) => ContentEntry | undefined;
+  /** Ids in use, including those of files that do not parse (so one broken file does not cascade). */
+  known: ReadonlySet<string>;
+  today: string;
+};
+
+/**
+ * The checks of one entry against the rest (related and venue ids resolve, venues are attractions,
+ * lastVerified is not in the future); shared by content:check and the admin editor.
+ */
+export function checkReferences(
+  e: ContentEntry,
+  lineOf: (fieldPath: (string | number)[]) => number,
+  ctx: ReferenceContext,
+): ContentProblem[] {
+  const problems: ContentProblem[] = [];
+  const at = (where: (string | number)[], reason: string) =>
+    problems.push({ file: e.file, line: lineOf(where), field: fieldName(where), reason });
+  e.related.forEach((id, i) => {
+    if (!ctx.known.has(id)) at(["related", i], `no entry has the id '${id}'`);
+  });
+  if (e.type === "event") {
+    e.event.venues.forEach((id, i) => {
+      const venue = ctx.get(id);
+      if (!ctx.known.has(id)) at(["event", "venues", i], `no entry has the id '${id}'`);
+      else if (venue && venue.type !== "attraction") at(["event", "venues", i], `'${id}' is not an attraction`);
+    });
+  }
+  if (e.lastVerified > ctx.today) {
+    at(["lastVerified"], `${e.lastVerified} is in the future (today is ${ctx.today})`);
+  }
+  return problems;
+}
+
+/** `<type folder>/<id>.md`: where an entry's file must be. */
+export function expectedFileOf(fm: { type: FrontMatter["type"]; id: string }): string {
   return `${TYPE_FOLDERS[fm.type]}/${fm.id}.md`;
 }
 

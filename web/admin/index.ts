@@ -16,6 +16,15 @@ export type {
   Publisher,
   PublishResult,
 } from "./types.ts";
+export { openAdminDb, type AdminDb } from "./accounts.ts";
+export { createAdminAuth, createAuditLog, ensureFirstAdmin } from "./auth.ts";
+export {
+  createPublisher,
+  startRetention,
+  type ContentPublisher,
+  type PublisherDeps,
+  type PublishRecord,
+} from "./publisher.ts";
 
 /** Chart.js's UMD build, served from node_modules (no CDN: the CSP allows only this site). */
 function chartJsFile(): string {

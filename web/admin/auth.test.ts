@@ -1,0 +1,763 @@
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import type { AddressInfo } from "node:net";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import Busboy from "busboy";
+import Database from "better-sqlite3";
+import express, { Router } from "express";
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { AppError } from "../../indexer/index.ts";
+import { ADMIN_SCHEMA_VERSION, openAdminDb, type AdminDb } from "./accounts.ts";
+import {
+  checkCsrf,
+  createAdminAuth,
+  createAuditLog,
+  DEFAULT_SESSION_TTL,
+  ensureFirstAdmin,
+  LOCKOUT,
+  LOGIN_FAILED_MESSAGE,
+  safeNext,
+  SESSION_COOKIE,
+  UNKNOWN_USER,
+} from "./auth.ts";
+import { hashPassword, verifyPassword } from "./passwords.ts";
+import type { AdminUser } from "./types.ts";
+
+const EDITOR = { name: "linh", password: "Chùa Tây An 1847" };
+const VIEWER = { name: "minh", password: "Lăng Thoại Ngọc Hầu" };
+const START = Date.parse("2026-03-01T08:00:00.000Z");
+const MINUTE = 60_000;
+
+let hashes: { editor: string; viewer: string };
+beforeAll(async () => {
+  hashes = { editor: await hashPassword(EDITOR.password), viewer: await hashPassword(VIEWER.password) };
+});
+
+type Jar = Map<string, string>;
+type LogLine = { level: string; obj: object; msg?: string };
+
+type Harness = {
+  base: string;
+  db: AdminDb;
+  dbFile: string;
+  logs: LogLine[];
+  advance(ms: number): void;
+  close(): Promise<void>;
+};
+
+const dirs: string[] = [];
+afterAll(() => {
+  for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
+});
+
+/** A tiny app: the auth router and a few protected routes, nothing else of the admin area. */
+async function startApp(options: { secureCookies?: "auto" | boolean; trustProxy?: boolean } = {}) {
+  const dir = mkdtempSync(path.join(tmpdir(), "admin-auth-"));
+  dirs.push(dir);
+  const dbFile = path.join(dir, "admin.sqlite");
+  const db = openAdminDb(dbFile);
+  const at = new Date(START).toISOString();
+  db.upsertUser({ name: EDITOR.name, role: "editor", passwordHash: hashes.editor, at });
+  db.upsertUser({ name: VIEWER.name, role: "viewer", passwordHash: hashes.viewer, at });
+  let now = START;
+  const logs: LogLine[] = [];
+  const log = {
+    info: (obj: object, msg?: string) => void logs.push({ level: "info", obj, msg }),
+    warn: (obj: object, msg?: string) => void logs.push({ level: "warn", obj, msg }),
+    error: (obj: object, msg?: string) => void logs.push({ level: "error", obj, msg }),
+  };
+  const auth = createAdminAuth({
+    db,
+    log,
+    clock: { now: () => new Date(now) },
+    secureCookies: options.secureCookies ?? "auto",
+  });
+  const app = express();
+  app.set("trust proxy", options.trustProxy ?? false);
+  const admin = Router();
+  admin.use(express.urlencoded({ extended: false }));
+  admin.use(auth.router);
+  admin.get("/", auth.require("viewer"), (_req, res) => {
+    res.type("html").send(`<p>Xin chào ${(res.locals.adminUser as AdminUser).name}</p>`);
+  });
+  admin.get("/whoami", auth.require("viewer"), (_req, res) => {
+    res.json({ user: res.locals.adminUser as AdminUser, csrf: res.locals.csrfToken as string });
+  });
+  admin.get("/entries", auth.require("editor"), (_req, res) => void res.send("entries"));
+  admin.post("/entries", auth.require("editor"), (_req, res) => void res.send("saved"));
+  admin.post("/notes", auth.require("viewer"), (_req, res) => void res.send("noted"));
+  // How the editor handles uploads: parse the multipart body, then checkCsrf with the field it found.
+  admin.post("/upload", auth.require("editor"), (req, res) => {
+    const fields: Record<string, string> = {};
+    const busboy = Busboy({ headers: req.headers });
+    busboy.on("field", (name, value) => (fields[name] = value));
+    busboy.on("file", (_name, stream) => stream.resume());
+    busboy.on("close", () => {
+      if (!checkCsrf(req, res, fields._csrf)) return void res.status(403).send("bad token");
+      res.send("uploaded");
+    });
+    req.pipe(busboy);
+  });
+  app.use("/admin", admin);
+  const server = app.listen(0, "127.0.0.1");
+  await new Promise<void>((resolve) => server.once("listening", () => resolve()));
+  const { port } = server.address() as AddressInfo;
+  const harness: Harness = {
+    base: `http://127.0.0.1:${port}`,
+    db,
+    dbFile,
+    logs,
+    advance: (ms) => void (now += ms),
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+        db.close();
+      }),
+  };
+  return harness;
+}
+
+let h: Harness;
+beforeEach(async () => {
+  h = await startApp();
+});
+afterEach(async () => {
+  await h.close();
+});
+
+type RequestInit = {
+  method?: string;
+  form?: Record<string, string>;
+  body?: FormData;
+  headers?: Record<string, string>;
+  jar?: Jar;
+};
+
+/** fetch with manual redirects and a tiny cookie jar (what a browser keeps between requests). */
+async function request(urlPath: string, init: RequestInit = {}, harness: Harness = h): Promise<Response> {
+  const headers = new Headers(init.headers);
+  const jar = init.jar;
+  if (jar?.size) headers.set("cookie", [...jar].map(([k, v]) => `${k}=${v}`).join("; "));
+  const res = await fetch(harness.base + urlPath, {
+    method: init.method ?? (init.form || init.body ? "POST" : "GET"),
+    headers,
+    body: init.form ? new URLSearchParams(init.form) : init.body,
+    redirect: "manual",
+  });
+  if (jar)
+    for (const cookie of res.headers.getSetCookie()) {
+      const pair = cookie.split(";")[0] as string;
+      const name = pair.slice(0, pair.indexOf("="));
+      if (/expires=thu, 01 jan 1970/i.test(cookie) || /max-age=0\b/i.test(cookie)) jar.delete(name);
+      else jar.set(name, pair.slice(pair.indexOf("=") + 1));
+    }
+  return res;
+}
+
+function hidden(page: string, name: string): string {
+  const match = new RegExp(`name="${name}" value="([^"]*)"`).exec(page);
+  if (!match) throw new Error(`no hidden field ${name}`);
+  return match[1] as string;
+}
+
+function sessionCookie(res: Response): string | undefined {
+  return res.headers.getSetCookie().find((c) => c.startsWith(`${SESSION_COOKIE}=`));
+}
+
+/** Opens the login form, then posts it (as a browser would). */
+async function login(
+  user: { name: string; password: string },
+  jar: Jar = new Map(),
+  next?: string,
+  harness: Harness = h,
+): Promise<Response> {
+  const form = await request(
+    `/admin/login${next === undefined ? "" : `?next=${encodeURIComponent(next)}`}`,
+    { jar },
+    harness,
+  );
+  const page = await form.text();
+  return request(
+    "/admin/login",
+    {
+      jar,
+      form: {
+        _csrf: hidden(page, "_csrf"),
+        next: next ?? hidden(page, "next"),
+        name: user.name,
+        password: user.password,
+      },
+    },
+    harness,
+  );
+}
+
+async function signedIn(user = EDITOR): Promise<{ jar: Jar; csrf: string }> {
+  const jar: Jar = new Map();
+  const res = await login(user, jar);
+  expect(res.status).toBe(303);
+  const who = await request("/admin/whoami", { jar, headers: { accept: "application/json" } });
+  const { csrf } = (await who.json()) as { csrf: string };
+  return { jar, csrf };
+}
+
+describe("login form", () => {
+  it("is a Vietnamese page with labelled fields, a hidden next and no inline script or style", async () => {
+    const res = await request("/admin/login?next=/admin/entries");
+    expect(res.status).toBe(200);
+    expect(res.headers.get("cache-control")).toBe("no-store");
+    const page = await res.text();
+    expect(page).toContain('<html lang="vi">');
+    expect(page).toMatch(/<label for="login-name">Tên đăng nhập<\/label>/);
+    expect(page).toMatch(/id="login-name"[\s\S]*?name="name"/);
+    expect(page).toMatch(/<label for="login-password">Mật khẩu<\/label>/);
+    expect(page).toMatch(/id="login-password"[\s\S]*?type="password"/);
+    expect(hidden(page, "next")).toBe("/admin/entries");
+    expect(hidden(page, "_csrf")).toMatch(/^[A-Za-z0-9_-]{43}$/);
+    expect(page).not.toMatch(/<script(?![^>]*\bsrc=)/);
+    expect(page).not.toMatch(/<style|\sstyle=|\son[a-z]+=/i);
+  });
+
+  it("refuses a login post without the form's token, even with the right password (login CSRF)", async () => {
+    const jar: Jar = new Map();
+    await request("/admin/login", { jar });
+    const res = await request("/admin/login", {
+      jar,
+      form: { name: EDITOR.name, password: EDITOR.password },
+    });
+    expect(res.status).toBe(403);
+    expect(sessionCookie(res)).toBeUndefined();
+  });
+
+  it("refuses a token that belongs to another browser's login cookie", async () => {
+    const attacker: Jar = new Map();
+    const page = await (await request("/admin/login", { jar: attacker })).text();
+    const victim: Jar = new Map();
+    await request("/admin/login", { jar: victim });
+    const res = await request("/admin/login", {
+      jar: victim,
+      form: { _csrf: hidden(page, "_csrf"), name: EDITOR.name, password: EDITOR.password },
+    });
+    expect(res.status).toBe(403);
+    expect(sessionCookie(res)).toBeUndefined();
+  });
+
+  it("refuses a planted login cookie with a token the attacker made up", async () => {
+    const jar: Jar = new Map([["cd_admin_login", "A".repeat(43)]]);
+    const res = await request("/admin/login", {
+      jar,
+      form: { _csrf: "B".repeat(43), name: EDITOR.name, password: EDITOR.password },
+    });
+    expect(res.status).toBe(403);
+  });
+});
+
+describe("login", () => {
+  it("with the right password sets an HttpOnly, SameSite=Lax, Path=/admin cookie, not Secure over http", async () => {
+    const jar: Jar = new Map();
+    const res = await login(EDITOR, jar);
+    expect(res.status).toBe(303);
+    expect(res.headers.get("location")).toBe("/admin");
+    const cookie = sessionCookie(res) as string;
+    expect(cookie).toMatch(/^cd_admin=[A-Za-z0-9_-]{43};/);
+    expect(cookie).toMatch(/; HttpOnly/i);
+    expect(cookie).toMatch(/; SameSite=Lax/i);
+    expect(cookie).toMatch(/; Path=\/admin(;|$)/);
+    expect(cookie).not.toMatch(/; Secure/i);
+    const home = await request("/admin", { jar });
+    expect(home.status).toBe(200);
+    expect(await home.text()).toContain("Xin chào linh");
+  });
+
+  it("accepts the user name in any case and with spaces around it", async () => {
+    const res = await login({ name: "  LINH ", password: EDITOR.password });
+    expect(res.status).toBe(303);
+  });
+
+  it("marks the cookie Secure when secureCookies is true", async () => {
+    const secure = await startApp({ secureCookies: true });
+    try {
+      const res = await login(EDITOR, new Map(), undefined, secure);
+      expect(res.status).toBe(303);
+      expect(sessionCookie(res)).toMatch(/; Secure/i);
+    } finally {
+      await secure.close();
+    }
+  });
+
+  it('marks the cookie Secure on "auto" when a trusted proxy says the request came over https', async () => {
+    const proxied = await startApp({ secureCookies: "auto", trustProxy: true });
+    try {
+      const jar: Jar = new Map();
+      const headers = { "x-forwarded-proto": "https" };
+      const page = await (await request("/admin/login", { jar, headers }, proxied)).text();
+      const res = await request(
+        "/admin/login",
+        { jar, headers, form: { _csrf: hidden(page, "_csrf"), ...EDITOR } },
+        proxied,
+      );
+      expect(res.status).toBe(303);
+      expect(sessionCookie(res)).toMatch(/; Secure/i);
+    } finally {
+      await proxied.close();
+    }
+  });
+
+  it("ignores X-Forwarded-Proto when the proxy is not trusted", async () => {
+    const jar: Jar = new Map();
+    const headers = { "x-forwarded-proto": "https" };
+    const page = await (await request("/admin/login", { jar, headers })).text();
+    const res = await request("/admin/login", {
+      jar,
+      headers,
+      form: { _csrf: hidden(page, "_csrf"), ...EDITOR },
+    });
+    expect(sessionCookie(res)).not.toMatch(/; Secure/i);
+  });
+
+  it("with a wrong password or an unknown user answers 401 with the same generic message", async () => {
+    const wrong = await login({ name: EDITOR.name, password: "not the password" });
+    const unknown = await login({ name: "nobody", password: EDITOR.password });
+    for (const res of [wrong, unknown]) {
+      expect(res.status).toBe(401);
+      expect(sessionCookie(res)).toBeUndefined();
+      const page = await res.text();
+      expect(page).toContain(LOGIN_FAILED_MESSAGE);
+      expect(page).not.toMatch(/không tồn tại|mật khẩu không đúng|sai mật khẩu/i);
+    }
+  });
+
+  it("stores only a hash of the session id", async () => {
+    const res = await login(EDITOR);
+    const id = /^cd_admin=([^;]+)/.exec(sessionCookie(res) as string)?.[1] as string;
+    const raw = new Database(h.dbFile, { readonly: true });
+    try {
+      const rows = raw.prepare("SELECT id_hash FROM sessions").pluck().all() as string[];
+      expect(rows).toHaveLength(1);
+      expect(rows[0]).toMatch(/^[0-9a-f]{64}$/);
+      expect(rows[0]).not.toBe(id);
+    } finally {
+      raw.close();
+    }
+  });
+
+  it("rotates the session id: a new id at each login, and the previous one stops working", async () => {
+    const jar: Jar = new Map();
+    await login(EDITOR, jar);
+    const first = jar.get(SESSION_COOKIE) as string;
+    // A signed-in browser is sent on from the form; post a form opened in another tab before the login.
+    expect((await request("/admin/login", { jar })).status).toBe(303);
+    const tab: Jar = new Map();
+    const page = await (await request("/admin/login", { jar: tab })).text();
+    jar.set("cd_admin_login", tab.get("cd_admin_login") as string);
+    const res = await request("/admin/login", { jar, form: { _csrf: hidden(page, "_csrf"), ...EDITOR } });
+    expect(res.status).toBe(303);
+    const second = jar.get(SESSION_COOKIE) as string;
+    expect(second).toMatch(/^[A-Za-z0-9_-]{43}$/);
+    expect(second).not.toBe(first);
+    const old = await request("/admin", { jar: new Map([[SESSION_COOKIE, first]]) });
+    expect(old.status).toBe(303);
+    expect((await request("/admin", { jar })).status).toBe(200);
+  });
+
+  it("never adopts a session id planted before login (fixation)", async () => {
+    const planted = "P".repeat(43);
+    const jar: Jar = new Map([[SESSION_COOKIE, planted]]);
+    await login(EDITOR, jar);
+    expect(jar.get(SESSION_COOKIE)).not.toBe(planted);
+    expect((await request("/admin", { jar: new Map([[SESSION_COOKIE, planted]]) })).status).toBe(303);
+  });
+});
+
+describe("next after login", () => {
+  it("goes to a local /admin path", async () => {
+    const res = await login(EDITOR, new Map(), "/admin/entries?type=event#top");
+    expect(res.headers.get("location")).toBe("/admin/entries?type=event#top");
+  });
+
+  it.each([
+    "//evil.example",
+    "https://evil.example",
+    "/\\evil.example",
+    "/admin/../evil",
+    "/admin.evil.example",
+    "javascript:alert(1)",
+    "/public-page",
+  ])("refuses the open redirect %s and goes to /admin", async (next) => {
+    const res = await login(EDITOR, new Map(), next);
+    expect(res.status).toBe(303);
+    expect(res.headers.get("location")).toBe("/admin");
+  });
+
+  it("does not carry a foreign next into the form", async () => {
+    const page = await (await request("/admin/login?next=https://evil.example")).text();
+    expect(hidden(page, "next")).toBe("/admin");
+  });
+
+  it("safeNext keeps only paths under /admin", () => {
+    expect(safeNext("/admin")).toBe("/admin");
+    expect(safeNext("/admin/audit?limit=5")).toBe("/admin/audit?limit=5");
+    expect(safeNext("/admin/login")).toBe("/admin");
+    expect(safeNext(["/admin/x"])).toBe("/admin");
+    expect(safeNext("/admin/\nx")).toBe("/admin");
+    expect(safeNext(undefined)).toBe("/admin");
+  });
+});
+
+describe("lockout", () => {
+  const wrong = { name: EDITOR.name, password: "wrong password!" };
+
+  it("locks a user name after 5 failures (even the right password gets 429) and lifts after 15 minutes", async () => {
+    for (let i = 1; i < LOCKOUT.user.max; i++) expect((await login(wrong)).status).toBe(401);
+    const fifth = await login(wrong);
+    expect(fifth.status).toBe(429);
+    expect(await fifth.text()).toContain("Tạm khoá");
+    const right = await login(EDITOR);
+    expect(right.status).toBe(429);
+    expect(Number(right.headers.get("retry-after"))).toBeGreaterThan(0);
+    expect(sessionCookie(right)).toBeUndefined();
+    // Another account is not affected.
+    expect((await login(VIEWER)).status).toBe(303);
+
+    h.advance(14 * MINUTE);
+    expect((await login(EDITOR)).status).toBe(429);
+    h.advance(MINUTE + 1000);
+    expect((await login(EDITOR)).status).toBe(303);
+  });
+
+  it("counts failures within the window only", async () => {
+    for (let i = 1; i < LOCKOUT.user.max; i++) expect((await login(wrong)).status).toBe(401);
+    h.advance(LOCKOUT.user.windowMs);
+    expect((await login(wrong)).status).toBe(401);
+  });
+
+  it("resets the user's count after a successful login", async () => {
+    for (let i = 1; i < LOCKOUT.user.max; i++) expect((await login(wrong)).status).toBe(401);
+    expect((await login(EDITOR)).status).toBe(303);
+    for (let i = 1; i < LOCKOUT.user.max; i++) expect((await login(wrong)).status).toBe(401);
+  });
+
+  it("locks unknown names like real ones", async () => {
+    const ghost = { name: "ghost", password: "whatever123" };
+    for (let i = 1; i < LOCKOUT.user.max; i++) expect((await login(ghost)).status).toBe(401);
+    expect((await login(ghost)).status).toBe(429);
+  });
+
+  it("locks an IP after 20 failures across names", async () => {
+    let last = 0;
+    for (let i = 0; i < LOCKOUT.ip.max; i++) {
+      // Four tries per name: no single name reaches its own limit.
+      last = (await login({ name: `guess${Math.floor(i / 4)}`, password: "wrong password" })).status;
+      if (i < LOCKOUT.ip.max - 1) expect(last).toBe(401);
+    }
+    expect(last).toBe(429);
+    expect((await login(VIEWER)).status).toBe(429);
+    h.advance(LOCKOUT.ip.lockMs + 1000);
+    expect((await login(VIEWER)).status).toBe(303);
+  });
+});
+
+describe("require(role)", () => {
+  it("redirects a page request without a session to the login, with next", async () => {
+    const res = await request("/admin/entries");
+    expect(res.status).toBe(303);
+    expect(res.headers.get("location")).toBe("/admin/login?next=%2Fadmin%2Fentries");
+  });
+
+  it("answers 401 JSON when the client prefers JSON", async () => {
+    const res = await request("/admin/whoami", { headers: { accept: "application/json" } });
+    expect(res.status).toBe(401);
+    expect(((await res.json()) as { error: { code: string } }).error.code).toBe("unauthorized");
+  });
+
+  it("gives the handler the user and the CSRF token", async () => {
+    const { jar, csrf } = await signedIn(VIEWER);
+    const res = await request("/admin/whoami", { jar, headers: { accept: "application/json" } });
+    expect(await res.json()).toEqual({ user: { name: "minh", role: "viewer" }, csrf });
+    expect(csrf).toMatch(/^[A-Za-z0-9_-]{43}$/);
+    expect(res.headers.get("cache-control")).toBe("no-store");
+  });
+
+  it("ends a session idle for longer than the idle limit", async () => {
+    const { jar } = await signedIn();
+    h.advance(DEFAULT_SESSION_TTL.idle - MINUTE);
+    expect((await request("/admin", { jar })).status).toBe(200);
+    h.advance(DEFAULT_SESSION_TTL.idle + 1000);
+    const res = await request("/admin/entries", { jar });
+    expect(res.status).toBe(303);
+    expect(res.headers.get("location")).toBe("/admin/login?next=%2Fadmin%2Fentries");
+    expect(jar.has(SESSION_COOKIE)).toBe(false);
+    const raw = new Database(h.dbFile, { readonly: true });
+    expect(raw.prepare("SELECT count(*) FROM sessions").pluck().get()).toBe(0);
+    raw.close();
+  });
+
+  it("ends an active session at the absolute limit", async () => {
+    const { jar } = await signedIn();
+    const step = DEFAULT_SESSION_TTL.idle - MINUTE;
+    let elapsed = 0;
+    while (elapsed + step < DEFAULT_SESSION_TTL.absolute) {
+      h.advance(step);
+      elapsed += step;
+      expect((await request("/admin", { jar })).status).toBe(200);
+    }
+    h.advance(DEFAULT_SESSION_TTL.absolute - elapsed);
+    expect((await request("/admin", { jar })).status).toBe(303);
+  });
+
+  it("refuses a viewer on an editor route with 403 (page and JSON)", async () => {
+    const { jar, csrf } = await signedIn(VIEWER);
+    const post = await request("/admin/entries", { jar, form: { _csrf: csrf, title: "x" } });
+    expect(post.status).toBe(403);
+    expect(await post.text()).toContain("Bạn không có quyền");
+    const get = await request("/admin/entries", { jar, headers: { accept: "application/json" } });
+    expect(get.status).toBe(403);
+    expect(((await get.json()) as { error: { code: string } }).error.code).toBe("forbidden:role");
+    expect((await request("/admin/notes", { jar, form: { _csrf: csrf } })).status).toBe(200);
+  });
+
+  it("lets an editor post with the right token, in the form or in the header", async () => {
+    const { jar, csrf } = await signedIn();
+    const form = await request("/admin/entries", { jar, form: { _csrf: csrf } });
+    expect(form.status).toBe(200);
+    expect(await form.text()).toBe("saved");
+    const header = await request("/admin/entries", {
+      jar,
+      method: "POST",
+      headers: { "x-csrf-token": csrf },
+    });
+    expect(header.status).toBe(200);
+  });
+});
+
+describe("CSRF on protected posts", () => {
+  it("refuses a post without a token", async () => {
+    const { jar } = await signedIn();
+    const res = await request("/admin/entries", { jar, form: { title: "x" } });
+    expect(res.status).toBe(403);
+    expect(await res.text()).not.toBe("saved");
+  });
+
+  it("refuses a wrong token", async () => {
+    const { jar, csrf } = await signedIn();
+    const wrong = `${csrf.slice(0, -1)}${csrf.endsWith("A") ? "B" : "A"}`;
+    expect((await request("/admin/entries", { jar, form: { _csrf: wrong } })).status).toBe(403);
+    expect((await request("/admin/entries", { jar, form: { _csrf: "" } })).status).toBe(403);
+    const header = await request("/admin/entries", {
+      jar,
+      method: "POST",
+      headers: { "x-csrf-token": wrong },
+    });
+    expect(header.status).toBe(403);
+  });
+
+  it("refuses the token of another session", async () => {
+    const mine = await signedIn();
+    const other = await signedIn();
+    expect(other.csrf).not.toBe(mine.csrf);
+    expect((await request("/admin/entries", { jar: mine.jar, form: { _csrf: other.csrf } })).status).toBe(
+      403,
+    );
+  });
+
+  it("refuses a request the browser marks as cross-site, even with the token", async () => {
+    const { jar, csrf } = await signedIn();
+    const res = await request("/admin/entries", {
+      jar,
+      form: { _csrf: csrf },
+      headers: { "sec-fetch-site": "cross-site" },
+    });
+    expect(res.status).toBe(403);
+  });
+
+  it("answers JSON 403 when the client prefers JSON", async () => {
+    const { jar } = await signedIn();
+    const res = await request("/admin/entries", {
+      jar,
+      method: "POST",
+      headers: { accept: "application/json" },
+    });
+    expect(res.status).toBe(403);
+    expect(((await res.json()) as { error: { code: string } }).error.code).toBe("forbidden:csrf");
+  });
+
+  it("leaves multipart bodies to checkCsrf in the route, which refuses a missing or wrong field", async () => {
+    const { jar, csrf } = await signedIn();
+    const upload = (token?: string, header?: string) => {
+      const body = new FormData();
+      if (token !== undefined) body.set("_csrf", token);
+      body.set("file", new Blob(["img"]), "a.jpg");
+      return request("/admin/upload", { jar, body, headers: header ? { "x-csrf-token": header } : {} });
+    };
+    expect((await upload()).status).toBe(403);
+    expect((await upload("wrong")).status).toBe(403);
+    expect((await upload(undefined, "wrong")).status).toBe(403);
+    expect((await upload(csrf)).status).toBe(200);
+    expect((await upload(undefined, csrf)).status).toBe(200);
+  });
+});
+
+describe("logout", () => {
+  it("needs the CSRF token", async () => {
+    const { jar } = await signedIn();
+    expect((await request("/admin/logout", { jar, form: {} })).status).toBe(403);
+    expect((await request("/admin", { jar })).status).toBe(200);
+  });
+
+  it("deletes the session and clears the cookie; the old cookie no longer works", async () => {
+    const { jar, csrf } = await signedIn();
+    const id = jar.get(SESSION_COOKIE) as string;
+    const res = await request("/admin/logout", { jar, form: { _csrf: csrf } });
+    expect(res.status).toBe(303);
+    expect(res.headers.get("location")).toBe("/admin/login");
+    expect(res.headers.getSetCookie().some((c) => /^cd_admin=;.*Expires=Thu, 01 Jan 1970/i.test(c))).toBe(
+      true,
+    );
+    const again = await request("/admin", { jar: new Map([[SESSION_COOKIE, id]]) });
+    expect(again.status).toBe(303);
+    expect(again.headers.get("location")).toMatch(/^\/admin\/login/);
+  });
+});
+
+describe("audit", () => {
+  it("records logins, failures, lockouts and logouts, newest first", async () => {
+    const audit = createAuditLog(h.db);
+    expect(await audit.list()).toEqual([]);
+    const { jar, csrf } = await signedIn();
+    await request("/admin/logout", { jar, form: { _csrf: csrf } });
+    for (let i = 0; i < LOCKOUT.user.max; i++) await login({ name: VIEWER.name, password: "wrong password" });
+    await login({ name: "ghost", password: "ghost password" });
+    const entries = await audit.list({ limit: 50 });
+    expect(entries.map((e) => e.action)).toEqual([
+      "login.failure",
+      "login.lockout",
+      ...Array(LOCKOUT.user.max).fill("login.failure"),
+      "logout",
+      "login",
+    ]);
+    expect(entries.at(-1)).toMatchObject({
+      user: "linh",
+      action: "login",
+      at: new Date(START).toISOString(),
+    });
+    expect(entries[1]).toMatchObject({ user: "minh", action: "login.lockout", target: "minh" });
+    expect(entries[2]).toMatchObject({ user: "minh", detail: "ip 127.0.0.1" });
+    // A name that is no account is not recorded: it might be a password typed into the wrong field.
+    expect(entries[0]?.user).toBe(UNKNOWN_USER);
+    expect(JSON.stringify(entries)).not.toContain("ghost");
+    expect((await audit.list({ limit: 2 })).map((e) => e.action)).toEqual(["login.failure", "login.lockout"]);
+  });
+
+  it("keeps no password, session id or CSRF token in the database or the log", async () => {
+    const { jar, csrf } = await signedIn();
+    const sessionId = jar.get(SESSION_COOKIE) as string;
+    await login({ name: EDITOR.name, password: "a wrong secret" });
+    await login({ name: "Lăng Thoại Ngọc Hầu", password: "typed the password as the name" });
+    await request("/admin/entries", { jar, form: { _csrf: csrf } });
+    const raw = new Database(h.dbFile, { readonly: true });
+    const dump = JSON.stringify(
+      ["users", "sessions", "login_failures", "audit"].map((t) => raw.prepare(`SELECT * FROM ${t}`).all()),
+    );
+    raw.close();
+    const logged = JSON.stringify(h.logs);
+    for (const secret of [
+      EDITOR.password,
+      "a wrong secret",
+      "Lăng Thoại Ngọc Hầu",
+      "typed the password",
+      sessionId,
+    ]) {
+      expect(dump).not.toContain(secret);
+      expect(logged).not.toContain(secret);
+    }
+    expect(logged).not.toContain(csrf);
+    expect(dump).toContain("login.failure");
+  });
+});
+
+describe("ensureFirstAdmin", () => {
+  const silent = { info: () => {}, warn: () => {}, error: () => {} };
+
+  function emptyDb(): AdminDb {
+    const dir = mkdtempSync(path.join(tmpdir(), "admin-first-"));
+    dirs.push(dir);
+    return openAdminDb(path.join(dir, "admin.sqlite"));
+  }
+
+  it("creates admin (editor) when there is no user yet", async () => {
+    const db = emptyDb();
+    const lines: string[] = [];
+    const created = await ensureFirstAdmin(db, "first admin password", {
+      ...silent,
+      info: (_o, msg) => void lines.push(msg ?? ""),
+    });
+    expect(created).toBe(true);
+    const admin = db.getUser("admin");
+    expect(admin?.role).toBe("editor");
+    expect(await verifyPassword("first admin password", admin?.passwordHash as string)).toBe(true);
+    expect(lines.join("\n")).not.toContain("first admin password");
+    expect((await createAuditLog(db).list()).map((e) => e.action)).toEqual(["user.create"]);
+    db.close();
+  });
+
+  it("never overwrites an existing account", async () => {
+    const db = emptyDb();
+    expect(await ensureFirstAdmin(db, "first admin password", silent)).toBe(true);
+    expect(await ensureFirstAdmin(db, "another password!", silent)).toBe(false);
+    const admin = db.getUser("admin");
+    expect(await verifyPassword("first admin password", admin?.passwordHash as string)).toBe(true);
+    expect(await verifyPassword("another password!", admin?.passwordHash as string)).toBe(false);
+    db.close();
+  });
+
+  it("does nothing when other users exist, or without a password", async () => {
+    const db = emptyDb();
+    expect(await ensureFirstAdmin(db, undefined, silent)).toBe(false);
+    expect(await ensureFirstAdmin(db, "", silent)).toBe(false);
+    expect(db.countUsers()).toBe(0);
+    db.upsertUser({ name: "linh", role: "viewer", passwordHash: hashes.viewer, at: "2026-01-01T00:00:00Z" });
+    expect(await ensureFirstAdmin(db, "first admin password", silent)).toBe(false);
+    expect(db.getUser("admin")).toBeUndefined();
+    db.close();
+  });
+
+  it("refuses a short password", async () => {
+    const db = emptyDb();
+    await expect(ensureFirstAdmin(db, "short", silent)).rejects.toThrow(/ADMIN_PASSWORD/);
+    expect(db.countUsers()).toBe(0);
+    db.close();
+  });
+});
+
+describe("admin database", () => {
+  it("is migrated to the current schema version and survives reopening", () => {
+    const dir = mkdtempSync(path.join(tmpdir(), "admin-db-"));
+    dirs.push(dir);
+    const file = path.join(dir, "nested", "admin.sqlite");
+    const db = openAdminDb(file);
+    db.upsertUser({ name: "linh", role: "editor", passwordHash: hashes.editor, at: "2026-01-01T00:00:00Z" });
+    db.close();
+    const again = openAdminDb(file);
+    expect(again.getUser("linh")?.role).toBe("editor");
+    again.close();
+    const raw = new Database(file, { readonly: true });
+    expect(raw.pragma("user_version", { simple: true })).toBe(ADMIN_SCHEMA_VERSION);
+    raw.close();
+  });
+
+  it("turns a file that is not a database into an AppError", () => {
+    const dir = mkdtempSync(path.join(tmpdir(), "admin-db-"));
+    dirs.push(dir);
+    const file = path.join(dir, "admin.sqlite");
+    writeFileSync(file, "this is not a database, just some text that is long enough to have a header");
+    let error: unknown;
+    try {
+      openAdminDb(file);
+    } catch (err) {
+      error = err;
+    }
+    expect(error).toBeInstanceOf(AppError);
+    expect((error as AppError).code).toBe("admin_db_corrupt");
+  });
+});

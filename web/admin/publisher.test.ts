@@ -1,0 +1,259 @@
+import { cp, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
+import { createAssistant, createMemoryStore, type Clock, type Logger } from "../../bot/index.ts";
+import { buildIndex, type KnowledgeIndex } from "../../indexer/index.ts";
+import type { Live } from "../app.ts";
+import { createPublisher, startRetention, type PublisherDeps, type PublishRecord } from "./publisher.ts";
+
+/**
+ * The publisher on temporary copies of the content (the real one for answers, the small fixture set for
+ * coalescing and watching) with temporary index folders.
+ */
+
+const REAL_CONTENT = path.resolve(import.meta.dirname, "../../content");
+const FIXTURE_CONTENT = path.resolve(import.meta.dirname, "../../bot/assistant/fixtures/content");
+const CLOCK: Clock = { now: () => new Date("2026-11-22T09:00:00+07:00") };
+const HOURS_QUESTION = { text: "Miếu Bà Chúa Xứ mấy giờ mở cửa?" };
+const MIEU = "attractions/mieu-ba-chua-xu.md";
+
+const temps: string[] = [];
+afterAll(async () => {
+  await Promise.all(temps.map((d) => rm(d, { recursive: true, force: true })));
+});
+
+/** A logger that keeps the messages, so tests can count builds and see their order. */
+function captureLog(): Logger & { messages: string[] } {
+  const messages: string[] = [];
+  const keep = (_obj: object, msg?: string) => void messages.push(msg ?? "");
+  return { messages, info: keep, warn: keep, error: keep };
+}
+
+const makeAssistant = (index: KnowledgeIndex) =>
+  createAssistant({ index, store: createMemoryStore(), clock: CLOCK });
+
+/** A temporary copy of a content folder, an index built from it, and the live pair on that index. */
+async function setup(source: string) {
+  const dir = await mkdtemp(path.join(tmpdir(), "chau-doc-publish-"));
+  temps.push(dir);
+  const contentDir = path.join(dir, "content");
+  const indexDir = path.join(dir, "index");
+  await cp(source, contentDir, { recursive: true });
+  const { index } = await buildIndex(contentDir, indexDir);
+  const live: { current: Live } = { current: { index, assistant: makeAssistant(index) } };
+  return { contentDir, indexDir, live };
+}
+
+/** Replaces text in a content file, failing when the text is not there (so the edit really happens). */
+async function edit(contentDir: string, rel: string, from: string | RegExp, to: string): Promise<void> {
+  const file = path.join(contentDir, rel);
+  const before = await readFile(file, "utf8");
+  const after = before.replace(from, to);
+  expect(after).not.toBe(before);
+  await writeFile(file, after);
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+async function waitFor(check: () => boolean, timeoutMs: number): Promise<void> {
+  const until = Date.now() + timeoutMs;
+  while (!check()) {
+    if (Date.now() > until) throw new Error(`condition not met within ${timeoutMs} ms`);
+    await sleep(25);
+  }
+}
+
+describe("publish on the real content", () => {
+  let env: Awaited<ReturnType<typeof setup>>;
+  let log: ReturnType<typeof captureLog>;
+  let publisher: ReturnType<typeof createPublisher>;
+
+  beforeAll(async () => {
+    env = await setup(REAL_CONTENT);
+    log = captureLog();
+    publisher = createPublisher({ ...env, makeAssistant, log, clock: CLOCK });
+  });
+
+  it("swaps the live index and assistant: the new pair answers with the edited opening hours", async () => {
+    const old = env.live.current;
+    const oldAnswer = await old.assistant.ask(HOURS_QUESTION);
+    expect(oldAnswer.answer).not.toContain("5 giờ 15");
+    await edit(
+      env.contentDir,
+      MIEU,
+      /^ {2}openingHours: null$/m,
+      '  openingHours:\n    vi: "Mở cửa từ 5 giờ 15 đến 21 giờ 45 hằng ngày"\n    en: "Open 5:15 am to 9:45 pm daily"',
+    );
+
+    const result = await publisher.publish("edited the temple's hours");
+
+    expect(result).toMatchObject({ ok: true, entries: old.index.manifest.counts.entries });
+    expect(env.live.current).not.toBe(old);
+    expect(env.live.current.index.manifest.version).not.toBe(old.index.manifest.version);
+    if (result.ok) expect(env.live.current.index.manifest.version).toBe(result.version);
+    expect((await env.live.current.assistant.ask(HOURS_QUESTION)).answer).toContain("5 giờ 15");
+    // A request that took the old pair before the swap still gets a whole answer from it.
+    expect((await old.assistant.ask(HOURS_QUESTION)).answer).not.toContain("5 giờ 15");
+    expect(publisher.status()).toMatchObject({
+      running: false,
+      last: { ok: true, reason: "edited the temple's hours", at: CLOCK.now().toISOString() },
+    });
+  });
+
+  it("keeps the old pair live when the content is invalid, and reports path:line field: reason", async () => {
+    const before = env.live.current;
+    const answerBefore = (await before.assistant.ask(HOURS_QUESTION)).answer;
+    const currentBefore = await readFile(path.join(env.indexDir, "CURRENT"), "utf8");
+    await edit(env.contentDir, MIEU, /^ {2}tickets: null$/m, "  tickets: 42");
+
+    const result = await publisher.publish("broken edit");
+
+    expect(result.ok).toBe(false);
+    if (result.ok) return;
+    expect(result.error).toMatch(/content is invalid/);
+    expect(result.problems).toHaveLength(1);
+    expect(result.problems[0]).toMatch(/^attractions\/mieu-ba-chua-xu\.md:\d+ place\.tickets: .+/);
+    expect(env.live.current).toBe(before);
+    expect((await env.live.current.assistant.ask(HOURS_QUESTION)).answer).toBe(answerBefore);
+    expect(await readFile(path.join(env.indexDir, "CURRENT"), "utf8")).toBe(currentBefore);
+    expect(publisher.status().last).toMatchObject({ ok: false, reason: "broken edit" });
+    expect(log.messages).toContain("publish: build failed; the previous index stays live");
+  });
+});
+
+describe("publish on the fixture content", () => {
+  it("coalesces: five calls during a build give one follow-up build, never two at once", async () => {
+    const env = await setup(FIXTURE_CONTENT);
+    const log = captureLog();
+    const publisher = createPublisher({ ...env, makeAssistant, log, clock: CLOCK });
+
+    const calls = [1, 2, 3, 4, 5].map((i) => publisher.publish(`call ${i}`));
+    expect(publisher.status().running).toBe(true);
+    await publisher.idle();
+    expect(publisher.status().running).toBe(false);
+    expect(log.messages.filter((m) => m === "publish: new index is live")).toHaveLength(2);
+    const results = await Promise.all(calls);
+
+    const builds = log.messages.filter((m) => m === "publish: building the index");
+    expect(builds).toHaveLength(2);
+    // Each build finished before the next one started.
+    expect(log.messages).toEqual([
+      "publish: building the index",
+      "publish: new index is live",
+      "publish: building the index",
+      "publish: new index is live",
+    ]);
+    const versions = results.map((r) => (r.ok ? r.version : "failed"));
+    expect(versions[0]).not.toBe(versions[1]);
+    expect(new Set(versions.slice(1)).size).toBe(1);
+    expect(env.live.current.index.manifest.version).toBe(versions[1]);
+    expect(publisher.status()).toMatchObject({
+      running: false,
+      last: { ok: true, reason: "call 2, call 3, call 4, call 5" },
+    });
+  });
+
+  it("reports any other failure without swapping (here: the assistant cannot be made)", async () => {
+    const env = await setup(FIXTURE_CONTENT);
+    const before = env.live.current;
+    const failing = createPublisher({
+      ...env,
+      log: captureLog(),
+      clock: CLOCK,
+      makeAssistant: () => {
+        throw new Error("catalog exploded");
+      },
+    });
+    const result = await failing.publish("test");
+    expect(result).toMatchObject({ ok: false, error: "catalog exploded", problems: [] });
+    expect(env.live.current).toBe(before);
+  });
+
+  describe("watch", () => {
+    let stop: (() => void) | undefined;
+    afterEach(() => stop?.());
+
+    it("republishes after the debounce when a .md file changes, ignoring temp files and no-op writes", async () => {
+      const env = await setup(FIXTURE_CONTENT);
+      const published: PublishRecord[] = [];
+      const log = captureLog();
+      const unchanged = () =>
+        log.messages.filter((m) => m === "publish: the live index already has this content");
+      const deps: PublisherDeps = {
+        ...env,
+        makeAssistant,
+        log,
+        clock: CLOCK,
+        onPublished: (r) => published.push(r),
+      };
+      const publisher = createPublisher(deps);
+      const versionBefore = env.live.current.index.manifest.version;
+      stop = publisher.watch(100);
+      await sleep(200); // the recursive watcher walks the folders first
+
+      const rel = "attractions/dinh-loc-tho.md";
+      await writeFile(path.join(env.contentDir, "attractions", ".dinh-loc-tho.md.swp"), "x");
+      await writeFile(path.join(env.contentDir, "attractions", "dinh-loc-tho.md~"), "x");
+      await writeFile(path.join(env.contentDir, "attractions", "dinh-loc-tho.md.tmp"), "x");
+      await sleep(400);
+      expect(unchanged()).toEqual([]); // temp files never even start the debounce timer
+      const same = await readFile(path.join(env.contentDir, rel), "utf8");
+      await writeFile(path.join(env.contentDir, rel), same);
+      await waitFor(() => unchanged().length > 0, 5000);
+      expect(unchanged()).toHaveLength(1); // one check after the debounce, however many events
+      expect(published).toEqual([]);
+
+      await edit(env.contentDir, rel, /\n# English\n/, "\nĐình mở cửa cả ngày.\n\n# English\n");
+      await waitFor(() => published.length > 0, 10_000);
+      expect(published).toHaveLength(1);
+      expect(published[0]).toMatchObject({ ok: true, reason: "content changed on disk" });
+      expect(env.live.current.index.manifest.version).not.toBe(versionBefore);
+
+      stop();
+      stop = undefined;
+      await edit(env.contentDir, rel, "Đình mở cửa cả ngày.", "Đình mở cửa cả ngày, kể cả ngày lễ.");
+      await sleep(600);
+      expect(published).toHaveLength(1);
+    });
+  });
+});
+
+describe("startRetention", () => {
+  afterEach(() => vi.useRealTimers());
+
+  it("purges interactions older than the retention at start and then every 24 hours", async () => {
+    vi.useFakeTimers({ toFake: ["setInterval", "clearInterval"] });
+    let now = new Date("2026-11-22T02:00:00Z");
+    const purgeBefore = vi.fn(async (_iso: string) => 3);
+    const log = captureLog();
+    const stopRetention = startRetention({
+      store: { purgeBefore },
+      days: 180,
+      clock: { now: () => now },
+      log,
+    });
+
+    expect(purgeBefore.mock.calls).toEqual([["2026-05-26T02:00:00.000Z"]]);
+    now = new Date("2026-11-23T02:00:00Z");
+    vi.advanceTimersByTime(24 * 60 * 60 * 1000);
+    expect(purgeBefore.mock.calls).toEqual([["2026-05-26T02:00:00.000Z"], ["2026-05-27T02:00:00.000Z"]]);
+
+    stopRetention();
+    vi.advanceTimersByTime(3 * 24 * 60 * 60 * 1000);
+    expect(purgeBefore).toHaveBeenCalledTimes(2);
+    await Promise.resolve();
+    expect(log.messages).toContain("retention: old interactions purged");
+  });
+
+  it("logs a failed purge instead of throwing", async () => {
+    const purgeBefore = vi.fn(async () => {
+      throw new Error("disk full");
+    });
+    const log = captureLog();
+    const stopRetention = startRetention({ store: { purgeBefore }, days: 30, clock: CLOCK, log });
+    stopRetention();
+    await waitFor(() => log.messages.includes("retention: purge failed"), 1000);
+    expect(purgeBefore).toHaveBeenCalledWith("2026-10-23T02:00:00.000Z");
+  });
+});

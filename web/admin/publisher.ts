@@ -1,0 +1,206 @@
+import { watch as watchFiles, type FSWatcher } from "node:fs";
+import path from "node:path";
+import type { Assistant, Clock, Logger, Store } from "../../bot/index.ts";
+import {
+  AppError,
+  buildIndex,
+  formatProblem,
+  hashContent,
+  type ContentProblem,
+  type Embedder,
+  type KnowledgeIndex,
+} from "../../indexer/index.ts";
+import type { Live } from "../app.ts";
+import type { Publisher, PublishResult } from "./types.ts";
+
+/** A publish result with when it finished and why it ran (several reasons when calls were coalesced). */
+export type PublishRecord = PublishResult & { at: string; reason: string };
+
+export type PublisherDeps = {
+  contentDir: string;
+  indexDir: string;
+  /** The external embedder, when configured; omitted means the built-in LSI (as `npm run index`). */
+  embedder?: Embedder;
+  /** The live pair; replaced in one assignment after a successful build. */
+  live: { current: Live };
+  /** A new index needs a new assistant (its catalog is built from the index). */
+  makeAssistant: (index: KnowledgeIndex) => Assistant;
+  log: Logger;
+  clock: Clock;
+  /** Called after every build, successful or not. */
+  onPublished?: (result: PublishRecord) => void;
+};
+
+/** Publishing plus the watcher of content/ for changes made outside the admin (a git pull). */
+export type ContentPublisher = Publisher & {
+  /** Republishes after .md files under contentDir stop changing for `debounceMs`; returns stop. */
+  watch(debounceMs?: number): () => void;
+  /** Settles when no build is running or queued (at shutdown: a build is not cut off halfway). */
+  idle(): Promise<void>;
+};
+
+/**
+ * Rebuilds the index from content/ and swaps the live index and assistant together when the build
+ * succeeds; invalid content or any failure leaves the previous pair live. Builds never overlap: calls
+ * made while one runs share a single follow-up build that starts after it.
+ */
+export function createPublisher(deps: PublisherDeps): ContentPublisher {
+  const { contentDir, indexDir, live, log, clock } = deps;
+  let running: Promise<PublishResult> | undefined;
+  let next: { reasons: Set<string>; promise: Promise<PublishResult> } | undefined;
+  let last: PublishRecord | undefined;
+
+  async function build(reason: string): Promise<PublishResult> {
+    const started = performance.now();
+    log.info({ reason }, "publish: building the index");
+    let result: PublishResult;
+    try {
+      const built = await buildIndex(contentDir, indexDir, {
+        ...(deps.embedder ? { embedder: deps.embedder } : {}),
+        log: { warn: (msg) => log.warn({ reason }, `publish: ${msg}`) },
+      });
+      const assistant = deps.makeAssistant(built.index);
+      // One assignment: a request reads `live.current` once, so it sees the old pair or the new one.
+      live.current = { index: built.index, assistant };
+      result = {
+        ok: true,
+        version: built.manifest.version,
+        entries: built.manifest.counts.entries,
+        ms: Math.round(performance.now() - started),
+      };
+      log.info({ reason, version: result.version, ms: result.ms }, "publish: new index is live");
+    } catch (err) {
+      const problems = contentProblems(err);
+      result = {
+        ok: false,
+        error: problems.length
+          ? `content is invalid (${problems.length} problem${problems.length === 1 ? "" : "s"})`
+          : err instanceof Error
+            ? err.message
+            : String(err),
+        problems,
+        ms: Math.round(performance.now() - started),
+      };
+      log.warn(
+        { reason, err: problems.length ? undefined : err, problems: problems.length, ms: result.ms },
+        "publish: build failed; the previous index stays live",
+      );
+    }
+    last = { ...result, at: clock.now().toISOString(), reason };
+    try {
+      deps.onPublished?.(last);
+    } catch (err) {
+      log.error({ err }, "publish: onPublished failed");
+    }
+    return result;
+  }
+
+  function start(reasons: Set<string>): Promise<PublishResult> {
+    const promise: Promise<PublishResult> = build([...reasons].join(", ")).finally(() => {
+      if (running === promise) running = undefined;
+    });
+    running = promise;
+    return promise;
+  }
+
+  function publish(reason: string): Promise<PublishResult> {
+    if (!running) return start(new Set([reason]));
+    if (!next) {
+      const reasons = new Set<string>();
+      // `running` settles (and clears itself) before this callback runs: build() never rejects.
+      const promise = running.then(() => {
+        next = undefined;
+        return start(reasons);
+      });
+      next = { reasons, promise };
+    }
+    next.reasons.add(reason);
+    return next.promise;
+  }
+
+  /** Publishes unless the live index was already built from the content as it is now. */
+  async function publishIfChanged(reason: string): Promise<void> {
+    await (next?.promise ?? running);
+    try {
+      if ((await hashContent(contentDir)) === live.current.index.manifest.contentHash) {
+        log.info({ reason }, "publish: the live index already has this content");
+        return;
+      }
+    } catch (err) {
+      log.warn({ err }, "publish: could not hash the content; rebuilding anyway");
+    }
+    await publish(reason);
+  }
+
+  function watch(debounceMs = 1500): () => void {
+    let timer: NodeJS.Timeout | undefined;
+    let watcher: FSWatcher;
+    try {
+      watcher = watchFiles(contentDir, { recursive: true }, (_event, filename) => {
+        if (filename && !isContentFile(filename.toString())) return;
+        clearTimeout(timer);
+        timer = setTimeout(() => {
+          timer = undefined;
+          void publishIfChanged("content changed on disk");
+        }, debounceMs);
+      });
+    } catch (err) {
+      log.error({ err, contentDir }, "publish: cannot watch the content folder; republish from the admin");
+      return () => {};
+    }
+    watcher.on("error", (err) => log.error({ err }, "publish: watching the content folder failed"));
+    return () => {
+      clearTimeout(timer);
+      watcher.close();
+    };
+  }
+
+  return {
+    publish,
+    status: () => ({ running: running !== undefined, ...(last ? { last } : {}) }),
+    watch,
+    idle: async () => {
+      while (running || next) await (next?.promise ?? running);
+    },
+  };
+}
+
+/** A Markdown file, not an editor's or a tool's temporary file (".#x.md", "x.md~", "x.md.tmp"). */
+function isContentFile(filename: string): boolean {
+  const name = path.basename(filename);
+  return name.endsWith(".md") && !name.startsWith(".");
+}
+
+/** The content problems of a content_invalid build as `path:line field: reason`; none for other errors. */
+function contentProblems(err: unknown): string[] {
+  if (!(err instanceof AppError) || err.code !== "content_invalid") return [];
+  const details = err.options.details;
+  return Array.isArray(details) ? (details as ContentProblem[]).map(formatProblem) : [];
+}
+
+export type RetentionDeps = {
+  store: Pick<Store, "purgeBefore">;
+  /** Interactions older than this many days are deleted. */
+  days: number;
+  clock: Clock;
+  log: Logger;
+};
+
+const DAY_MS = 24 * 60 * 60 * 1000;
+
+/** Deletes stored interactions older than `days` now and then every 24 hours; returns stop. */
+export function startRetention(deps: RetentionDeps): () => void {
+  const purge = async (): Promise<void> => {
+    const cutoff = new Date(deps.clock.now().getTime() - deps.days * DAY_MS).toISOString();
+    try {
+      const deleted = await deps.store.purgeBefore(cutoff);
+      deps.log.info({ cutoff, deleted }, "retention: old interactions purged");
+    } catch (err) {
+      deps.log.error({ err, cutoff }, "retention: purge failed");
+    }
+  };
+  void purge();
+  const timer = setInterval(() => void purge(), DAY_MS);
+  timer.unref();
+  return () => clearInterval(timer);
+}
