@@ -2,7 +2,10 @@ import autocannon from "autocannon";
 import { spawn } from "node:child_process";
 import path from "node:path";
 import { createInterface } from "node:readline";
+import { mkdtemp, rm } from "node:fs/promises";
+import os from "node:os";
 import { loadQuestions } from "../eval/run-eval.ts";
+import { buildIndex } from "../indexer/index.ts";
 
 /**
  * HTTP load test: POST /api/ask without a model (real content, the whole middleware stack, the SQLite
@@ -25,12 +28,15 @@ export const HTTP_TARGETS = { ratio: 0.5, p99Ms: 50, rssMb: 200 } as const;
 export async function runHttpBench(durationS = 10, connections = 50): Promise<HttpBenchResult> {
   const root = path.resolve(import.meta.dirname, "..");
   const questions = (await loadQuestions(path.join(root, "eval", "questions.jsonl"))).map((q) => q.q);
+  const indexDir = await mkdtemp(path.join(os.tmpdir(), "chau-doc-http-index-"));
+  await buildIndex(path.join(root, "content"), indexDir);
   const flags = (process.env.BENCH_NODE_FLAGS ?? "--max-semi-space-size=64").split(" ").filter(Boolean);
   const child = spawn(
     process.execPath,
     [...flags, "--import", "tsx", path.join(root, "bench", "http-server.ts")],
     {
       cwd: root,
+      env: { ...process.env, BENCH_INDEX_DIR: indexDir },
       stdio: ["ignore", "pipe", "inherit"],
     },
   );
@@ -78,6 +84,7 @@ export async function runHttpBench(durationS = 10, connections = 50): Promise<Ht
   const rssLine = next();
   child.kill("SIGTERM");
   const { peakRssMb } = JSON.parse(await rssLine) as { peakRssMb: number };
+  await rm(indexDir, { recursive: true, force: true });
   return {
     connections,
     durationS,

@@ -1,5 +1,5 @@
 /**
- * Child process of the HTTP benchmark: serves the real app (real content, no model, a SQLite store in a
+ * Child process of the HTTP benchmark: serves the real app (the real content's index opened from disk, no model, a SQLite store in a
  * temporary folder, rate limits out of the way) on one port and a bare express app answering a fixed JSON
  * on another, prints `{"app":port,"bare":port}` on stdout, and on SIGTERM prints its peak RSS and exits.
  */
@@ -11,11 +11,13 @@ import path from "node:path";
 import { pino } from "pino";
 import { createAssistant } from "../bot/index.ts";
 import { openSqliteStore } from "../bot/store/index.ts";
-import { buildFromEntries, loadContent } from "../indexer/index.ts";
+import { openIndex } from "../indexer/index.ts";
 import { createApp, DEFAULT_APP_OPTIONS } from "../web/app.ts";
 
-const { entries } = await loadContent(path.resolve(import.meta.dirname, "..", "content"));
-const { index } = await buildFromEntries(entries, "0".repeat(64));
+// As `npm start` runs when the index is up to date: opened from disk, built beforehand by the parent.
+const indexDir = process.env.BENCH_INDEX_DIR;
+if (!indexDir) throw new Error("BENCH_INDEX_DIR is not set (bench/http-bench.ts sets it)");
+const index = await openIndex(indexDir);
 const dir = await mkdtemp(path.join(os.tmpdir(), "chau-doc-http-bench-"));
 const store = openSqliteStore(path.join(dir, "bench.sqlite"));
 const log = pino({ level: "silent" });
