@@ -63,3 +63,4 @@ export { lunarToSolar, solarToLunar, type LunarDate, type SolarDate } from "./ca
 export { detectLanguage, fold, isStopword, tokenize } from "./text/normalize.ts";
 export { loadDotEnv, readIndexerConfig, type IndexerConfig } from "./cli/config.ts";
 export { openFreshIndex } from "./cli/fresh-index.ts";
+export { withinOneEdit } from "./search/lexical.ts";

@@ -1,4 +1,11 @@
-import { fold, isStopword, tokenize, type ContentEntry, type KnowledgeIndex } from "../../indexer/index.ts";
+import {
+  fold,
+  isStopword,
+  tokenize,
+  withinOneEdit,
+  type ContentEntry,
+  type KnowledgeIndex,
+} from "../../indexer/index.ts";
 
 /**
  * What the assistant knows about the content beyond search: the names people call each entry by (to
@@ -140,9 +147,9 @@ export function buildCatalog(index: KnowledgeIndex): Catalog {
   /** A known word one edit away (a typo: "pagdoa" → "pagoda"), for words of five letters or more. */
   function nearWord(w: string): string | undefined {
     if (w.length < 4) return undefined;
-    for (const candidate of byLength.get(w.length) ?? []) if (oneEditApart(w, candidate)) return candidate;
+    for (const candidate of byLength.get(w.length) ?? []) if (withinOneEdit(w, candidate)) return candidate;
     for (const len of [w.length - 1, w.length + 1])
-      for (const candidate of byLength.get(len) ?? []) if (oneEditApart(w, candidate)) return candidate;
+      for (const candidate of byLength.get(len) ?? []) if (withinOneEdit(w, candidate)) return candidate;
     return undefined;
   }
 }
@@ -180,19 +187,6 @@ function wordsAndPairs(text: string): Set<string> {
     }
   }
   return out;
-}
-
-/** Levenshtein distance of at most one, or one swap of neighbouring letters. */
-function oneEditApart(a: string, b: string): boolean {
-  if (a === b) return true;
-  if (Math.abs(a.length - b.length) > 1) return false;
-  let i = 0;
-  while (i < a.length && i < b.length && a[i] === b[i]) i++;
-  if (a.length === b.length) {
-    if (a.slice(i + 1) === b.slice(i + 1)) return true;
-    return a[i] === b[i + 1] && a[i + 1] === b[i] && a.slice(i + 2) === b.slice(i + 2);
-  }
-  return a.length > b.length ? a.slice(i + 1) === b.slice(i) : a.slice(i) === b.slice(i + 1);
 }
 
 /** All the text of an entry in both languages, structured fields included. */

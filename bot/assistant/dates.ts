@@ -86,7 +86,8 @@ function addMonths(d: LocalDate, n: number): LocalDate {
 // ---------------------------------------------------------------------------------------------------------
 // Labels
 
-const EN_MONTHS = [
+/** English month names, January first (also used by format.ts). */
+export const EN_MONTHS = [
   "January",
   "February",
   "March",

@@ -1,22 +1,9 @@
 import type { EntryType, Lang, LunarDate } from "../../indexer/index.ts";
 import { TYPE_FOLDERS } from "../../indexer/index.ts";
+import { EN_MONTHS } from "./dates.ts";
 
 /** How the assistant writes dates, money and links; the eval's expected facts use the same forms. */
 
-const MONTHS_EN = [
-  "January",
-  "February",
-  "March",
-  "April",
-  "May",
-  "June",
-  "July",
-  "August",
-  "September",
-  "October",
-  "November",
-  "December",
-];
 const WEEKDAYS = {
   vi: ["Chủ nhật", "Thứ hai", "Thứ ba", "Thứ tư", "Thứ năm", "Thứ sáu", "Thứ bảy"],
   en: ["Sunday", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday"],
@@ -26,7 +13,7 @@ const WEEKDAYS = {
 export function formatDate(iso: string, lang: Lang, withWeekday = false): string {
   const [y, m, d] = iso.split("-").map(Number) as [number, number, number];
   const weekday = WEEKDAYS[lang][new Date(Date.UTC(y, m - 1, d)).getUTCDay()] as string;
-  const date = lang === "vi" ? `${d}/${m}/${y}` : `${d} ${MONTHS_EN[m - 1]} ${y}`;
+  const date = lang === "vi" ? `${d}/${m}/${y}` : `${d} ${EN_MONTHS[m - 1]} ${y}`;
   if (!withWeekday) return date;
   return lang === "vi" ? `${weekday}, ${date}` : `${weekday} ${date}`;
 }
