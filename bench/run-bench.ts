@@ -107,10 +107,15 @@ export async function measureSearch(
     await index.search(queries[i] as string, SEARCH);
     samples[i] = performance.now() - started;
   }
+  return latencyStats(samples, warmup.length);
+}
+
+/** Nearest-rank p50/p99, mean and max of per-call timings (ms); sorts `samples` in place. */
+function latencyStats(samples: number[], warmup: number): LatencyStats {
   samples.sort((a, b) => a - b);
   return {
-    queries: queries.length,
-    warmup: warmup.length,
+    queries: samples.length,
+    warmup,
     p50: percentile(samples, 0.5),
     p99: percentile(samples, 0.99),
     mean: samples.reduce((a, b) => a + b, 0) / samples.length,
@@ -142,16 +147,7 @@ async function measureAnswers(
     }
   }
   const total = performance.now() - started;
-  samples.sort((a, b) => a - b);
-  return {
-    queries: samples.length,
-    warmup: questions.length,
-    p50: percentile(samples, 0.5),
-    p99: percentile(samples, 0.99),
-    mean: samples.reduce((a, b) => a + b, 0) / samples.length,
-    max: samples[samples.length - 1] as number,
-    perSecond: (samples.length / total) * 1000,
-  };
+  return { ...latencyStats(samples, questions.length), perSecond: (samples.length / total) * 1000 };
 }
 
 /** maxRSS is reported in kilobytes. */

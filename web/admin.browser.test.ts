@@ -12,7 +12,7 @@ import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { chromium, type Browser, type BrowserContext, type Page } from "playwright-core";
+import { type Browser, type BrowserContext, type Page } from "playwright-core";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { createAssistant, createMemoryStore, type Store } from "../bot/index.ts";
 import { buildIndex, type KnowledgeIndex } from "../indexer/index.ts";
@@ -20,22 +20,10 @@ import type { AdminDb } from "./admin/accounts.ts";
 import { createAdminAuth, createAuditLog, createPublisher, openAdminDb } from "./admin/index.ts";
 import { hashPassword } from "./admin/passwords.ts";
 import type { PublishStatus } from "./admin/publish-page.ts";
+import { AXE, launchChromium, screenshotOnFailure } from "./testing/chromium.ts";
 import { createApp, DEFAULT_APP_OPTIONS, type Live } from "./app.ts";
 
-const CHROMIUM = process.env.CHROMIUM_PATH || "/usr/bin/chromium";
-const CHROMIUM_ARGS = [
-  "--headless",
-  "--no-sandbox",
-  "--disable-gpu",
-  "--disable-quic",
-  "--no-first-run",
-  "--disable-background-networking",
-  "--disable-component-update",
-  "--disable-sync",
-];
 const ROOT = path.resolve(import.meta.dirname, "..");
-const RESULTS = path.join(ROOT, "test-results");
-const AXE = path.join(ROOT, "node_modules", "axe-core", "axe.min.js");
 const NOW = new Date("2026-11-22T09:00:00+07:00");
 const SILENT = { info() {}, warn() {}, error() {} };
 
@@ -76,12 +64,7 @@ describe.sequential("the admin area in chromium", () => {
   let page: Page | undefined;
 
   beforeAll(async () => {
-    if (!existsSync(CHROMIUM))
-      throw new Error(
-        `the browser tests need Chromium at ${CHROMIUM}: install Debian's chromium ` +
-          `(sudo apt-get install -y chromium; .ci/run does it) or set CHROMIUM_PATH to a Chromium binary`,
-      );
-    const launching = chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS, headless: true });
+    const launching = launchChromium();
     tmp = await mkdtemp(path.join(tmpdir(), "chau-doc-admin-browser-"));
     contentDir = path.join(tmp, "content");
     const indexDir = path.join(tmp, "index");
@@ -147,11 +130,7 @@ describe.sequential("the admin area in chromium", () => {
 
   // Runs before the contexts close (onTestFailed hooks run too late for a screenshot).
   afterEach(async (ctx) => {
-    if (ctx.task.result?.state === "fail" && page && !page.isClosed()) {
-      await mkdir(RESULTS, { recursive: true });
-      const name = ctx.task.name.replace(/[^\p{L}\p{N}]+/gu, "-").replace(/^-|-$/g, "");
-      await page.screenshot({ path: path.join(RESULTS, `${name}.png`), fullPage: true }).catch(() => {});
-    }
+    await screenshotOnFailure(ctx, page);
   });
 
   /** A fresh browser context (no cookies, empty localStorage) with one page; closed when the file ends. */

@@ -3,31 +3,17 @@
  * an ephemeral port, and a second server playing a third-party site with hostile CSS that embeds the widget
  * with its one script tag. Chromium is required: without it the suite fails and says how to install it.
  */
-import { existsSync } from "node:fs";
-import { mkdir } from "node:fs/promises";
 import { createServer, type RequestListener, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import path from "node:path";
-import { chromium, type Browser, type BrowserContext, type Page } from "playwright-core";
+import { type Browser, type BrowserContext, type Page } from "playwright-core";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { createAssistant, createMemoryStore, type Store } from "../bot/index.ts";
 import { buildFromEntries, loadContent } from "../indexer/index.ts";
+import { AXE, launchChromium, screenshotOnFailure } from "./testing/chromium.ts";
 import { createApp, DEFAULT_APP_OPTIONS } from "./app.ts";
 
-const CHROMIUM = process.env.CHROMIUM_PATH || "/usr/bin/chromium";
-const CHROMIUM_ARGS = [
-  "--headless",
-  "--no-sandbox",
-  "--disable-gpu",
-  "--disable-quic",
-  "--no-first-run",
-  "--disable-background-networking",
-  "--disable-component-update",
-  "--disable-sync",
-];
 const ROOT = path.resolve(import.meta.dirname, "..");
-const RESULTS = path.join(ROOT, "test-results");
-const AXE = path.join(ROOT, "node_modules", "axe-core", "axe.min.js");
 const NOW = new Date("2026-11-21T03:00:00Z");
 const SILENT = { info() {}, warn() {}, error() {} };
 
@@ -62,12 +48,7 @@ describe.sequential("the widget and the portal in chromium", () => {
   let page: Page | undefined;
 
   beforeAll(async () => {
-    if (!existsSync(CHROMIUM))
-      throw new Error(
-        `the browser tests need Chromium at ${CHROMIUM}: install Debian's chromium ` +
-          `(sudo apt-get install -y chromium; .ci/run does it) or set CHROMIUM_PATH to a Chromium binary`,
-      );
-    const launching = chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS, headless: true });
+    const launching = launchChromium();
     const { entries, problems } = await loadContent(path.join(ROOT, "content"));
     expect(problems).toEqual([]);
     const { index } = await buildFromEntries(entries, "0".repeat(64));
@@ -112,11 +93,7 @@ describe.sequential("the widget and the portal in chromium", () => {
 
   // Runs before the context closes (onTestFailed hooks run too late for a screenshot).
   afterEach(async (ctx) => {
-    if (ctx.task.result?.state === "fail" && page && !page.isClosed()) {
-      await mkdir(RESULTS, { recursive: true });
-      const name = ctx.task.name.replace(/[^\p{L}\p{N}]+/gu, "-").replace(/^-|-$/g, "");
-      await page.screenshot({ path: path.join(RESULTS, `${name}.png`), fullPage: true }).catch(() => {});
-    }
+    await screenshotOnFailure(ctx, page);
     await context?.close();
     context = undefined;
   });

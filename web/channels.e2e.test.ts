@@ -3,7 +3,7 @@ import { mkdtemp, rm } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startFakeBotApi, type FakeBotApi } from "../bot/channels/telegram/fake-bot-api.ts";
+import { fakeBotInfo, startFakeBotApi, type FakeBotApi } from "../bot/channels/telegram/fake-bot-api.ts";
 import { startFakeZaloBot, type FakeZaloBot } from "../bot/channels/zalo-bot/fake-zalo-bot.ts";
 import { signWebhookBody, startFakeZaloOa, type FakeZaloOa } from "../bot/channels/zalo-oa/fake-zalo-oa.ts";
 
@@ -38,21 +38,7 @@ beforeAll(async () => {
   dataDir = await mkdtemp(path.join(os.tmpdir(), "chau-doc-e2e-"));
   telegram = await startFakeBotApi({
     token: TG_TOKEN,
-    botInfo: {
-      id: 4242,
-      is_bot: true,
-      first_name: "Châu Đốc",
-      username: "chaudoc_test_bot",
-      can_join_groups: true,
-      can_read_all_group_messages: false,
-      supports_inline_queries: false,
-      can_connect_to_business: false,
-      has_main_web_app: false,
-      has_topics_enabled: false,
-      allows_users_to_create_topics: false,
-      can_manage_bots: false,
-      supports_join_request_queries: false,
-    },
+    botInfo: fakeBotInfo({ id: 4242, first_name: "Châu Đốc", username: "chaudoc_test_bot" }),
   });
   zaloOa = await startFakeZaloOa({ ...OA, accessToken: "access-1", refreshToken: "refresh-1" });
   zaloBot = await startFakeZaloBot({ token: ZB_TOKEN });

@@ -9,7 +9,7 @@ import {
 import { hashId, type Store } from "../store/index.ts";
 import { buildCatalog, entryText, type Catalog } from "./catalog.ts";
 import type { ChatModel } from "./chat-model.ts";
-import { isoOf, localToday, resolveDateRange, type DateRange } from "./dates.ts";
+import { isoOf, localToday, resolveDateRange } from "./dates.ts";
 import {
   askLocationDraft,
   deadlineDraft,
@@ -51,7 +51,7 @@ import {
   type DeadlineQuery,
 } from "./lodging-deadline.ts";
 import { ConversationMemory, type Turn } from "./memory.ts";
-import { foldedPhrases, normalize, type Normalized } from "./phrases.ts";
+import { foldedPhrases, normalize } from "./phrases.ts";
 import type { Answer, Question } from "./types.ts";
 
 /** The injected clock; answers about "this weekend" are resolved against it in Asia/Ho_Chi_Minh. */
@@ -351,11 +351,12 @@ function createRouter(d: RouterDeps) {
 
     if (isEmergency(n))
       return plan(emergencyDraft(emergencyEntry?.type === "practical" ? emergencyEntry : undefined, lang));
-    if (question.location && (text === "" || asksNearby(n) || greetingKind(n)))
-      return plan(nearbyDraft(catalog.entries, question.location, lang));
     const greeting = greetingKind(n);
+    if (question.location && (text === "" || asksNearby(n) || greeting))
+      return plan(nearbyDraft(catalog.entries, question.location, lang));
     if (greeting) return plan(greetingDraft(lang, greeting));
-    if (asksNearby(n) && catalog.namedEntries(n.folded).length === 0) return plan(askLocationDraft(lang));
+    const nameMatches = catalog.namedEntries(n.folded);
+    if (asksNearby(n) && nameMatches.length === 0) return plan(askLocationDraft(lang));
 
     // Lodging deadline: asked directly, or details for the previous deadline question ("còn khách Việt Nam?").
     const details = parseDeadlineQuery(n);
@@ -379,10 +380,7 @@ function createRouter(d: RouterDeps) {
     const range = resolveDateRange(text, d.clock.now());
     const dayRange = range !== undefined && ["day", "weekend", "week"].includes(range.kind);
     if (isOffTopicTask(n, dayRange)) return plan(outOfScopeDraft(lang));
-    const named = catalog
-      .namedEntries(n.folded)
-      .map((m) => catalog.get(m.id))
-      .filter((e): e is ContentEntry => !!e);
+    const named = nameMatches.map((m) => catalog.get(m.id)).filter((e): e is ContentEntry => !!e);
     const eventWords = asksEvent(n);
     const eventAsk = eventWords || range !== undefined;
     const aspects = aspectsOf(n);
@@ -396,7 +394,10 @@ function createRouter(d: RouterDeps) {
     const namedEvent =
       named.find((e) => e.type === "event") ?? (previousEntry?.type === "event" ? previousEntry : undefined);
     const namedOther = named.find((e) => e.type !== "event");
-    if (namedEvent?.type === "event" && (eventAsk || (!namedOther && onlyNames(n.folded, catalog)))) {
+    if (
+      namedEvent?.type === "event" &&
+      (eventAsk || (!namedOther && onlyNames(n.folded, nameMatches, catalog)))
+    ) {
       const from = range && range.kind !== "upcoming" ? range.from : today;
       const to = range && range.kind !== "upcoming" ? range.to : addDays(today, 400);
       const all = index.eventsBetween(from, to).filter((o) => o.eventId === namedEvent.id);
@@ -412,7 +413,7 @@ function createRouter(d: RouterDeps) {
       const next = occurrences.length
         ? []
         : index.eventsBetween(range.to, addDays(range.to, 365)).slice(0, 3);
-      return plan(eventsInRangeDraft(rangeLabel(range, lang), occurrences, next, catalog.get, lang), {});
+      return plan(eventsInRangeDraft(range.label[lang], occurrences, next, catalog.get, lang), {});
     }
 
     // Everything else: retrieval, then the entry's structured fields.
@@ -481,14 +482,10 @@ function createRouter(d: RouterDeps) {
 }
 
 /** True when the question is little more than an entry's name ("Tết Khmer?", "Ok Om Bok"). */
-function onlyNames(folded: string, catalog: Catalog): boolean {
+function onlyNames(folded: string, matches: { name: string }[], catalog: Catalog): boolean {
   let rest = folded;
-  for (const m of catalog.namedEntries(folded)) rest = rest.replace(m.name, " ");
+  for (const m of matches) rest = rest.replace(m.name, " ");
   return catalog.questionTerms(rest).length <= 1;
-}
-
-function rangeLabel(range: DateRange, lang: Lang): string {
-  return range.label[lang];
 }
 
 function addDays(iso: string, days: number): string {
@@ -496,5 +493,3 @@ function addDays(iso: string, days: number): string {
   t.setUTCDate(t.getUTCDate() + days);
   return t.toISOString().slice(0, 10);
 }
-
-export type { Normalized };

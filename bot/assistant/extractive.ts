@@ -10,7 +10,7 @@ import {
   mapUrl,
 } from "./format.ts";
 import type { ComputedDeadline, DeadlineQuery } from "./lodging-deadline.ts";
-import { hhmm } from "./lodging-deadline.ts";
+import { dueAt, hhmm } from "./lodging-deadline.ts";
 import type { Answer, AnswerPlace, AnswerSource } from "./types.ts";
 
 /**
@@ -280,7 +280,7 @@ function remoteNote(
       const at =
         q.arrival === undefined
           ? ""
-          : ` (${t(lang, "trước", "before")} ${clock(dueAfter(q.arrival, rule.due.hours), lang)})`;
+          : ` (${t(lang, "trước", "before")} ${clock(dueAt(rule.due, q.arrival) as { time: string; dayOffset: number }, lang)})`;
       return t(
         lang,
         `• Ở vùng sâu, vùng xa: trong ${rule.due.hours} giờ${at}.`,
@@ -289,11 +289,6 @@ function remoteNote(
     }
   }
   return "";
-}
-
-function dueAfter(arrival: number, hours: number): { time: string; dayOffset: number } {
-  const total = arrival + hours * 60;
-  return { time: hhmm(total % 1440), dayOffset: Math.floor(total / 1440) };
 }
 
 function capitalize(s: string): string {

@@ -262,7 +262,11 @@ export function computeDeadlines(
   return out;
 }
 
-function dueAt(due: DeadlineRule["due"], arrival: number): { time: string; dayOffset: number } | undefined {
+/** When a rule falls due for an arrival (minutes after midnight); undefined for on-arrival rules. */
+export function dueAt(
+  due: DeadlineRule["due"],
+  arrival: number,
+): { time: string; dayOffset: number } | undefined {
   switch (due.kind) {
     case "same-day":
       return { time: due.before, dayOffset: 0 };

@@ -58,6 +58,26 @@ const HTML_TAGS = new Set([
   "blockquote",
 ]);
 
+/** A getMe answer for tests: a private-chat bot with group privacy on; `overrides` names it. */
+export function fakeBotInfo(overrides: Partial<UserFromGetMe> = {}): UserFromGetMe {
+  return {
+    id: 7012345678,
+    is_bot: true,
+    first_name: "Trợ lý du lịch Châu Đốc",
+    username: "chaudoc_bot",
+    can_join_groups: true,
+    can_read_all_group_messages: false,
+    supports_inline_queries: false,
+    can_connect_to_business: false,
+    has_main_web_app: false,
+    has_topics_enabled: false,
+    allows_users_to_create_topics: false,
+    can_manage_bots: false,
+    supports_join_request_queries: false,
+    ...overrides,
+  };
+}
+
 /** Starts the fake on an ephemeral port of 127.0.0.1. */
 export async function startFakeBotApi(options: {
   token: string;

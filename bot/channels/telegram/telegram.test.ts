@@ -2,7 +2,6 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import type { Transformer } from "grammy";
-import type { UserFromGetMe } from "grammy/types";
 import { afterEach, beforeAll, describe, expect, it } from "vitest";
 import { buildFromEntries, loadContent } from "../../../indexer/index.ts";
 import {
@@ -17,7 +16,7 @@ import {
 } from "../../index.ts";
 import { channelContract, scriptedAssistant, type ChannelHarness } from "../channel.case.ts";
 import { createDispatcher } from "../dispatch.ts";
-import { parseHtml, startFakeBotApi, type FakeBotApi } from "./fake-bot-api.ts";
+import { fakeBotInfo, parseHtml, startFakeBotApi, type FakeBotApi } from "./fake-bot-api.ts";
 import { TELEGRAM_LIMITS, createTelegramChannel } from "./telegram.ts";
 
 /**
@@ -31,21 +30,7 @@ const CLOCK: Clock = { now: () => new Date("2026-11-22T09:00:00+07:00") };
 const DATE = Math.floor(CLOCK.now().getTime() / 1000);
 const TOKEN = "7012345678:AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsaw";
 const SECRET = "s3cret_for-tests";
-const BOT: UserFromGetMe = {
-  id: 7012345678,
-  is_bot: true,
-  first_name: "Trợ lý du lịch Châu Đốc",
-  username: "chaudoc_bot",
-  can_join_groups: true,
-  can_read_all_group_messages: false,
-  supports_inline_queries: false,
-  can_connect_to_business: false,
-  has_main_web_app: false,
-  has_topics_enabled: false,
-  allows_users_to_create_topics: false,
-  can_manage_bots: false,
-  supports_join_request_queries: false,
-};
+const BOT = fakeBotInfo();
 
 let realAssistant: Assistant;
 
