@@ -6,6 +6,7 @@ import { z } from "zod";
 import { AppError, type Lang } from "../../../indexer/index.ts";
 import type { Logger } from "../../assistant/index.ts";
 import { splitText, type Dispatcher } from "../dispatch.ts";
+import { createChatQueue } from "../chat-queue.ts";
 import type {
   ChannelAdapter,
   ChannelLimits,
@@ -216,16 +217,13 @@ export function createTelegramChannel(options: TelegramChannelOptions): ChannelA
   }
 
   // Webhook deliveries run in the background, one chat at a time so that a follow-up waits for the
-  // question before it; `inFlight` is what idle() and stop() wait for.
-  const inFlight = new Set<Promise<void>>();
-  const chatQueues = new Map<string, Promise<void>>();
+  // question before it; idle() and stop() wait for the queue.
+  const work = createChatQueue((err) => logFailure(err));
   let stopped = false;
   let polling: Promise<void> | undefined;
 
   function enqueue(update: Update): void {
-    const key = chatKeyOf(update);
-    const previous = chatQueues.get(key) ?? Promise.resolve();
-    const run = previous.then(async () => {
+    work.push(chatKeyOf(update), async () => {
       try {
         await bot.init();
         await bot.handleUpdate(update);
@@ -233,17 +231,9 @@ export function createTelegramChannel(options: TelegramChannelOptions): ChannelA
         logFailure(err, update.update_id);
       }
     });
-    chatQueues.set(key, run);
-    inFlight.add(run);
-    void run.finally(() => {
-      inFlight.delete(run);
-      if (chatQueues.get(key) === run) chatQueues.delete(key);
-    });
   }
 
-  async function idle(): Promise<void> {
-    while (inFlight.size) await Promise.allSettled([...inFlight]);
-  }
+  const idle = () => work.idle();
 
   async function registerCommands(): Promise<void> {
     try {

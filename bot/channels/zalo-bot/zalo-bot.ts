@@ -3,6 +3,7 @@ import { z } from "zod";
 import { AppError } from "../../../indexer/index.ts";
 import type { Logger } from "../../assistant/index.ts";
 import { splitText, type Dispatcher } from "../dispatch.ts";
+import { createChatQueue } from "../chat-queue.ts";
 import type {
   ChannelAdapter,
   ChannelLimits,
@@ -133,8 +134,8 @@ export function createZaloBotChannel(options: ZaloBotChannelOptions): ChannelAda
   const redact = (s: string) => redactToken(s, token);
 
   const seen = new Set<string>();
-  const chains = new Map<string, Promise<void>>();
-  const inFlight = new Set<Promise<void>>();
+  // answer() never rejects: it logs (with the token redacted) and returns.
+  const work = createChatQueue(() => {});
   let polling: { controller: AbortController; loop: Promise<void> } | undefined;
 
   /** Logs a failure by its (redacted) message only: raw errors may carry the URL with the token. */
@@ -160,14 +161,7 @@ export function createZaloBotChannel(options: ZaloBotChannelOptions): ChannelAda
     }
     seen.add(incoming.updateId);
     if (seen.size > SEEN_LIMIT) seen.delete(seen.values().next().value as string);
-    const chat = incoming.conversationId;
-    const work = (chains.get(chat) ?? Promise.resolve()).then(() => answer(incoming));
-    chains.set(chat, work);
-    inFlight.add(work);
-    void work.finally(() => {
-      inFlight.delete(work);
-      if (chains.get(chat) === work) chains.delete(chat);
-    });
+    work.push(incoming.conversationId, () => answer(incoming));
   }
 
   /** Runs the dispatcher for one update and sends its messages; never rejects. */
@@ -188,9 +182,7 @@ export function createZaloBotChannel(options: ZaloBotChannelOptions): ChannelAda
     }
   }
 
-  async function idle(): Promise<void> {
-    while (inFlight.size > 0) await Promise.allSettled([...inFlight]);
-  }
+  const idle = () => work.idle();
 
   async function pollLoop(signal: AbortSignal) {
     let delay = firstRetryDelayMs;

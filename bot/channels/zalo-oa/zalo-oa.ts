@@ -4,6 +4,7 @@ import { AppError } from "../../../indexer/index.ts";
 import type { Clock, Logger } from "../../assistant/index.ts";
 import type { Store } from "../../store/index.ts";
 import type { Dispatcher } from "../dispatch.ts";
+import { createChatQueue } from "../chat-queue.ts";
 import type {
   ChannelAdapter,
   ChannelLimits,
@@ -102,27 +103,18 @@ export function createZaloOaChannel(options: ZaloOaChannelOptions): ChannelAdapt
     seed: { accessToken: options.accessToken, refreshToken: options.refreshToken },
   });
 
-  const pending = new Set<Promise<void>>();
   /** Work of one user runs in order, so the replies to two quick questions do not cross. */
-  const queues = new Map<string, Promise<void>>();
+  const work = createChatQueue(() => {});
   let timer: NodeJS.Timeout | undefined;
 
-  async function idle(): Promise<void> {
-    while (pending.size) await Promise.all(pending);
-  }
+  const idle = () => work.idle();
 
   function enqueue(incoming: Incoming): void {
-    const key = incoming.conversationId;
-    const job = (queues.get(key) ?? Promise.resolve()).then(() => reply(incoming));
-    const done = job.catch((err: unknown) => {
-      log.error({ err, channel: NAME, updateId: incoming.updateId }, "zalo-oa: could not reply");
-    });
-    queues.set(key, done);
-    pending.add(done);
-    void done.finally(() => {
-      pending.delete(done);
-      if (queues.get(key) === done) queues.delete(key);
-    });
+    work.push(incoming.conversationId, () =>
+      reply(incoming).catch((err: unknown) => {
+        log.error({ err, channel: NAME, updateId: incoming.updateId }, "zalo-oa: could not reply");
+      }),
+    );
   }
 
   async function reply(incoming: Incoming): Promise<void> {
