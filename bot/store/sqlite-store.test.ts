@@ -78,6 +78,58 @@ describe("openSqliteStore", () => {
     });
   });
 
+  it("commits interactions recorded in one turn of the event loop in one transaction", async () => {
+    const file = join(dir, "store.db");
+    const store = openSqliteStore(file);
+    const ids = Array.from({ length: 50 }, (_, i) => `batch-${i}`);
+    // A separate connection sees the file: nothing is committed until the queue is written.
+    const written = Promise.all(
+      ids.map((answerId) => store.recordInteraction(sampleInteraction({ answerId }))),
+    );
+    expect(inspect(file, (db) => db.prepare("SELECT count(*) FROM interactions").pluck().get())).toBe(0);
+    await written;
+    expect(inspect(file, (db) => db.prepare("SELECT count(*) FROM interactions").pluck().get())).toBe(50);
+    await store.close();
+  });
+
+  it("lets a read see an interaction whose write is still queued", async () => {
+    const store = openSqliteStore(join(dir, "store.db"));
+    const written = store.recordInteraction(sampleInteraction({ answerId: "queued" }));
+    expect((await store.getInteraction("queued"))?.answerId).toBe("queued");
+    expect(
+      await store.recordFeedback({ answerId: "queued", helpful: true, at: "2025-02-12T03:05:00Z" }),
+    ).toBe("ok");
+    await written;
+    await store.close();
+  });
+
+  it("loses only the bad row of a batch: a duplicate id is refused, the rest are written", async () => {
+    const store = openSqliteStore(join(dir, "store.db"));
+    const results = await Promise.allSettled([
+      store.recordInteraction(sampleInteraction({ answerId: "one" })),
+      store.recordInteraction(sampleInteraction({ answerId: "two" })),
+      store.recordInteraction(sampleInteraction({ answerId: "one" })),
+      store.recordInteraction(sampleInteraction({ answerId: "three" })),
+    ]);
+    expect(results.map((r) => r.status)).toEqual(["fulfilled", "fulfilled", "rejected", "fulfilled"]);
+    const refused = results[2] as PromiseRejectedResult;
+    expect(refused.reason).toBeInstanceOf(AppError);
+    expect((refused.reason as AppError).code).toBe("store_duplicate_answer");
+    expect((await store.listInteractions()).map((r) => r.answerId).sort()).toEqual(["one", "three", "two"]);
+    await store.close();
+  });
+
+  it("writes queued interactions when it is closed", async () => {
+    const file = join(dir, "store.db");
+    const store = openSqliteStore(file);
+    const written = store.recordInteraction(sampleInteraction({ answerId: "last" }));
+    await store.close();
+    await written;
+    expect(inspect(file, (db) => db.prepare("SELECT answer_id FROM interactions").pluck().all())).toEqual([
+      "last",
+    ]);
+  });
+
   it("stores sources as JSON and feedback in its own table", async () => {
     const file = join(dir, "store.db");
     const store = openSqliteStore(file);

@@ -1,7 +1,6 @@
-import { mkdirSync } from "node:fs";
-import { dirname } from "node:path";
-import Database from "better-sqlite3";
+import type Database from "better-sqlite3";
 import { AppError } from "../../indexer/index.ts";
+import { isSqliteError, openMigratedDatabase } from "./sqlite.ts";
 import {
   listLimit,
   toEpochMs,
@@ -90,7 +89,7 @@ const COLUMNS = `answer_id, at, channel, conversation_hash, user_hash, question,
 
 /** Opens (creating when missing, with its parent directory) a SQLite store; data survives reopening. */
 export function openSqliteStore(file: string): Store {
-  const db = openDatabase(file);
+  const db = openMigratedDatabase(file, { migrations: MIGRATIONS, role: { label: "store", code: "store" } });
 
   const insertInteraction = db.prepare<[InteractionRow & { at_ms: number }]>(
     `INSERT INTO interactions (${COLUMNS}, at_ms) VALUES (:answer_id, :at, :channel, :conversation_hash,
@@ -188,28 +187,55 @@ export function openSqliteStore(file: string): Store {
     if (!db.open) throw new AppError("store_closed", `the store ${file} is closed`);
   }
 
+  // Interactions are written in batches: recordInteraction queues its row and resolves once the batch
+  // that holds it is committed, at the end of the event loop's current turn. Under load that is one
+  // transaction (one WAL commit) for many answers instead of one each. Every other call commits the
+  // queue first, so a read sees every interaction whose recordInteraction was called before it.
+  type Pending = { row: InteractionRow & { at_ms: number }; resolve: () => void; reject: (e: Error) => void };
+  let pending: Pending[] = [];
+  const insertBatch = db.transaction((rows: Pending[]) => {
+    for (const p of rows) insertInteraction.run(p.row);
+  });
+
+  function flush(): void {
+    if (pending.length === 0) return;
+    const batch = pending;
+    pending = [];
+    try {
+      insertBatch(batch);
+      for (const p of batch) p.resolve();
+    } catch {
+      // The batch was rolled back: write its rows one by one, so that one bad row loses only itself.
+      for (const p of batch) {
+        try {
+          insertInteraction.run(p.row);
+          p.resolve();
+        } catch (error) {
+          p.reject(insertError(error, p.row.answer_id));
+        }
+      }
+    }
+  }
+
+  /** Open, with every queued interaction committed. */
+  function ready(): void {
+    assertOpen();
+    flush();
+  }
+
   return {
     async recordInteraction(record) {
       assertOpen();
-      const atMs = toEpochMs(record.at, "at");
-      try {
-        insertInteraction.run({ ...toRow(record), at_ms: atMs });
-      } catch (error) {
-        if (isSqliteError(error) && error.code === "SQLITE_CONSTRAINT_UNIQUE") {
-          throw new AppError(
-            "store_duplicate_answer",
-            `an interaction with answerId ${record.answerId} exists`,
-            {
-              cause: error,
-            },
-          );
-        }
-        throw error;
-      }
+      // Copied now: the caller may change its record after the call.
+      const row = { ...toRow(record), at_ms: toEpochMs(record.at, "at") };
+      return new Promise<void>((resolve, reject) => {
+        if (pending.length === 0) setImmediate(() => (db.open ? flush() : undefined));
+        pending.push({ row, resolve, reject });
+      });
     },
 
     async recordFeedback(feedback) {
-      assertOpen();
+      ready();
       return recordFeedback({
         answer_id: feedback.answerId,
         helpful: feedback.helpful ? 1 : 0,
@@ -219,7 +245,7 @@ export function openSqliteStore(file: string): Store {
     },
 
     async getInteraction(answerId) {
-      assertOpen();
+      ready();
       const row = selectInteraction.get(answerId);
       if (!row) return undefined;
       const out: StoredInteraction = fromRow(row);
@@ -232,7 +258,7 @@ export function openSqliteStore(file: string): Store {
     },
 
     async listInteractions(options: ListInteractionsOptions = {}) {
-      assertOpen();
+      ready();
       const params: ListParams = { limit: listLimit(options.limit) };
       if (options.since !== undefined) params.since = toEpochMs(options.since, "since");
       if (options.until !== undefined) params.until = toEpochMs(options.until, "until");
@@ -241,7 +267,7 @@ export function openSqliteStore(file: string): Store {
     },
 
     async listFeedback(options: ListFeedbackOptions = {}) {
-      assertOpen();
+      ready();
       const params: FeedbackParams = { limit: listLimit(options.limit) };
       if (options.since !== undefined) params.since = toEpochMs(options.since, "since");
       if (options.until !== undefined) params.until = toEpochMs(options.until, "until");
@@ -257,74 +283,40 @@ export function openSqliteStore(file: string): Store {
     },
 
     async purgeBefore(iso) {
-      assertOpen();
+      ready();
       return purge(toEpochMs(iso, "purgeBefore"));
     },
 
     async claimUpdate(channel, updateId, at) {
-      assertOpen();
+      ready();
       return insertUpdate.run(channel, updateId, toEpochMs(at, "at")).changes === 1;
     },
 
     async getState(key) {
-      assertOpen();
+      ready();
       return selectState.get(key)?.value;
     },
 
     async setState(key, value) {
-      assertOpen();
+      ready();
       upsertState.run(key, value, new Date().toISOString());
     },
 
     async close() {
-      if (db.open) db.close();
+      if (db.open) {
+        flush();
+        db.close();
+      }
     },
   };
 }
 
-/** Opens the file, sets the connection up and migrates it; any failure closes it and becomes an AppError. */
-function openDatabase(file: string): Database.Database {
-  let db: Database.Database | undefined;
-  try {
-    if (file !== ":memory:") mkdirSync(dirname(file), { recursive: true });
-    db = new Database(file);
-    // The first statements read the header, so a file that is not a database fails here.
-    db.pragma("journal_mode = WAL");
-    db.pragma("foreign_keys = ON");
-    migrate(db, file);
-    return db;
-  } catch (error) {
-    db?.close();
-    if (error instanceof AppError) throw error;
-    if (isSqliteError(error) && (error.code === "SQLITE_NOTADB" || error.code.startsWith("SQLITE_CORRUPT"))) {
-      throw new AppError(
-        "store_corrupt",
-        `the store ${file} is not a usable SQLite database (${error.message})`,
-        {
-          cause: error,
-        },
-      );
-    }
-    const message = error instanceof Error ? error.message : String(error);
-    throw new AppError("store_open_failed", `cannot open the store ${file}: ${message}`, { cause: error });
-  }
-}
-
-/** Runs the migrations the database has not seen yet, each in its own transaction with its version bump. */
-function migrate(db: Database.Database, file: string): void {
-  const version = db.pragma("user_version", { simple: true }) as number;
-  if (version > MIGRATIONS.length) {
-    throw new AppError(
-      "store_too_new",
-      `the store ${file} has schema version ${version}; this code knows up to ${MIGRATIONS.length}`,
-    );
-  }
-  MIGRATIONS.slice(version).forEach((sql, i) => {
-    db.transaction(() => {
-      db.exec(sql);
-      db.pragma(`user_version = ${version + i + 1}`);
-    })();
-  });
+function insertError(error: unknown, answerId: string): Error {
+  if (isSqliteError(error) && error.code === "SQLITE_CONSTRAINT_UNIQUE")
+    return new AppError("store_duplicate_answer", `an interaction with answerId ${answerId} exists`, {
+      cause: error,
+    });
+  return error instanceof Error ? error : new Error(String(error));
 }
 
 function toRow(record: InteractionRecord): InteractionRow {
@@ -362,8 +354,4 @@ function fromRow(row: InteractionRow): InteractionRecord {
   if (row.conversation_hash !== null) record.conversationHash = row.conversation_hash;
   if (row.user_hash !== null) record.userHash = row.user_hash;
   return record;
-}
-
-function isSqliteError(error: unknown): error is Error & { code: string } {
-  return error instanceof Error && typeof (error as { code?: unknown }).code === "string";
 }

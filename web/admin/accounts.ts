@@ -1,7 +1,5 @@
-import { chmodSync, existsSync, mkdirSync } from "node:fs";
 import path from "node:path";
-import Database from "better-sqlite3";
-import { AppError } from "../../indexer/index.ts";
+import { openMigratedDatabase } from "../../bot/store/sqlite.ts";
 import type { AdminRole } from "./types.ts";
 
 /**
@@ -149,7 +147,14 @@ type AuditDbRow = { at: string; user: string; action: string; target: string | n
 
 /** Opens (creating when missing, with its directory, readable by the owner only) and migrates the admin database. */
 export function openAdminDb(file: string = adminDbFile()): AdminDb {
-  const db = openDatabase(file);
+  const db = openMigratedDatabase(file, {
+    migrations: MIGRATIONS,
+    role: { label: "admin database", code: "admin_db" },
+    // The server and `npm run admin:add-user` may write at the same time.
+    busyTimeoutMs: 5000,
+    // Password hashes are inside: owner only.
+    ownerOnly: true,
+  });
 
   const selectUser = db.prepare<[string], UserRow>(
     "SELECT name, role, password_hash, created_at FROM users WHERE name = ?",
@@ -349,60 +354,6 @@ export function openAdminDb(file: string = adminDbFile()): AdminDb {
       if (db.open) db.close();
     },
   };
-}
-
-/** Opens the file, sets the connection up and migrates it; any failure closes it and becomes an AppError. */
-function openDatabase(file: string): Database.Database {
-  let db: Database.Database | undefined;
-  try {
-    const isNew = file === ":memory:" || !existsSync(file);
-    if (file !== ":memory:") mkdirSync(path.dirname(file), { recursive: true });
-    db = new Database(file);
-    // The first statements read the header, so a file that is not a database fails here.
-    db.pragma("journal_mode = WAL");
-    db.pragma("foreign_keys = ON");
-    // The server and `npm run admin:add-user` may write at the same time.
-    db.pragma("busy_timeout = 5000");
-    migrate(db, file);
-    // Password hashes are inside: owner only. SQLite gives the -wal and -shm files the same mode.
-    if (isNew && file !== ":memory:") chmodSync(file, 0o600);
-    return db;
-  } catch (error) {
-    db?.close();
-    if (error instanceof AppError) throw error;
-    if (isSqliteError(error) && (error.code === "SQLITE_NOTADB" || error.code.startsWith("SQLITE_CORRUPT"))) {
-      throw new AppError(
-        "admin_db_corrupt",
-        `the admin database ${file} is not a usable SQLite database (${error.message})`,
-        { cause: error },
-      );
-    }
-    const message = error instanceof Error ? error.message : String(error);
-    throw new AppError("admin_db_open_failed", `cannot open the admin database ${file}: ${message}`, {
-      cause: error,
-    });
-  }
-}
-
-/** Runs the migrations the database has not seen yet, each in its own transaction with its version bump. */
-function migrate(db: Database.Database, file: string): void {
-  const version = db.pragma("user_version", { simple: true }) as number;
-  if (version > MIGRATIONS.length) {
-    throw new AppError(
-      "admin_db_too_new",
-      `the admin database ${file} has schema version ${version}; this code knows up to ${MIGRATIONS.length}`,
-    );
-  }
-  MIGRATIONS.slice(version).forEach((sql, i) => {
-    db.transaction(() => {
-      db.exec(sql);
-      db.pragma(`user_version = ${version + i + 1}`);
-    })();
-  });
-}
-
-function isSqliteError(error: unknown): error is Error & { code: string } {
-  return error instanceof Error && typeof (error as { code?: unknown }).code === "string";
 }
 
 /** User names: lower-case letters, digits, ".", "_" and "-", 1 to 64 characters, starting with a letter or digit. */
