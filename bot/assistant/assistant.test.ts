@@ -655,6 +655,108 @@ describe("stream()", () => {
   });
 });
 
+describe("plan cache", () => {
+  /** The fixture index, counting its searches: a routed question searches, a cached plan does not. */
+  function counting() {
+    const counter = { searches: 0 };
+    const counted: KnowledgeIndex = {
+      ...index,
+      manifest: index.manifest,
+      search: (q, o) => {
+        counter.searches++;
+        return index.search(q, o);
+      },
+    };
+    return { counted, counter };
+  }
+
+  it("routes a repeated question once and gives the same answer under a new answerId", async () => {
+    const { counted, counter } = counting();
+    const store = createMemoryStore();
+    const cached = createAssistant({ index: counted, clock: CLOCK, store });
+    const first = await cached.ask({ text: "Chùa Ngọc Lan ở đâu?" });
+    const searches = counter.searches;
+    expect(searches).toBeGreaterThan(0);
+    const second = await cached.ask({ text: "Chùa Ngọc Lan ở đâu?" });
+    expect(counter.searches).toBe(searches);
+    expect({ ...second, answerId: "" }).toEqual({ ...first, answerId: "" });
+    expect(second.answerId).not.toBe(first.answerId);
+    // Both are recorded: the cache saves the routing, not the visitor's question.
+    expect(await store.listInteractions()).toHaveLength(2);
+  });
+
+  it("routes again with planCacheSize 0", async () => {
+    const { counted, counter } = counting();
+    const uncached = createAssistant({ index: counted, clock: CLOCK, options: { planCacheSize: 0 } });
+    await uncached.ask({ text: "Chùa Ngọc Lan ở đâu?" });
+    const searches = counter.searches;
+    await uncached.ask({ text: "Chùa Ngọc Lan ở đâu?" });
+    expect(counter.searches).toBe(2 * searches);
+  });
+
+  it("keys on the remembered turn: the same follow-up is about each conversation's own entry", async () => {
+    const { counted } = counting();
+    const shared = createAssistant({ index: counted, clock: CLOCK });
+    const one = conversation(() => shared);
+    const two = conversation(() => shared);
+    await one("Chùa Ngọc Lan ở đâu?");
+    await two("Đình Lộc Thọ ở đâu?");
+    expect(ids(await one("mấy giờ mở cửa?"))).toEqual(["chua-ngoc-lan"]);
+    expect(ids(await two("mấy giờ mở cửa?"))).toEqual(["dinh-loc-tho"]);
+  });
+
+  it("shares a plan across conversations when routing read nothing that differs in their turns", async () => {
+    const { counted, counter } = counting();
+    const shared = createAssistant({ index: counted, clock: CLOCK });
+    const one = conversation(() => shared);
+    const two = conversation(() => shared);
+    await one("Đình Lộc Thọ ở đâu?");
+    await two("Vườn cò Tân Hòa ở đâu?");
+    const first = await one("Chùa Ngọc Lan ở đâu?");
+    const searches = counter.searches;
+    // Named subject, same language and aspects: the other conversation's entry does not matter.
+    const second = await two("Chùa Ngọc Lan ở đâu?");
+    expect(counter.searches).toBe(searches);
+    expect(second.answer).toBe(first.answer);
+  });
+
+  it("keys on the date in Vietnam: 'năm sau' is read again after New Year", async () => {
+    let now = new Date("2026-12-31T23:00:00+07:00");
+    const dated = createAssistant({ index, clock: { now: () => now } });
+    const question = { text: "Lễ hội Đèn hoa Ngọc Lan năm sau diễn ra ngày nào?" };
+    expect((await dated.ask(question)).answer).toContain(LANTERN_2027.vi);
+    now = new Date("2027-01-01T01:00:00+07:00");
+    expect((await dated.ask(question)).answer).toContain(LANTERN_2028.vi);
+  });
+
+  it("keys on the language asked for", async () => {
+    const cached = createAssistant({ index, clock: CLOCK });
+    expect((await cached.ask({ text: "Chùa Ngọc Lan?", lang: "vi" })).language).toBe("vi");
+    expect((await cached.ask({ text: "Chùa Ngọc Lan?", lang: "en" })).language).toBe("en");
+  });
+
+  it("does not keep questions with a shared location", async () => {
+    const { counted, counter } = counting();
+    const cached = createAssistant({ index: counted, clock: CLOCK });
+    const question = { text: "Chùa Ngọc Lan ở đâu?", location: { lat: 10.68, lng: 105.08 } };
+    await cached.ask(question);
+    const searches = counter.searches;
+    expect(searches).toBeGreaterThan(0);
+    await cached.ask(question);
+    expect(counter.searches).toBe(2 * searches);
+  });
+
+  it("an answer cannot change the cached plan for the next visitor", async () => {
+    const cached = createAssistant({ index, clock: CLOCK });
+    const first = await cached.ask({ text: "Chùa Ngọc Lan ở đâu?" });
+    expect(() => first.sources.push({ ...(first.sources[0] as Answer["sources"][0]), id: "x" })).toThrow(
+      TypeError,
+    );
+    const second = await cached.ask({ text: "Chùa Ngọc Lan ở đâu?" });
+    expect(ids(second)).toEqual(["chua-ngoc-lan"]);
+  });
+});
+
 /**
  * Regressions of bugs found by these tests, and (as `it.fails`) one still open: some general-knowledge
  * questions get "not sure" instead of a refusal. `it.fails` passes while the bug is there; when it is

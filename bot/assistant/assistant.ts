@@ -74,6 +74,8 @@ export type AssistantOptions = {
   hashSalt?: string;
   /** Retrieval share of a question below which the assistant says it is not sure. Default 0.55. */
   minCoverage?: number;
+  /** Routed questions kept for reuse (see PlanCache); 0 turns the cache off. Default 2000. */
+  planCacheSize?: number;
 };
 
 export type AssistantDeps = {
@@ -119,6 +121,7 @@ export function createAssistant(deps: AssistantDeps): Assistant {
     maxConversations: deps.options?.maxConversations ?? 10_000,
     hashSalt: deps.options?.hashSalt ?? "chau-doc",
     minCoverage: deps.options?.minCoverage ?? 0.55,
+    planCacheSize: deps.options?.planCacheSize ?? 2000,
   };
   const catalog = buildCatalog(index);
   const memory = new ConversationMemory({
@@ -131,6 +134,20 @@ export function createAssistant(deps: AssistantDeps): Assistant {
     OTHER_DESTINATIONS.filter((d) => !new RegExp(`\\b${fold(d)}\\b`).test(allText)),
   );
   const router = createRouter({ index, catalog, clock, elsewhere, minCoverage: opts.minCoverage });
+  const plans = new PlanCache(opts.planCacheSize);
+
+  /** The routed plan, from the cache when the same question was routed today in the same situation. */
+  async function planFor(question: Question, previous: Turn | undefined): Promise<Plan> {
+    // A shared location makes a question unique ("near me"); such plans are not kept.
+    if (question.location || plans.capacity === 0) return router(question, previous);
+    const key = planKey(question, clock.now());
+    const cached = plans.get(key, previous);
+    if (cached) return cached;
+    const { view, reads } = watchTurn(previous);
+    const plan = deepFreeze(await router(question, view));
+    plans.set(key, { hadTurn: previous !== undefined, reads: [...reads], plan });
+    return plan;
+  }
 
   async function finish(
     question: Question,
@@ -206,7 +223,7 @@ export function createAssistant(deps: AssistantDeps): Assistant {
     async ask(question) {
       const started = performance.now();
       const previous = memory.get(question.conversationId);
-      const plan = await router(question, previous);
+      const plan = await planFor(question, previous);
       if (chatModel && plan.grounding) {
         const signal = AbortSignal.timeout(opts.modelTimeoutMs);
         try {
@@ -233,7 +250,7 @@ export function createAssistant(deps: AssistantDeps): Assistant {
     async *stream(question) {
       const started = performance.now();
       const previous = memory.get(question.conversationId);
-      const plan = await router(question, previous);
+      const plan = await planFor(question, previous);
       if (chatModel && plan.grounding) {
         const filter = new CitationFilter(plan.grounding.passages.length);
         let text = "";
@@ -290,6 +307,89 @@ export function createAssistant(deps: AssistantDeps): Assistant {
   };
 }
 
+/**
+ * Routed plans of recent questions, least recently used dropped first. Visitors ask the same few things
+ * (the temple's hours, the festival's dates, the registration deadline) over and over, and routing is
+ * most of the work of an answer without a model. A plan is a pure function of the question's text and
+ * language, the date in Vietnam (the only thing of the clock that routing reads), the index, and the
+ * fields of the conversation's remembered turn that routing read. The key holds the first three; each
+ * plan is kept with the turn fields it read and their values, and serves a later question only when its
+ * turn has the same values there (a question that names its subject reads little of the turn, so it is
+ * shared across conversations; "còn năm 2028?" reads the turn's entry, so it is not).
+ *
+ * Each assistant has its own cache, and a republished index makes a new assistant, so a plan never
+ * outlives the content it was made from. Cached plans are frozen: an answer built from one cannot change
+ * it for the next visitor.
+ */
+export class PlanCache {
+  private readonly items = new Map<string, CachedPlan[]>();
+
+  constructor(
+    readonly capacity: number,
+    /** Plans kept per key, for different remembered turns. */
+    private readonly variants = 8,
+  ) {}
+
+  get(key: string, turn: Turn | undefined): Plan | undefined {
+    const list = this.items.get(key);
+    const found = list?.find(
+      (c) =>
+        c.hadTurn === (turn !== undefined) &&
+        c.reads.every(([field, value]) => fieldValue(turn, field) === value),
+    );
+    if (!list || !found) return undefined;
+    // Most recently used at the end of the Map's insertion order.
+    this.items.delete(key);
+    this.items.set(key, list);
+    return found.plan;
+  }
+
+  set(key: string, cached: CachedPlan): void {
+    if (this.capacity <= 0) return;
+    const list = this.items.get(key) ?? [];
+    this.items.delete(key);
+    this.items.set(key, [cached, ...list].slice(0, this.variants));
+    if (this.items.size > this.capacity) this.items.delete(this.items.keys().next().value as string);
+  }
+
+  get size(): number {
+    return this.items.size;
+  }
+}
+
+/** A plan, whether there was a remembered turn, and the turn's fields that routing read, with their values. */
+type CachedPlan = { hadTurn: boolean; reads: [string, string][]; plan: Plan };
+
+function fieldValue(turn: Turn | undefined, field: string): string {
+  return JSON.stringify((turn as Record<string, unknown> | undefined)?.[field]) ?? "undefined";
+}
+
+/** The question's part of a plan's key: the date in Vietnam, the language asked for and the text. */
+function planKey(question: Question, now: Date): string {
+  return `${isoOf(localToday(now))}\u0000${question.lang ?? ""}\u0000${question.text}`;
+}
+
+/** A view of the remembered turn that notes each field read, with the value it had. */
+function watchTurn(turn: Turn | undefined): { view: Turn | undefined; reads: Map<string, string> } {
+  const reads = new Map<string, string>();
+  if (!turn) return { view: undefined, reads };
+  const view = new Proxy(turn, {
+    get(target, field, receiver) {
+      if (typeof field === "string") reads.set(field, fieldValue(target, field));
+      return Reflect.get(target, field, receiver);
+    },
+  });
+  return { view, reads };
+}
+
+function deepFreeze<T>(value: T): T {
+  if (value && typeof value === "object" && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const v of Object.values(value)) deepFreeze(v);
+  }
+  return value;
+}
+
 const OTHER_LANGUAGE_NOTE = "(I answer in Vietnamese and English; here is my answer in English.)";
 
 function errorSummary(err: unknown): string {
@@ -334,7 +434,9 @@ function createRouter(d: RouterDeps) {
 
   return async function route(question: Question, previous: Turn | undefined): Promise<Plan> {
     const text = question.text.normalize("NFC").trim().slice(0, MAX_QUESTION);
-    const choice = chooseLanguage(text, question.lang, previous?.lang);
+    // Routing reads the remembered turn only where it needs to (see PlanCache): each field read makes
+    // the plan specific to turns with that value.
+    const choice = chooseLanguage(text, question.lang, () => previous?.lang);
     const lang = choice.lang;
     const n = normalize(text);
     const plan = (
@@ -360,15 +462,15 @@ function createRouter(d: RouterDeps) {
 
     // Lodging deadline: asked directly, or details for the previous deadline question ("còn khách Việt Nam?").
     const details = parseDeadlineQuery(n);
-    const last = previous?.intent === "lodging_deadline" ? previous.deadline : undefined;
     const deadlineWords = DEADLINE_ASK.test(n.folded) || details.arrival !== undefined;
     const asksDeadline = (LODGING_TOPIC.test(n.folded) || details.guest !== undefined) && deadlineWords;
-    const continuesDeadline =
-      last !== undefined &&
-      (details.guest !== undefined ||
-        details.arrival !== undefined ||
-        details.method !== undefined ||
-        details.remote !== undefined);
+    const hasDetails =
+      details.guest !== undefined ||
+      details.arrival !== undefined ||
+      details.method !== undefined ||
+      details.remote !== undefined;
+    const last = hasDetails && previous?.intent === "lodging_deadline" ? previous.deadline : undefined;
+    const continuesDeadline = last !== undefined;
     if (asksDeadline || continuesDeadline) {
       const q: DeadlineQuery = { ...(continuesDeadline ? last : {}), ...details };
       const computed = q.guest ? computeDeadlines(catalog.entries, { ...q, guest: q.guest }) : [];
@@ -423,7 +525,7 @@ function createRouter(d: RouterDeps) {
     const subject =
       hits.map((h) => named.find((e) => e.id === h.id)).find((e) => e) ?? named[0] ?? previousEntry;
     const carriedAspects =
-      !aspects.length && named.length && previous?.aspects?.length && soundsLikeFollowUp(n)
+      !aspects.length && named.length && soundsLikeFollowUp(n) && previous?.aspects?.length
         ? (previous.aspects as Aspect[])
         : aspects;
     const terms = catalog.questionTerms(text);

@@ -30,8 +30,13 @@ export type LanguageChoice = {
 /**
  * The answer's language: an explicit choice wins, then what the question is written in, then the
  * conversation's earlier language (short replies such as "ok" or "2027" say nothing), then Vietnamese.
+ * `remembered` is called only when the question itself does not settle the language.
  */
-export function chooseLanguage(text: string, explicit?: Lang, remembered?: Lang): LanguageChoice {
+export function chooseLanguage(
+  text: string,
+  explicit?: Lang,
+  remembered: () => Lang | undefined = () => undefined,
+): LanguageChoice {
   if (explicit) return { lang: explicit, other: false, fromQuestion: true };
   // Two letters of another script are enough: Vietnamese names inside a Chinese question stay names.
   if ((text.match(OTHER_SCRIPT_ALL) ?? []).length >= 2)
@@ -43,10 +48,11 @@ export function chooseLanguage(text: string, explicit?: Lang, remembered?: Lang)
   // A bare number, a name or one short word is not enough to switch an ongoing conversation.
   const informative =
     words.length >= 3 || /[àáảãạăằắẳẵặâầấẩẫậèéẻẽẹêềếểễệìíỉĩịòóỏõọôồốổỗộơờớởỡợùúủũụưừứửữựỳýỷỹỵđ]/iu.test(text);
-  if (detected !== "unknown" && (informative || !remembered))
-    return { lang: detected, other: false, fromQuestion: true };
+  if (detected !== "unknown" && informative) return { lang: detected, other: false, fromQuestion: true };
+  const earlier = remembered();
+  if (detected !== "unknown" && !earlier) return { lang: detected, other: false, fromQuestion: true };
   return {
-    lang: remembered ?? (detected === "unknown" ? "vi" : detected),
+    lang: earlier ?? (detected === "unknown" ? "vi" : detected),
     other: false,
     fromQuestion: false,
   };

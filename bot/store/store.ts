@@ -77,8 +77,18 @@ export const DEFAULT_LIST_LIMIT = 100;
 
 /** Hashes a user or conversation id before it reaches the store: sha256(salt + ":" + id), 32 hex chars. */
 export function hashId(id: string, salt: string): string {
-  return createHash("sha256").update(`${salt}:${id}`, "utf8").digest("hex").slice(0, 32);
+  const key = `${salt}:${id}`;
+  let hash = recentHashes.get(key);
+  if (hash === undefined) {
+    hash = createHash("sha256").update(key, "utf8").digest("hex").slice(0, 32);
+    // Each conversation asks several questions (and the web uses its id as the user's too).
+    if (recentHashes.size >= 10_000) recentHashes.clear();
+    recentHashes.set(key, hash);
+  }
+  return hash;
 }
+
+const recentHashes = new Map<string, string>();
 
 /**
  * Milliseconds since the epoch for an ISO timestamp. Both stores compare instants, not strings, so that
