@@ -6,10 +6,12 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { fakeBotInfo, startFakeBotApi, type FakeBotApi } from "../bot/channels/telegram/fake-bot-api.ts";
 import { startFakeZaloBot, type FakeZaloBot } from "../bot/channels/zalo-bot/fake-zalo-bot.ts";
 import { signWebhookBody, startFakeZaloOa, type FakeZaloOa } from "../bot/channels/zalo-oa/fake-zalo-oa.ts";
+import { bundleServer } from "../scripts/bundle-server.ts";
 
 /**
- * End to end, as a user meets it: `web/main.ts` (what `npm start` runs) in its own process, with the
- * three platforms replaced by local fakes on 127.0.0.1. A message on each channel gets its answer.
+ * End to end, as a user meets it: web/main.ts bundled and run by Node in its own process, as `npm start`
+ * does, with the three platforms replaced by local fakes on 127.0.0.1. A message on each channel gets its
+ * answer (and the admin's and portal's files are found from the bundle).
  */
 const ROOT = path.resolve(import.meta.dirname, "..");
 const TG_TOKEN = "4242:e2e-token";
@@ -23,6 +25,7 @@ let output = "";
 let telegram: FakeBotApi;
 let zaloOa: FakeZaloOa;
 let zaloBot: FakeZaloBot;
+const bundles: string[] = [];
 
 async function until<T>(read: () => T | undefined, what: string, timeoutMs = 20_000): Promise<T> {
   const started = Date.now();
@@ -42,7 +45,11 @@ beforeAll(async () => {
   });
   zaloOa = await startFakeZaloOa({ ...OA, accessToken: "access-1", refreshToken: "refresh-1" });
   zaloBot = await startFakeZaloBot({ token: ZB_TOKEN });
-  server = spawn(process.execPath, ["--import", "tsx", path.join(ROOT, "web", "main.ts")], {
+  // A bundle of its own, so that a concurrent `npm start` keeps dist/server.mjs.
+  const bundle = path.join(ROOT, "dist", `e2e-server-${process.pid}.mjs`);
+  await bundleServer(path.join(ROOT, "web", "main.ts"), bundle);
+  bundles.push(bundle, `${bundle}.map`);
+  server = spawn(process.execPath, ["--enable-source-maps", bundle], {
     cwd: ROOT,
     env: {
       PATH: process.env.PATH,
@@ -74,6 +81,27 @@ afterAll(async () => {
   if (server.exitCode === null) server.kill("SIGKILL");
   await Promise.all([telegram?.close(), zaloOa?.close(), zaloBot?.close()]);
   await rm(dataDir, { recursive: true, force: true });
+  await Promise.all(bundles.map((f) => rm(f, { force: true })));
+});
+
+describe("the bundled server", () => {
+  it("finds the files that modules read next to their sources", async () => {
+    // web/public, the widget's source (built on request) and the admin's scripts and Chart.js.
+    const get = async (url: string) => {
+      const res = await fetch(`${baseUrl}${url}`);
+      return { status: res.status, type: res.headers.get("content-type") ?? "", body: await res.text() };
+    };
+    const css = await get("/static/portal.css");
+    expect(css).toMatchObject({ status: 200, type: expect.stringContaining("text/css") });
+    const widget = await get("/widget.js");
+    expect(widget).toMatchObject({ status: 200, type: expect.stringContaining("javascript") });
+    expect(widget.body).toContain("attachShadow");
+    expect((await get("/admin/static/dashboard.js")).status).toBe(200);
+    expect((await get("/admin/static/chart.umd.min.js")).status).toBe(200);
+    const home = await get("/");
+    expect(home.status).toBe(200);
+    expect(home.body).toContain("Châu Đốc");
+  });
 });
 
 describe.sequential("npm start with all three channels against local fakes", () => {
