@@ -6,91 +6,125 @@ import { mkdtemp, rm } from "node:fs/promises";
 import os from "node:os";
 import { loadQuestions } from "../eval/run-eval.ts";
 import { buildIndex } from "../indexer/index.ts";
+import { bundleServer, ROOT } from "../scripts/bundle-server.ts";
 
 /**
  * HTTP load test: POST /api/ask without a model (real content, the whole middleware stack, the SQLite
- * store) beside a bare express route answering a fixed JSON, both served by one child process, measured in
- * the same run with autocannon (50 connections). Targets: ask at least half the bare throughput, p99 under
+ * store) beside a bare express route answering a fixed JSON, each served by its own child process,
+ * measured in the same run with autocannon (50 connections). Targets: ask at least half the bare throughput, p99 under
  * 50 ms, server peak RSS under 200 MB.
+ *
+ * The child runs as `npm start` runs the server: bundled by esbuild, started by Node with SERVER_NODE_FLAGS.
+ * The questions are the evaluation's 208, in turn, from 500 conversations, so most carry a remembered turn.
+ * A second child with the assistant's plan cache turned off measures every question routed afresh (the
+ * cost of questions never asked before); it is reported beside the targets, not checked against them.
  */
+export type LoadResult = { requestsPerSec: number; p50: number; p99: number; errors: number; non2xx: number };
+
 export type HttpBenchResult = {
   connections: number;
   durationS: number;
-  ask: { requestsPerSec: number; p50: number; p99: number; errors: number; non2xx: number };
-  bare: { requestsPerSec: number; p50: number; p99: number; errors: number; non2xx: number };
+  ask: LoadResult;
+  bare: LoadResult;
   ratio: number;
   serverPeakRssMb: number;
+  /** The ask route with the plan cache off, in its own server process. */
+  askUncached: LoadResult & { serverPeakRssMb: number };
 };
+
+/** V8 and Node flags of `npm start` (package.json): the benchmark servers run with the same. */
+export const SERVER_NODE_FLAGS = "--enable-source-maps";
 
 export const HTTP_TARGETS = { ratio: 0.5, p99Ms: 50, rssMb: 200 } as const;
 
-/** Runs both load tests against a fresh server process and returns the numbers. */
+/** Runs the load tests against fresh server processes and returns the numbers. */
 export async function runHttpBench(durationS = 10, connections = 50): Promise<HttpBenchResult> {
-  const root = path.resolve(import.meta.dirname, "..");
-  const questions = (await loadQuestions(path.join(root, "eval", "questions.jsonl"))).map((q) => q.q);
+  const questions = (await loadQuestions(path.join(ROOT, "eval", "questions.jsonl"))).map((q) => q.q);
   const indexDir = await mkdtemp(path.join(os.tmpdir(), "chau-doc-http-index-"));
-  await buildIndex(path.join(root, "content"), indexDir);
-  const flags = (process.env.BENCH_NODE_FLAGS ?? "--max-semi-space-size=64").split(" ").filter(Boolean);
-  const child = spawn(
-    process.execPath,
-    [...flags, "--import", "tsx", path.join(root, "bench", "http-server.ts")],
-    {
-      cwd: root,
-      env: { ...process.env, BENCH_INDEX_DIR: indexDir },
-      stdio: ["ignore", "pipe", "inherit"],
-    },
-  );
+  const bundle = path.join(ROOT, "dist", "bench-http-server.mjs");
+  try {
+    await buildIndex(path.join(ROOT, "content"), indexDir);
+    await bundleServer(path.join(ROOT, "bench", "http-server.ts"), bundle);
+    let i = 0;
+    const askBody = () =>
+      JSON.stringify({ message: questions[i++ % questions.length], conversationId: `bench-${i % 500}` });
+    const load = (url: string, body: () => string, seconds = durationS, conns = connections) =>
+      autocannon({
+        url,
+        connections: conns,
+        duration: seconds,
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        requests: [{ setupRequest: (req) => ({ ...req, body: body() }) }],
+      }).then(summarize);
+
+    // Bare route first, then the app, each in its own process (so each peak RSS is that server's own).
+    const bareServer = await startServer(bundle, { BENCH_SERVER: "bare" }, "/bare");
+    await load(bareServer.url, () => "{}", 3);
+    const bare = await load(bareServer.url, () => "{}");
+    await bareServer.stop();
+
+    const app = await startServer(bundle, { BENCH_SERVER: "app", BENCH_INDEX_DIR: indexDir }, "/api/ask");
+    await load(app.url, askBody, 2, 4);
+    const ask = await load(app.url, askBody);
+    const { peakRssMb } = await app.stop();
+
+    i = 0;
+    const uncachedServer = await startServer(
+      bundle,
+      { BENCH_SERVER: "app", BENCH_INDEX_DIR: indexDir, BENCH_PLAN_CACHE_SIZE: "0" },
+      "/api/ask",
+    );
+    await load(uncachedServer.url, askBody, 2, 4);
+    const uncached = await load(uncachedServer.url, askBody);
+    const uncachedRss = await uncachedServer.stop();
+    return {
+      connections,
+      durationS,
+      ask,
+      bare,
+      ratio: ask.requestsPerSec / bare.requestsPerSec,
+      serverPeakRssMb: peakRssMb,
+      askUncached: { ...uncached, serverPeakRssMb: uncachedRss.peakRssMb },
+    };
+  } finally {
+    await rm(indexDir, { recursive: true, force: true });
+    await rm(bundle, { force: true });
+    await rm(`${bundle}.map`, { force: true });
+  }
+}
+
+function summarize(r: autocannon.Result): LoadResult {
+  return {
+    requestsPerSec: r.requests.average,
+    p50: r.latency.p50,
+    p99: r.latency.p99,
+    errors: r.errors + r.timeouts,
+    non2xx: r.non2xx,
+  };
+}
+
+/** Starts bench/http-server.ts's bundle; resolves with the route's URL and a stop() that reports peak RSS. */
+async function startServer(bundle: string, env: Record<string, string>, route: string) {
+  const flags = (process.env.BENCH_NODE_FLAGS ?? SERVER_NODE_FLAGS).split(" ").filter(Boolean);
+  const child = spawn(process.execPath, [...flags, bundle], {
+    cwd: ROOT,
+    env: { ...process.env, ...env },
+    stdio: ["ignore", "pipe", "inherit"],
+  });
   const lines = createInterface({ input: child.stdout });
   const next = () =>
     new Promise<string>((resolve, reject) => {
       lines.once("line", resolve);
       child.once("exit", (code) => reject(new Error(`benchmark server exited (${code})`)));
     });
-  const ports = JSON.parse(await next()) as { app: number; bare: number };
-  let i = 0;
-  const run = (url: string, body: () => string) =>
-    autocannon({
-      url,
-      connections,
-      duration: durationS,
-      method: "POST",
-      headers: { "content-type": "application/json" },
-      setupClient: undefined,
-      requests: [{ setupRequest: (req) => ({ ...req, body: body() }) }],
-    });
-  const summarize = (r: autocannon.Result) => ({
-    requestsPerSec: r.requests.average,
-    p50: r.latency.p50,
-    p99: r.latency.p99,
-    errors: r.errors + r.timeouts,
-    non2xx: r.non2xx,
-  });
-  // Warm both up, then measure the bare route first and the ask route second.
-  await run(`http://127.0.0.1:${ports.bare}/bare`, () => "{}");
-  await autocannon({
-    url: `http://127.0.0.1:${ports.app}/api/ask`,
-    connections: 4,
-    duration: 2,
-    method: "POST",
-    headers: { "content-type": "application/json" },
-    body: JSON.stringify({ message: "Miếu Bà Chúa Xứ ở đâu?" }),
-  });
-  const bare = summarize(await run(`http://127.0.0.1:${ports.bare}/bare`, () => "{}"));
-  const ask = summarize(
-    await run(`http://127.0.0.1:${ports.app}/api/ask`, () =>
-      JSON.stringify({ message: questions[i++ % questions.length], conversationId: `bench-${i % 500}` }),
-    ),
-  );
-  const rssLine = next();
-  child.kill("SIGTERM");
-  const { peakRssMb } = JSON.parse(await rssLine) as { peakRssMb: number };
-  await rm(indexDir, { recursive: true, force: true });
+  const { port } = JSON.parse(await next()) as { port: number };
   return {
-    connections,
-    durationS,
-    ask,
-    bare,
-    ratio: ask.requestsPerSec / bare.requestsPerSec,
-    serverPeakRssMb: peakRssMb,
+    url: `http://127.0.0.1:${port}${route}`,
+    async stop() {
+      const rss = next();
+      child.kill("SIGTERM");
+      return JSON.parse(await rss) as { peakRssMb: number };
+    },
   };
 }

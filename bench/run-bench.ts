@@ -20,7 +20,7 @@ import { loadQuestions } from "../eval/run-eval.ts";
 import { loadAnswerCases, DEFAULT_NOW } from "../eval/answer-eval.ts";
 import { createAssistant } from "../bot/assistant/index.ts";
 import { openSqliteStore, type Store } from "../bot/store/index.ts";
-import { HTTP_TARGETS, runHttpBench, type HttpBenchResult } from "./http-bench.ts";
+import { HTTP_TARGETS, runHttpBench, type HttpBenchResult, type LoadResult } from "./http-bench.ts";
 import { buildCorpus, entryToMarkdown, generateEntries, generateQueries } from "./generate.ts";
 
 const ROOT = path.resolve(import.meta.dirname, "..");
@@ -503,13 +503,16 @@ async function main(): Promise<void> {
   }
   if (http && "error" in http) console.log(`\nhttp: FAILED: ${http.error}`);
   else if (http) {
-    const r = (x: HttpBenchResult["ask"]) =>
+    const r = (x: LoadResult) =>
       `${fmt(x.requestsPerSec)} req/s, p50 ${fmt(x.p50)} ms, p99 ${fmt(x.p99)} ms, errors ${x.errors}, non-2xx ${x.non2xx}`;
     console.log(
-      `\nhttp (autocannon, ${http.connections} connections, ${http.durationS} s each, one server process):\n` +
+      `\nhttp (autocannon, ${http.connections} connections, ${http.durationS} s each, a server process per route, run as npm start runs):\n` +
         `  POST /api/ask (no model, real content, SQLite store): ${r(http.ask)}\n` +
         `  bare express route (fixed JSON):                      ${r(http.bare)}\n` +
-        `  ratio ask/bare ${http.ratio.toFixed(2)}; server peak RSS ${fmt(http.serverPeakRssMb)} MB`,
+        `  ratio ask/bare ${http.ratio.toFixed(2)}; server peak RSS ${fmt(http.serverPeakRssMb)} MB\n` +
+        `  POST /api/ask, plan cache off (every question routed): ${r(http.askUncached)}, ` +
+        `ratio ${(http.askUncached.requestsPerSec / http.bare.requestsPerSec).toFixed(2)}, ` +
+        `peak RSS ${fmt(http.askUncached.serverPeakRssMb)} MB (not a target)`,
     );
   }
   const verdict = (t: TargetCheck) =>

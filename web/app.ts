@@ -84,10 +84,11 @@ export function createApp(deps: AppDeps): express.Express {
       index: { version: index.manifest.version, entries: index.manifest.counts.entries },
     });
   });
+  // The API first: it takes most requests, and each router passed on the way costs a little.
+  app.use("/api", cors(deps.options.widgetOrigins), apiRouter(deps));
   app.use("/static", express.static(PUBLIC_DIR, { maxAge: "1h", index: false }));
   app.use(widgetRouter(deps));
   app.use("/webhooks", webhooksRouter(deps.channels ?? []));
-  app.use("/api", cors(deps.options.widgetOrigins), apiRouter(deps));
   if (deps.admin) {
     app.use("/media", express.static(deps.admin.uploadsDir, { maxAge: "1h", index: false }));
     app.use("/admin", adminRouter(deps.admin));

@@ -124,7 +124,7 @@ export function apiRouter(deps: AppDeps): Router {
     const { assistant } = deps.live();
     if (req.accepts(["application/json", "text/event-stream"]) === "text/event-stream")
       return streamAnswer(assistant, question, res, deps.log);
-    res.json(await assistant.ask(question));
+    sendAnswerJson(res, await assistant.ask(question));
   });
 
   router.get("/search", async (req, res) => {
@@ -244,6 +244,17 @@ function limiter(name: string, perMinute: number, log: Logger): RequestHandler {
       next(new AppError("rate_limited", "too many requests: wait a minute and try again", { expose: true }));
     },
   });
+}
+
+/**
+ * Writes an answer as JSON. res.json() would also hash the body for an ETag, which nothing can use on
+ * the answer to a POST; this is the hot path of the API.
+ */
+function sendAnswerJson(res: Response, body: unknown): void {
+  const json = JSON.stringify(body);
+  res.setHeader("Content-Type", "application/json; charset=utf-8");
+  res.setHeader("Content-Length", Buffer.byteLength(json));
+  res.end(json);
 }
 
 /** Server-sent events: `delta` for each piece of text, then `answer`, or `error` if the assistant fails. */
