@@ -6,7 +6,8 @@
  *   cache (0 turns it off);
  * - "bare": a bare express app answering a fixed JSON at POST /bare.
  * Each runs in its own process, so that the peak RSS reported is the app's alone. Prints `{"port":N}` on
- * stdout, and on SIGTERM prints `{"peakRssMb":M}` and exits.
+ * stdout; SIGUSR2 (sent after the warm-up) starts counting requests and CPU time; on SIGTERM it prints
+ * `{"peakRssMb":M,"cpuUsPerRequest":C}` (CPU time of the process per request since SIGUSR2) and exits.
  */
 import express from "express";
 import type { Server } from "node:http";
@@ -65,11 +66,21 @@ const app = kind === "app" ? await realApp() : bareApp();
 const server = await new Promise<Server>((resolve) => {
   const s = app.listen(0, "127.0.0.1", () => resolve(s));
 });
+let requests = 0;
+server.on("request", () => requests++);
+let cpuAtStart = process.cpuUsage();
+process.on("SIGUSR2", () => {
+  // The parent's "measuring starts now" (after warming up).
+  requests = 0;
+  cpuAtStart = process.cpuUsage();
+});
 process.stdout.write(`${JSON.stringify({ port: (server.address() as { port: number }).port })}\n`);
 process.on("SIGTERM", async () => {
   const peakRssMb = process.resourceUsage().maxRSS / 1024;
+  const cpu = process.cpuUsage(cpuAtStart);
+  const cpuUsPerRequest = requests ? (cpu.user + cpu.system) / requests : 0;
   server.close();
   for (const cleanup of cleanups) await cleanup();
-  process.stdout.write(`${JSON.stringify({ peakRssMb })}\n`);
+  process.stdout.write(`${JSON.stringify({ peakRssMb, cpuUsPerRequest })}\n`);
   process.exit(0);
 });

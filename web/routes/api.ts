@@ -1,4 +1,4 @@
-import express, { Router, type RequestHandler, type Response } from "express";
+import { Router, type RequestHandler, type Response } from "express";
 import { rateLimit } from "express-rate-limit";
 import { z } from "zod";
 import {
@@ -14,6 +14,7 @@ import {
 import { AppError, ENTRY_TYPES, GUEST_KINDS, LANGS } from "../../indexer/index.ts";
 import type { AppDeps } from "../app.ts";
 import { errorBody } from "../errors.ts";
+import { jsonBody } from "../json-body.ts";
 import { buildOpenApiDocument } from "../openapi.ts";
 
 /**
@@ -24,6 +25,7 @@ import { buildOpenApiDocument } from "../openapi.ts";
 
 /** Largest JSON body the API reads; a 1000-character question with escapes fits several times. */
 export const API_BODY_LIMIT = "16kb";
+const API_BODY_LIMIT_BYTES = 16 * 1024;
 /** Longest span /api/events answers for, in years. */
 export const MAX_EVENT_SPAN_YEARS = 3;
 /** Days /api/events covers when `to` is not given. */
@@ -103,7 +105,7 @@ export function apiRouter(deps: AppDeps): Router {
   const apiLimiter = limiter("api", options.rateLimitPerMinute * 4, deps.log);
   // Routing ignores case and a trailing slash, so the choice of limiter must too ("/ASK/" is /ask).
   router.use((req, res, next) => (/^\/ask\/?$/i.test(req.path) ? askLimiter : apiLimiter)(req, res, next));
-  router.use(express.json({ limit: API_BODY_LIMIT }));
+  router.use(jsonBody(API_BODY_LIMIT_BYTES));
 
   router.post("/ask", async (req, res) => {
     const body = parse(askBody, req.body ?? {}, "bad_request:ask", "body");
