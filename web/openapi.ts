@@ -72,6 +72,7 @@ export function buildOpenApiDocument(
             ...errors,
             "403": response("Forbidden"),
             "413": response("PayloadTooLarge"),
+            "415": response("UnsupportedMediaType"),
           },
         },
       },
@@ -208,6 +209,7 @@ export function buildOpenApiDocument(
             "403": response("Forbidden"),
             "404": response("NotFound"),
             "413": response("PayloadTooLarge"),
+            "415": response("UnsupportedMediaType"),
             ...errors,
           },
         },
@@ -520,6 +522,10 @@ export function buildOpenApiDocument(
         NotFound: { description: "No such entry, answer or route", content: json(ref("Error")) },
         PayloadTooLarge: {
           description: `A message over ${options.maxMessageLength} characters, or a body over ${options.bodyLimit}`,
+          content: json(ref("Error")),
+        },
+        UnsupportedMediaType: {
+          description: "A JSON body in a charset other than UTF-8, or compressed (Content-Encoding)",
           content: json(ref("Error")),
         },
         RateLimited: {
