@@ -14,6 +14,7 @@ import { createChannels, createDispatcher } from "../bot/channels/index.ts";
 import { openSqliteStore } from "../bot/store/index.ts";
 import { loadDotEnv, openFreshIndex, type KnowledgeIndex } from "../indexer/index.ts";
 import {
+  buildInWorker,
   createAdminAuth,
   createAuditLog,
   createPublisher,
@@ -49,6 +50,8 @@ const makeAssistant = (index: KnowledgeIndex): Assistant =>
 /** The live pair; the publisher replaces it in one assignment, and every request reads it once. */
 const live: { current: Live } = { current: { index, assistant: makeAssistant(index) } };
 const publisher = createPublisher({
+  // Builds run in a worker thread: visitors' requests go on being answered during a publish.
+  builder: buildInWorker,
   contentDir: config.contentDir,
   indexDir: config.indexDir,
   ...(config.embedder ? { embedder: config.embedder } : {}),

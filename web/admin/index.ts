@@ -18,6 +18,7 @@ export type {
 } from "./types.ts";
 export { openAdminDb, type AdminDb } from "./accounts.ts";
 export { createAdminAuth, createAuditLog, ensureFirstAdmin } from "./auth.ts";
+export { buildInThread, buildInWorker, type IndexBuilder } from "./index-builder.ts";
 export {
   createPublisher,
   startRetention,

@@ -5,6 +5,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest
 import { createAssistant, createMemoryStore, type Clock, type Logger } from "../../bot/index.ts";
 import { buildIndex, type KnowledgeIndex } from "../../indexer/index.ts";
 import type { Live } from "../app.ts";
+import { buildInThread, buildInWorker } from "./index-builder.ts";
 import { createPublisher, startRetention, type PublisherDeps, type PublishRecord } from "./publisher.ts";
 
 /**
@@ -64,7 +65,27 @@ async function waitFor(check: () => boolean, timeoutMs: number): Promise<void> {
   }
 }
 
-describe("publish on the real content", () => {
+/** Runs `work` and reports the longest the event loop went without running a 10 ms timer meanwhile. */
+async function longestStall<T>(work: () => Promise<T>): Promise<{ result: T; stallMs: number }> {
+  let last = performance.now();
+  let stallMs = 0;
+  const timer = setInterval(() => {
+    const now = performance.now();
+    stallMs = Math.max(stallMs, now - last);
+    last = now;
+  }, 10);
+  try {
+    const result = await work();
+    return { result, stallMs: Math.max(stallMs, performance.now() - last) };
+  } finally {
+    clearInterval(timer);
+  }
+}
+
+describe.each([
+  ["on this thread", buildInThread],
+  ["in a worker thread", buildInWorker],
+])("publish on the real content, building %s", (_how, builder) => {
   let env: Awaited<ReturnType<typeof setup>>;
   let log: ReturnType<typeof captureLog>;
   let publisher: ReturnType<typeof createPublisher>;
@@ -72,7 +93,7 @@ describe("publish on the real content", () => {
   beforeAll(async () => {
     env = await setup(REAL_CONTENT);
     log = captureLog();
-    publisher = createPublisher({ ...env, makeAssistant, log, clock: CLOCK });
+    publisher = createPublisher({ ...env, makeAssistant, log, clock: CLOCK, builder });
   });
 
   it("swaps the live index and assistant: the new pair answers with the edited opening hours", async () => {
@@ -119,6 +140,21 @@ describe("publish on the real content", () => {
     expect(await readFile(path.join(env.indexDir, "CURRENT"), "utf8")).toBe(currentBefore);
     expect(publisher.status().last).toMatchObject({ ok: false, reason: "broken edit" });
     expect(log.messages).toContain("publish: build failed; the previous index stays live");
+  });
+});
+
+describe("building in a worker thread", () => {
+  it("keeps the server's event loop free: its longest stall is a fraction of the same build on-thread", async () => {
+    const env = await setup(REAL_CONTENT);
+    await edit(env.contentDir, MIEU, /^ {2}tickets: null$/m, "  tickets: null # republished");
+    const publish = (builder: typeof buildInThread) =>
+      longestStall(() =>
+        createPublisher({ ...env, makeAssistant, log: captureLog(), clock: CLOCK, builder }).publish("stall"),
+      );
+    const inThread = await publish(buildInThread);
+    const inWorker = await publish(buildInWorker);
+    expect(inThread.result.ok && inWorker.result.ok).toBe(true);
+    expect(inWorker.stallMs).toBeLessThan(inThread.stallMs / 2);
   });
 });
 

@@ -3,7 +3,6 @@ import path from "node:path";
 import type { Assistant, Clock, Logger, Store } from "../../bot/index.ts";
 import {
   AppError,
-  buildIndex,
   formatProblem,
   hashContent,
   type ContentProblem,
@@ -11,6 +10,7 @@ import {
   type KnowledgeIndex,
 } from "../../indexer/index.ts";
 import type { Live } from "../app.ts";
+import { buildInThread, type IndexBuilder } from "./index-builder.ts";
 import type { Publisher, PublishResult } from "./types.ts";
 
 /** A publish result with when it finished and why it ran (several reasons when calls were coalesced). */
@@ -29,6 +29,8 @@ export type PublisherDeps = {
   clock: Clock;
   /** Called after every build, successful or not. */
   onPublished?: (result: PublishRecord) => void;
+  /** How the index is built: on this thread by default; the server builds in a worker thread. */
+  builder?: IndexBuilder;
 };
 
 /** Publishing plus the watcher of content/ for changes made outside the admin (a git pull). */
@@ -55,17 +57,19 @@ export function createPublisher(deps: PublisherDeps): ContentPublisher {
     log.info({ reason }, "publish: building the index");
     let result: PublishResult;
     try {
-      const built = await buildIndex(contentDir, indexDir, {
+      const index = await (deps.builder ?? buildInThread)({
+        contentDir,
+        indexDir,
         ...(deps.embedder ? { embedder: deps.embedder } : {}),
-        log: { warn: (msg) => log.warn({ reason }, `publish: ${msg}`) },
+        warn: (msg) => log.warn({ reason }, `publish: ${msg}`),
       });
-      const assistant = deps.makeAssistant(built.index);
+      const assistant = deps.makeAssistant(index);
       // One assignment: a request reads `live.current` once, so it sees the old pair or the new one.
-      live.current = { index: built.index, assistant };
+      live.current = { index, assistant };
       result = {
         ok: true,
-        version: built.manifest.version,
-        entries: built.manifest.counts.entries,
+        version: index.manifest.version,
+        entries: index.manifest.counts.entries,
         ms: Math.round(performance.now() - started),
       };
       log.info({ reason, version: result.version, ms: result.ms }, "publish: new index is live");

@@ -10,6 +10,7 @@ import { afterAll, expect, it } from "vitest";
 import { createAssistant, createMemoryStore, type Answer, type Clock } from "../../bot/index.ts";
 import { buildIndex, type KnowledgeIndex } from "../../indexer/index.ts";
 import { createApp, DEFAULT_APP_OPTIONS, type Live } from "../app.ts";
+import { buildInWorker } from "./index-builder.ts";
 import { createPublisher } from "./publisher.ts";
 import type { AdminAuth, AuditLog } from "./types.ts";
 
@@ -60,7 +61,16 @@ it("answers every question while POST /admin/reindex rebuilds, then serves the n
   const makeAssistant = (index: KnowledgeIndex) => createAssistant({ index, store, clock: CLOCK });
   const { index } = await buildIndex(contentDir, indexDir);
   const live: { current: Live } = { current: { index, assistant: makeAssistant(index) } };
-  const publisher = createPublisher({ contentDir, indexDir, live, makeAssistant, log: SILENT, clock: CLOCK });
+  // As web/main.ts publishes: the build runs in a worker thread.
+  const publisher = createPublisher({
+    contentDir,
+    indexDir,
+    live,
+    makeAssistant,
+    log: SILENT,
+    clock: CLOCK,
+    builder: buildInWorker,
+  });
   const audited: Parameters<AuditLog["record"]>[0][] = [];
   const audit: AuditLog = {
     record: async (entry) => void audited.push(entry),
