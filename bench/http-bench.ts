@@ -33,7 +33,7 @@ export type HttpBenchResult = {
 };
 
 /** V8 and Node flags of `npm start` (package.json): the benchmark servers run with the same. */
-export const SERVER_NODE_FLAGS = "--enable-source-maps";
+export const SERVER_NODE_FLAGS = "--enable-source-maps --heap-growing-percent=20";
 
 export const HTTP_TARGETS = { ratio: 0.5, p99Ms: 50, rssMb: 200 } as const;
 

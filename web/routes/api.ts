@@ -103,11 +103,11 @@ export function apiRouter(deps: AppDeps): Router {
 
   const askLimiter = limiter("ask", options.rateLimitPerMinute, deps.log);
   const apiLimiter = limiter("api", options.rateLimitPerMinute * 4, deps.log);
-  // Routing ignores case and a trailing slash, so the choice of limiter must too ("/ASK/" is /ask).
-  router.use((req, res, next) => (/^\/ask\/?$/i.test(req.path) ? askLimiter : apiLimiter)(req, res, next));
-  router.use(jsonBody(API_BODY_LIMIT_BYTES));
+  const readBody = jsonBody(API_BODY_LIMIT_BYTES);
 
-  router.post("/ask", async (req, res) => {
+  // The hottest route first, with its own limiter; every other route (and any other method on /ask)
+  // goes through the API's limiter below.
+  router.post("/ask", askLimiter, readBody, async (req, res) => {
     const body = parse(askBody, req.body ?? {}, "bad_request:ask", "body");
     const message = body.message.normalize("NFC");
     if ([...message].length > options.maxMessageLength)
@@ -128,6 +128,8 @@ export function apiRouter(deps: AppDeps): Router {
       return streamAnswer(assistant, question, res, deps.log);
     sendAnswerJson(res, await assistant.ask(question));
   });
+
+  router.use(apiLimiter, readBody);
 
   router.get("/search", async (req, res) => {
     const q = parse(searchQuery, req.query, "bad_request:search", "query");
