@@ -1,23 +1,29 @@
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { pathToFileURL } from "node:url";
 import Database from "better-sqlite3";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { AppError } from "../../indexer/index.ts";
 import { SQLITE_SCHEMA_VERSION, openSqliteStore } from "./sqlite-store.ts";
 import { sampleInteraction, storeContract } from "./store.case.ts";
 
-storeContract("sqlite", async () => {
-  const dir = await mkdtemp(join(tmpdir(), "store-contract-"));
-  const store = openSqliteStore(join(dir, "store.db"));
-  return {
-    store,
-    cleanup: async () => {
-      await store.close();
-      await rm(dir, { recursive: true, force: true });
+for (const writer of ["thread", "here"] as const) {
+  storeContract(
+    `sqlite (writes ${writer === "thread" ? "on a writer thread" : "on this thread"})`,
+    async () => {
+      const dir = await mkdtemp(join(tmpdir(), "store-contract-"));
+      const store = openSqliteStore(join(dir, "store.db"), { writer });
+      return {
+        store,
+        cleanup: async () => {
+          await store.close();
+          await rm(dir, { recursive: true, force: true });
+        },
+      };
     },
-  };
-});
+  );
+}
 
 describe("openSqliteStore", () => {
   let dir: string;
@@ -128,6 +134,22 @@ describe("openSqliteStore", () => {
     expect(inspect(file, (db) => db.prepare("SELECT answer_id FROM interactions").pluck().all())).toEqual([
       "last",
     ]);
+  });
+
+  it("writes here when the writer thread fails, losing nothing", async () => {
+    const file = join(dir, "store.db");
+    // A writer that dies on its first batch, before committing anything.
+    const crashing = join(dir, "crashing-writer.mjs");
+    await writeFile(
+      crashing,
+      'import { parentPort } from "node:worker_threads";\nparentPort.on("message", () => { throw new Error("writer crashed"); });\n',
+    );
+    const store = openSqliteStore(file, { writerEntry: pathToFileURL(crashing) });
+    const ids = ["x-1", "x-2", "x-3"];
+    await Promise.all(ids.map((answerId) => store.recordInteraction(sampleInteraction({ answerId }))));
+    await store.recordInteraction(sampleInteraction({ answerId: "x-4" }));
+    expect((await store.listInteractions()).map((r) => r.answerId).sort()).toEqual([...ids, "x-4"]);
+    await store.close();
   });
 
   it("stores sources as JSON and feedback in its own table", async () => {

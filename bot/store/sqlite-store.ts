@@ -1,3 +1,4 @@
+import { Worker } from "node:worker_threads";
 import type Database from "better-sqlite3";
 import { AppError } from "../../indexer/index.ts";
 import { isSqliteError, openMigratedDatabase } from "./sqlite.ts";
@@ -84,12 +85,34 @@ type InteractionRow = {
 };
 type FeedbackRow = { helpful: number; comment: string | null; at: string };
 
+/** The writer thread; a plain .mjs file beside this one (also when the server runs from its bundle). */
+const WRITER_ENTRY = new URL("./interaction-writer.mjs", import.meta.url);
+/** How long a connection waits for the other one's write lock (the writer thread's, or this thread's). */
+const BUSY_TIMEOUT_MS = 5000;
+
+/** An insert's error as the writer thread reports it. */
+type WriteError = { code: string | null; message: string };
+
 const COLUMNS = `answer_id, at, channel, conversation_hash, user_hash, question, language, intent, confidence,
   sources_json, answer, composer, latency_ms`;
 
+export type SqliteStoreOptions = {
+  /**
+   * Where interactions are inserted: "thread" (default) hands them to a writer thread; "here" writes on
+   * the calling thread. An in-memory database is always written here.
+   */
+  writer?: "thread" | "here";
+  /** The writer thread's script (tests use one that fails, to check that rows are then written here). */
+  writerEntry?: URL;
+};
+
 /** Opens (creating when missing, with its parent directory) a SQLite store; data survives reopening. */
-export function openSqliteStore(file: string): Store {
-  const db = openMigratedDatabase(file, { migrations: MIGRATIONS, role: { label: "store", code: "store" } });
+export function openSqliteStore(file: string, options: SqliteStoreOptions = {}): Store {
+  const db = openMigratedDatabase(file, {
+    migrations: MIGRATIONS,
+    role: { label: "store", code: "store" },
+    busyTimeoutMs: BUSY_TIMEOUT_MS,
+  });
 
   const insertInteraction = db.prepare<[InteractionRow & { at_ms: number }]>(
     `INSERT INTO interactions (${COLUMNS}, at_ms) VALUES (:answer_id, :at, :channel, :conversation_hash,
@@ -188,39 +211,93 @@ export function openSqliteStore(file: string): Store {
   }
 
   // Interactions are written in batches: recordInteraction queues its row and resolves once the batch
-  // that holds it is committed, at the end of the event loop's current turn. Under load that is one
-  // transaction (one WAL commit) for many answers instead of one each. Every other call commits the
-  // queue first, so a read sees every interaction whose recordInteraction was called before it.
-  type Pending = { row: InteractionRow & { at_ms: number }; resolve: () => void; reject: (e: Error) => void };
+  // that holds it is committed. The queue is handed over at the end of the event loop's current turn to
+  // a writer thread with its own connection (interaction-writer.mjs), so that under load one transaction
+  // holds many answers and neither the inserts nor SQLite's checkpoints run on the server's thread. Every
+  // other call waits for the queue to be committed first, so a read sees every interaction whose
+  // recordInteraction was called before it. An in-memory database, or a writer thread that fails, is
+  // written on this thread instead.
+  type Row = InteractionRow & { at_ms: number };
+  type Pending = { row: Row; resolve: () => void; reject: (e: Error) => void };
   let pending: Pending[] = [];
+  const inFlight = new Map<number, Pending[]>();
+  let nextBatch = 0;
+  let whenDrained: (() => void)[] = [];
   const insertBatch = db.transaction((rows: Pending[]) => {
     for (const p of rows) insertInteraction.run(p.row);
   });
+  let writer = file === ":memory:" || options.writer === "here" ? undefined : startWriter();
 
-  function flush(): void {
-    if (pending.length === 0) return;
-    const batch = pending;
-    pending = [];
+  function startWriter(): Worker {
+    const worker = new Worker(options.writerEntry ?? WRITER_ENTRY, {
+      workerData: { file, sql: insertInteraction.source, busyTimeoutMs: BUSY_TIMEOUT_MS },
+    });
+    // An open store does not keep the process alive; close() hands over what is queued.
+    worker.unref();
+    worker.on("message", ({ id, errors }: { id: number; errors: (WriteError | null)[] | null }) => {
+      const batch = inFlight.get(id) ?? [];
+      inFlight.delete(id);
+      batch.forEach((p, i) => {
+        const error = errors?.[i];
+        if (error) p.reject(insertError(Object.assign(new Error(error.message), error), p.row.answer_id));
+        else p.resolve();
+      });
+      drainedCheck();
+    });
+    const fail = () => {
+      if (writer !== worker) return;
+      writer = undefined;
+      // Whatever the thread had not confirmed is written here; a row it did commit is then a duplicate.
+      for (const batch of inFlight.values()) writeHere(batch, { duplicateIsWritten: true });
+      inFlight.clear();
+      drainedCheck();
+    };
+    worker.on("error", fail);
+    worker.on("exit", fail);
+    return worker;
+  }
+
+  function writeHere(batch: Pending[], { duplicateIsWritten = false } = {}): void {
     try {
       insertBatch(batch);
       for (const p of batch) p.resolve();
     } catch {
-      // The batch was rolled back: write its rows one by one, so that one bad row loses only itself.
       for (const p of batch) {
         try {
           insertInteraction.run(p.row);
           p.resolve();
         } catch (error) {
-          p.reject(insertError(error, p.row.answer_id));
+          const duplicate = isSqliteError(error) && error.code === "SQLITE_CONSTRAINT_UNIQUE";
+          if (duplicate && duplicateIsWritten) p.resolve();
+          else p.reject(insertError(error, p.row.answer_id));
         }
       }
     }
   }
 
+  function flush(): void {
+    if (pending.length === 0 || !db.open) return;
+    const batch = pending;
+    pending = [];
+    if (!writer) return writeHere(batch);
+    const id = nextBatch++;
+    inFlight.set(id, batch);
+    writer.postMessage({ id, rows: batch.map((p) => p.row) });
+  }
+
+  function drainedCheck(): void {
+    if (inFlight.size > 0) return;
+    const waiting = whenDrained;
+    whenDrained = [];
+    for (const resolve of waiting) resolve();
+  }
+
   /** Open, with every queued interaction committed. */
-  function ready(): void {
+  async function ready(): Promise<void> {
     assertOpen();
     flush();
+    if (inFlight.size > 0) await new Promise<void>((resolve) => whenDrained.push(resolve));
+    assertOpen();
   }
 
   return {
@@ -229,13 +306,13 @@ export function openSqliteStore(file: string): Store {
       // Copied now: the caller may change its record after the call.
       const row = { ...toRow(record), at_ms: toEpochMs(record.at, "at") };
       return new Promise<void>((resolve, reject) => {
-        if (pending.length === 0) setImmediate(() => (db.open ? flush() : undefined));
+        if (pending.length === 0) setImmediate(flush);
         pending.push({ row, resolve, reject });
       });
     },
 
     async recordFeedback(feedback) {
-      ready();
+      await ready();
       return recordFeedback({
         answer_id: feedback.answerId,
         helpful: feedback.helpful ? 1 : 0,
@@ -245,7 +322,7 @@ export function openSqliteStore(file: string): Store {
     },
 
     async getInteraction(answerId) {
-      ready();
+      await ready();
       const row = selectInteraction.get(answerId);
       if (!row) return undefined;
       const out: StoredInteraction = fromRow(row);
@@ -258,7 +335,7 @@ export function openSqliteStore(file: string): Store {
     },
 
     async listInteractions(options: ListInteractionsOptions = {}) {
-      ready();
+      await ready();
       const params: ListParams = { limit: listLimit(options.limit) };
       if (options.since !== undefined) params.since = toEpochMs(options.since, "since");
       if (options.until !== undefined) params.until = toEpochMs(options.until, "until");
@@ -267,7 +344,7 @@ export function openSqliteStore(file: string): Store {
     },
 
     async listFeedback(options: ListFeedbackOptions = {}) {
-      ready();
+      await ready();
       const params: FeedbackParams = { limit: listLimit(options.limit) };
       if (options.since !== undefined) params.since = toEpochMs(options.since, "since");
       if (options.until !== undefined) params.until = toEpochMs(options.until, "until");
@@ -283,30 +360,37 @@ export function openSqliteStore(file: string): Store {
     },
 
     async purgeBefore(iso) {
-      ready();
+      await ready();
       return purge(toEpochMs(iso, "purgeBefore"));
     },
 
     async claimUpdate(channel, updateId, at) {
-      ready();
+      await ready();
       return insertUpdate.run(channel, updateId, toEpochMs(at, "at")).changes === 1;
     },
 
     async getState(key) {
-      ready();
+      await ready();
       return selectState.get(key)?.value;
     },
 
     async setState(key, value) {
-      ready();
+      await ready();
       upsertState.run(key, value, new Date().toISOString());
     },
 
     async close() {
-      if (db.open) {
-        flush();
-        db.close();
+      if (!db.open) return;
+      flush();
+      if (inFlight.size > 0) await new Promise<void>((resolve) => whenDrained.push(resolve));
+      const closing = writer;
+      writer = undefined;
+      if (closing) {
+        const exited = new Promise((resolve) => closing.once("exit", resolve));
+        closing.postMessage({ type: "close" });
+        await exited;
       }
+      if (db.open) db.close();
     },
   };
 }
