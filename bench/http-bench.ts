@@ -112,11 +112,23 @@ async function startServer(bundle: string, env: Record<string, string>, route: s
     env: { ...process.env, ...env },
     stdio: ["ignore", "pipe", "inherit"],
   });
-  const lines = createInterface({ input: child.stdout });
+  // Lines the child printed, handed out in order; "close" (after its stdout has ended) fails the waiters.
+  const lines: string[] = [];
+  const waiters: { resolve: (line: string) => void; reject: (err: Error) => void }[] = [];
+  createInterface({ input: child.stdout }).on("line", (line) => {
+    const waiter = waiters.shift();
+    if (waiter) waiter.resolve(line);
+    else lines.push(line);
+  });
+  child.on("close", (code) => {
+    for (const w of waiters.splice(0)) w.reject(new Error(`benchmark server exited (${code})`));
+  });
   const next = () =>
     new Promise<string>((resolve, reject) => {
-      lines.once("line", resolve);
-      child.once("exit", (code) => reject(new Error(`benchmark server exited (${code})`)));
+      const line = lines.shift();
+      if (line !== undefined) resolve(line);
+      else if (child.exitCode !== null) reject(new Error(`benchmark server exited (${child.exitCode})`));
+      else waiters.push({ resolve, reject });
     });
   const { port } = JSON.parse(await next()) as { port: number };
   return {
