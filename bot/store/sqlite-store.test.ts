@@ -2,11 +2,15 @@ import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
+import { execFile } from "node:child_process";
+import { promisify } from "node:util";
 import Database from "better-sqlite3";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { AppError } from "../../indexer/index.ts";
 import { SQLITE_SCHEMA_VERSION, openSqliteStore } from "./sqlite-store.ts";
 import { sampleInteraction, storeContract } from "./store.case.ts";
+
+const execFileAsync = promisify(execFile);
 
 for (const writer of ["thread", "here"] as const) {
   storeContract(
@@ -134,6 +138,27 @@ describe("openSqliteStore", () => {
     expect(inspect(file, (db) => db.prepare("SELECT answer_id FROM interactions").pluck().all())).toEqual([
       "last",
     ]);
+  });
+
+  it("keeps the process alive while a write is in flight, and lets it exit when idle", async () => {
+    // A script that records without closing the store: it must print, then exit by itself with 0
+    // (an unsettled top-level await would exit with 13, a writer that held the process would time out).
+    const script = join(dir, "record.mts");
+    const storeModule = pathToFileURL(join(import.meta.dirname, "sqlite-store.ts")).href;
+    const caseModule = pathToFileURL(join(import.meta.dirname, "store.case.ts")).href;
+    await writeFile(
+      script,
+      `import { openSqliteStore } from ${JSON.stringify(storeModule)};\n` +
+        `import { sampleInteraction } from ${JSON.stringify(caseModule)};\n` +
+        `const store = openSqliteStore(${JSON.stringify(join(dir, "store.db"))});\n` +
+        `await store.recordInteraction(sampleInteraction({ answerId: "alive" }));\n` +
+        `console.log((await store.listInteractions()).map((r) => r.answerId).join());\n`,
+    );
+    const { stdout } = await execFileAsync(process.execPath, ["--import", "tsx", script], {
+      cwd: join(import.meta.dirname, "..", ".."),
+      timeout: 20_000,
+    });
+    expect(stdout.trim()).toBe("alive");
   });
 
   it("writes here when the writer thread fails, losing nothing", async () => {

@@ -232,7 +232,7 @@ export function openSqliteStore(file: string, options: SqliteStoreOptions = {}):
     const worker = new Worker(options.writerEntry ?? WRITER_ENTRY, {
       workerData: { file, sql: insertInteraction.source, busyTimeoutMs: BUSY_TIMEOUT_MS },
     });
-    // An open store does not keep the process alive; close() hands over what is queued.
+    // An idle store does not keep the process alive; a batch in flight does (see flush and drainedCheck).
     worker.unref();
     worker.on("message", ({ id, errors }: { id: number; errors: (WriteError | null)[] | null }) => {
       const batch = inFlight.get(id) ?? [];
@@ -281,12 +281,14 @@ export function openSqliteStore(file: string, options: SqliteStoreOptions = {}):
     pending = [];
     if (!writer) return writeHere(batch);
     const id = nextBatch++;
+    if (inFlight.size === 0) writer.ref();
     inFlight.set(id, batch);
     writer.postMessage({ id, rows: batch.map((p) => p.row) });
   }
 
   function drainedCheck(): void {
     if (inFlight.size > 0) return;
+    writer?.unref();
     const waiting = whenDrained;
     whenDrained = [];
     for (const resolve of waiting) resolve();
