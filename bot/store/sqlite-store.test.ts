@@ -140,8 +140,8 @@ describe("openSqliteStore", () => {
     ]);
   });
 
-  it("keeps the process alive while a write is in flight, and lets it exit when idle", async () => {
-    // A script that records without closing the store: it must print, then exit by itself with 0
+  it("keeps the process alive while a write is in flight or the store is closing", async () => {
+    // A script that records, lists and closes: it must print after close(), then exit by itself with 0
     // (an unsettled top-level await would exit with 13, a writer that held the process would time out).
     const script = join(dir, "record.mts");
     const storeModule = pathToFileURL(join(import.meta.dirname, "sqlite-store.ts")).href;
@@ -152,13 +152,15 @@ describe("openSqliteStore", () => {
         `import { sampleInteraction } from ${JSON.stringify(caseModule)};\n` +
         `const store = openSqliteStore(${JSON.stringify(join(dir, "store.db"))});\n` +
         `await store.recordInteraction(sampleInteraction({ answerId: "alive" }));\n` +
-        `console.log((await store.listInteractions()).map((r) => r.answerId).join());\n`,
+        `const ids = (await store.listInteractions()).map((r) => r.answerId).join();\n` +
+        `await store.close();\n` +
+        `console.log(ids, "closed");\n`,
     );
     const { stdout } = await execFileAsync(process.execPath, ["--import", "tsx", script], {
       cwd: join(import.meta.dirname, "..", ".."),
       timeout: 20_000,
     });
-    expect(stdout.trim()).toBe("alive");
+    expect(stdout.trim()).toBe("alive closed");
   });
 
   it("writes here when the writer thread fails, losing nothing", async () => {

@@ -389,6 +389,8 @@ export function openSqliteStore(file: string, options: SqliteStoreOptions = {}):
       writer = undefined;
       if (closing) {
         const exited = new Promise((resolve) => closing.once("exit", resolve));
+        // Held until the thread has closed its connection, so that close() settles before the process ends.
+        closing.ref();
         closing.postMessage({ type: "close" });
         await exited;
       }
