@@ -8,7 +8,7 @@ import { buildIndex } from "../build.ts";
 import { openIndex } from "../open.ts";
 import { fold } from "../text/normalize.ts";
 import { embedderContract } from "./embedder.case.ts";
-import { lsiEmbedder, trainLsi } from "./lsi.ts";
+import { lsiEmbedder, orthonormalize, trainLsi } from "./lsi.ts";
 import { openAiEmbedder } from "./openai.ts";
 
 /**
@@ -122,6 +122,58 @@ describe("index with an OpenAI-compatible embedder", () => {
       expect(warnings.join()).toMatch(/openai:fake-embed failed/);
     } finally {
       fake.state.failing = false;
+    }
+  });
+});
+
+describe("orthonormalize (blocked modified Gram-Schmidt)", () => {
+  /** The textbook loop, one column at a time, with separate passes for each dot product. */
+  function textbook(cols: Float64Array, length: number, count: number): void {
+    const dot = (a: number, b: number) => {
+      let s = 0;
+      for (let r = 0; r < length; r++) s += cols[a + r]! * cols[b + r]!;
+      return s;
+    };
+    for (let j = 0; j < count; j++) {
+      const v = j * length;
+      for (let i = 0; i < j; i++) {
+        const u = i * length;
+        const d = dot(u, v);
+        for (let r = 0; r < length; r++) cols[v + r] = cols[v + r]! - d * cols[u + r]!;
+      }
+      const n = Math.sqrt(dot(v, v));
+      if (n > 1e-10) for (let r = 0; r < length; r++) cols[v + r] = cols[v + r]! / n;
+      else cols.fill(0, v, v + length);
+    }
+  }
+
+  it.each([
+    [37, 11],
+    [50, 8],
+    [9, 3],
+    [64, 1],
+  ])("gives exactly the textbook result (length %i, %i columns)", (length, count) => {
+    let seed = 12345;
+    const random = () => ((seed = (seed * 1103515245 + 12345) >>> 0) / 2 ** 32) * 2 - 1;
+    const cols = Float64Array.from({ length: length * count }, random);
+    // A column that repeats an earlier one collapses to zero.
+    if (count > 5) cols.copyWithin(5 * length, 2 * length, 3 * length);
+    const expected = cols.slice();
+    textbook(expected, length, count);
+    orthonormalize(cols, length, count);
+    expect(cols).toEqual(expected);
+    if (count > 5) expect(cols.subarray(5 * length, 6 * length).every((x) => x === 0)).toBe(true);
+  });
+
+  it("trains a basis with orthonormal columns", () => {
+    const model = trainLsi(corpus, { dimensions: 4 });
+    const { basis, dimensions: k, terms } = model;
+    for (let a = 0; a < k; a++) {
+      for (let b = 0; b < k; b++) {
+        let s = 0;
+        for (let r = 0; r < terms.length; r++) s += basis[r * k + a]! * basis[r * k + b]!;
+        expect(s).toBeCloseTo(a === b ? 1 : 0, 4);
+      }
     }
   });
 });

@@ -116,99 +116,220 @@ type SparseColumns = { m: number; n: number; colStart: Int32Array; rows: Int32Ar
  * Tropp (2011): Y = (AAᵀ)^q·A·Ω, Q = orth(Y), then the small matrix B = QᵀA gives U = Q·eig(BBᵀ).
  * Cost is a few sparse products, so it scales to 50k documents; a seeded generator makes builds
  * reproducible.
+ *
+ * Dense matrices are flat Float64Arrays: row-major (one row of l values per term or document) for the
+ * sparse products, whose inner loop then runs over contiguous memory, and column-major for Gram-Schmidt
+ * and the dot products. Every sum is taken in the same order as the straightforward column-array version,
+ * so the basis does not depend on the layout.
  */
 function randomizedLeftSingularVectors(A: SparseColumns, k: number, q: number, seed: number): Float32Array {
   const l = Math.min(k + 10, A.n, A.m);
   const rand = gaussian(seed);
-  // Y = A Ω, with Ω n × l; stored as l columns of length m.
-  let Y: Float64Array[] = Array.from({ length: l }, () => new Float64Array(A.m));
+  // Y = A Ω, with Ω n × l drawn one row (document) at a time.
+  let Y: Float64Array = new Float64Array(A.m * l);
+  const omega = new Float64Array(l);
   for (let c = 0; c < A.n; c++) {
-    const omega = Array.from({ length: l }, () => rand());
+    for (let j = 0; j < l; j++) omega[j] = rand();
     for (let p = A.colStart[c] as number; p < (A.colStart[c + 1] as number); p++) {
-      const r = A.rows[p] as number;
+      const base = (A.rows[p] as number) * l;
       const v = A.vals[p] as number;
-      for (let j = 0; j < l; j++)
-        (Y[j] as Float64Array)[r] = ((Y[j] as Float64Array)[r] as number) + v * (omega[j] as number);
+      for (let j = 0; j < l; j++) Y[base + j] = (Y[base + j] as number) + v * (omega[j] as number);
     }
   }
-  orthonormalize(Y);
+  Y = orthonormalRows(Y, A.m, l);
   for (let it = 0; it < q; it++) {
-    const Z = transposeTimes(A, Y); // n-vectors
-    orthonormalize(Z);
-    Y = times(A, Z);
-    orthonormalize(Y);
+    const Z = orthonormalRows(transposeTimes(A, Y, l), A.n, l);
+    Y = orthonormalRows(times(A, Z, l), A.m, l);
   }
   // B = Qᵀ A is l × n; BBᵀ is l × l. Its eigenvectors W give U = Q W.
-  const B = transposeTimes(A, Y); // l columns of length n: column j = (Qᵀ A)_j,· as a row
+  const B = transpose(transposeTimes(A, Y, l), A.n, l); // column-major: column j = row j of QᵀA
   const BBt = Array.from({ length: l }, (_, i) =>
-    Array.from({ length: l }, (_, j) => dot(B[i] as Float64Array, B[j] as Float64Array)),
+    Array.from({ length: l }, (_, j) => dot(B, i * A.n, B, j * A.n, A.n)),
   );
   const { values, vectors } = jacobiEigen(BBt);
   const order = values
     .map((v, i) => [v, i] as const)
     .sort((a, b) => b[0] - a[0])
     .slice(0, k);
-  const basis = new Float32Array(A.m * k);
+  // W's columns of the kept eigenvalues, each stored contiguously.
+  const W = new Float64Array(k * l);
   order.forEach(([, idx], col) => {
-    for (let r = 0; r < A.m; r++) {
+    for (let j = 0; j < l; j++) W[col * l + j] = (vectors[j] as number[])[idx] as number;
+  });
+  const basis = new Float32Array(A.m * k);
+  for (let r = 0; r < A.m; r++) {
+    const row = r * l;
+    let col = 0;
+    // Four output columns at a time: four independent sums, each still taken over j in order.
+    for (; col + 4 <= k; col += 4) {
+      const w = col * l;
+      let s0 = 0;
+      let s1 = 0;
+      let s2 = 0;
+      let s3 = 0;
+      for (let j = 0; j < l; j++) {
+        const y = Y[row + j] as number;
+        s0 += y * (W[w + j] as number);
+        s1 += y * (W[w + l + j] as number);
+        s2 += y * (W[w + 2 * l + j] as number);
+        s3 += y * (W[w + 3 * l + j] as number);
+      }
+      basis[r * k + col] = s0;
+      basis[r * k + col + 1] = s1;
+      basis[r * k + col + 2] = s2;
+      basis[r * k + col + 3] = s3;
+    }
+    for (; col < k; col++) {
+      const w = col * l;
       let s = 0;
-      for (let j = 0; j < l; j++)
-        s += ((Y[j] as Float64Array)[r] as number) * ((vectors[j] as number[])[idx] as number);
+      for (let j = 0; j < l; j++) s += (Y[row + j] as number) * (W[w + j] as number);
       basis[r * k + col] = s;
     }
-  });
+  }
   return basis;
 }
 
-/** A·Z for Z given as columns of length n: returns columns of length m. */
-function times(A: SparseColumns, Z: Float64Array[]): Float64Array[] {
-  const out = Z.map(() => new Float64Array(A.m));
+/** A·Z for Z row-major n × l: returns A·Z row-major m × l. */
+function times(A: SparseColumns, Z: Float64Array, l: number): Float64Array {
+  const out = new Float64Array(A.m * l);
   for (let c = 0; c < A.n; c++) {
+    const z = c * l;
     for (let p = A.colStart[c] as number; p < (A.colStart[c + 1] as number); p++) {
-      const r = A.rows[p] as number;
+      const base = (A.rows[p] as number) * l;
       const v = A.vals[p] as number;
-      for (let j = 0; j < Z.length; j++)
-        (out[j] as Float64Array)[r] =
-          ((out[j] as Float64Array)[r] as number) + v * ((Z[j] as Float64Array)[c] as number);
+      for (let j = 0; j < l; j++) out[base + j] = (out[base + j] as number) + v * (Z[z + j] as number);
     }
   }
   return out;
 }
 
-/** Aᵀ·Y for Y given as columns of length m: returns columns of length n. */
-function transposeTimes(A: SparseColumns, Y: Float64Array[]): Float64Array[] {
-  const out = Y.map(() => new Float64Array(A.n));
+/** Aᵀ·Y for Y row-major m × l: returns Aᵀ·Y row-major n × l. */
+function transposeTimes(A: SparseColumns, Y: Float64Array, l: number): Float64Array {
+  const out = new Float64Array(A.n * l);
   for (let c = 0; c < A.n; c++) {
+    const o = c * l;
     for (let p = A.colStart[c] as number; p < (A.colStart[c + 1] as number); p++) {
-      const r = A.rows[p] as number;
+      const base = (A.rows[p] as number) * l;
       const v = A.vals[p] as number;
-      for (let j = 0; j < Y.length; j++)
-        (out[j] as Float64Array)[c] =
-          ((out[j] as Float64Array)[c] as number) + v * ((Y[j] as Float64Array)[r] as number);
+      for (let j = 0; j < l; j++) out[o + j] = (out[o + j] as number) + v * (Y[base + j] as number);
     }
   }
   return out;
 }
 
-function dot(a: Float64Array, b: Float64Array): number {
+/** Transpose of a row-major rows × cols matrix (equivalently, row-major ⇄ column-major). */
+function transpose(a: Float64Array, rows: number, cols: number): Float64Array {
+  const out = new Float64Array(rows * cols);
+  for (let r = 0; r < rows; r++) for (let c = 0; c < cols; c++) out[c * rows + r] = a[r * cols + c] as number;
+  return out;
+}
+
+function dot(a: Float64Array, aStart: number, b: Float64Array, bStart: number, length: number): number {
   let s = 0;
-  for (let i = 0; i < a.length; i++) s += (a[i] as number) * (b[i] as number);
+  for (let i = 0; i < length; i++) s += (a[aStart + i] as number) * (b[bStart + i] as number);
   return s;
 }
 
-/** Modified Gram-Schmidt on columns, in place; a column that collapses becomes zero. */
-function orthonormalize(cols: Float64Array[]): void {
-  for (let j = 0; j < cols.length; j++) {
-    const v = cols[j] as Float64Array;
-    for (let i = 0; i < j; i++) {
-      const u = cols[i] as Float64Array;
-      const d = dot(u, v);
-      for (let r = 0; r < v.length; r++) v[r] = (v[r] as number) - d * (u[r] as number);
-    }
-    const n = Math.sqrt(dot(v, v));
-    if (n > 1e-10) for (let r = 0; r < v.length; r++) v[r] = (v[r] as number) / n;
-    else v.fill(0);
+/** Orthonormalizes the l columns of a row-major rows × l matrix; returns a new row-major matrix. */
+function orthonormalRows(a: Float64Array, rows: number, l: number): Float64Array {
+  const cols = transpose(a, rows, l);
+  orthonormalize(cols, rows, l);
+  return transpose(cols, l, rows);
+}
+
+/**
+ * Modified Gram-Schmidt on the `count` columns (each `length` long, stored one after the other), in
+ * place; a column that collapses becomes zero. Columns are taken four at a time: each earlier column is
+ * subtracted from all four in one pass over memory, with four independent sums. Each pass that subtracts
+ * a projection also computes the dot product the next step needs. Every column still sees exactly the
+ * operations of the textbook loop, in the same order, so the result does not depend on the blocking.
+ * Exported for its test.
+ */
+export function orthonormalize(cols: Float64Array, length: number, count: number): void {
+  let j = 0;
+  for (; j + 4 <= count; j += 4) {
+    projectOutPrevious4(cols, length, j);
+    for (let c = j; c < j + 4; c++) finishColumn(cols, length, j, c);
   }
+  for (; j < count; j++) finishColumn(cols, length, 0, j);
+}
+
+/** Subtracts from columns j..j+3 their projections on columns 0..j-1 (already orthonormal), in order. */
+function projectOutPrevious4(cols: Float64Array, length: number, j: number): void {
+  if (j === 0) return;
+  const v0 = j * length;
+  const v1 = v0 + length;
+  const v2 = v1 + length;
+  const v3 = v2 + length;
+  let d0 = 0;
+  let d1 = 0;
+  let d2 = 0;
+  let d3 = 0;
+  for (let r = 0; r < length; r++) {
+    const u = cols[r] as number;
+    d0 += u * (cols[v0 + r] as number);
+    d1 += u * (cols[v1 + r] as number);
+    d2 += u * (cols[v2 + r] as number);
+    d3 += u * (cols[v3 + r] as number);
+  }
+  for (let i = 0; i < j; i++) {
+    const u = i * length;
+    if (i + 1 === j) {
+      for (let r = 0; r < length; r++) {
+        const ur = cols[u + r] as number;
+        cols[v0 + r] = (cols[v0 + r] as number) - d0 * ur;
+        cols[v1 + r] = (cols[v1 + r] as number) - d1 * ur;
+        cols[v2 + r] = (cols[v2 + r] as number) - d2 * ur;
+        cols[v3 + r] = (cols[v3 + r] as number) - d3 * ur;
+      }
+      break;
+    }
+    const next = u + length;
+    let s0 = 0;
+    let s1 = 0;
+    let s2 = 0;
+    let s3 = 0;
+    for (let r = 0; r < length; r++) {
+      const ur = cols[u + r] as number;
+      const nr = cols[next + r] as number;
+      const x0 = (cols[v0 + r] as number) - d0 * ur;
+      const x1 = (cols[v1 + r] as number) - d1 * ur;
+      const x2 = (cols[v2 + r] as number) - d2 * ur;
+      const x3 = (cols[v3 + r] as number) - d3 * ur;
+      cols[v0 + r] = x0;
+      cols[v1 + r] = x1;
+      cols[v2 + r] = x2;
+      cols[v3 + r] = x3;
+      s0 += nr * x0;
+      s1 += nr * x1;
+      s2 += nr * x2;
+      s3 += nr * x3;
+    }
+    d0 = s0;
+    d1 = s1;
+    d2 = s2;
+    d3 = s3;
+  }
+}
+
+/** Subtracts from column c its projections on columns from..c-1, in order, then normalizes it. */
+function finishColumn(cols: Float64Array, length: number, from: number, c: number): void {
+  const v = c * length;
+  let d = dot(cols, c > from ? from * length : v, cols, v, length);
+  for (let i = from; i < c; i++) {
+    const u = i * length;
+    const next = i + 1 < c ? u + length : v;
+    let s = 0;
+    for (let r = 0; r < length; r++) {
+      const x = (cols[v + r] as number) - d * (cols[u + r] as number);
+      cols[v + r] = x;
+      s += (cols[next + r] as number) * x;
+    }
+    d = s;
+  }
+  const n = Math.sqrt(d);
+  if (n > 1e-10) for (let r = 0; r < length; r++) cols[v + r] = (cols[v + r] as number) / n;
+  else cols.fill(0, v, v + length);
 }
 
 /**

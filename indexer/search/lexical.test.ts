@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { LexicalIndex, TopK, withinOneEdit } from "./lexical.ts";
+import { GroupHits, LexicalIndex, TopK, withinOneEdit } from "./lexical.ts";
 
 const docs = [
   "Miếu Bà Chúa Xứ ở chân núi Sam, Châu Đốc.", // 0
@@ -86,6 +86,24 @@ describe("searchGroups", () => {
     // Nothing carries over from one query to the next.
     expect(index.searchGroups("chau doc tomb village", groupOf, 3, 2)).toEqual(groups);
   });
+
+  it("fills a reusable buffer with searchGroupsInto, as searchGroups returns them", () => {
+    const groupOf = Int32Array.from([0, 0, 0, 1, 1, 2, 2]);
+    const out = new GroupHits(3);
+    for (const q of ["chau doc tomb village", "luu tru", "qqqq", "pagoda temple", "chau"]) {
+      const expected = index.searchGroups(q, groupOf, 3, 3);
+      expect(index.searchGroupsInto(q, groupOf, 3, out)).toBe(expected.length);
+      const got = Array.from({ length: out.count }, (_, i) => ({
+        group: out.group[i],
+        doc: out.doc[i],
+        score: out.score[i],
+      }));
+      expect(got).toEqual(expected);
+    }
+    const filtered = new GroupHits(3);
+    index.searchGroupsInto("chau doc", groupOf, 3, filtered, (d) => groupOf[d] !== 0);
+    expect(Array.from(filtered.group.subarray(0, filtered.count))).not.toContain(0);
+  });
 });
 
 describe("TopK", () => {
@@ -99,5 +117,83 @@ describe("TopK", () => {
       { item: 4, score: 7 },
     ]);
     expect(new TopK(0).sorted()).toEqual([]);
+  });
+
+  /** The former implementation: plain arrays, swaps. Its order among equal scores is the reference. */
+  class ArrayTopK {
+    items: number[] = [];
+    scores: number[] = [];
+    constructor(private readonly k: number) {}
+    offer(item: number, score: number): void {
+      const { items, scores } = this;
+      const swap = (a: number, b: number) => {
+        [items[a], items[b]] = [items[b]!, items[a]!];
+        [scores[a], scores[b]] = [scores[b]!, scores[a]!];
+      };
+      if (items.length < this.k) {
+        items.push(item);
+        scores.push(score);
+        let i = items.length - 1;
+        while (i > 0) {
+          const parent = (i - 1) >> 1;
+          if (scores[parent]! <= score) break;
+          swap(i, parent);
+          i = parent;
+        }
+      } else if (this.k > 0 && score > scores[0]!) {
+        items[0] = item;
+        scores[0] = score;
+        let i = 0;
+        for (;;) {
+          const l = 2 * i + 1;
+          const r = l + 1;
+          let min = i;
+          if (l < items.length && scores[l]! < scores[min]!) min = l;
+          if (r < items.length && scores[r]! < scores[min]!) min = r;
+          if (min === i) break;
+          swap(i, min);
+          i = min;
+        }
+      }
+    }
+    sorted() {
+      return this.items
+        .map((item, i) => ({ item, score: this.scores[i]! }))
+        .sort((a, b) => b.score - a.score);
+    }
+  }
+
+  it("keeps the same items in the same order as the array heap, ties included, when reused", () => {
+    let seed = 7;
+    const random = () => (seed = (seed * 1103515245 + 12345) >>> 0) / 2 ** 32;
+    const reused = new TopK(1);
+    const batched = new TopK(1);
+    for (const k of [0, 1, 2, 5, 8, 30]) {
+      for (let round = 0; round < 20; round++) {
+        const n = Math.floor(random() * 200);
+        // Few distinct scores, so that ties are everywhere.
+        const scores = Float32Array.from({ length: n }, () => Math.floor(random() * 6));
+        const reference = new ArrayTopK(k);
+        reused.reset(k);
+        for (let i = 0; i < n; i++) {
+          reference.offer(i, scores[i]!);
+          reused.offer(i, scores[i]!);
+        }
+        batched.reset(k);
+        batched.offerAll(
+          Int32Array.from({ length: n }, (_, i) => i),
+          n,
+          scores,
+        );
+        expect(reused.sorted()).toEqual(reference.sorted());
+        expect(batched.sorted()).toEqual(reference.sorted());
+        const items = new Int32Array(k);
+        const top = new Float64Array(k);
+        expect(reused.sortedInto(items, top)).toBe(reference.sorted().length);
+        expect(Array.from(items.subarray(0, reference.items.length))).toEqual(
+          reference.sorted().map((x) => x.item),
+        );
+      }
+    }
   });
 });

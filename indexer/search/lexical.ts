@@ -35,6 +35,23 @@ export type LexicalHit = { doc: number; score: number };
 export type GroupHit = { group: number; doc: number; score: number };
 
 /**
+ * A reusable buffer for LexicalIndex.searchGroupsInto: up to `capacity` groups, best first, in parallel
+ * typed arrays, so that a search fills it without allocating an object per group.
+ */
+export class GroupHits {
+  readonly group: Int32Array;
+  readonly doc: Int32Array;
+  readonly score: Float32Array;
+  count = 0;
+
+  constructor(readonly capacity: number) {
+    this.group = new Int32Array(capacity);
+    this.doc = new Int32Array(capacity);
+    this.score = new Float32Array(capacity);
+  }
+}
+
+/**
  * BM25 over an inverted index in typed arrays. Written for this project rather than taken from a library
  * because it needs Vietnamese-aware terms (folded words, bigrams, exact forms) on both the index and the
  * query side, typo correction against its own vocabulary, and a p99 of a few milliseconds at 10k entries.
@@ -43,8 +60,13 @@ export class LexicalIndex {
   private readonly termIds: Map<string, number>;
   private deletes: Map<string, number[]> | undefined;
   private groups: { best: Float32Array; doc: Int32Array; touched: Int32Array } | undefined;
+  // Per-query scratch space, reused by every search (searches run synchronously, one at a time).
   private readonly scores: Float32Array;
   private readonly touched: Int32Array;
+  private readonly top = new TopK(0);
+  private queryTermIds = new Int32Array(64);
+  private queryTermWeights = new Float64Array(64);
+  private queryTermOrder = new Int32Array(64);
 
   constructor(readonly data: LexicalData) {
     this.termIds = new Map(data.terms.map((t, i) => [t, i]));
@@ -157,8 +179,7 @@ export class LexicalIndex {
 
   /**
    * The best document of each group (e.g. an entry in one language), for the `limit` groups with the
-   * highest best score, best first. This is the hot path of search: it allocates nothing per document,
-   * so a query that touches most of a 10k-entry index stays within a few milliseconds.
+   * highest best score, best first.
    */
   searchGroups(
     query: string | WeightedTerm[],
@@ -167,6 +188,27 @@ export class LexicalIndex {
     limit: number,
     accept?: (doc: number) => boolean,
   ): GroupHit[] {
+    const out = new GroupHits(limit);
+    this.searchGroupsInto(query, groupOf, groupCount, out, accept);
+    return Array.from({ length: out.count }, (_, i) => ({
+      group: out.group[i] as number,
+      doc: out.doc[i] as number,
+      score: out.score[i] as number,
+    }));
+  }
+
+  /**
+   * searchGroups into a reusable buffer, for the `out.capacity` best groups; returns how many it holds.
+   * This is the hot path of search: apart from analysing the query, it allocates nothing, so a query
+   * that touches most of a 10k-entry index stays within a few milliseconds and makes little garbage.
+   */
+  searchGroupsInto(
+    query: string | WeightedTerm[],
+    groupOf: Int32Array,
+    groupCount: number,
+    out: GroupHits,
+    accept?: (doc: number) => boolean,
+  ): number {
     const count = this.accumulate(query);
     if (!this.groups || this.groups.best.length !== groupCount) {
       this.groups = {
@@ -176,29 +218,16 @@ export class LexicalIndex {
       };
     }
     const { best, doc, touched } = this.groups;
-    const docScores = this.scores;
-    const touchedDocs = this.touched;
-    let groups = 0;
-    for (let i = 0; i < count; i++) {
-      const d = touchedDocs[i] as number;
-      const score = docScores[d] as number;
-      docScores[d] = 0;
-      if (accept && !accept(d)) continue;
-      const g = groupOf[d] as number;
-      if (best[g] === 0) touched[groups++] = g;
-      if (score > (best[g] as number)) {
-        best[g] = score;
-        doc[g] = d;
-      }
-    }
-    const top = new TopK(limit);
-    for (let i = 0; i < groups; i++) {
-      const g = touched[i] as number;
-      top.offer(g, best[g] as number);
-    }
-    const out = top.sorted().map(({ item, score }) => ({ group: item, doc: doc[item] as number, score }));
+    const groups = accept
+      ? bestOfGroupsAccepted(this.scores, this.touched, count, groupOf, best, doc, touched, accept)
+      : bestOfGroups(this.scores, this.touched, count, groupOf, best, doc, touched);
+    const top = this.top;
+    top.reset(out.capacity);
+    top.offerAll(touched, groups, best);
+    out.count = top.sortedInto(out.group, out.score);
+    for (let i = 0; i < out.count; i++) out.doc[i] = doc[out.group[i] as number] as number;
     for (let i = 0; i < groups; i++) best[touched[i] as number] = 0;
-    return out;
+    return out.count;
   }
 
   /**
@@ -210,31 +239,42 @@ export class LexicalIndex {
   private accumulate(query: string | WeightedTerm[]): number {
     const terms = typeof query === "string" ? this.queryTerms(query) : query;
     const { idf, offsets, docs, weights, docCount } = this.data;
-    const scores = this.scores;
-    const touched = this.touched;
-    const matched: { t: number; w: number; df: number }[] = [];
+    if (this.queryTermIds.length < terms.length) {
+      const n = Math.max(terms.length, 2 * this.queryTermIds.length);
+      this.queryTermIds = new Int32Array(n);
+      this.queryTermWeights = new Float64Array(n);
+      this.queryTermOrder = new Int32Array(n);
+    }
+    const ids = this.queryTermIds;
+    const w = this.queryTermWeights;
+    const order = this.queryTermOrder;
+    const commonDf = docCount >= COMMON_TERM.minDocs ? docCount * COMMON_TERM.share : Infinity;
+    let matched = 0;
+    let hasRare = false;
     for (const { term, weight } of terms) {
       const t = this.termIds.get(term);
       if (t === undefined) continue;
-      matched.push({
-        t,
-        w: weight * (idf[t] as number),
-        df: (offsets[t + 1] as number) - (offsets[t] as number),
-      });
-    }
-    const commonDf = docCount >= COMMON_TERM.minDocs ? docCount * COMMON_TERM.share : Infinity;
-    const hasRare = matched.some((m) => m.df <= commonDf);
-    // A long question with synonyms can have 60 terms; the ones that can add least are dropped.
-    const kept = matched.sort((a, b) => b.w - a.w).slice(0, MAX_QUERY_TERMS);
-    let count = 0;
-    for (const { t, w, df } of kept) {
-      if (hasRare && df > commonDf) continue;
-      const end = offsets[t + 1] as number;
-      for (let i = offsets[t] as number; i < end; i++) {
-        const d = docs[i] as number;
-        if (scores[d] === 0) touched[count++] = d;
-        scores[d] = (scores[d] as number) + w * (weights[i] as number);
+      ids[matched] = t;
+      w[matched] = weight * (idf[t] as number);
+      if ((offsets[t + 1] as number) - (offsets[t] as number) <= commonDf) hasRare = true;
+      // Insertion sort by weight, highest first; equal weights keep the query's order.
+      let at = matched++;
+      while (at > 0 && (w[order[at - 1] as number] as number) < (w[matched - 1] as number)) {
+        order[at] = order[at - 1] as number;
+        at--;
       }
+      order[at] = matched - 1;
+    }
+    // A long question with synonyms can have 60 terms; the ones that can add least are dropped.
+    const kept = Math.min(matched, MAX_QUERY_TERMS);
+    let count = 0;
+    for (let i = 0; i < kept; i++) {
+      const m = order[i] as number;
+      const t = ids[m] as number;
+      const start = offsets[t] as number;
+      const end = offsets[t + 1] as number;
+      if (hasRare && end - start > commonDf) continue;
+      count = addPostings(docs, weights, start, end, w[m] as number, this.scores, this.touched, count);
     }
     return count;
   }
@@ -298,53 +338,191 @@ export function withinOneEdit(a: string, b: string): boolean {
   return a.length > b.length ? a.slice(i + 1) === b.slice(i) : a.slice(i) === b.slice(i + 1);
 }
 
-/** Keeps the k highest-scoring items seen, in a binary min-heap (the weakest kept item at the root). */
-export class TopK {
-  private readonly items: number[] = [];
-  private readonly scores: number[] = [];
+/**
+ * The best document of each group among the touched documents, and the touched groups (returns their
+ * count); also clears the documents' scores for the next query. A plain function over typed arrays, so
+ * that V8 optimizes the loop on its own.
+ */
+function bestOfGroups(
+  scores: Float32Array,
+  touchedDocs: Int32Array,
+  count: number,
+  groupOf: Int32Array,
+  best: Float32Array,
+  doc: Int32Array,
+  touched: Int32Array,
+): number {
+  let groups = 0;
+  for (let i = 0; i < count; i++) {
+    const d = touchedDocs[i] as number;
+    const score = scores[d] as number;
+    scores[d] = 0;
+    const g = groupOf[d] as number;
+    if (best[g] === 0) touched[groups++] = g;
+    if (score > (best[g] as number)) {
+      best[g] = score;
+      doc[g] = d;
+    }
+  }
+  return groups;
+}
 
-  constructor(private readonly k: number) {}
+/** bestOfGroups over the documents that `accept` lets through (a copy, so that the unfiltered loop, the
+ * common case, makes no call per document). */
+function bestOfGroupsAccepted(
+  scores: Float32Array,
+  touchedDocs: Int32Array,
+  count: number,
+  groupOf: Int32Array,
+  best: Float32Array,
+  doc: Int32Array,
+  touched: Int32Array,
+  accept: (doc: number) => boolean,
+): number {
+  let groups = 0;
+  for (let i = 0; i < count; i++) {
+    const d = touchedDocs[i] as number;
+    const score = scores[d] as number;
+    scores[d] = 0;
+    if (!accept(d)) continue;
+    const g = groupOf[d] as number;
+    if (best[g] === 0) touched[groups++] = g;
+    if (score > (best[g] as number)) {
+      best[g] = score;
+      doc[g] = d;
+    }
+  }
+  return groups;
+}
+
+/** Adds one term's postings (weight w) to the document scores; returns the new touched count. */
+function addPostings(
+  docs: Int32Array,
+  weights: Float32Array,
+  start: number,
+  end: number,
+  w: number,
+  scores: Float32Array,
+  touched: Int32Array,
+  count: number,
+): number {
+  for (let i = start; i < end; i++) {
+    const d = docs[i] as number;
+    if (scores[d] === 0) touched[count++] = d;
+    scores[d] = (scores[d] as number) + w * (weights[i] as number);
+  }
+  return count;
+}
+
+/**
+ * Keeps the k highest-scoring items (int32 ids) seen, in a binary min-heap (the weakest kept item at the
+ * root). Typed arrays, reusable with reset(), so that keeping the best of thousands of groups allocates
+ * nothing. Which of equal scores are kept, and in which order, follows from the heap's layout: the
+ * fusion's ranking depends on it, so the sift steps are those of the former array version.
+ */
+export class TopK {
+  private items: Int32Array;
+  private scores: Float64Array;
+  private size = 0;
+
+  constructor(private k: number) {
+    this.items = new Int32Array(k);
+    this.scores = new Float64Array(k);
+  }
+
+  /** Forgets the kept items; the next ones are kept up to k (growing the arrays when needed). */
+  reset(k: number = this.k): void {
+    if (k > this.items.length) {
+      this.items = new Int32Array(k);
+      this.scores = new Float64Array(k);
+    }
+    this.k = k;
+    this.size = 0;
+  }
 
   /** Considers an item; kept if it beats the weakest of the k kept so far. */
   offer(item: number, score: number): void {
     const { items, scores } = this;
-    if (items.length < this.k) {
-      items.push(item);
-      scores.push(score);
-      let i = items.length - 1;
+    if (this.size < this.k) {
+      let i = this.size++;
+      // Sift up: move weaker parents down until the new item's place is found.
       while (i > 0) {
         const parent = (i - 1) >> 1;
         if ((scores[parent] as number) <= score) break;
-        this.swap(i, parent);
+        items[i] = items[parent] as number;
+        scores[i] = scores[parent] as number;
         i = parent;
       }
+      items[i] = item;
+      scores[i] = score;
     } else if (this.k > 0 && score > (scores[0] as number)) {
-      items[0] = item;
-      scores[0] = score;
+      // Replace the root and sift down.
+      const n = this.size;
       let i = 0;
       for (;;) {
         const l = 2 * i + 1;
         const r = l + 1;
         let min = i;
-        if (l < items.length && (scores[l] as number) < (scores[min] as number)) min = l;
-        if (r < items.length && (scores[r] as number) < (scores[min] as number)) min = r;
+        let minScore = score;
+        if (l < n && (scores[l] as number) < minScore) {
+          min = l;
+          minScore = scores[l] as number;
+        }
+        if (r < n && (scores[r] as number) < minScore) min = r;
         if (min === i) break;
-        this.swap(i, min);
+        items[i] = items[min] as number;
+        scores[i] = scores[min] as number;
         i = min;
       }
+      items[i] = item;
+      scores[i] = score;
+    }
+  }
+
+  /**
+   * offer(items[i], scoreOf[items[i]]) for i < count. Once k items are kept, an item that does not beat
+   * the weakest is skipped here, without a call: with thousands of groups, that is nearly all of them.
+   */
+  offerAll(items: Int32Array, count: number, scoreOf: Float32Array): void {
+    if (this.k === 0) return;
+    let full = this.size >= this.k;
+    let weakest = full ? (this.scores[0] as number) : 0;
+    for (let i = 0; i < count; i++) {
+      const item = items[i] as number;
+      const score = scoreOf[item] as number;
+      if (full && score <= weakest) continue;
+      this.offer(item, score);
+      full = this.size >= this.k;
+      if (full) weakest = this.scores[0] as number;
     }
   }
 
   /** The kept items, best first. */
   sorted(): { item: number; score: number }[] {
-    return this.items
-      .map((item, i) => ({ item, score: this.scores[i] as number }))
-      .sort((a, b) => b.score - a.score);
+    const items = new Int32Array(this.size);
+    const scores = new Float64Array(this.size);
+    const n = this.sortedInto(items, scores);
+    return Array.from({ length: n }, (_, i) => ({ item: items[i] as number, score: scores[i] as number }));
   }
 
-  private swap(a: number, b: number): void {
-    const { items, scores } = this;
-    [items[a], items[b]] = [items[b] as number, items[a] as number];
-    [scores[a], scores[b]] = [scores[b] as number, scores[a] as number];
+  /**
+   * Writes the kept items and their scores into the arrays (which must hold k), best first; equal
+   * scores keep their order in the heap. Returns how many were written.
+   */
+  sortedInto(items: Int32Array, scores: Float32Array | Float64Array): number {
+    const n = this.size;
+    for (let i = 0; i < n; i++) {
+      const item = this.items[i] as number;
+      const score = this.scores[i] as number;
+      let at = i;
+      while (at > 0 && (scores[at - 1] as number) < score) {
+        items[at] = items[at - 1] as number;
+        scores[at] = scores[at - 1] as number;
+        at--;
+      }
+      items[at] = item;
+      scores[at] = score;
+    }
+    return n;
   }
 }

@@ -8,12 +8,16 @@ export type VectorHit = { item: number; similarity: number };
  * searched with ef ≥ their size, which makes the search exact.
  */
 export class VectorIndex {
+  /** hnswlib takes the query as a plain array; one is reused rather than made per search. */
+  private readonly queryArray: number[];
+
   private constructor(
     private readonly hnsw: hnswlib.HierarchicalNSW,
     readonly dimensions: number,
     readonly count: number,
   ) {
     hnsw.setEf(Math.min(Math.max(64, count), 256));
+    this.queryArray = new Array<number>(dimensions).fill(0);
   }
 
   /** Builds an index over vectors; item i is vectors[i]. */
@@ -41,10 +45,21 @@ export class VectorIndex {
 
   /** The k nearest items to a query vector; an all-zero query (no known word) finds nothing. */
   search(query: Float32Array, k: number, accept?: (item: number) => boolean): VectorHit[] {
-    if (this.count === 0 || isZero(query)) return [];
-    const n = Math.min(k, this.count);
-    const { neighbors, distances } = this.hnsw.searchKnn(Array.from(query), n, accept);
+    const { neighbors, distances } = this.nearest(query, k, accept);
     return neighbors.map((item, i) => ({ item, similarity: 1 - (distances[i] as number) }));
+  }
+
+  /** search() as hnswlib returns it: items and cosine distances (1 − similarity), nearest first. */
+  nearest(
+    query: Float32Array,
+    k: number,
+    accept?: (item: number) => boolean,
+  ): { neighbors: number[]; distances: number[] } {
+    if (this.count === 0 || isZero(query)) return { neighbors: [], distances: [] };
+    const q = this.queryArray;
+    if (query.length !== q.length) throw new Error(`query has ${query.length} dimensions, not ${q.length}`);
+    for (let i = 0; i < q.length; i++) q[i] = query[i] as number;
+    return this.hnsw.searchKnn(q, Math.min(k, this.count), accept);
   }
 }
 
