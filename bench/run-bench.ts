@@ -20,7 +20,13 @@ import { loadQuestions } from "../eval/run-eval.ts";
 import { loadAnswerCases, DEFAULT_NOW } from "../eval/answer-eval.ts";
 import { createAssistant } from "../bot/assistant/index.ts";
 import { openSqliteStore, type Store } from "../bot/store/index.ts";
-import { HTTP_TARGETS, runHttpBench, type HttpBenchResult, type LoadResult } from "./http-bench.ts";
+import {
+  HTTP_TARGETS,
+  runHttpBench,
+  SERVER_NODE_FLAGS,
+  type HttpBenchResult,
+  type LoadResult,
+} from "./http-bench.ts";
 import { buildCorpus, entryToMarkdown, generateEntries, generateQueries } from "./generate.ts";
 
 const ROOT = path.resolve(import.meta.dirname, "..");
@@ -28,8 +34,6 @@ const CONTENT_DIR = path.join(ROOT, "content");
 const QUESTIONS_FILE = path.join(ROOT, "eval", "questions.jsonl");
 
 const DEFAULT_SIZES = [1000, 10000, 50000];
-/** V8 flags of `npm start` (package.json), used by every benchmark child process. */
-export const SERVER_NODE_FLAGS = "--max-semi-space-size=64";
 const REAL_BUILD_RUNS = 3;
 const MEASURED_QUERIES = 2000;
 const WARMUP_QUERIES = 200;
@@ -337,9 +341,8 @@ async function benchGenerated(size: number): Promise<DatasetResult> {
 function runChild(dataset: string): Promise<DatasetResult | Failure> {
   // tsx's loader by absolute URL, so the child resolves it whatever its working directory.
   const args = [
-    // The server's own V8 setting (package.json "start"): a 64 MB young generation, so the short GC
-    // pauses that make the search tail come four times less often. BENCH_NODE_FLAGS="" measures Node's
-    // defaults instead.
+    // `npm start`'s Node flags (package.json), so that search runs as in the server. BENCH_NODE_FLAGS=""
+    // measures Node's defaults instead.
     ...(process.env.BENCH_NODE_FLAGS ?? SERVER_NODE_FLAGS).split(" ").filter(Boolean),
     "--import",
     import.meta.resolve("tsx"),
