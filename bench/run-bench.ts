@@ -130,7 +130,8 @@ function latencyStats(samples: number[], warmup: number): LatencyStats {
 /**
  * Whole answers without a model, as a channel asks for them: routing, retrieval, composition and (when
  * given) recording in the store. Every question is asked in its own conversation, 5 rounds after a
- * warm-up round; "perSecond" is sequential throughput on one core (Node runs the answer on one thread).
+ * warm-up round, with the plan cache off, so that every answer is routed afresh (the worst case; the
+ * HTTP test measures the server with its cache); "perSecond" is sequential throughput on one core.
  */
 async function measureAnswers(
   index: KnowledgeIndex,
@@ -138,7 +139,12 @@ async function measureAnswers(
   store?: Store,
 ): Promise<LatencyStats & { perSecond: number }> {
   const now = new Date(DEFAULT_NOW);
-  const assistant = createAssistant({ index, clock: { now: () => now }, ...(store ? { store } : {}) });
+  const assistant = createAssistant({
+    index,
+    clock: { now: () => now },
+    ...(store ? { store } : {}),
+    options: { planCacheSize: 0 },
+  });
   for (const [i, text] of questions.entries()) await assistant.ask({ text, conversationId: `w${i}` });
   const rounds = 5;
   const samples: number[] = [];
@@ -490,7 +496,7 @@ async function main(): Promise<void> {
     if (r.answers) {
       const a = (label: string, x: LatencyStats & { perSecond: number }) =>
         `  real: answers ${label}: p50 ${fmt(x.p50, 3)} ms, p99 ${fmt(x.p99, 3)} ms, max ${fmt(x.max, 1)} ms, ` +
-        `${fmt(x.perSecond)} answers/s on one core (${x.queries} answers)`;
+        `${fmt(x.perSecond)} answers/s on one core (${x.queries} answers, plan cache off)`;
       console.log(a("without a model", r.answers.plain));
       console.log(a("without a model + SQLite store", r.answers.withSqliteStore));
     }
