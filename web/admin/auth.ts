@@ -1,4 +1,5 @@
-import { createHash, createHmac, randomBytes, timingSafeEqual } from "node:crypto";
+import { createHash, createHmac, randomBytes } from "node:crypto";
+import { sameSecret } from "../../indexer/util/same-secret.ts";
 import express, { Router, type Request, type RequestHandler, type Response } from "express";
 import type { Clock, Logger } from "../../bot/index.ts";
 import { errorBody } from "../errors.ts";
@@ -120,7 +121,7 @@ export function checkCsrf(req: Request, res: Response, token?: string): boolean 
   const expected: unknown = res.locals.csrfToken;
   if (typeof expected !== "string" || !expected) return false;
   const given = token ?? formField(req, "_csrf") ?? headerValue(req, "x-csrf-token");
-  return typeof given === "string" && safeEqual(given, expected);
+  return typeof given === "string" && sameSecret(given, expected);
 }
 
 /** Builds the admin area's authentication: the login/logout router and the `require(role)` guard. */
@@ -242,7 +243,7 @@ export function createAdminAuth(deps: AdminAuthDeps): AdminAuth {
     const password = formField(req, "password") ?? "";
     const nonce = readCookie(req, LOGIN_CSRF_COOKIE);
     const token = formField(req, "_csrf");
-    if (!nonce || !token || !safeEqual(token, loginToken(nonce))) {
+    if (!nonce || !token || !sameSecret(token, loginToken(nonce))) {
       return renderLogin(req, res, 403, {
         next,
         name: rawName,
@@ -478,11 +479,4 @@ function randomId(): string {
 
 function sha256(text: string): string {
   return createHash("sha256").update(text).digest("hex");
-}
-
-/** Constant-time string equality (hashing first makes the lengths equal). */
-function safeEqual(a: string, b: string): boolean {
-  const ha = createHash("sha256").update(a).digest();
-  const hb = createHash("sha256").update(b).digest();
-  return timingSafeEqual(ha, hb) && a.length === b.length;
 }

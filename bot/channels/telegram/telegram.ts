@@ -1,12 +1,13 @@
-import { createHash, timingSafeEqual } from "node:crypto";
 import { autoRetry } from "@grammyjs/auto-retry";
 import { Bot, BotError, GrammyError, HttpError, InlineKeyboard, type Api, type Transformer } from "grammy";
 import type { BotCommand, Message, MessageEntity, Update, UserFromGetMe } from "grammy/types";
 import { z } from "zod";
 import { AppError, type Lang } from "../../../indexer/index.ts";
+import { sameSecret } from "../../../indexer/util/same-secret.ts";
 import type { Logger } from "../../assistant/index.ts";
 import { splitText, type Dispatcher } from "../dispatch.ts";
 import { createChatQueue } from "../chat-queue.ts";
+import { webhookHeader } from "../webhook.ts";
 import type {
   ChannelAdapter,
   ChannelLimits,
@@ -251,7 +252,7 @@ export function createTelegramChannel(options: TelegramChannelOptions): ChannelA
 
     async handleWebhook(request: WebhookRequest): Promise<WebhookResponse> {
       if (!webhookSecret) return { status: 404, body: { error: "The Telegram webhook is not enabled." } };
-      const given = headerValue(request.headers["x-telegram-bot-api-secret-token"]);
+      const given = webhookHeader(request, "x-telegram-bot-api-secret-token");
       if (given === undefined || !sameSecret(given, webhookSecret)) {
         log.warn({}, "telegram: webhook delivery with a wrong or missing secret token");
         return { status: 401, body: { error: "unauthorized" } };
@@ -321,16 +322,6 @@ function webhookUrlOf(publicUrl: string): string {
     throw new AppError("config_invalid:telegram", `PUBLIC_URL is not a URL: ${publicUrl}`, { cause });
   }
   return `${url.origin}${url.pathname.replace(/\/+$/, "")}${TELEGRAM_WEBHOOK_PATH}`;
-}
-
-function headerValue(value: string | string[] | undefined): string | undefined {
-  return Array.isArray(value) ? value[0] : value;
-}
-
-/** Constant-time comparison; hashing first makes the lengths equal without leaking them. */
-function sameSecret(given: string, expected: string): boolean {
-  const digest = (s: string) => createHash("sha256").update(s, "utf8").digest();
-  return timingSafeEqual(digest(given), digest(expected));
 }
 
 /** Updates of one chat are processed in order; the chat id, or the update id when there is none. */

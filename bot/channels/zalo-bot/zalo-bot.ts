@@ -1,9 +1,11 @@
-import { createHash, timingSafeEqual } from "node:crypto";
+import { createHash } from "node:crypto";
 import { z } from "zod";
 import { AppError } from "../../../indexer/index.ts";
+import { sameSecret } from "../../../indexer/util/same-secret.ts";
 import type { Logger } from "../../assistant/index.ts";
 import { splitText, type Dispatcher } from "../dispatch.ts";
 import { createChatQueue } from "../chat-queue.ts";
+import { webhookHeader } from "../webhook.ts";
 import type {
   ChannelAdapter,
   ChannelLimits,
@@ -130,7 +132,6 @@ export function createZaloBotChannel(options: ZaloBotChannelOptions): ChannelAda
   });
   const pollTimeoutS = options.pollTimeoutS ?? 30;
   const firstRetryDelayMs = options.pollRetryDelayMs ?? 1000;
-  const secretDigest = secret ? digest(secret) : undefined;
   const redact = (s: string) => redactToken(s, token);
 
   const seen = new Set<string>();
@@ -205,8 +206,8 @@ export function createZaloBotChannel(options: ZaloBotChannelOptions): ChannelAda
     limits: ZALO_BOT_LIMITS,
 
     async handleWebhook(request: WebhookRequest): Promise<WebhookResponse> {
-      const given = header(request.headers, SECRET_HEADER);
-      if (!secretDigest || given === undefined || !timingSafeEqual(digest(given), secretDigest)) {
+      const given = webhookHeader(request, SECRET_HEADER);
+      if (!secret || given === undefined || !sameSecret(given, secret)) {
         log.warn({ channel: NAME, hasHeader: given !== undefined }, "zalo-bot: webhook with a wrong secret");
         return { status: 401, body: { ok: false, description: "wrong secret token" } };
       }
@@ -323,16 +324,6 @@ export function renderMessages(messages: OutgoingMessage[], maxText: number): st
     out.push(...splitText(text, maxText).filter((part) => part.trim() !== ""));
   }
   return out;
-}
-
-function header(headers: WebhookRequest["headers"], name: string): string | undefined {
-  const value = headers[name];
-  return Array.isArray(value) ? value[0] : value;
-}
-
-/** A fixed-length digest, so that timingSafeEqual compares secrets of any length in constant time. */
-function digest(value: string): Buffer {
-  return createHash("sha256").update(value, "utf8").digest();
 }
 
 function errorText(err: unknown): string {

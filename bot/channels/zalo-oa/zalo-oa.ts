@@ -1,10 +1,12 @@
-import { createHash, timingSafeEqual } from "node:crypto";
+import { createHash } from "node:crypto";
 import { z } from "zod";
 import { AppError } from "../../../indexer/index.ts";
+import { sameSecret } from "../../../indexer/util/same-secret.ts";
 import type { Clock, Logger } from "../../assistant/index.ts";
 import type { Store } from "../../store/index.ts";
 import type { Dispatcher } from "../dispatch.ts";
 import { createChatQueue } from "../chat-queue.ts";
+import { webhookHeader } from "../webhook.ts";
 import type {
   ChannelAdapter,
   ChannelLimits,
@@ -160,7 +162,7 @@ export function createZaloOaChannel(options: ZaloOaChannelOptions): ChannelAdapt
     limits: LIMITS,
 
     async handleWebhook(request: WebhookRequest): Promise<WebhookResponse> {
-      const signature = header(request.headers, "x-zevent-signature");
+      const signature = webhookHeader(request, "x-zevent-signature");
       if (!signature) return { status: 401, body: { error: "missing X-ZEvent-Signature" } };
       let parsed: unknown;
       try {
@@ -302,19 +304,11 @@ export function verifySignature(
     .update(String(timestamp), "utf8")
     .update(oaSecretKey, "utf8")
     .digest("hex");
-  const given = Buffer.from(signature.trim().replace(/^mac=/i, "").toLowerCase(), "utf8");
-  const wanted = Buffer.from(expected, "utf8");
-  return given.length === wanted.length && timingSafeEqual(given, wanted);
+  return sameSecret(signature.trim().replace(/^mac=/i, "").toLowerCase(), expected);
 }
 
 function isScalar(value: unknown): value is string | number {
   return typeof value === "string" || typeof value === "number";
-}
-
-function header(headers: WebhookRequest["headers"], name: string): string | undefined {
-  const direct = headers[name] ?? Object.entries(headers).find(([k]) => k.toLowerCase() === name)?.[1];
-  const value = Array.isArray(direct) ? direct[0] : direct;
-  return value?.trim() || undefined;
 }
 
 const NUMBER = /-?\d+(\.\d+)?([eE][+-]?\d+)?/y;
