@@ -9,7 +9,6 @@
 import { existsSync } from "node:fs";
 import { cp, mkdir, mkdtemp, readFile, rm } from "node:fs/promises";
 import { createServer, type Server } from "node:http";
-import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { type Browser, type BrowserContext, type Page } from "playwright-core";
@@ -22,6 +21,7 @@ import { hashPassword } from "./admin/passwords.ts";
 import type { PublishStatus } from "./admin/publish-page.ts";
 import { AXE, launchChromium, screenshotOnFailure } from "./testing/chromium.ts";
 import { createApp, DEFAULT_APP_OPTIONS, type Live } from "./app.ts";
+import { closeServer, listenLocal } from "./testing/servers.ts";
 
 const ROOT = path.resolve(import.meta.dirname, "..");
 const NOW = new Date("2026-11-22T09:00:00+07:00");
@@ -106,18 +106,18 @@ describe.sequential("the admin area in chromium", () => {
       options: { ...DEFAULT_APP_OPTIONS, widgetOrigins: "*", rateLimitPerMinute: 1000 },
     });
     app = createServer(express);
-    appOrigin = `http://127.0.0.1:${await listen(app)}`;
+    appOrigin = await listenLocal(app);
     site = createServer((req, res) => {
       if (req.url !== "/") return void res.writeHead(404).end();
       res.writeHead(200, { "Content-Type": "text/html; charset=utf-8" }).end(hostPage(appOrigin));
     });
-    hostOrigin = `http://127.0.0.1:${await listen(site)}`;
+    hostOrigin = await listenLocal(site);
     browser = await launching;
   }, 60_000);
 
   afterAll(async () => {
     await browser?.close();
-    await Promise.all([app, site].filter(Boolean).map((s) => close(s)));
+    await Promise.all([app, site].filter(Boolean).map((s) => closeServer(s)));
     await publisher?.idle();
     await store?.close();
     adminDb?.close();
@@ -404,18 +404,4 @@ async function axeViolations(page: Page): Promise<unknown[]> {
       `.filter((v) => v.impact === "serious" || v.impact === "critical")` +
       `.map((v) => ({ id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.map((n) => n.target.join(" ")) })))`,
   );
-}
-
-function listen(server: Server): Promise<number> {
-  return new Promise((resolve, reject) => {
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => resolve((server.address() as AddressInfo).port));
-  });
-}
-
-function close(server: Server): Promise<void> {
-  return new Promise((resolve) => {
-    server.closeAllConnections();
-    server.close(() => resolve());
-  });
 }

@@ -4,7 +4,6 @@
  * with its one script tag. Chromium is required: without it the suite fails and says how to install it.
  */
 import { createServer, type RequestListener, type Server } from "node:http";
-import type { AddressInfo } from "node:net";
 import path from "node:path";
 import { type Browser, type BrowserContext, type Page } from "playwright-core";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
@@ -12,6 +11,7 @@ import { createAssistant, createMemoryStore, type Store } from "../bot/index.ts"
 import { buildFromEntries, loadContent } from "../indexer/index.ts";
 import { AXE, launchChromium, screenshotOnFailure } from "./testing/chromium.ts";
 import { createApp, DEFAULT_APP_OPTIONS } from "./app.ts";
+import { closeServer, listenLocal } from "./testing/servers.ts";
 
 const ROOT = path.resolve(import.meta.dirname, "..");
 const NOW = new Date("2026-11-21T03:00:00Z");
@@ -64,8 +64,8 @@ describe.sequential("the widget and the portal in chromium", () => {
     const site = createServer(serveHostPage);
     const other = createServer(serveHostPage);
     sites = [site, other];
-    hostOrigin = `http://127.0.0.1:${await listen(site)}`;
-    otherOrigin = `http://127.0.0.1:${await listen(other)}`;
+    hostOrigin = await listenLocal(site);
+    otherOrigin = await listenLocal(other);
 
     const live = { index, assistant };
     const express = createApp({
@@ -76,14 +76,14 @@ describe.sequential("the widget and the portal in chromium", () => {
       options: { ...DEFAULT_APP_OPTIONS, widgetOrigins: [hostOrigin], rateLimitPerMinute: 1000 },
     });
     app = createServer(express);
-    appOrigin = `http://127.0.0.1:${await listen(app)}`;
+    appOrigin = await listenLocal(app);
     expect((await fetch(`${appOrigin}/lodging`)).status).toBe(200);
     browser = await launching;
   }, 60_000);
 
   afterAll(async () => {
     await browser?.close();
-    await Promise.all([app, ...sites].filter(Boolean).map((s) => close(s)));
+    await Promise.all([app, ...sites].filter(Boolean).map((s) => closeServer(s)));
     await store?.close();
   });
 
@@ -412,18 +412,4 @@ async function axeViolations(page: Page, scope: string): Promise<unknown[]> {
       `.filter((v) => v.impact === "serious" || v.impact === "critical")` +
       `.map((v) => ({ id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.map((n) => n.target.join(" ")) })))`,
   );
-}
-
-function listen(server: Server): Promise<number> {
-  return new Promise((resolve, reject) => {
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => resolve((server.address() as AddressInfo).port));
-  });
-}
-
-function close(server: Server): Promise<void> {
-  return new Promise((resolve) => {
-    server.closeAllConnections();
-    server.close(() => resolve());
-  });
 }

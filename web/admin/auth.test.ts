@@ -22,6 +22,7 @@ import {
 } from "./auth.ts";
 import { hashPassword, verifyPassword } from "./passwords.ts";
 import type { AdminUser } from "./types.ts";
+import { closeServer } from "../testing/servers.ts";
 
 const EDITOR = { name: "linh", password: "Chùa Tây An 1847" };
 const VIEWER = { name: "minh", password: "Lăng Thoại Ngọc Hầu" };
@@ -108,12 +109,11 @@ async function startApp(options: { secureCookies?: "auto" | boolean; trustProxy?
     dbFile,
     logs,
     advance: (ms) => void (now += ms),
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-        db.close();
-      }),
+    close: () => {
+      const closed = closeServer(server);
+      db.close();
+      return closed;
+    },
   };
   return harness;
 }

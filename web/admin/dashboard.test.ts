@@ -10,6 +10,7 @@ import type { Live } from "../app.ts";
 import { errorHandler } from "../errors.ts";
 import { dashboardRouter, type DashboardOptions } from "./dashboard.ts";
 import type { AdminAuth, AdminDeps, AdminRole } from "./types.ts";
+import { closeServer } from "../testing/servers.ts";
 
 /**
  * The dashboard in a tiny express app on an ephemeral port, with a fake auth (always a viewer), a fixed
@@ -193,15 +194,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  await Promise.all(
-    servers.map(
-      (s) =>
-        new Promise<void>((resolve) => {
-          s.closeAllConnections();
-          s.close(() => resolve());
-        }),
-    ),
-  );
+  await Promise.all(servers.map(closeServer));
 });
 
 async function page(query = "", at = base): Promise<{ status: number; type: string; body: string }> {

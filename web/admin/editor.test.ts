@@ -10,6 +10,7 @@ import { createMemoryStore } from "../../bot/index.ts";
 import { contentVersion, loadContent, newEntryFile } from "../../indexer/index.ts";
 import { editorRouter } from "./editor.ts";
 import type { AdminAuth, AdminDeps, AdminRole, AuditLog, Publisher } from "./types.ts";
+import { closeServer } from "../testing/servers.ts";
 
 /**
  * The editor's routes in a tiny express app on an ephemeral port, over a temporary copy of content/, with
@@ -94,8 +95,7 @@ beforeEach(async () => {
 });
 
 afterEach(async () => {
-  server.closeAllConnections();
-  await new Promise<void>((resolve) => server.close(() => resolve()));
+  await closeServer(server);
   await rm(tmp, { recursive: true, force: true });
 });
 

@@ -10,6 +10,7 @@ import { buildFromEntries, loadContent, type KnowledgeIndex } from "../../indexe
 import type { Live } from "../app.ts";
 import { publishRouter } from "./publish-page.ts";
 import type { AdminAuth, AdminDeps, AdminRole, AuditLog, Publisher, PublishResult } from "./types.ts";
+import { closeServer } from "../testing/servers.ts";
 
 /** The publish page and its routes, on a fake publisher (no builds) and a fake auth. */
 
@@ -23,12 +24,7 @@ beforeAll(async () => {
   const { entries } = await loadContent(FIXTURES);
   index = (await buildFromEntries(entries, "f".repeat(64))).index;
 });
-afterAll(() => {
-  for (const s of servers) {
-    s.closeAllConnections();
-    s.close();
-  }
-});
+afterAll(() => Promise.all(servers.map(closeServer)));
 
 /** Lets requests through with the role from the x-role header; refuses editor routes to viewers. */
 const fakeAuth: AdminAuth = {

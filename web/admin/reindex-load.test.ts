@@ -13,6 +13,7 @@ import { createApp, DEFAULT_APP_OPTIONS, type Live } from "../app.ts";
 import { buildInWorker } from "./index-builder.ts";
 import { createPublisher } from "./publisher.ts";
 import type { AdminAuth, AuditLog } from "./types.ts";
+import { closeServer } from "../testing/servers.ts";
 
 /**
  * Reindex under load: visitors keep asking while an editor republishes. Every question gets a 200 with
@@ -45,10 +46,7 @@ const letThrough: AdminAuth = {
 let server: http.Server | undefined;
 let dir: string | undefined;
 afterAll(async () => {
-  if (server) {
-    server.closeAllConnections();
-    await new Promise((r) => server?.close(r));
-  }
+  if (server) await closeServer(server);
   if (dir) await rm(dir, { recursive: true, force: true });
 });
 

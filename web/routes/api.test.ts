@@ -19,6 +19,7 @@ import {
 import { buildFromEntries, loadContent, type KnowledgeIndex, type Manifest } from "../../indexer/index.ts";
 import { createApp, DEFAULT_APP_OPTIONS, type AppDeps, type AppOptions } from "../app.ts";
 import { apiRouter } from "./api.ts";
+import { closeServer } from "../testing/servers.ts";
 
 /**
  * The JSON API in-process on an ephemeral port: (a) on the real content with the real assistant (no
@@ -41,15 +42,7 @@ async function serve(deps: AppDeps): Promise<Served> {
 }
 
 afterAll(async () => {
-  await Promise.all(
-    servers.map(
-      (s) =>
-        new Promise<void>((resolve) => {
-          s.closeAllConnections();
-          s.close(() => resolve());
-        }),
-    ),
-  );
+  await Promise.all(servers.map(closeServer));
 });
 
 const options = (extra: Partial<AppOptions> = {}): AppOptions => ({

@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createAssistant, createMemoryStore, type Clock } from "../../bot/index.ts";
 import { buildFromEntries, loadContent, type KnowledgeIndex, type Lang } from "../../indexer/index.ts";
 import { createApp, DEFAULT_APP_OPTIONS, type AppDeps, type AppOptions } from "../app.ts";
+import { closeServer } from "../testing/servers.ts";
 
 /**
  * The portal in-process on an ephemeral port, on the real content with the real assistant and a fixed
@@ -50,15 +51,7 @@ beforeAll(async () => {
 }, 60_000);
 
 afterAll(async () => {
-  await Promise.all(
-    servers.map(
-      (s) =>
-        new Promise<void>((resolve) => {
-          s.closeAllConnections();
-          s.close(() => resolve());
-        }),
-    ),
-  );
+  await Promise.all(servers.map(closeServer));
 });
 
 type Page = { status: number; type: string; cache: string; body: string };
