@@ -1,6 +1,6 @@
 import { AppError } from "../../indexer/index.ts";
 import {
-  listLimit,
+  listWindow,
   toEpochMs,
   type Feedback,
   type InteractionRecord,
@@ -57,9 +57,7 @@ export function createMemoryStore(): Store {
 
     async listInteractions(options: ListInteractionsOptions = {}) {
       assertOpen();
-      const since = options.since === undefined ? undefined : toEpochMs(options.since, "since");
-      const until = options.until === undefined ? undefined : toEpochMs(options.until, "until");
-      const limit = listLimit(options.limit);
+      const { since, until, limit } = listWindow(options);
       return [...rows.values()]
         .filter(
           (r) =>
@@ -74,9 +72,7 @@ export function createMemoryStore(): Store {
 
     async listFeedback(options: ListFeedbackOptions = {}) {
       assertOpen();
-      const since = options.since === undefined ? undefined : toEpochMs(options.since, "since");
-      const until = options.until === undefined ? undefined : toEpochMs(options.until, "until");
-      const limit = listLimit(options.limit);
+      const { since, until, limit } = listWindow(options);
       return [...rows.values()]
         .filter(
           (r): r is Row & { feedback: Omit<Feedback, "answerId"> } =>

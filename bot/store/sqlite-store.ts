@@ -3,7 +3,7 @@ import type Database from "better-sqlite3";
 import { AppError } from "../../indexer/index.ts";
 import { isSqliteError, openMigratedDatabase } from "./sqlite.ts";
 import {
-  listLimit,
+  listWindow,
   toEpochMs,
   type Feedback,
   type InteractionRecord,
@@ -136,51 +136,44 @@ export function openSqliteStore(file: string, options: SqliteStoreOptions = {}):
   );
   const deleteBefore = db.prepare<[number]>("DELETE FROM interactions WHERE at_ms < ?");
 
-  // One statement per combination of filters (at most eight), each prepared once on first use, so that
+  // One statement per combination of filters (at most sixteen), each prepared once on first use, so that
   // SQLite can pick the index that fits instead of one statement full of "? IS NULL OR ..." branches.
   type ListParams = { since?: number; until?: number; channel?: string; limit: number };
-  const listStatements = new Map<string, Database.Statement<[ListParams], InteractionRow>>();
-  function listStatement(params: ListParams): Database.Statement<[ListParams], InteractionRow> {
-    const where: string[] = [];
-    if (params.since !== undefined) where.push("at_ms >= :since");
-    if (params.until !== undefined) where.push("at_ms < :until");
-    if (params.channel !== undefined) where.push("channel = :channel");
-    const key = where.join(" AND ");
-    let statement = listStatements.get(key);
-    if (!statement) {
-      statement = db.prepare<[ListParams], InteractionRow>(
-        `SELECT ${COLUMNS} FROM interactions ${key ? `WHERE ${key}` : ""} ORDER BY at_ms DESC, id DESC LIMIT :limit`,
-      );
-      listStatements.set(key, statement);
-    }
-    return statement;
-  }
+  /** The conditions of listWindow's filters on the interactions table (named `table` in the query). */
+  const windowConditions = (p: ListParams, table: string) => [
+    ...(p.since !== undefined ? [`${table}at_ms >= :since`] : []),
+    ...(p.until !== undefined ? [`${table}at_ms < :until`] : []),
+    ...(p.channel !== undefined ? [`${table}channel = :channel`] : []),
+  ];
+  const listStatement = statementPerFilters<ListParams, InteractionRow>(
+    (p) => windowConditions(p, ""),
+    (where) => `SELECT ${COLUMNS} FROM interactions ${where} ORDER BY at_ms DESC, id DESC LIMIT :limit`,
+  );
 
   // Feedback is selected by its interaction's instant and channel (indexed), hence the join.
-  type FeedbackParams = { since?: number; until?: number; channel?: string; helpful?: number; limit: number };
-  const feedbackStatements = new Map<
-    string,
-    Database.Statement<[FeedbackParams], FeedbackRow & { answer_id: string }>
-  >();
-  function feedbackStatement(
-    params: FeedbackParams,
-  ): Database.Statement<[FeedbackParams], FeedbackRow & { answer_id: string }> {
-    const where: string[] = [];
-    if (params.since !== undefined) where.push("i.at_ms >= :since");
-    if (params.until !== undefined) where.push("i.at_ms < :until");
-    if (params.channel !== undefined) where.push("i.channel = :channel");
-    if (params.helpful !== undefined) where.push("f.helpful = :helpful");
-    const key = where.join(" AND ");
-    let statement = feedbackStatements.get(key);
-    if (!statement) {
-      statement = db.prepare<[FeedbackParams], FeedbackRow & { answer_id: string }>(
-        `SELECT f.answer_id, f.helpful, f.comment, f.at FROM feedback f
-         JOIN interactions i ON i.answer_id = f.answer_id ${key ? `WHERE ${key}` : ""}
+  type FeedbackParams = ListParams & { helpful?: number };
+  const feedbackStatement = statementPerFilters<FeedbackParams, FeedbackRow & { answer_id: string }>(
+    (p) => [...windowConditions(p, "i."), ...(p.helpful !== undefined ? ["f.helpful = :helpful"] : [])],
+    (where) => `SELECT f.answer_id, f.helpful, f.comment, f.at FROM feedback f
+         JOIN interactions i ON i.answer_id = f.answer_id ${where}
          ORDER BY i.at_ms DESC, i.id DESC LIMIT :limit`,
-      );
-      feedbackStatements.set(key, statement);
-    }
-    return statement;
+  );
+
+  /** A statement for each set of conditions `conditions` gives, prepared on first use and then reused. */
+  function statementPerFilters<P, R>(
+    conditions: (params: P) => string[],
+    sql: (where: string) => string,
+  ): (params: P) => Database.Statement<[P], R> {
+    const cache = new Map<string, Database.Statement<[P], R>>();
+    return (params) => {
+      const key = conditions(params).join(" AND ");
+      let statement = cache.get(key);
+      if (!statement) {
+        statement = db.prepare<[P], R>(sql(key ? `WHERE ${key}` : ""));
+        cache.set(key, statement);
+      }
+      return statement;
+    };
   }
 
   const recordFeedback = db.transaction(
@@ -338,19 +331,13 @@ export function openSqliteStore(file: string, options: SqliteStoreOptions = {}):
 
     async listInteractions(options: ListInteractionsOptions = {}) {
       await ready();
-      const params: ListParams = { limit: listLimit(options.limit) };
-      if (options.since !== undefined) params.since = toEpochMs(options.since, "since");
-      if (options.until !== undefined) params.until = toEpochMs(options.until, "until");
-      if (options.channel !== undefined) params.channel = options.channel;
+      const params: ListParams = listWindow(options);
       return listStatement(params).all(params).map(fromRow);
     },
 
     async listFeedback(options: ListFeedbackOptions = {}) {
       await ready();
-      const params: FeedbackParams = { limit: listLimit(options.limit) };
-      if (options.since !== undefined) params.since = toEpochMs(options.since, "since");
-      if (options.until !== undefined) params.until = toEpochMs(options.until, "until");
-      if (options.channel !== undefined) params.channel = options.channel;
+      const params: FeedbackParams = listWindow(options);
       if (options.helpful !== undefined) params.helpful = options.helpful ? 1 : 0;
       return feedbackStatement(params)
         .all(params)

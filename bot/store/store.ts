@@ -103,6 +103,24 @@ export function toEpochMs(iso: string, field: string): number {
 }
 
 /** The effective list limit: a whole number >= 0, DEFAULT_LIST_LIMIT when missing or not a number. */
+/**
+ * The selection both stores apply for listInteractions and listFeedback: the instants of `since` and
+ * `until` (validated), the channel, and the limit. Absent filters are absent, not undefined.
+ */
+export function listWindow(options: ListInteractionsOptions): {
+  since?: number;
+  until?: number;
+  channel?: string;
+  limit: number;
+} {
+  return {
+    limit: listLimit(options.limit),
+    ...(options.since !== undefined ? { since: toEpochMs(options.since, "since") } : {}),
+    ...(options.until !== undefined ? { until: toEpochMs(options.until, "until") } : {}),
+    ...(options.channel !== undefined ? { channel: options.channel } : {}),
+  };
+}
+
 export function listLimit(limit: number | undefined): number {
   if (limit === undefined || Number.isNaN(limit)) return DEFAULT_LIST_LIMIT;
   // Infinity has no SQLite LIMIT; the largest safe integer means the same.
