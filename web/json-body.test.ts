@@ -1,13 +1,15 @@
 import express from "express";
 import type { AddressInfo } from "node:net";
 import http from "node:http";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { errorHandler } from "./errors.ts";
 import { jsonBody } from "./json-body.ts";
 
 /** A server that echoes what jsonBody made of the request, or the error it raised. */
 let server: http.Server;
 let port: number;
+/** The codes of the errors the middleware raised, in order. */
+const raised: string[] = [];
 
 beforeAll(async () => {
   const app = express();
@@ -15,6 +17,12 @@ beforeAll(async () => {
   app.all("/echo", (req, res) => {
     res.json({ body: req.body ?? null });
   });
+  app.use(
+    (err: { code?: string }, _req: express.Request, _res: express.Response, next: express.NextFunction) => {
+      raised.push(err.code ?? "?");
+      next(err);
+    },
+  );
   app.use(errorHandler({ info() {}, warn() {}, error() {} }));
   server = await new Promise<http.Server>((resolve) => {
     const s = app.listen(0, "127.0.0.1", () => resolve(s));
@@ -33,7 +41,9 @@ function send(
   { method = "POST", abortAfterChunks = false } = {},
 ): Promise<Reply> {
   return new Promise((resolve, reject) => {
-    const req = http.request({ host: "127.0.0.1", port, path: "/echo", method, headers }, (res) => {
+    // A fresh connection each time: a reused one may have been closed by the server after an error.
+    const options = { host: "127.0.0.1", port, path: "/echo", method, headers, agent: false };
+    const req = http.request(options, (res) => {
       let text = "";
       res.setEncoding("utf8");
       res.on("data", (d: string) => (text += d));
@@ -111,10 +121,13 @@ describe("jsonBody", () => {
     });
   });
 
-  it("keeps serving after a client aborts mid-body", async () => {
+  it("raises a bad request when a client aborts mid-body, and keeps serving", async () => {
+    raised.length = 0;
     await send({ ...JSON_TYPE, "content-length": "50" }, ['{"a":'], { abortAfterChunks: true }).catch(
       () => undefined,
     );
+    await vi.waitFor(() => expect(raised).toEqual(["bad_request"]));
     expect((await send(JSON_TYPE, ['{"after":true}'])).json.body).toEqual({ after: true });
+    expect(raised).toEqual(["bad_request"]);
   });
 });

@@ -30,13 +30,11 @@ export function jsonBody(limitBytes: number): RequestHandler {
     const chunks: Buffer[] = [];
     let size = 0;
     let done = false;
+    // The listeners stay on the request once it is read (it is done with; an 'error' after that is
+    // ignored, not thrown).
     const finish = (err?: AppError) => {
       if (done) return;
       done = true;
-      req.off("data", onData);
-      req.off("end", onEnd);
-      req.off("error", onError);
-      req.off("aborted", onAborted);
       if (err) {
         // Let the rest of the body drain (Node discards it) so the connection stays usable.
         req.resume();
@@ -45,11 +43,13 @@ export function jsonBody(limitBytes: number): RequestHandler {
       next();
     };
     const onData = (chunk: Buffer) => {
+      if (done) return;
       size += chunk.length;
       if (size > limitBytes) return finish(tooLarge(limitBytes));
       chunks.push(chunk);
     };
     const onEnd = () => {
+      if (done) return;
       const text = (chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks, size)).toString(
         "utf8",
       );
@@ -68,11 +68,10 @@ export function jsonBody(limitBytes: number): RequestHandler {
     };
     const onError = () =>
       finish(new AppError("bad_request", "the request body could not be read", { expose: true }));
-    const onAborted = () => finish(new AppError("bad_request", "the request was aborted", { expose: true }));
+    // A client that goes away mid-body makes Node destroy the request with an "aborted" error.
     req.on("data", onData);
     req.on("end", onEnd);
     req.on("error", onError);
-    req.on("aborted", onAborted);
   };
 }
 

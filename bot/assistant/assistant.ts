@@ -105,10 +105,15 @@ type Plan = {
   lang: Lang;
   other: boolean;
   draft: Draft;
+  /** The answer's follow-up questions (the draft's own, or ones drawn from its first source). */
+  suggestions: string[];
   /** Present when a model may write the answer from these passages. */
   grounding?: { passages: Passage[]; facts: string };
   turn: Omit<Turn, "at">;
 };
+
+/** What the router decides; the suggestions are added after (see route in createAssistant). */
+type RoutedPlan = Omit<Plan, "suggestions">;
 
 /** Creates the assistant. Builds its catalog from the index once (a few ms for the real content). */
 export function createAssistant(deps: AssistantDeps): Assistant {
@@ -136,15 +141,24 @@ export function createAssistant(deps: AssistantDeps): Assistant {
   const router = createRouter({ index, catalog, clock, elsewhere, minCoverage: opts.minCoverage });
   const plans = new PlanCache(opts.planCacheSize);
 
+  /** Routes a question and picks its suggestions (which depend on the plan and the date only). */
+  async function route(question: Question, previous: Turn | undefined): Promise<Plan> {
+    const routed = await router(question, previous);
+    const suggestions = routed.draft.suggestions.length
+      ? routed.draft.suggestions
+      : suggestionsFor(routed, catalog, clock.now());
+    return { ...routed, suggestions: suggestions.slice(0, 3) };
+  }
+
   /** The routed plan, from the cache when the same question was routed today in the same situation. */
   async function planFor(question: Question, previous: Turn | undefined): Promise<Plan> {
     // A shared location makes a question unique ("near me"); such plans are not kept.
-    if (question.location || plans.capacity === 0) return router(question, previous);
+    if (question.location || plans.capacity === 0) return route(question, previous);
     const key = planKey(question, clock.now());
     const cached = plans.get(key, previous);
     if (cached) return cached;
     const { view, reads } = watchTurn(previous);
-    const plan = deepFreeze(await router(question, view));
+    const plan = deepFreeze(await route(question, view));
     plans.set(key, { hadTurn: previous !== undefined, reads: [...reads], plan });
     return plan;
   }
@@ -158,16 +172,13 @@ export function createAssistant(deps: AssistantDeps): Assistant {
     started: number,
   ): Promise<Answer> {
     const answerId = randomUUID();
-    const suggestions = plan.draft.suggestions.length
-      ? plan.draft.suggestions
-      : suggestionsFor(plan, catalog, clock.now());
     const answer: Answer = {
       ...plan.draft,
       answerId,
       answer: plan.other ? `${OTHER_LANGUAGE_NOTE}\n${text}` : text,
       language: plan.lang,
       sources,
-      suggestions: suggestions.slice(0, 3),
+      suggestions: plan.suggestions,
       composer,
     };
     memory.set(question.conversationId, plan.turn);
@@ -396,7 +407,7 @@ function errorSummary(err: unknown): string {
   return err instanceof Error ? `${err.name}: ${err.message}` : String(err);
 }
 
-function suggestionsFor(plan: Plan, catalog: Catalog, now: Date): string[] {
+function suggestionsFor(plan: RoutedPlan, catalog: Catalog, now: Date): string[] {
   const first = plan.draft.sources[0];
   const entry = first ? catalog.get(first.id) : undefined;
   if (!entry) return [];
@@ -432,7 +443,7 @@ function createRouter(d: RouterDeps) {
     (e) => e.type === "practical" && e.practical.topic === "emergency",
   );
 
-  return async function route(question: Question, previous: Turn | undefined): Promise<Plan> {
+  return async function route(question: Question, previous: Turn | undefined): Promise<RoutedPlan> {
     const text = question.text.normalize("NFC").trim().slice(0, MAX_QUESTION);
     // Routing reads the remembered turn only where it needs to (see PlanCache): each field read makes
     // the plan specific to turns with that value.
@@ -443,7 +454,7 @@ function createRouter(d: RouterDeps) {
       draft: Draft,
       turn: Partial<Omit<Turn, "at">> = {},
       grounding?: Plan["grounding"],
-    ): Plan => ({
+    ): RoutedPlan => ({
       lang,
       other: choice.other,
       draft,

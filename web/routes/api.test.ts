@@ -576,11 +576,28 @@ describe("API on the real content", () => {
       }
     });
 
-    it("sets the security headers and hides x-powered-by", async () => {
-      const res = await fetch(`${base}/api/search?q=chua`);
-      expect(res.headers.get("content-security-policy")).toContain("default-src 'self'");
-      expect(res.headers.get("x-content-type-options")).toBe("nosniff");
-      expect(res.headers.get("x-powered-by")).toBeNull();
+    it("sets an API's security headers on the API and a document's on pages, and hides x-powered-by", async () => {
+      const api = await fetch(`${base}/api/search?q=chua`);
+      expect(api.headers.get("content-security-policy")).toBe("default-src 'none';frame-ancestors 'none'");
+      expect(api.headers.get("x-content-type-options")).toBe("nosniff");
+      expect(api.headers.get("x-frame-options")).toBe("DENY");
+      expect(api.headers.get("strict-transport-security")).toMatch(/^max-age=\d+/);
+      expect(api.headers.get("cross-origin-resource-policy")).toBe("cross-origin");
+      // Headers that only guard a rendered document are left off the JSON.
+      expect(api.headers.get("x-dns-prefetch-control")).toBeNull();
+      expect(api.headers.get("origin-agent-cluster")).toBeNull();
+      // An API error (here a 404 inside /api) gets the same.
+      const missing = await fetch(`${base}/api/nothing-here`);
+      expect(missing.headers.get("content-security-policy")).toBe(
+        "default-src 'none';frame-ancestors 'none'",
+      );
+
+      const page = await fetch(`${base}/healthz`);
+      expect(page.headers.get("content-security-policy")).toContain("default-src 'self'");
+      expect(page.headers.get("x-content-type-options")).toBe("nosniff");
+      expect(page.headers.get("x-frame-options")).toBe("SAMEORIGIN");
+      expect(page.headers.get("referrer-policy")).toBe("no-referrer");
+      for (const res of [api, missing, page]) expect(res.headers.get("x-powered-by")).toBeNull();
     });
 
     it("reports health and readiness with the index version", async () => {

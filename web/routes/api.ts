@@ -1,5 +1,4 @@
-import { Router, type RequestHandler, type Response } from "express";
-import { rateLimit } from "express-rate-limit";
+import { Router, type Response } from "express";
 import { z } from "zod";
 import {
   computeDeadlines,
@@ -15,6 +14,7 @@ import { AppError, ENTRY_TYPES, GUEST_KINDS, LANGS } from "../../indexer/index.t
 import type { AppDeps } from "../app.ts";
 import { errorBody } from "../errors.ts";
 import { jsonBody } from "../json-body.ts";
+import { rateLimit } from "../rate-limit.ts";
 import { buildOpenApiDocument } from "../openapi.ts";
 
 /**
@@ -101,8 +101,9 @@ export function apiRouter(deps: AppDeps): Router {
   const { options } = deps;
   const openApi = buildOpenApiDocument({ ...options, bodyLimit: API_BODY_LIMIT });
 
-  const askLimiter = limiter("ask", options.rateLimitPerMinute, deps.log);
-  const apiLimiter = limiter("api", options.rateLimitPerMinute * 4, deps.log);
+  const perMinute = { windowMs: 60_000, trustProxy: options.trustProxy };
+  const askLimiter = rateLimit({ name: "ask", limit: options.rateLimitPerMinute, ...perMinute });
+  const apiLimiter = rateLimit({ name: "api", limit: options.rateLimitPerMinute * 4, ...perMinute });
   const readBody = jsonBody(API_BODY_LIMIT_BYTES);
 
   // The hottest route first, with its own limiter; every other route (and any other method on /ask)
@@ -110,7 +111,8 @@ export function apiRouter(deps: AppDeps): Router {
   router.post("/ask", askLimiter, readBody, async (req, res) => {
     const body = parse(askBody, req.body ?? {}, "bad_request:ask", "body");
     const message = body.message.normalize("NFC");
-    if ([...message].length > options.maxMessageLength)
+    // Counted in characters (code points); a string no longer in UTF-16 units cannot be longer.
+    if (message.length > options.maxMessageLength && [...message].length > options.maxMessageLength)
       throw new AppError(
         "payload_too_large:message",
         `message is longer than ${options.maxMessageLength} characters`,
@@ -124,7 +126,12 @@ export function apiRouter(deps: AppDeps): Router {
       ...(body.lang ? { lang: body.lang } : {}),
     };
     const { assistant } = deps.live();
-    if (req.accepts(["application/json", "text/event-stream"]) === "text/event-stream")
+    // Negotiate only when the client mentions event streams at all (most ask for JSON or anything).
+    const accept = req.headers.accept;
+    if (
+      accept?.includes("text/event-stream") &&
+      req.accepts(["application/json", "text/event-stream"]) === "text/event-stream"
+    )
       return streamAnswer(assistant, question, res, deps.log);
     sendAnswerJson(res, await assistant.ask(question));
   });
@@ -230,24 +237,6 @@ export function apiRouter(deps: AppDeps): Router {
     next(new AppError("not_found", `nothing at ${req.method} ${req.baseUrl}${req.path}`, { expose: true }));
   });
   return router;
-}
-
-/** A per-IP, per-minute limiter whose 429 goes through the error sink like any other error. */
-function limiter(name: string, perMinute: number, log: Logger): RequestHandler {
-  return rateLimit({
-    windowMs: 60_000,
-    limit: perMinute,
-    standardHeaders: "draft-8",
-    legacyHeaders: false,
-    identifier: name,
-    logger: {
-      warn: (err, msg) => log.warn({ err }, msg ?? "rate limiter"),
-      error: (err, msg) => log.error({ err }, msg ?? "rate limiter"),
-    },
-    handler: (_req, _res, next) => {
-      next(new AppError("rate_limited", "too many requests: wait a minute and try again", { expose: true }));
-    },
-  });
 }
 
 /**
