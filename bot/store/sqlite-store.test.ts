@@ -1,4 +1,4 @@
-import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
@@ -177,6 +177,45 @@ describe("openSqliteStore", () => {
     await store.recordInteraction(sampleInteraction({ answerId: "x-4" }));
     expect((await store.listInteractions()).map((r) => r.answerId).sort()).toEqual([...ids, "x-4"]);
     await store.close();
+  });
+
+  it("keeps one batch in flight: what queues meanwhile goes to the writer as the next batch", async () => {
+    const file = join(dir, "store.db");
+    // The real writer, slowed down (each batch takes 100 ms), noting the size of each batch it gets.
+    const slow = join(dir, "slow-writer.mjs");
+    const realWriter = pathToFileURL(join(import.meta.dirname, "interaction-writer.mjs")).href;
+    await writeFile(
+      slow,
+      'import { parentPort, workerData } from "node:worker_threads";\n' +
+        'import { appendFileSync } from "node:fs";\n' +
+        'const sizes = workerData.file + ".batches";\n' +
+        "// Wraps the real writer's message listener.\n" +
+        "const on = parentPort.on.bind(parentPort);\n" +
+        "parentPort.on = (type, listener) => on(type, (m) => {\n" +
+        '  if (m.rows) appendFileSync(sizes, m.rows.length + "\\n");\n' +
+        "  if (m.rows) Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 100);\n" +
+        "  listener(m);\n" +
+        "});\n" +
+        `await import(${JSON.stringify(realWriter)});\n`,
+    );
+    const store = openSqliteStore(file, { writerEntry: pathToFileURL(slow) });
+    const first = store.recordInteraction(sampleInteraction({ answerId: "g-1" }));
+    // Each of these is queued in a later turn of the event loop, while g-1's batch is being written.
+    const later: Promise<void>[] = [];
+    for (let i = 2; i <= 5; i++) {
+      await new Promise((resolve) => setTimeout(resolve, 10));
+      later.push(store.recordInteraction(sampleInteraction({ answerId: `g-${i}` })));
+    }
+    await Promise.all([first, ...later]);
+    expect((await store.listInteractions()).map((r) => r.answerId).sort()).toEqual([
+      "g-1",
+      "g-2",
+      "g-3",
+      "g-4",
+      "g-5",
+    ]);
+    await store.close();
+    expect((await readFile(`${file}.batches`, "utf8")).trim().split("\n")).toEqual(["1", "4"]);
   });
 
   it("stores sources as JSON and feedback in its own table", async () => {

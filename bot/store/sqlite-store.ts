@@ -235,6 +235,8 @@ export function openSqliteStore(file: string, options: SqliteStoreOptions = {}):
         if (error) p.reject(insertError(Object.assign(new Error(error.message), error), p.row.answer_id));
         else p.resolve();
       });
+      // What queued up while this batch was written goes next, as one batch.
+      flush();
       drainedCheck();
     });
     const fail = () => {
@@ -243,6 +245,7 @@ export function openSqliteStore(file: string, options: SqliteStoreOptions = {}):
       // Whatever the thread had not confirmed is written here; a row it did commit is then a duplicate.
       for (const batch of inFlight.values()) writeHere(batch, { duplicateIsWritten: true });
       inFlight.clear();
+      flush();
       drainedCheck();
     };
     worker.on("error", fail);
@@ -270,11 +273,14 @@ export function openSqliteStore(file: string, options: SqliteStoreOptions = {}):
 
   function flush(): void {
     if (pending.length === 0 || !db.open) return;
+    // One batch in flight at a time (group commit): under load each transaction takes whatever queued
+    // while the one before was written, so there are fewer, larger transactions and messages.
+    if (writer && inFlight.size > 0) return;
     const batch = pending;
     pending = [];
     if (!writer) return writeHere(batch);
     const id = nextBatch++;
-    if (inFlight.size === 0) writer.ref();
+    writer.ref();
     inFlight.set(id, batch);
     writer.postMessage({ id, rows: batch.map((p) => p.row) });
   }
