@@ -1,5 +1,5 @@
 /**
- * `npm run bench [-- --sizes 1000,10000,50000|none] [--skip-http] [--json]`: index build time, search latency (p50/p99)
+ * `npm run bench [-- --sizes 1000,10000,50000|none] [--skip-http] [--http-seconds 10] [--http-rounds 3] [--json]`: index build time, search latency (p50/p99)
  * and peak memory, on the real content and on generated knowledge bases of 1k, 10k and 50k entries.
  *
  * Each dataset runs in its own child process (this file with `--child <dataset>`), because maxRSS is a
@@ -448,6 +448,7 @@ async function main(): Promise<void> {
       child: { type: "string" },
       "skip-http": { type: "boolean", default: false },
       "http-seconds": { type: "string", default: "10" },
+      "http-rounds": { type: "string", default: "3" },
     },
   });
   if (values.child !== undefined) {
@@ -470,8 +471,12 @@ async function main(): Promise<void> {
   for (const dataset of ["real", ...sizes.map(String)]) rows.push(await runChild(dataset));
   let http: HttpBenchResult | { error: string } | undefined;
   if (!values["skip-http"]) {
-    log(`http: autocannon, 50 connections, ${values["http-seconds"]} s per route`);
-    http = await runHttpBench(Number(values["http-seconds"])).catch((err: Error) => ({ error: err.message }));
+    log(
+      `http: autocannon, 50 connections, ${values["http-rounds"]} alternating rounds of ${values["http-seconds"]} s per route`,
+    );
+    http = await runHttpBench(Number(values["http-seconds"]), 50, Number(values["http-rounds"])).catch(
+      (err: Error) => ({ error: err.message }),
+    );
   }
   const totalMs = performance.now() - started;
   const targets = [...checkTargets(rows), ...httpTargets(http)];
@@ -515,10 +520,19 @@ async function main(): Promise<void> {
     const r = (x: LoadResult) =>
       `${fmt(x.requestsPerSec)} req/s, p50 ${fmt(x.p50)} ms, p99 ${fmt(x.p99)} ms, errors ${x.errors}, non-2xx ${x.non2xx}`;
     console.log(
-      `\nhttp (autocannon, ${http.connections} connections, ${http.durationS} s each, a server process per route, run as npm start runs):\n` +
+      `\nhttp (autocannon, ${http.connections} connections, a server process per route, run as npm start runs;\n` +
+        `  medians of ${http.rounds} alternating rounds of ${http.durationS} s per route):\n` +
         `  POST /api/ask (no model, real content, SQLite store): ${r(http.ask)}\n` +
         `  bare express route (fixed JSON):                      ${r(http.bare)}\n` +
-        `  ratio ask/bare ${http.ratio.toFixed(2)}; server peak RSS ${fmt(http.serverPeakRssMb)} MB\n` +
+        `  ratio ask/bare ${http.ratio.toFixed(2)}; server peak RSS ${fmt(http.serverPeakRssMb)} MB; ` +
+        `CPU per request (all threads) ask ${fmt(http.cpuUsPerRequest.ask)} µs, bare ${fmt(http.cpuUsPerRequest.bare)} µs\n` +
+        http.runs
+          .map(
+            (run, k) =>
+              `  round ${k + 1}: bare ${fmt(run.bare.requestsPerSec)} req/s (p99 ${fmt(run.bare.p99)} ms), ` +
+              `ask ${fmt(run.ask.requestsPerSec)} req/s (p99 ${fmt(run.ask.p99)} ms), ratio ${run.ratio.toFixed(2)}\n`,
+          )
+          .join("") +
         `  POST /api/ask, plan cache off (every question routed): ${r(http.askUncached)}, ` +
         `ratio ${(http.askUncached.requestsPerSec / http.bare.requestsPerSec).toFixed(2)}, ` +
         `peak RSS ${fmt(http.askUncached.serverPeakRssMb)} MB (not a target)`,

@@ -4,7 +4,7 @@ import type { Assistant, Clock, Logger, Store } from "../bot/index.ts";
 import type { KnowledgeIndex } from "../indexer/index.ts";
 import { errorHandler, notFound } from "./errors.ts";
 import { API_SECURITY_HEADERS, PORTAL_SECURITY_HEADERS } from "./security-headers.ts";
-import { apiRouter } from "./routes/api.ts";
+import { mountApi } from "./routes/api.ts";
 import { portalRouter } from "./routes/portal.ts";
 import { adminRouter, type AdminDeps } from "./admin/index.ts";
 import { webhooksRouter } from "./routes/webhooks.ts";
@@ -57,14 +57,10 @@ export function createApp(deps: AppDeps): express.Express {
   // JSON only, so it gets the headers that matter for an API (OWASP's REST Security Cheat Sheet) rather
   // than the portal's dozen for documents.
   const apiCors = cors(deps.options.widgetOrigins);
-  app.use(
-    "/api",
-    (req, res, next) => {
-      API_SECURITY_HEADERS(res);
-      apiCors(req, res, next);
-    },
-    apiRouter(deps),
-  );
+  mountApi(app, deps, (req, res, next) => {
+    API_SECURITY_HEADERS(res);
+    apiCors(req, res, next);
+  });
   app.use((_req, res, next) => {
     PORTAL_SECURITY_HEADERS(res);
     next();

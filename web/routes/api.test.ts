@@ -18,7 +18,6 @@ import {
 } from "../../bot/index.ts";
 import { buildFromEntries, loadContent, type KnowledgeIndex, type Manifest } from "../../indexer/index.ts";
 import { createApp, DEFAULT_APP_OPTIONS, type AppDeps, type AppOptions } from "../app.ts";
-import { apiRouter } from "./api.ts";
 import { closeServer } from "../testing/servers.ts";
 
 /**
@@ -933,20 +932,25 @@ describe("API on fakes", () => {
         "/readyz",
       ]);
 
-      // Every route the router really has is documented, with its method.
-      const stack = (
-        apiRouter(fake.deps) as unknown as {
-          stack: { route?: { path: string; methods: Record<string, boolean> } }[];
-        }
-      ).stack;
-      const routes = stack.flatMap((layer) =>
-        layer.route
-          ? Object.keys(layer.route.methods).map((m) => [
+      // Every API route the app really has is documented, with its method: the app's own (POST
+      // /api/ask) and those of the router mounted at /api.
+      type Layer = {
+        rawPath?: string;
+        route?: { path: string; methods: Record<string, boolean> };
+        handle: { stack?: Layer[] };
+      };
+      const routesOf = (stack: Layer[], prefix: string): string[][] =>
+        stack.flatMap((layer) => {
+          if (layer.route)
+            return Object.keys(layer.route.methods).map((m) => [
               m,
-              `/api${layer.route!.path.replace(/:(\w+)/g, "{$1}")}`,
-            ])
-          : [],
-      );
+              `${prefix}${layer.route!.path.replace(/:(\w+)/g, "{$1}")}`,
+            ]);
+          if (layer.rawPath === "/api" && layer.handle.stack) return routesOf(layer.handle.stack, "/api");
+          return [];
+        });
+      const app = createApp(fake.deps) as unknown as { router: { stack: Layer[] } };
+      const routes = routesOf(app.router.stack, "").filter(([, path]) => path!.startsWith("/api/"));
       expect(routes.length).toBe(7);
       for (const [method, route] of routes)
         expect(doc.paths[route as string], route).toHaveProperty(method as string);

@@ -1,4 +1,4 @@
-import { Router, type Response } from "express";
+import { Router, type Express, type RequestHandler, type Response } from "express";
 import { z } from "zod";
 import {
   computeDeadlines,
@@ -95,20 +95,27 @@ const feedbackBody = z.object({
   comment: z.string().max(1000).optional(),
 });
 
-/** The JSON API under /api. Creates its own rate limiters, so each app has its own counters. */
-export function apiRouter(deps: AppDeps): Router {
-  const router = Router();
+/**
+ * Mounts the JSON API on the app. `entry` (the API's security headers and CORS) runs first on every API
+ * request. POST /api/ask, which takes most of the traffic, is a route of the app itself, with its own
+ * limiter: a request for it passes no router mount on the way (each costs a little). Everything else,
+ * any other method on /ask included, is the router at /api, behind the API's limiter. Creates its own
+ * rate limiters, so each app has its own counters.
+ */
+export function mountApi(app: Express, deps: AppDeps, entry: RequestHandler): void {
   const { options } = deps;
-  const openApi = buildOpenApiDocument({ ...options, bodyLimit: API_BODY_LIMIT });
-
   const perMinute = { windowMs: 60_000, trustProxy: options.trustProxy };
   const askLimiter = rateLimit({ name: "ask", limit: options.rateLimitPerMinute, ...perMinute });
   const apiLimiter = rateLimit({ name: "api", limit: options.rateLimitPerMinute * 4, ...perMinute });
   const readBody = jsonBody(API_BODY_LIMIT_BYTES);
+  app.post("/api/ask", entry, askLimiter, readBody, askHandler(deps));
+  app.use("/api", entry, apiLimiter, readBody, apiRouter(deps));
+}
 
-  // The hottest route first, with its own limiter; every other route (and any other method on /ask)
-  // goes through the API's limiter below.
-  router.post("/ask", askLimiter, readBody, async (req, res) => {
+/** POST /api/ask: the answer as JSON, or as server-sent events when the client asks for them. */
+function askHandler(deps: AppDeps): RequestHandler {
+  const { options } = deps;
+  return async (req, res) => {
     const body = parse(askBody, req.body ?? {}, "bad_request:ask", "body");
     const message = body.message.normalize("NFC");
     // Counted in characters (code points); a string no longer in UTF-16 units cannot be longer.
@@ -134,9 +141,13 @@ export function apiRouter(deps: AppDeps): Router {
     )
       return streamAnswer(assistant, question, res, deps.log);
     sendAnswerJson(res, await assistant.ask(question));
-  });
+  };
+}
 
-  router.use(apiLimiter, readBody);
+/** The API's other routes, under /api (see mountApi). */
+function apiRouter(deps: AppDeps): Router {
+  const router = Router();
+  const openApi = buildOpenApiDocument({ ...deps.options, bodyLimit: API_BODY_LIMIT });
 
   router.get("/search", async (req, res) => {
     const q = parse(searchQuery, req.query, "bad_request:search", "query");
