@@ -48,7 +48,7 @@ async function realApp(): Promise<express.Express> {
     store,
     log,
     clock,
-    options: { ...DEFAULT_APP_OPTIONS, rateLimitPerMinute: 100_000 },
+    options: { ...DEFAULT_APP_OPTIONS, rateLimitPerMinute: 100_000_000 },
   });
 }
 

@@ -437,6 +437,12 @@ function httpTargets(http: HttpBenchResult | { error: string } | undefined): Tar
     check(`ask throughput >= ${HTTP_TARGETS.ratio} x bare route`, ok?.ratio, (v) => v >= HTTP_TARGETS.ratio),
     check(`ask p99 < ${HTTP_TARGETS.p99Ms} ms at 50 connections`, ok?.ask.p99, (v) => v < HTTP_TARGETS.p99Ms),
     check(`server peak RSS < ${HTTP_TARGETS.rssMb} MB`, ok?.serverPeakRssMb, (v) => v < HTTP_TARGETS.rssMb),
+    // A throughput made of errors or 429s would be no throughput at all.
+    check(
+      "no errors or non-2xx responses in the measured runs",
+      ok ? ok.ask.errors + ok.ask.non2xx + ok.bare.errors + ok.bare.non2xx : undefined,
+      (v) => v === 0,
+    ),
   ];
 }
 
@@ -545,7 +551,9 @@ async function main(): Promise<void> {
       ? `${fmt(t.value ?? NaN, 2)}x`
       : t.target.includes("RSS")
         ? `${fmt(t.value ?? NaN)} MB`
-        : `${fmt(t.value ?? NaN, t.target.includes("p99") ? 3 : 0)} ms`;
+        : t.target.includes("non-2xx")
+          ? `${t.value ?? "?"}`
+          : `${fmt(t.value ?? NaN, t.target.includes("p99") ? 3 : 0)} ms`;
   console.log(`\ntargets:\n${targets.map((t) => `  ${t.target}: ${verdict(t)}`).join("\n")}`);
   console.log(`total ${(totalMs / 1000).toFixed(1)} s`);
 }
