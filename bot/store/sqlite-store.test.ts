@@ -218,25 +218,6 @@ describe("openSqliteStore", () => {
     expect((await readFile(`${file}.batches`, "utf8")).trim().split("\n")).toEqual(["1", "4"]);
   });
 
-  it("hands a batch over at once on a quiet store, and waits out the interval after a recent one", async () => {
-    const store = openSqliteStore(join(dir, "store.db"), { batchIntervalMs: 400 });
-    const since = (t: number) => performance.now() - t;
-    let t = performance.now();
-    await store.recordInteraction(sampleInteraction({ answerId: "i-1" }));
-    expect(since(t)).toBeLessThan(300);
-    // The next batch comes less than 400 ms after the first: it waits for the rest of the interval.
-    t = performance.now();
-    await store.recordInteraction(sampleInteraction({ answerId: "i-2" }));
-    expect(since(t)).toBeGreaterThan(250);
-    // A read does not wait for the interval: it takes what is queued at once, and sees it.
-    const third = store.recordInteraction(sampleInteraction({ answerId: "i-3" }));
-    t = performance.now();
-    expect((await store.listInteractions()).map((r) => r.answerId).sort()).toEqual(["i-1", "i-2", "i-3"]);
-    expect(since(t)).toBeLessThan(250);
-    await third;
-    await store.close();
-  });
-
   it("stores sources as JSON and feedback in its own table", async () => {
     const file = join(dir, "store.db");
     const store = openSqliteStore(file);

@@ -85,8 +85,6 @@ type InteractionRow = {
 };
 type FeedbackRow = { helpful: number; comment: string | null; at: string };
 
-/** Shortest time between two batches of interactions under load (see scheduleFlush). */
-const BATCH_INTERVAL_MS = 4;
 /** The writer thread; a plain .mjs file beside this one (also when the server runs from its bundle). */
 const WRITER_ENTRY = new URL("./interaction-writer.mjs", import.meta.url);
 /** How long a connection waits for the other one's write lock (the writer thread's, or this thread's). */
@@ -106,8 +104,6 @@ export type SqliteStoreOptions = {
   writer?: "thread" | "here";
   /** The writer thread's script (tests use one that fails, to check that rows are then written here). */
   writerEntry?: URL;
-  /** Shortest time between two batches of interactions, in ms (see scheduleFlush). Default 4. */
-  batchIntervalMs?: number;
 };
 
 /** Opens (creating when missing, with its parent directory) a SQLite store; data survives reopening. */
@@ -220,8 +216,6 @@ export function openSqliteStore(file: string, options: SqliteStoreOptions = {}):
   const inFlight = new Map<number, Pending[]>();
   let nextBatch = 0;
   let whenDrained: (() => void)[] = [];
-  /** When the last batch was handed over (performance.now()). */
-  let lastBatchAt = -Infinity;
   const insertBatch = db.transaction((rows: Pending[]) => {
     for (const p of rows) insertInteraction.run(p.row);
   });
@@ -241,12 +235,8 @@ export function openSqliteStore(file: string, options: SqliteStoreOptions = {}):
         if (error) p.reject(insertError(Object.assign(new Error(error.message), error), p.row.answer_id));
         else p.resolve();
       });
-      // What queued up while this batch was written goes next, as one batch: at once if a read or
-      // close() is waiting for it.
-      if (pending.length > 0) {
-        if (whenDrained.length > 0) flush();
-        else scheduleFlush();
-      }
+      // What queued up while this batch was written goes next, as one batch.
+      flush();
       drainedCheck();
     });
     const fail = () => {
@@ -281,18 +271,6 @@ export function openSqliteStore(file: string, options: SqliteStoreOptions = {}):
     }
   }
 
-  /**
-   * Hands the queue over at the end of this turn of the event loop, or, when the last batch went less
-   * than BATCH_INTERVAL_MS ago (the server is busy), once that much time has passed: an answer on a
-   * quiet server is not delayed, and under load there are fewer, larger batches (each costs a message
-   * each way, a wake-up of the writer and a commit).
-   */
-  function scheduleFlush(): void {
-    const wait = lastBatchAt + (options.batchIntervalMs ?? BATCH_INTERVAL_MS) - performance.now();
-    if (wait <= 0) setImmediate(flush);
-    else setTimeout(flush, wait);
-  }
-
   function flush(): void {
     if (pending.length === 0 || !db.open) return;
     // One batch in flight at a time (group commit): under load each transaction takes whatever queued
@@ -300,7 +278,6 @@ export function openSqliteStore(file: string, options: SqliteStoreOptions = {}):
     if (writer && inFlight.size > 0) return;
     const batch = pending;
     pending = [];
-    lastBatchAt = performance.now();
     if (!writer) return writeHere(batch);
     const id = nextBatch++;
     writer.ref();
@@ -330,7 +307,7 @@ export function openSqliteStore(file: string, options: SqliteStoreOptions = {}):
       // Copied now: the caller may change its record after the call.
       const row = { ...toRow(record), at_ms: toEpochMs(record.at, "at") };
       return new Promise<void>((resolve, reject) => {
-        if (pending.length === 0) scheduleFlush();
+        if (pending.length === 0) setImmediate(flush);
         pending.push({ row, resolve, reject });
       });
     },
