@@ -218,9 +218,7 @@ export class LexicalIndex {
       };
     }
     const { best, doc, touched } = this.groups;
-    const groups = accept
-      ? bestOfGroupsAccepted(this.scores, this.touched, count, groupOf, best, doc, touched, accept)
-      : bestOfGroups(this.scores, this.touched, count, groupOf, best, doc, touched);
+    const groups = bestOfGroups(this.scores, this.touched, count, groupOf, best, doc, touched, accept);
     const top = this.top;
     top.reset(out.capacity);
     top.offerAll(touched, groups, best);
@@ -339,9 +337,9 @@ export function withinOneEdit(a: string, b: string): boolean {
 }
 
 /**
- * The best document of each group among the touched documents, and the touched groups (returns their
- * count); also clears the documents' scores for the next query. A plain function over typed arrays, so
- * that V8 optimizes the loop on its own.
+ * The best document of each group among the touched documents that `accept` lets through (all when it
+ * is undefined), and the touched groups (returns their count); also clears every touched document's
+ * score for the next query. A plain function over typed arrays, so that V8 optimizes the loop on its own.
  */
 function bestOfGroups(
   scores: Float32Array,
@@ -351,40 +349,14 @@ function bestOfGroups(
   best: Float32Array,
   doc: Int32Array,
   touched: Int32Array,
+  accept: ((doc: number) => boolean) | undefined,
 ): number {
   let groups = 0;
   for (let i = 0; i < count; i++) {
     const d = touchedDocs[i] as number;
     const score = scores[d] as number;
     scores[d] = 0;
-    const g = groupOf[d] as number;
-    if (best[g] === 0) touched[groups++] = g;
-    if (score > (best[g] as number)) {
-      best[g] = score;
-      doc[g] = d;
-    }
-  }
-  return groups;
-}
-
-/** bestOfGroups over the documents that `accept` lets through (a copy, so that the unfiltered loop, the
- * common case, makes no call per document). */
-function bestOfGroupsAccepted(
-  scores: Float32Array,
-  touchedDocs: Int32Array,
-  count: number,
-  groupOf: Int32Array,
-  best: Float32Array,
-  doc: Int32Array,
-  touched: Int32Array,
-  accept: (doc: number) => boolean,
-): number {
-  let groups = 0;
-  for (let i = 0; i < count; i++) {
-    const d = touchedDocs[i] as number;
-    const score = scores[d] as number;
-    scores[d] = 0;
-    if (!accept(d)) continue;
+    if (accept !== undefined && !accept(d)) continue;
     const g = groupOf[d] as number;
     if (best[g] === 0) touched[groups++] = g;
     if (score > (best[g] as number)) {
