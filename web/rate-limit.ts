@@ -12,7 +12,7 @@ import { AppError } from "../indexer/index.ts";
  * and `Retry-After` with the 429. It replaces express-rate-limit on the API, where that library was the
  * largest single cost of a request after Node's own HTTP (about a tenth of the CPU time of POST /api/ask:
  * five awaits, debug calls, validations and a SHA-256 of the client's key on every request). This one
- * does a Map lookup and builds two short strings; the partition key is hashed once per client and window.
+ * does a Map lookup and builds two short strings; the partition key is hashed once per client remembered.
  *
  * Each client's window starts at its first request and lasts `windowMs`. Memory is bounded the way
  * express-rate-limit's MemoryStore bounds it: clients live in two generations, the current one and the

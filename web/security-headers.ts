@@ -19,10 +19,10 @@ export type HeaderSetter = (res: Response) => void;
 export function fixedHeaders(middleware: RequestHandler): HeaderSetter {
   const set: [string, string | number | readonly string[]][] = [];
   const removed: string[] = [];
-  const refuse = (what: string) => () => {
+  const refuse = (what: string): never => {
     throw new Error(`fixedHeaders: the middleware used ${what}; its headers may vary per request`);
   };
-  const req = new Proxy({}, { get: (_t, key) => refuse(`req.${String(key)}`)() });
+  const req = new Proxy({}, { get: (_t, key) => refuse(`req.${String(key)}`) });
   const recorder = {
     setHeader(name: string, value: string | number | readonly string[]) {
       set.push([name, value]);
@@ -33,8 +33,7 @@ export function fixedHeaders(middleware: RequestHandler): HeaderSetter {
     },
   };
   const res = new Proxy(recorder, {
-    get: (target, key) =>
-      key in target ? target[key as keyof typeof target] : refuse(`res.${String(key)}`)(),
+    get: (target, key) => (key in target ? target[key as keyof typeof target] : refuse(`res.${String(key)}`)),
   });
   let finished = false;
   middleware(req as Request, res as unknown as Response, (err?: unknown) => {

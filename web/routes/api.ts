@@ -24,8 +24,9 @@ import { buildOpenApiDocument } from "../openapi.ts";
  */
 
 /** Largest JSON body the API reads; a 1000-character question with escapes fits several times. */
-export const API_BODY_LIMIT = "16kb";
 const API_BODY_LIMIT_BYTES = 16 * 1024;
+/** The same, as the OpenAPI document states it. */
+const API_BODY_LIMIT = `${API_BODY_LIMIT_BYTES / 1024}kb`;
 /** Longest span /api/events answers for, in years. */
 export const MAX_EVENT_SPAN_YEARS = 3;
 /** Days /api/events covers when `to` is not given. */
