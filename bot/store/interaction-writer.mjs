@@ -19,7 +19,7 @@ parentPort.on("message", (message) => {
     parentPort.close();
     return;
   }
-  const { id, rows } = message;
+  const { rows } = message;
   let errors = null;
   try {
     insertAll(rows);
@@ -37,5 +37,5 @@ parentPort.on("message", (message) => {
       }
     });
   }
-  parentPort.postMessage({ id, errors });
+  parentPort.postMessage({ errors });
 });

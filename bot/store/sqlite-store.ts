@@ -213,8 +213,8 @@ export function openSqliteStore(file: string, options: SqliteStoreOptions = {}):
   type Row = InteractionRow & { at_ms: number };
   type Pending = { row: Row; resolve: () => void; reject: (e: Error) => void };
   let pending: Pending[] = [];
-  const inFlight = new Map<number, Pending[]>();
-  let nextBatch = 0;
+  /** The batch the writer thread is writing (one at a time; see flush). */
+  let inFlight: Pending[] | undefined;
   let whenDrained: (() => void)[] = [];
   const insertBatch = db.transaction((rows: Pending[]) => {
     for (const p of rows) insertInteraction.run(p.row);
@@ -227,9 +227,9 @@ export function openSqliteStore(file: string, options: SqliteStoreOptions = {}):
     });
     // An idle store does not keep the process alive; a batch in flight does (see flush and drainedCheck).
     worker.unref();
-    worker.on("message", ({ id, errors }: { id: number; errors: (WriteError | null)[] | null }) => {
-      const batch = inFlight.get(id) ?? [];
-      inFlight.delete(id);
+    worker.on("message", ({ errors }: { errors: (WriteError | null)[] | null }) => {
+      const batch = inFlight ?? [];
+      inFlight = undefined;
       batch.forEach((p, i) => {
         const error = errors?.[i];
         if (error) p.reject(insertError(Object.assign(new Error(error.message), error), p.row.answer_id));
@@ -243,8 +243,8 @@ export function openSqliteStore(file: string, options: SqliteStoreOptions = {}):
       if (writer !== worker) return;
       writer = undefined;
       // Whatever the thread had not confirmed is written here; a row it did commit is then a duplicate.
-      for (const batch of inFlight.values()) writeHere(batch, { duplicateIsWritten: true });
-      inFlight.clear();
+      if (inFlight) writeHere(inFlight, { duplicateIsWritten: true });
+      inFlight = undefined;
       flush();
       drainedCheck();
     };
@@ -275,29 +275,33 @@ export function openSqliteStore(file: string, options: SqliteStoreOptions = {}):
     if (pending.length === 0 || !db.open) return;
     // One batch in flight at a time (group commit): under load each transaction takes whatever queued
     // while the one before was written, so there are fewer, larger transactions and messages.
-    if (writer && inFlight.size > 0) return;
+    if (writer && inFlight) return;
     const batch = pending;
     pending = [];
     if (!writer) return writeHere(batch);
-    const id = nextBatch++;
     writer.ref();
-    inFlight.set(id, batch);
-    writer.postMessage({ id, rows: batch.map((p) => p.row) });
+    inFlight = batch;
+    writer.postMessage({ rows: batch.map((p) => p.row) });
   }
 
   function drainedCheck(): void {
-    if (inFlight.size > 0) return;
+    if (inFlight) return;
     writer?.unref();
     const waiting = whenDrained;
     whenDrained = [];
     for (const resolve of waiting) resolve();
   }
 
+  /** Every interaction queued so far committed. */
+  async function drain(): Promise<void> {
+    flush();
+    if (inFlight) await new Promise<void>((resolve) => whenDrained.push(resolve));
+  }
+
   /** Open, with every queued interaction committed. */
   async function ready(): Promise<void> {
     assertOpen();
-    flush();
-    if (inFlight.size > 0) await new Promise<void>((resolve) => whenDrained.push(resolve));
+    await drain();
     assertOpen();
   }
 
@@ -376,8 +380,7 @@ export function openSqliteStore(file: string, options: SqliteStoreOptions = {}):
 
     async close() {
       if (!db.open) return;
-      flush();
-      if (inFlight.size > 0) await new Promise<void>((resolve) => whenDrained.push(resolve));
+      await drain();
       const closing = writer;
       writer = undefined;
       if (closing) {
