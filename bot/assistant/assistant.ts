@@ -112,7 +112,7 @@ type Plan = {
   turn: Omit<Turn, "at">;
 };
 
-/** What the router decides; the suggestions are added after (see route in createAssistant). */
+/** What the router decides; the suggestions are added after (see routePlan in createAssistant). */
 type RoutedPlan = Omit<Plan, "suggestions">;
 
 /** Creates the assistant. Builds its catalog from the index once (a few ms for the real content). */
@@ -142,7 +142,7 @@ export function createAssistant(deps: AssistantDeps): Assistant {
   const plans = new PlanCache(opts.planCacheSize);
 
   /** Routes a question and picks its suggestions (which depend on the plan and the date only). */
-  async function route(question: Question, previous: Turn | undefined): Promise<Plan> {
+  async function routePlan(question: Question, previous: Turn | undefined): Promise<Plan> {
     const routed = await router(question, previous);
     const suggestions = routed.draft.suggestions.length
       ? routed.draft.suggestions
@@ -153,12 +153,12 @@ export function createAssistant(deps: AssistantDeps): Assistant {
   /** The routed plan, from the cache when the same question was routed today in the same situation. */
   async function planFor(question: Question, previous: Turn | undefined): Promise<Plan> {
     // A shared location makes a question unique ("near me"); such plans are not kept.
-    if (question.location || plans.capacity === 0) return route(question, previous);
+    if (question.location || plans.capacity === 0) return routePlan(question, previous);
     const key = planKey(question, clock.now());
     const cached = plans.get(key, previous);
     if (cached) return cached;
     const { view, reads } = watchTurn(previous);
-    const plan = deepFreeze(await route(question, view));
+    const plan = deepFreeze(await routePlan(question, view));
     plans.set(key, { hadTurn: previous !== undefined, reads: [...reads], plan });
     return plan;
   }

@@ -17,16 +17,16 @@ export type IndexBuilder = (
 
 const WORKER_ENTRY = new URL("./build-worker.mjs", import.meta.url);
 
+/** Builds on the calling thread (tests, and `npm run index`'s way). */
+export const buildInThread: IndexBuilder = async ({ contentDir, indexDir, embedder, warn }) =>
+  (await buildIndex(contentDir, indexDir, { ...(embedder ? { embedder } : {}), log: { warn } })).index;
+
 /**
  * Builds in a worker thread, then opens the new version on this thread. A build of the real content
  * takes a few seconds of CPU, and of a large knowledge base minutes; on the server's own thread every
  * visitor's request would wait for it. Opening a built index is a fraction of that. Invalid content
  * comes back as the same AppError (`content_invalid`, problems in its details) that buildIndex throws.
  */
-/** Builds on the calling thread (tests, and `npm run index`'s way). */
-export const buildInThread: IndexBuilder = async ({ contentDir, indexDir, embedder, warn }) =>
-  (await buildIndex(contentDir, indexDir, { ...(embedder ? { embedder } : {}), log: { warn } })).index;
-
 export const buildInWorker: IndexBuilder = async ({ contentDir, indexDir, embedder, warn }) => {
   await new Promise<void>((resolve, reject) => {
     const worker = new Worker(WORKER_ENTRY, { workerData: { contentDir, indexDir } satisfies BuildJob });
