@@ -7,9 +7,9 @@ import {
   type SearchHit,
 } from "../../indexer/index.ts";
 import { hashId, type Store } from "../store/index.ts";
-import { buildCatalog, entryText, type Catalog } from "./catalog.ts";
-import type { ChatModel } from "./chat-model.ts";
-import { isoOf, localToday, resolveDateRange } from "./dates.ts";
+import { buildCatalog, entryText, type Catalog } from "./find/catalog.ts";
+import type { ChatModel } from "./model/chat-model.ts";
+import { isoOf, localToday, resolveDateRange } from "./understand/dates.ts";
 import {
   askLocationDraft,
   deadlineDraft,
@@ -26,8 +26,8 @@ import {
   unsureDraft,
   type Aspect,
   type Draft,
-} from "./extractive.ts";
-import { buildMessages, CitationFilter, leaksRules, type Passage } from "./grounded.ts";
+} from "./compose/drafts.ts";
+import { buildMessages, CitationFilter, leaksRules, type Passage } from "./model/grounded.ts";
 import {
   AREA,
   aspectsOf,
@@ -41,17 +41,17 @@ import {
   isOffTopicTask,
   OTHER_DESTINATIONS,
   soundsLikeFollowUp,
-} from "./intents.ts";
-import { chooseLanguage } from "./language.ts";
+} from "./understand/cues.ts";
+import { chooseLanguage } from "./understand/language.ts";
 import {
   computeDeadlines,
   DEADLINE_ASK,
   LODGING_TOPIC,
   parseDeadlineQuery,
   type DeadlineQuery,
-} from "./lodging-deadline.ts";
-import { ConversationMemory, type Turn } from "./memory.ts";
-import { foldedPhrases, normalize } from "./phrases.ts";
+} from "./find/lodging-deadline.ts";
+import { ConversationMemory, type Turn } from "./track/memory.ts";
+import { foldedPhrases, normalize } from "./understand/phrases.ts";
 import type { Answer, Question } from "./types.ts";
 
 /** The injected clock; answers about "this weekend" are resolved against it in Asia/Ho_Chi_Minh. */

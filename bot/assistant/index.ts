@@ -8,16 +8,16 @@ export {
   type Clock,
   type Logger,
 } from "./assistant.ts";
-export { isoOf, localToday, type LocalDate } from "./dates.ts";
-export { deadlineText } from "./extractive.ts";
-export { entryUrl, formatDate, formatLunar, formatVnd, mapUrl } from "./format.ts";
-export { openAiChatModel, type ChatMessage, type ChatModel, type ChatOptions } from "./chat-model.ts";
+export { isoOf, localToday, type LocalDate } from "./understand/dates.ts";
+export { deadlineText } from "./compose/drafts.ts";
+export { entryUrl, formatDate, formatLunar, formatVnd, mapUrl } from "./compose/format.ts";
+export { openAiChatModel, type ChatMessage, type ChatModel, type ChatOptions } from "./model/chat-model.ts";
 export {
   computeDeadlines,
   parseDeadlineQuery,
   type ComputedDeadline,
   type DeadlineQuery,
-} from "./lodging-deadline.ts";
+} from "./find/lodging-deadline.ts";
 export {
   INTENTS,
   type Answer,

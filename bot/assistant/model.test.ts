@@ -17,8 +17,8 @@ import {
   type AssistantOptions,
   type Logger,
 } from "./assistant.ts";
-import { openAiChatModel } from "./chat-model.ts";
-import { startFakeOpenAi, type ChatRequestBody, type FakeHandler, type FakeReply } from "./fake-openai.ts";
+import { openAiChatModel } from "./model/chat-model.ts";
+import { startFakeOpenAi, type ChatRequestBody, type FakeHandler, type FakeReply } from "./model/fake-openai.ts";
 import type { Answer, Intent, Question } from "./types.ts";
 
 /**

@@ -1,4 +1,4 @@
-import type { Lang } from "../../indexer/index.ts";
+import type { Lang } from "../../../indexer/index.ts";
 import type { ChatMessage } from "./chat-model.ts";
 
 /**

@@ -5,7 +5,7 @@ import {
   withinOneEdit,
   type ContentEntry,
   type KnowledgeIndex,
-} from "../../indexer/index.ts";
+} from "../../../indexer/index.ts";
 
 /**
  * What the assistant knows about the content beyond search: the names people call each entry by (to

@@ -1,5 +1,5 @@
-import type { ContentEntry, DeadlineRule, GuestKind } from "../../indexer/index.ts";
-import { foldedPhrases, type Normalized } from "./phrases.ts";
+import type { ContentEntry, DeadlineRule, GuestKind } from "../../../indexer/index.ts";
+import { foldedPhrases, type Normalized } from "../understand/phrases.ts";
 
 /**
  * The lodging-deadline calculator. The rules are data in content/lodging/*.md (`deadlines`); this file

@@ -1,5 +1,5 @@
 import { foldedPhrases, phrases } from "./phrases.ts";
-import type { Aspect } from "./extractive.ts";
+import type { Aspect } from "../compose/drafts.ts";
 import type { Normalized } from "./phrases.ts";
 
 /**

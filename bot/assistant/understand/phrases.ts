@@ -1,4 +1,4 @@
-import { fold } from "../../indexer/index.ts";
+import { fold } from "../../../indexer/index.ts";
 
 /**
  * Phrase matching on folded text. Questions arrive with diacritics, without them, or with some wrong, so

@@ -7,7 +7,7 @@
  * "cuối tuần" weekend / "cưới" wedding, "tối nay" tonight / "tới nay" until now); where the user typed
  * diacritics, the words as typed decide, and text without diacritics gets the common reading.
  */
-import { fold, lunarToSolar, solarToLunar } from "../../indexer/index.ts";
+import { fold, lunarToSolar, solarToLunar } from "../../../indexer/index.ts";
 
 export type LocalDate = { year: number; month: number; day: number };
 

@@ -1,6 +1,6 @@
-import type { Lang } from "../../indexer/index.ts";
-import type { DeadlineQuery } from "./lodging-deadline.ts";
-import type { Intent } from "./types.ts";
+import type { Lang } from "../../../indexer/index.ts";
+import type { DeadlineQuery } from "../find/lodging-deadline.ts";
+import type { Intent } from "../types.ts";
 
 /** What one conversation remembers between turns: enough to resolve "còn năm 2028?" or "how far is it?". */
 export type Turn = {

@@ -1,4 +1,4 @@
-import { detectLanguage, type Lang } from "../../indexer/index.ts";
+import { detectLanguage, type Lang } from "../../../indexer/index.ts";
 
 /** Scripts of languages the assistant does not speak; a question in them gets an English answer. */
 const OTHER_SCRIPT =

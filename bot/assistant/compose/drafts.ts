@@ -1,4 +1,4 @@
-import type { ContentEntry, Lang, Occurrence, SearchHit } from "../../indexer/index.ts";
+import type { ContentEntry, Lang, Occurrence, SearchHit } from "../../../indexer/index.ts";
 import {
   distanceKm,
   entryUrl,
@@ -9,9 +9,9 @@ import {
   formatVnd,
   mapUrl,
 } from "./format.ts";
-import type { ComputedDeadline, DeadlineQuery } from "./lodging-deadline.ts";
-import { dueAt, hhmm } from "./lodging-deadline.ts";
-import type { Answer, AnswerPlace, AnswerSource } from "./types.ts";
+import type { ComputedDeadline, DeadlineQuery } from "../find/lodging-deadline.ts";
+import { dueAt, hhmm } from "../find/lodging-deadline.ts";
+import type { Answer, AnswerPlace, AnswerSource } from "../types.ts";
 
 /**
  * Composition without a model: short answers built from an entry's structured fields and its best

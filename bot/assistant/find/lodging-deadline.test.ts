@@ -1,8 +1,8 @@
 import path from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
-import { loadContent, type ContentEntry } from "../../indexer/index.ts";
+import { loadContent, type ContentEntry } from "../../../indexer/index.ts";
 import { computeDeadlines, parseArrivalTime, parseDeadlineQuery } from "./lodging-deadline.ts";
-import { normalize } from "./phrases.ts";
+import { normalize } from "../understand/phrases.ts";
 
 /**
  * The lodging-deadline calculator on its own: reading a question's details, and applying the rules of
@@ -18,7 +18,7 @@ const at = (h: number, m = 0) => h * 60 + m;
 let entries: ContentEntry[];
 
 beforeAll(async () => {
-  const loaded = await loadContent(path.resolve(import.meta.dirname, "fixtures/content"), {
+  const loaded = await loadContent(path.resolve(import.meta.dirname, "../fixtures/content"), {
     today: "2026-11-22",
   });
   expect(loaded.problems).toEqual([]);
