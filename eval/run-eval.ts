@@ -13,6 +13,7 @@ import { loadContent, formatProblem } from "../indexer/content/load.ts";
 import type { KnowledgeIndex, SearchMode } from "../indexer/knowledge-index.ts";
 import { detectLanguage } from "../indexer/text/normalize.ts";
 import { createAssistant } from "../bot/assistant/index.ts";
+import { printDialogueSets } from "./run-dialogues.ts";
 import {
   loadAnswerCases,
   runAnswerCases,
@@ -67,7 +68,11 @@ export async function evaluate(index: KnowledgeIndex, questions: Question[], mod
 
 async function main(): Promise<void> {
   const { values } = parseArgs({
-    options: { misses: { type: "boolean", default: false }, json: { type: "boolean", default: false } },
+    options: {
+      misses: { type: "boolean", default: false },
+      json: { type: "boolean", default: false },
+      dialogues: { type: "boolean", default: false },
+    },
   });
   const root = path.resolve(import.meta.dirname, "..");
   const { entries, problems } = await loadContent(path.join(root, "content"));
@@ -78,6 +83,10 @@ async function main(): Promise<void> {
     for (const id of q.expected) if (!known.has(id)) throw new Error(`unknown id ${id} in "${q.q}"`);
 
   const { index } = await buildFromEntries(entries, "0".repeat(64));
+  if (values.dialogues) {
+    await printDialogueSets(index, root, values.misses);
+    return;
+  }
   const groups = ["vi", "vi-nodiacritics", "en", "typo"] as const;
   const report: Record<string, Record<string, Metrics>> = {};
   for (const mode of ["lexical", "vector", "hybrid"] as const) {
@@ -139,6 +148,7 @@ async function main(): Promise<void> {
       `in-scope answered "not sure" ${holdout.inUnsure}/${holdout.in}; ` +
       `out-of-scope answered "not sure" (no facts stated) ${holdout.outUnsure}/${holdout.out}`,
   );
+  await printDialogueSets(index, root, values.misses);
 }
 
 /** Refusals on the held-out scope set: reported only, so that it keeps measuring what tuning cannot see. */

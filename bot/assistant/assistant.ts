@@ -1,58 +1,46 @@
 import { randomUUID } from "node:crypto";
-import {
-  fold,
-  type ContentEntry,
-  type KnowledgeIndex,
-  type Lang,
-  type SearchHit,
-} from "../../indexer/index.ts";
+import { fold, type ContentEntry, type KnowledgeIndex, type Lang } from "../../indexer/index.ts";
 import { hashId, type Store } from "../store/index.ts";
-import { buildCatalog, entryText, type Catalog } from "./find/catalog.ts";
-import type { ChatModel } from "./model/chat-model.ts";
-import { isoOf, localToday, resolveDateRange } from "./understand/dates.ts";
 import {
   askLocationDraft,
-  deadlineDraft,
+  composeFindings,
   emergencyDraft,
-  eventDraft,
-  eventsInRangeDraft,
   greetingDraft,
-  infoDraft,
   nearbyDraft,
   outOfScopeDraft,
-  placeDraft,
   sourceOf,
   suggestionFor,
-  unsureDraft,
-  type Aspect,
   type Draft,
-} from "./compose/drafts.ts";
+} from "./compose/index.ts";
+import {
+  buildCatalog,
+  buildFactIndex,
+  createFinder,
+  entryText,
+  type Catalog,
+  type Finding,
+} from "./find/index.ts";
+import type { ChatModel } from "./model/chat-model.ts";
 import { buildMessages, CitationFilter, leaksRules, type Passage } from "./model/grounded.ts";
 import {
-  AREA,
-  aspectsOf,
-  asksEvent,
-  asksNearby,
-  asksDetails,
-  asksPenalty,
-  DOMAIN,
-  greetingKind,
-  isEmergency,
-  isOffTopicTask,
-  OTHER_DESTINATIONS,
-  soundsLikeFollowUp,
-} from "./understand/cues.ts";
-import { chooseLanguage } from "./understand/language.ts";
+  ConversationMemory,
+  framesFor,
+  INITIAL_STATE,
+  reduce,
+  type DialogueState,
+  type Frame,
+  type TrackedTurn,
+} from "./track/index.ts";
+import type { Answer, FrameCoverage, Question } from "./types.ts";
 import {
-  computeDeadlines,
-  DEADLINE_ASK,
-  LODGING_TOPIC,
-  parseDeadlineQuery,
-  type DeadlineQuery,
-} from "./find/lodging-deadline.ts";
-import { ConversationMemory, type Turn } from "./track/memory.ts";
-import { foldedPhrases, normalize } from "./understand/phrases.ts";
-import type { Answer, Question } from "./types.ts";
+  foldedPhrases,
+  isoOf,
+  localToday,
+  MAX_QUESTION,
+  OTHER_DESTINATIONS,
+  understandTurn,
+  type Reading,
+} from "./understand/index.ts";
 
 /** The injected clock; answers about "this weekend" are resolved against it in Asia/Ho_Chi_Minh. */
 export type Clock = { now(): Date };
@@ -98,18 +86,20 @@ export interface Assistant {
 }
 
 const SILENT: Logger = { info() {}, warn() {}, error() {} };
-const MAX_QUESTION = 2000;
 
-/** What the routing decided: the extractive draft, and what a model may rewrite (when one is configured). */
+/**
+ * What answering a turn decided: the extractive draft, what a model may rewrite (when one is configured),
+ * and the turn as the dialogue state records it.
+ */
 type Plan = {
   lang: Lang;
   other: boolean;
-  draft: Draft;
+  draft: Draft & { coverage: FrameCoverage[] };
   /** The answer's follow-up questions (the draft's own, or ones drawn from its first source). */
   suggestions: string[];
   /** Present when a model may write the answer from these passages. */
   grounding?: { passages: Passage[]; facts: string };
-  turn: Omit<Turn, "at">;
+  turn: TrackedTurn;
 };
 
 /** What the router decides; the suggestions are added after (see routePlan in createAssistant). */
@@ -138,11 +128,14 @@ export function createAssistant(deps: AssistantDeps): Assistant {
   const elsewhere = foldedPhrases(
     OTHER_DESTINATIONS.filter((d) => !new RegExp(`\\b${fold(d)}\\b`).test(allText)),
   );
-  const router = createRouter({ index, catalog, clock, elsewhere, minCoverage: opts.minCoverage });
+  const facts = buildFactIndex(catalog.entries);
+  const today = () => isoOf(localToday(clock.now()));
+  const finder = createFinder({ index, catalog, facts, elsewhere, minCoverage: opts.minCoverage, today });
+  const router = createRouter({ catalog, clock, finder, today });
   const plans = new PlanCache(opts.planCacheSize);
 
   /** Routes a question and picks its suggestions (which depend on the plan and the date only). */
-  async function routePlan(question: Question, previous: Turn | undefined): Promise<Plan> {
+  async function routePlan(question: Question, previous: DialogueState | undefined): Promise<Plan> {
     const routed = await router(question, previous);
     const suggestions = routed.draft.suggestions.length
       ? routed.draft.suggestions
@@ -151,7 +144,7 @@ export function createAssistant(deps: AssistantDeps): Assistant {
   }
 
   /** The routed plan, from the cache when the same question was routed today in the same situation. */
-  async function planFor(question: Question, previous: Turn | undefined): Promise<Plan> {
+  async function planFor(question: Question, previous: DialogueState | undefined): Promise<Plan> {
     // A shared location makes a question unique ("near me"); such plans are not kept.
     if (question.location || plans.capacity === 0) return routePlan(question, previous);
     const key = planKey(question, clock.now());
@@ -181,7 +174,7 @@ export function createAssistant(deps: AssistantDeps): Assistant {
       suggestions: plan.suggestions,
       composer,
     };
-    memory.set(question.conversationId, plan.turn);
+    memory.set(question.conversationId, reduce(previousState(question) ?? INITIAL_STATE, plan.turn));
     if (store) {
       try {
         await store.recordInteraction({
@@ -196,6 +189,7 @@ export function createAssistant(deps: AssistantDeps): Assistant {
           language: answer.language,
           intent: answer.intent,
           confidence: answer.confidence,
+          coverage: answer.coverage,
           sources: answer.sources.map((s) => s.id),
           answer: answer.answer,
           composer,
@@ -210,11 +204,17 @@ export function createAssistant(deps: AssistantDeps): Assistant {
     return answer;
   }
 
-  function messagesFor(question: Question, plan: Plan, previous: Turn | undefined) {
+  /** The state a question was answered against (read again in finish, before it is replaced). */
+  function previousState(question: Question): DialogueState | undefined {
+    return memory.get(question.conversationId);
+  }
+
+  function messagesFor(question: Question, plan: Plan, previous: DialogueState | undefined) {
     const g = plan.grounding as NonNullable<Plan["grounding"]>;
+    const before = previous?.frames.map((f) => f.text).join("; ");
     return buildMessages({
       question: question.text.slice(0, MAX_QUESTION),
-      ...(previous ? { previous: previous.question } : {}),
+      ...(before ? { previous: before } : {}),
       lang: plan.lang,
       facts: g.facts,
       passages: g.passages,
@@ -341,7 +341,7 @@ export class PlanCache {
     private readonly variants = 8,
   ) {}
 
-  get(key: string, turn: Turn | undefined): Plan | undefined {
+  get(key: string, turn: DialogueState | undefined): Plan | undefined {
     const list = this.items.get(key);
     const found = list?.find(
       (c) =>
@@ -371,7 +371,7 @@ export class PlanCache {
 /** A plan, whether there was a remembered turn, and the turn's fields that routing read, with their values. */
 type CachedPlan = { hadTurn: boolean; reads: [string, string][]; plan: Plan };
 
-function fieldValue(turn: Turn | undefined, field: string): string {
+function fieldValue(turn: DialogueState | undefined, field: string): string {
   return JSON.stringify((turn as Record<string, unknown> | undefined)?.[field]) ?? "undefined";
 }
 
@@ -381,7 +381,10 @@ function planKey(question: Question, now: Date): string {
 }
 
 /** A view of the remembered turn that notes each field read, with the value it had. */
-function watchTurn(turn: Turn | undefined): { view: Turn | undefined; reads: Map<string, string> } {
+function watchTurn(turn: DialogueState | undefined): {
+  view: DialogueState | undefined;
+  reads: Map<string, string>;
+} {
   const reads = new Map<string, string>();
   if (!turn) return { view: undefined, reads };
   const view = new Proxy(turn, {
@@ -408,6 +411,7 @@ function errorSummary(err: unknown): string {
 }
 
 function suggestionsFor(plan: RoutedPlan, catalog: Catalog, now: Date): string[] {
+  const asked = new Set(plan.turn.answered.flatMap((f) => f.attributes));
   const first = plan.draft.sources[0];
   const entry = first ? catalog.get(first.id) : undefined;
   if (!entry) return [];
@@ -418,9 +422,8 @@ function suggestionsFor(plan: RoutedPlan, catalog: Catalog, now: Date): string[]
     .map((e) => suggestionFor(e, plan.lang, e.type === "event" ? year : undefined));
   const own: string[] = [];
   if (entry.type === "attraction") {
-    const asked = new Set(plan.turn.aspects ?? []);
     if (!asked.has("hours")) own.push(plan.lang === "vi" ? "Mấy giờ mở cửa?" : "What are the opening hours?");
-    if (!asked.has("getting-there"))
+    if (!asked.has("getting-there") && !asked.has("distance"))
       own.push(plan.lang === "vi" ? "Đi đến đó như thế nào?" : "How do I get there?");
   }
   return [...own, ...related].slice(0, 3);
@@ -429,180 +432,130 @@ function suggestionsFor(plan: RoutedPlan, catalog: Catalog, now: Date): string[]
 // ---------------------------------------------------------------- routing
 
 type RouterDeps = {
-  index: KnowledgeIndex;
   catalog: Catalog;
   clock: Clock;
-  elsewhere: ReturnType<typeof foldedPhrases>;
-  minCoverage: number;
+  finder: ReturnType<typeof createFinder>;
+  today: () => string;
 };
 
-/** Question → Plan: language, intent and the extractive answer, decided from structured data first. */
+/**
+ * A turn → its plan: understand the text, resolve its frames against the dialogue state, find the facts
+ * of each frame, compose. Reads the state only through `framesFor` and the language (see PlanCache).
+ */
 function createRouter(d: RouterDeps) {
-  const { index, catalog } = d;
+  const { catalog } = d;
   const emergencyEntry = catalog.entries.find(
     (e) => e.type === "practical" && e.practical.topic === "emergency",
   );
 
-  return async function route(question: Question, previous: Turn | undefined): Promise<RoutedPlan> {
-    const text = question.text.normalize("NFC").trim().slice(0, MAX_QUESTION);
-    // Routing reads the remembered turn only where it needs to (see PlanCache): each field read makes
-    // the plan specific to turns with that value.
-    const choice = chooseLanguage(text, question.lang, () => previous?.lang);
-    const lang = choice.lang;
-    const n = normalize(text);
-    const plan = (
-      draft: Draft,
-      turn: Partial<Omit<Turn, "at">> = {},
-      grounding?: Plan["grounding"],
-    ): RoutedPlan => ({
+  return async function route(question: Question, state: DialogueState | undefined): Promise<RoutedPlan> {
+    const reading = understandTurn(question.text, {
+      now: d.clock.now(),
+      lexicon: catalog,
+      ...(question.lang ? { lang: question.lang } : {}),
+      remembered: () => state?.lang,
+      hasLocation: question.location !== undefined,
+    });
+    const lang = reading.language.lang;
+    const plan = (draft: Draft, answered: Frame[] = [], coverage: FrameCoverage[] = []): RoutedPlan => ({
       lang,
-      other: choice.other,
-      draft,
-      ...(grounding ? { grounding } : {}),
-      turn: { lang, question: text, intent: draft.intent, ...turn },
+      other: reading.language.other,
+      draft: {
+        ...draft,
+        coverage: "coverage" in draft ? (draft as { coverage: FrameCoverage[] }).coverage : coverage,
+      },
+      turn: { act: reading.act, lang, answered },
     });
 
-    if (isEmergency(n))
-      return plan(emergencyDraft(emergencyEntry?.type === "practical" ? emergencyEntry : undefined, lang));
-    const greeting = greetingKind(n);
-    if (question.location && (text === "" || asksNearby(n) || greeting))
-      return plan(nearbyDraft(catalog.entries, question.location, lang));
-    if (greeting) return plan(greetingDraft(lang, greeting));
-    const nameMatches = catalog.namedEntries(n.folded);
-    if (asksNearby(n) && nameMatches.length === 0) return plan(askLocationDraft(lang));
-
-    // Lodging deadline: asked directly, or details for the previous deadline question ("còn khách Việt Nam?").
-    const details = parseDeadlineQuery(n);
-    const deadlineWords = DEADLINE_ASK.test(n.folded) || details.arrival !== undefined;
-    const asksDeadline = (LODGING_TOPIC.test(n.folded) || details.guest !== undefined) && deadlineWords;
-    const hasDetails =
-      details.guest !== undefined ||
-      details.arrival !== undefined ||
-      details.method !== undefined ||
-      details.remote !== undefined;
-    const last = hasDetails && previous?.intent === "lodging_deadline" ? previous.deadline : undefined;
-    const continuesDeadline = last !== undefined;
-    if (asksDeadline || continuesDeadline) {
-      const q: DeadlineQuery = { ...(continuesDeadline ? last : {}), ...details };
-      const computed = q.guest ? computeDeadlines(catalog.entries, { ...q, guest: q.guest }) : [];
-      const draft = deadlineDraft(catalog.entries, q, computed, lang);
-      return plan(draft, { deadline: q });
+    switch (reading.act) {
+      case "emergency":
+        return plan(
+          emergencyDraft(emergencyEntry?.type === "practical" ? emergencyEntry : undefined, lang),
+          [],
+          [
+            {
+              ...(emergencyEntry ? { subject: emergencyEntry.id } : {}),
+              attribute: "contact",
+              status: "answered",
+            },
+          ],
+        );
+      case "nearby":
+        return question.location
+          ? plan(
+              nearbyDraft(catalog.entries, question.location, lang),
+              [],
+              [{ attribute: "where", status: "answered" }],
+            )
+          : plan(askLocationDraft(lang), [], [{ attribute: "where", status: "not-understood" }]);
+      case "greeting":
+      case "help":
+        return plan(greetingDraft(lang, reading.act));
+      case "thanks":
+        return plan(thanksDraft(lang, state, catalog));
+      case "out-of-scope":
+        return plan(outOfScopeDraft(lang), [], [{ status: "not-understood" }]);
+      default:
+        break;
     }
-
-    const today = isoOf(localToday(d.clock.now()));
-    const range = resolveDateRange(text, d.clock.now());
-    const dayRange = range !== undefined && ["day", "weekend", "week"].includes(range.kind);
-    if (isOffTopicTask(n, dayRange)) return plan(outOfScopeDraft(lang));
-    const named = nameMatches.map((m) => catalog.get(m.id)).filter((e): e is ContentEntry => !!e);
-    const eventWords = asksEvent(n);
-    const eventAsk = eventWords || range !== undefined;
-    const aspects = aspectsOf(n);
-    const followUp =
-      !named.length &&
-      previous?.entryId !== undefined &&
-      (soundsLikeFollowUp(n) || aspects.length > 0 || (range !== undefined && previous.intent === "event"));
-    const previousEntry = followUp && previous?.entryId ? catalog.get(previous.entryId) : undefined;
-
-    // Events: a named event (or the one of the previous turn), or what is on in a period.
-    const namedEvent =
-      named.find((e) => e.type === "event") ?? (previousEntry?.type === "event" ? previousEntry : undefined);
-    const namedOther = named.find((e) => e.type !== "event");
-    if (
-      namedEvent?.type === "event" &&
-      (eventAsk || (!namedOther && onlyNames(n.folded, nameMatches, catalog)))
-    ) {
-      const from = range && range.kind !== "upcoming" ? range.from : today;
-      const to = range && range.kind !== "upcoming" ? range.to : addDays(today, 400);
-      const all = index.eventsBetween(from, to).filter((o) => o.eventId === namedEvent.id);
-      const shown = range && range.kind !== "upcoming" ? all : all.slice(0, 1);
-      const draft = eventDraft(namedEvent, shown, lang, {
-        ...(range ? { label: range.label[lang] } : {}),
-        today,
-      });
-      return plan(draft, { entryId: namedEvent.id }, groundingFor(namedEvent, draft, [], lang));
-    }
-    if (range && !namedOther && eventWords) {
-      const occurrences = index.eventsBetween(range.from, range.to);
-      const next = occurrences.length
-        ? []
-        : index.eventsBetween(range.to, addDays(range.to, 365)).slice(0, 3);
-      return plan(eventsInRangeDraft(range.label[lang], occurrences, next, catalog.get, lang), {});
-    }
-
-    // Everything else: retrieval, then the entry's structured fields.
-    const query = previousEntry && !named.length ? `${previousEntry.title[lang]} ${text}` : text;
-    const hits = query.trim() ? await index.search(query, { k: 5, lang }) : [];
-    // Several entries may share a name ("mắm thái": the market and the food): the better-ranked one wins.
-    const subject =
-      hits.map((h) => named.find((e) => e.id === h.id)).find((e) => e) ?? named[0] ?? previousEntry;
-    const carriedAspects =
-      !aspects.length && named.length && soundsLikeFollowUp(n) && previous?.aspects?.length
-        ? (previous.aspects as Aspect[])
-        : aspects;
-    const terms = catalog.questionTerms(text);
-    const coverage = (id: string) => catalog.coverage(terms, id);
-    const best = hits.reduce((m, h) => Math.max(m, coverage(h.id)), 0);
-    const inArea = AREA.test(n.folded) || named.length > 0;
-
-    if (!subject) {
-      if (d.elsewhere.test(n.folded) && !inArea) return plan(outOfScopeDraft(lang));
-      if (best < d.minCoverage) {
-        const domain = DOMAIN.test(n.folded) || inArea;
-        if (!domain && best < 0.34) return plan(outOfScopeDraft(lang));
-        const candidates = hits
-          .slice(0, 3)
-          .map((h) => catalog.get(h.id))
-          .filter((e): e is ContentEntry => !!e);
-        return plan(unsureDraft(domain ? candidates : [], lang), {
-          ...(candidates[0] ? { entryId: candidates[0].id } : {}),
-        });
-      }
-    }
-    const entry = subject ?? catalog.get((hits[0] as SearchHit).id);
-    if (!entry) return plan(outOfScopeDraft(lang));
-    const hit = hits.find((h) => h.id === entry.id);
-    const confidence = subject ? 0.9 : Math.min(0.95, best);
-    let draft: Draft;
-    if (entry.type === "attraction") draft = placeDraft(entry, carriedAspects, lang, question.location);
-    else if (entry.type === "event") {
-      const next = index
-        .eventsBetween(today, addDays(today, 400))
-        .filter((o) => o.eventId === entry.id)
-        .slice(0, 1);
-      draft = eventDraft(entry, next, lang, { today });
-    } else draft = infoDraft(entry, hit, lang, { penalties: asksPenalty(n), details: asksDetails(n) });
-    draft = { ...draft, confidence };
-    const others = hits.filter((h) => h.id !== entry.id && coverage(h.id) >= d.minCoverage).slice(0, 2);
-    return plan(
-      draft,
-      { entryId: entry.id, aspects: carriedAspects },
-      groundingFor(entry, draft, others, lang),
-    );
+    const frames = framesFor(state ?? INITIAL_STATE, reading);
+    const findings = (await Promise.all(frames.map((f) => d.finder(f, reading, lang)))).flat();
+    const draft = composeFindings(findings, {
+      lang,
+      get: catalog.get,
+      entries: catalog.entries,
+      today: d.today(),
+      ...(question.location ? { location: question.location } : {}),
+    });
+    const answered = frames.map((f) => settled(f, findings));
+    const routed = plan(draft, answered.some((f) => f.subject || f.attributes.length) ? answered : []);
+    const grounding = groundingFor(findings, draft, lang);
+    return grounding ? { ...routed, grounding } : routed;
   };
 
-  function groundingFor(
-    entry: ContentEntry,
-    draft: Draft,
-    others: SearchHit[],
-    lang: Lang,
-  ): Plan["grounding"] {
-    const passages: Passage[] = [
-      { id: entry.id, title: entry.title[lang], text: `${draft.answer}\n${entry.body[lang]}` },
-      ...others.map((h) => ({ id: h.id, title: h.title, text: h.passage.text })),
-    ];
+  /** The frame with the subject find settled on (a searched subject becomes the conversation's). */
+  function settled(frame: Frame, findings: Finding[]): Frame {
+    const own = findings.filter((f) => f.frame === frame);
+    const entryId = own.map((f) => ("entryId" in f ? f.entryId : undefined)).find((id) => id);
+    const unknownOnly = own.every((f) => f.kind === "unknown" || f.kind === "out-of-scope");
+    if (entryId && !unknownOnly) return { ...frame, subject: entryId };
+    if (entryId) return { ...frame, subject: entryId };
+    const { subject: _dropped, ...rest } = frame;
+    return own.some((f) => f.kind === "out-of-scope") ? rest : frame;
+  }
+
+  function groundingFor(findings: Finding[], draft: Draft, lang: Lang): Plan["grounding"] {
+    const ids = draft.sources.map((s) => s.id);
+    if (ids.length === 0 || findings.every((f) => f.kind === "out-of-scope")) return undefined;
+    const passages: Passage[] = ids
+      .map((id) => catalog.get(id))
+      .filter((e): e is ContentEntry => !!e)
+      .map((e, i) => ({
+        id: e.id,
+        title: e.title[lang],
+        text: i === 0 ? `${draft.answer}\n${e.body[lang]}` : e.body[lang],
+      }));
     return { passages, facts: draft.answer };
   }
 }
 
-/** True when the question is little more than an entry's name ("Tết Khmer?", "Ok Om Bok"). */
-function onlyNames(folded: string, matches: { name: string }[], catalog: Catalog): boolean {
-  let rest = folded;
-  for (const m of matches) rest = rest.replace(m.name, " ");
-  return catalog.questionTerms(rest).length <= 1;
+/** Thanks and small talk: a short reply that keeps the conversation's subject. */
+function thanksDraft(lang: Lang, state: DialogueState | undefined, catalog: Catalog): Draft {
+  const subject = state?.subject ? catalog.get(state.subject) : undefined;
+  const more = subject
+    ? lang === "vi"
+      ? `Bạn cần hỏi thêm gì về ${subject.title.vi} không?`
+      : `Anything else about ${subject.title.en}?`
+    : lang === "vi"
+      ? "Bạn cần hỏi thêm gì về Châu Đốc không?"
+      : "Anything else about Châu Đốc?";
+  return {
+    answer: `${lang === "vi" ? "Không có gì!" : "You're welcome!"} ${more}`,
+    intent: "greeting",
+    confidence: 1,
+    sources: [],
+    suggestions: subject ? [suggestionFor(subject, lang)] : [],
+  };
 }
 
-function addDays(iso: string, days: number): string {
-  const t = new Date(`${iso}T00:00:00Z`);
-  t.setUTCDate(t.getUTCDate() + days);
-  return t.toISOString().slice(0, 10);
-}
+export type { Reading };

@@ -1,4 +1,8 @@
-/** The assistant: question → Answer, shared by the web widget, Telegram and Zalo. */
+/**
+ * The assistant: question → Answer, shared by the web widget, Telegram and Zalo. Inside, four steps:
+ * understand/ (a turn → frames), track/ (the dialogue state), find/ (frames → facts), compose/ (facts →
+ * the answer); model/ lets an OpenAI-compatible model write the text from the same facts.
+ */
 export {
   createAssistant,
   type AnswerEvent,
@@ -8,21 +12,29 @@ export {
   type Clock,
   type Logger,
 } from "./assistant.ts";
-export { isoOf, localToday, type LocalDate } from "./understand/dates.ts";
-export { deadlineText } from "./compose/drafts.ts";
-export { entryUrl, formatDate, formatLunar, formatVnd, mapUrl } from "./compose/format.ts";
-export { openAiChatModel, type ChatMessage, type ChatModel, type ChatOptions } from "./model/chat-model.ts";
+export { deadlineText, entryUrl, formatDate, formatLunar, formatVnd, mapUrl } from "./compose/index.ts";
 export {
   computeDeadlines,
-  parseDeadlineQuery,
+  computeFine,
   type ComputedDeadline,
-  type DeadlineQuery,
-} from "./find/lodging-deadline.ts";
+  type FineBracket,
+  type FineQuery,
+  type FineResult,
+} from "./find/index.ts";
+export { openAiChatModel, type ChatMessage, type ChatModel, type ChatOptions } from "./model/chat-model.ts";
 export {
   INTENTS,
   type Answer,
   type AnswerPlace,
   type AnswerSource,
+  type FrameCoverage,
   type Intent,
   type Question,
 } from "./types.ts";
+export {
+  isoOf,
+  localToday,
+  parseDeadlineQuery,
+  type DeadlineQuery,
+  type LocalDate,
+} from "./understand/index.ts";

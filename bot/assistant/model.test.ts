@@ -18,7 +18,12 @@ import {
   type Logger,
 } from "./assistant.ts";
 import { openAiChatModel } from "./model/chat-model.ts";
-import { startFakeOpenAi, type ChatRequestBody, type FakeHandler, type FakeReply } from "./model/fake-openai.ts";
+import {
+  startFakeOpenAi,
+  type ChatRequestBody,
+  type FakeHandler,
+  type FakeReply,
+} from "./model/fake-openai.ts";
 import type { Answer, Intent, Question } from "./types.ts";
 
 /**

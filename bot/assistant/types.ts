@@ -4,6 +4,7 @@ import type { EntryType, Lang } from "../../indexer/index.ts";
 export const INTENTS = [
   "event",
   "lodging_deadline",
+  "lodging_fine",
   "place",
   "nearby",
   "emergency",
@@ -42,6 +43,13 @@ export type AnswerPlace = {
   approximate: boolean;
 };
 
+/** What one asked thing (a frame) got: its subject, the attribute asked, and whether it was answered. */
+export type FrameCoverage = {
+  subject?: string;
+  attribute?: string;
+  status: "answered" | "unknown" | "not-understood";
+};
+
 /** The assistant's answer, rendered by each channel. `answer` is plain text (line breaks and "• " bullets). */
 export type Answer = {
   /** Set when the answer was recorded; feedback attaches to it. */
@@ -59,7 +67,12 @@ export type Answer = {
   /** Nearby answers: the closest places, nearest first. */
   places?: (AnswerPlace & { distanceKm: number })[];
   /** Details the assistant needs before it can answer (the lodging-deadline calculator asks for them). */
-  missing?: ("guest" | "arrival")[];
+  missing?: ("guest" | "arrival" | "guests")[];
+  /**
+   * What the answer covered, one item per thing asked: `answered`, `unknown` (the content lacks it: a
+   * content gap, with the attribute that was missing) or `not-understood` (out of scope, or not read).
+   */
+  coverage: FrameCoverage[];
   /** "extractive" without a model, "model" when an OpenAI-compatible model wrote the text. */
   composer: "extractive" | "model";
 };

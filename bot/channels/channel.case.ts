@@ -46,6 +46,7 @@ export function scriptedAssistant(
       confidence: 0.9,
       sources: [],
       suggestions: [],
+      coverage: [],
       composer: "extractive",
       answerId: `a-${asked.length}`,
       ...a,

@@ -1,6 +1,6 @@
 import { createHash } from "node:crypto";
 import { AppError } from "../../indexer/index.ts";
-import type { Intent } from "../assistant/types.ts";
+import type { FrameCoverage, Intent } from "../assistant/types.ts";
 
 /** One question and its answer, as the assistant recorded it. Raw user ids never reach the store. */
 export type InteractionRecord = {
@@ -19,6 +19,8 @@ export type InteractionRecord = {
   intent: Intent;
   /** 0..1 */
   confidence: number;
+  /** What the answer covered per thing asked (absent in records made before it was recorded). */
+  coverage?: FrameCoverage[];
   /** Entry ids, in order. */
   sources: string[];
   answer: string;

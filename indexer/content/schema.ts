@@ -171,6 +171,15 @@ const penalty = z
     maxVnd: z.number().int().positive(),
     /** Who pays this amount; organisations pay double the individual amount. */
     payer: z.enum(["individual", "organisation"]).default("individual"),
+    /**
+     * What the fine is for, so that the fine calculator can pick it: a stay not reported (`stay-not-reported`),
+     * a foreigner not declared (`foreigner-not-declared`), or `other` (a general or a guest's own violation).
+     */
+    offence: z.enum(["stay-not-reported", "foreigner-not-declared", "other"]).default("other"),
+    /** The number of guests the amount applies to (`max` absent: that many or more). */
+    guests: z
+      .strictObject({ min: z.number().int().positive(), max: z.number().int().positive().optional() })
+      .optional(),
     basis: text,
     /** false when the sources do not confirm the clause or the amount: shown with a caveat. */
     confirmed: z.boolean(),

@@ -625,6 +625,7 @@ const FAKE_ANSWER: Answer = {
   confidence: 1,
   sources: [],
   suggestions: [],
+  coverage: [],
   composer: "extractive",
 };
 

@@ -9,8 +9,9 @@ import {
   formatVnd,
   mapUrl,
 } from "./format.ts";
-import type { ComputedDeadline, DeadlineQuery } from "../find/lodging-deadline.ts";
-import { dueAt, hhmm } from "../find/lodging-deadline.ts";
+import type { ComputedDeadline } from "../find/index.ts";
+import type { DeadlineQuery } from "../understand/index.ts";
+import { dueAt, hhmm } from "../find/index.ts";
 import type { Answer, AnswerPlace, AnswerSource } from "../types.ts";
 
 /**
@@ -19,7 +20,7 @@ import type { Answer, AnswerPlace, AnswerSource } from "../types.ts";
  */
 
 /** The parts of an Answer a composer decides; the assistant adds language, id and bookkeeping. */
-export type Draft = Omit<Answer, "language" | "composer" | "answerId">;
+export type Draft = Omit<Answer, "language" | "composer" | "answerId" | "coverage">;
 
 type Entry<T extends ContentEntry["type"]> = Extract<ContentEntry, { type: T }>;
 

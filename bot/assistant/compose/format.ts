@@ -1,6 +1,6 @@
 import type { EntryType, Lang, LunarDate } from "../../../indexer/index.ts";
 import { TYPE_FOLDERS } from "../../../indexer/index.ts";
-import { EN_MONTHS } from "../understand/dates.ts";
+import { EN_MONTHS } from "../understand/index.ts";
 
 /** How the assistant writes dates, money and links; the eval's expected facts use the same forms. */
 

@@ -1,7 +1,8 @@
 import path from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { loadContent, type ContentEntry } from "../../../indexer/index.ts";
-import { computeDeadlines, parseArrivalTime, parseDeadlineQuery } from "./lodging-deadline.ts";
+import { computeDeadlines } from "./lodging-deadline.ts";
+import { parseArrivalTime, parseDeadlineQuery } from "../understand/lodging-details.ts";
 import { normalize } from "../understand/phrases.ts";
 
 /**

@@ -1,51 +1,42 @@
-import type { Lang } from "../../../indexer/index.ts";
-import type { DeadlineQuery } from "../find/lodging-deadline.ts";
-import type { Intent } from "../types.ts";
+import type { DialogueState } from "./state.ts";
 
-/** What one conversation remembers between turns: enough to resolve "còn năm 2028?" or "how far is it?". */
-export type Turn = {
-  lang: Lang;
-  question: string;
-  intent: Intent;
-  /** The entry the previous answer was about. */
-  entryId?: string;
-  /** What the previous question asked of it (hours, tickets, ...). */
-  aspects?: string[];
-  /** The details of the last lodging-deadline question ("còn khách Việt Nam thì sao?" reuses the time). */
-  deadline?: DeadlineQuery;
-  at: number;
-};
+/** A conversation's state, kept with when it last changed. */
+type Kept = { state: DialogueState; at: number };
 
-/** A small in-process memory: last turn per conversation, forgotten after `ttlMs` or when full (oldest first). */
+/**
+ * A small in-process home for dialogue states: one per conversation, forgotten after `ttlMs` or when
+ * full (least recently used first). The state is a plain value, so another store (a database shared by
+ * several replicas) can keep it instead.
+ */
 export class ConversationMemory {
-  private readonly turns = new Map<string, Turn>();
+  private readonly states = new Map<string, Kept>();
 
   constructor(private readonly options: { ttlMs: number; maxConversations: number; now: () => number }) {}
 
-  /** The previous turn, when it is recent enough. */
-  get(conversationId: string | undefined): Turn | undefined {
+  /** The conversation's state, when it is recent enough. */
+  get(conversationId: string | undefined): DialogueState | undefined {
     if (!conversationId) return undefined;
-    const turn = this.turns.get(conversationId);
-    if (!turn) return undefined;
-    if (this.options.now() - turn.at > this.options.ttlMs) {
-      this.turns.delete(conversationId);
+    const kept = this.states.get(conversationId);
+    if (!kept) return undefined;
+    if (this.options.now() - kept.at > this.options.ttlMs) {
+      this.states.delete(conversationId);
       return undefined;
     }
-    return turn;
+    return kept.state;
   }
 
-  /** Remembers a turn (moves the conversation to the newest end). */
-  set(conversationId: string | undefined, turn: Omit<Turn, "at">): void {
+  /** Keeps a conversation's state (moves the conversation to the newest end). */
+  set(conversationId: string | undefined, state: DialogueState): void {
     if (!conversationId) return;
-    this.turns.delete(conversationId);
-    this.turns.set(conversationId, { ...turn, at: this.options.now() });
-    if (this.turns.size > this.options.maxConversations) {
-      const oldest = this.turns.keys().next().value;
-      if (oldest !== undefined) this.turns.delete(oldest);
+    this.states.delete(conversationId);
+    this.states.set(conversationId, { state, at: this.options.now() });
+    if (this.states.size > this.options.maxConversations) {
+      const oldest = this.states.keys().next().value;
+      if (oldest !== undefined) this.states.delete(oldest);
     }
   }
 
   get size(): number {
-    return this.turns.size;
+    return this.states.size;
   }
 }

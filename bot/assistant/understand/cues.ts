@@ -1,5 +1,4 @@
 import { foldedPhrases, phrases } from "./phrases.ts";
-import type { Aspect } from "../compose/drafts.ts";
 import type { Normalized } from "./phrases.ts";
 
 /**
@@ -127,106 +126,6 @@ const NEARBY = foldedPhrases([
 /** True when the question asks for places near the user. */
 export function asksNearby(n: Normalized): boolean {
   return NEARBY.test(n.folded);
-}
-
-const ASPECTS: [Aspect, ReturnType<typeof foldedPhrases>, ReturnType<typeof phrases> | undefined][] = [
-  [
-    "hours",
-    foldedPhrases([
-      "giờ mở cửa",
-      "mở cửa",
-      "đóng cửa",
-      "mấy giờ",
-      "open",
-      "opening",
-      "opens",
-      "close",
-      "closing",
-      "closes",
-      "hours",
-      "mo cua",
-    ]),
-    undefined,
-  ],
-  [
-    "tickets",
-    foldedPhrases([
-      "giá vé",
-      "vé vào",
-      "phí",
-      "bao nhiêu tiền",
-      "mất tiền",
-      "miễn phí",
-      "ticket",
-      "tickets",
-      "fee",
-      "fees",
-      "entrance",
-      "admission",
-      "price",
-      "cost",
-      "free",
-    ]),
-    phrases(["vé"]),
-  ],
-  [
-    "where",
-    foldedPhrases([
-      "ở đâu",
-      "địa chỉ",
-      "chỗ nào",
-      "nằm ở",
-      "vị trí",
-      "where",
-      "address",
-      "location",
-      "located",
-    ]),
-    undefined,
-  ],
-  [
-    "distance",
-    foldedPhrases([
-      "bao xa",
-      "cách trung tâm",
-      "cách bao",
-      "bao nhiêu km",
-      "mấy km",
-      "how far",
-      "distance",
-      "far from",
-      "km",
-    ]),
-    undefined,
-  ],
-  [
-    "getting-there",
-    foldedPhrases([
-      "đi như thế nào",
-      "đi thế nào",
-      "đi sao",
-      "đường đi",
-      "cách đi",
-      "đi bằng",
-      "xe buýt",
-      "how to get",
-      "how do i get",
-      "get there",
-      "getting there",
-      "bus",
-      "taxi",
-      "reach",
-      "by motorbike",
-    ]),
-    undefined,
-  ],
-];
-
-/** What a question asks of a place, in the order the aspects are listed. */
-export function aspectsOf(n: Normalized): Aspect[] {
-  return ASPECTS.filter(([, folded, exact]) => folded.test(n.folded) || (exact?.test(n.exact) ?? false)).map(
-    ([a]) => a,
-  );
 }
 
 const EVENT_ASK_EXACT = phrases(["lễ", "hội", "lịch", "tết"]);

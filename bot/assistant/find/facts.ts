@@ -1,0 +1,198 @@
+import { fold, type ContentEntry, type Lang } from "../../../indexer/index.ts";
+import { factAttributes, type Attribute } from "../understand/index.ts";
+
+/**
+ * Fact units: each entry split into the sentences and bullets of its body (in both languages) and its
+ * structured fields, each labelled with the attributes it states (understand/attributes.ts reads the
+ * labels off the text). A frame is answered from the units of its subject that state what it asks.
+ */
+export type FactUnit = {
+  entryId: string;
+  lang: Lang;
+  text: string;
+  /** The body section it comes from, or the structured field ("field:openingHours"). */
+  heading: string;
+  attributes: ReadonlySet<Attribute>;
+  /** Folded words of the unit (and of its section's heading). */
+  words: ReadonlySet<string>;
+  /** Position in the entry, for a stable order among equals. */
+  order: number;
+  /** A structured field: stated once for both languages, and preferred for its attribute. */
+  field?: string;
+};
+
+export type FactIndex = {
+  /** The units of an entry in one language. */
+  of(entryId: string, lang: Lang): readonly FactUnit[];
+};
+
+/** Builds the fact units of every entry; a few ms for the real content. */
+export function buildFactIndex(entries: readonly ContentEntry[]): FactIndex {
+  const units = new Map<string, FactUnit[]>();
+  for (const e of entries) {
+    for (const lang of ["vi", "en"] as const) units.set(`${e.id}\u0000${lang}`, unitsOf(e, lang));
+  }
+  return { of: (id, lang) => units.get(`${id}\u0000${lang}`) ?? [] };
+}
+
+function unitsOf(e: ContentEntry, lang: Lang): FactUnit[] {
+  const out: FactUnit[] = [];
+  const add = (text: string, heading: string, field?: string, forced?: Attribute[]) => {
+    const clean = text.replace(/\s+/g, " ").trim();
+    if (!clean) return;
+    const attributes = new Set(factAttributes(clean, field ? "" : heading));
+    for (const a of forced ?? []) attributes.add(a);
+    out.push({
+      entryId: e.id,
+      lang,
+      text: clean,
+      heading,
+      attributes,
+      words: wordsOf(`${clean} ${field ? "" : heading}`),
+      order: out.length,
+      ...(field ? { field } : {}),
+    });
+  };
+  if (e.type === "attraction") {
+    const p = e.place;
+    add(p.address[lang], "", "address", ["where"]);
+    if (p.distanceFromCentreKm) {
+      const d = p.distanceFromCentreKm;
+      const km = d.min === d.max ? `${d.min}` : `${d.min}–${d.max}`;
+      add(
+        lang === "vi"
+          ? `Cách trung tâm Châu Đốc khoảng ${km} km.`
+          : `About ${km} km from the centre of Châu Đốc.`,
+        "",
+        "distanceFromCentreKm",
+        ["distance"],
+      );
+    }
+    if (p.openingHours) add(p.openingHours[lang], "", "openingHours", ["hours"]);
+    if (p.tickets) add(p.tickets[lang], "", "tickets", ["price"]);
+    if (p.gettingThere) add(p.gettingThere[lang], "", "gettingThere", ["getting-there"]);
+  } else if (e.type === "event") {
+    add(e.event.where[lang], "", "where", ["where"]);
+  } else if (e.type === "practical") {
+    for (const c of e.practical.contacts) add(`${c.label[lang]}: ${c.phone}`, "", "contacts", ["contact"]);
+    for (const f of e.practical.facts) add(`${f.label[lang]}: ${f.value[lang]}`, f.label[lang], "facts");
+  } else if (e.type === "lodging-rule") {
+    const l = e.lodging;
+    if (l.guestDetails) add(l.guestDetails[lang].join("; "), "", "guestDetails", ["documents"]);
+    for (const c of l.channels) add(c.name[lang], "", "channels", ["how-to-register"]);
+  }
+  for (const { heading, text } of bodyUnits(e.body[lang])) add(text, heading);
+  return out;
+}
+
+/** The sentences and bullets of a Markdown body, each with the heading of its section. */
+export function bodyUnits(body: string): { heading: string; text: string }[] {
+  const out: { heading: string; text: string }[] = [];
+  let heading = "";
+  let paragraph: string[] = [];
+  const flush = () => {
+    const text = paragraph.join(" ").trim();
+    paragraph = [];
+    if (text) for (const s of sentences(plain(text))) out.push({ heading, text: s });
+  };
+  for (const line of body.split("\n")) {
+    const h = /^#{1,6}\s+(.*)$/.exec(line);
+    if (h) {
+      flush();
+      heading = (h[1] ?? "").trim();
+      continue;
+    }
+    const bullet = /^\s*(?:[-*+]|\d+\.)\s+(.*)$/.exec(line);
+    if (bullet) {
+      flush();
+      out.push({ heading, text: plain(bullet[1] ?? "") });
+      continue;
+    }
+    if (line.trim() === "") flush();
+    else paragraph.push(line.trim());
+  }
+  flush();
+  return out.filter((u) => u.text.length > 0);
+}
+
+function plain(md: string): string {
+  return md
+    .replace(/!\[[^\]]*\]\([^)]*\)/g, "")
+    .replace(/\[([^\]]*)\]\([^)]*\)/g, "$1")
+    .replace(/[*_`]{1,3}([^*_`]+)[*_`]{1,3}/g, "$1")
+    .trim();
+}
+
+/**
+ * Splits a paragraph into sentences at ". " before a capital letter, but not after an abbreviation
+ * ("TP. Châu Đốc", "Q. 1", "St. ") or an initial.
+ */
+export function sentences(text: string): string[] {
+  const out: string[] = [];
+  let start = 0;
+  const re = /[.!?](?=\s+["“(]?\p{Lu})/gu;
+  for (const m of text.matchAll(re)) {
+    const end = (m.index ?? 0) + 1;
+    const before = text.slice(start, end);
+    const lastWord = /(\S+)$/.exec(before)?.[1] ?? "";
+    if (/^(?:\p{Lu}{1,3}|\p{Lu}\p{Ll}{0,2}|TP|Tp|St|Mr|Mrs|Dr|No|nr|tr|Q|P|H|X|km|ca)\.$/u.test(lastWord))
+      continue;
+    out.push(text.slice(start, end).trim());
+    start = end;
+  }
+  const rest = text.slice(start).trim();
+  if (rest) out.push(rest);
+  return out;
+}
+
+/** Folded words of a text. */
+export function wordsOf(text: string): Set<string> {
+  return new Set(
+    fold(text.toLowerCase())
+      .split(/[^\p{L}\p{N}]+/u)
+      .filter((w) => w.length > 0),
+  );
+}
+
+/**
+ * The units of an entry that state an attribute, best first: structured fields first, then sentences
+ * sharing the most of the question's topic words, then in the entry's order.
+ */
+export function unitsStating(
+  units: readonly FactUnit[],
+  attribute: Attribute,
+  topicTerms: readonly string[],
+): FactUnit[] {
+  return units
+    .filter((u) => u.attributes.has(attribute))
+    .map((u) => ({ u, score: (u.field ? 0.5 : 0) + overlap(u, topicTerms) }))
+    .sort((a, b) => b.score - a.score || a.u.order - b.u.order)
+    .map((x) => x.u);
+}
+
+/** Units sharing the question's topic words, best first (at least `min` of them). */
+export function unitsMatching(
+  units: readonly FactUnit[],
+  topicTerms: readonly string[],
+  min = 1,
+): FactUnit[] {
+  return units
+    .map((u) => ({ u, score: overlap(u, topicTerms) }))
+    .filter((x) => x.score >= min)
+    .sort((a, b) => b.score - a.score || a.u.order - b.u.order)
+    .map((x) => x.u);
+}
+
+/** How many of the topic words a unit has (a word of 5+ letters counts as matched by a shared prefix). */
+export function overlap(u: FactUnit, topicTerms: readonly string[]): number {
+  let n = 0;
+  for (const t of topicTerms) {
+    if (u.words.has(t)) n++;
+    else if (
+      t.length >= 5 &&
+      [...u.words].some((w) => w.length >= 5 && (w.startsWith(t.slice(0, 5)) || t.startsWith(w.slice(0, 5))))
+    )
+      n += 0.7;
+  }
+  return n;
+}

@@ -1,0 +1,433 @@
+import {
+  fold,
+  type ContentEntry,
+  type KnowledgeIndex,
+  type Lang,
+  type Occurrence,
+  type SearchHit,
+} from "../../../indexer/index.ts";
+import type { Frame } from "../track/index.ts";
+import {
+  DOMAIN,
+  LODGING_ATTRIBUTES,
+  LODGING_TOPIC,
+  normalize,
+  type Attribute,
+  type DeadlineQuery,
+  type PhraseSet,
+  type Reading,
+} from "../understand/index.ts";
+import type { Catalog } from "./catalog.ts";
+import { unitsMatching, unitsStating, type FactIndex, type FactUnit } from "./facts.ts";
+import { computeDeadlines, type ComputedDeadline } from "./lodging-deadline.ts";
+import { computeFine, type FineMissing, type FineResult } from "./lodging-fine.ts";
+
+/**
+ * Finding the facts of a frame: the fact units of its subject that state what it asks, or what a
+ * calculator computes (event dates from the calendars, lodging deadlines and fines). Reads the index;
+ * decides no wording (compose/ does).
+ */
+export type Finding =
+  /** Sentences or fields of an entry that state the attribute asked (or match the question's words). */
+  | { kind: "facts"; frame: Frame; entryId: string; attribute?: Attribute; units: FactUnit[] }
+  /** What an entry says in general: asked by name, nothing specific. */
+  | { kind: "card"; frame: Frame; entryId: string }
+  /** An event's dates in the years or period asked (or the next ones). */
+  | {
+      kind: "event-dates";
+      frame: Frame;
+      entryId: string;
+      occurrences: Occurrence[];
+      /** Years asked and whether each had an occurrence. */
+      years: number[];
+      /** This year's occurrence is over ("năm nay" in December for a June festival). */
+      past?: Occurrence;
+      period?: { vi: string; en: string };
+    }
+  /** What is on in a period. */
+  | {
+      kind: "events-list";
+      frame: Frame;
+      label: { vi: string; en: string };
+      occurrences: Occurrence[];
+      next: Occurrence[];
+    }
+  | { kind: "deadline"; frame: Frame; query: DeadlineQuery; computed: ComputedDeadline[] }
+  | { kind: "fine"; frame: Frame; fine?: FineResult; both?: FineResult[]; missing: FineMissing[] }
+  /** The lodging rule's details or channels. */
+  | { kind: "lodging-field"; frame: Frame; entryId: string; attribute: "documents" | "how-to-register" }
+  /** The content has nothing for this; `entryId` is the subject when there was one. */
+  | { kind: "unknown"; frame: Frame; entryId?: string; attribute?: Attribute; candidates: string[] }
+  | { kind: "out-of-scope"; frame: Frame };
+
+/** The coverage of a finding: answered, or a gap for the dashboard. */
+export function statusOf(f: Finding): "answered" | "unknown" | "not-understood" {
+  if (f.kind === "unknown") return "unknown";
+  if (f.kind === "out-of-scope") return "not-understood";
+  if (f.kind === "fine" && !f.fine && !f.both) return "unknown";
+  return "answered";
+}
+
+export type FinderDeps = {
+  index: KnowledgeIndex;
+  catalog: Catalog;
+  facts: FactIndex;
+  /** Other destinations the content does not mention (a question about them alone is out of scope). */
+  elsewhere: PhraseSet;
+  minCoverage: number;
+  today: () => string;
+};
+
+export type Finder = (frame: Frame, reading: Reading, lang: Lang) => Promise<Finding[]>;
+
+const VEHICLE =
+  /\b(?:taxi|grab|xe om|xe buyt|xe bus|bus|xe khach|coach|boat|tau|thuyen|xuong|cap treo|cable car|ferry|pha|xe may|motorbike)\b/;
+
+/** Creates the finder over one index (a republished index makes a new one). */
+export function createFinder(d: FinderDeps): Finder {
+  const { index, catalog, facts } = d;
+
+  return async function find(frame, reading, lang) {
+    const folded = ` ${reading.normalized.folded} `;
+    let subject = frame.subject ? catalog.get(frame.subject) : undefined;
+    const lodgingContext =
+      subject?.type === "lodging-rule" ||
+      LODGING_TOPIC.test(normalize(frame.text).folded) ||
+      (frame.subjectSource !== "named" &&
+        frame.lodging.guest !== undefined &&
+        hasLodgingAttribute(frame.attributes));
+    // Lodging words that also mean something else ("bao lâu" is a travel time too) need the lodging topic.
+    const attributes = frame.attributes.filter(
+      (a) => !LODGING_ATTRIBUTES.has(a) || lodgingContext || a === "fine",
+    );
+
+    if (subject && frame.subjectSource === "weak" && !(await keepsSubject(subject, frame, lang)))
+      subject = undefined;
+
+    const out: Finding[] = [];
+    const lodgingAsked = attributes.filter((a) => LODGING_ATTRIBUTES.has(a));
+    if (
+      lodgingAsked.length &&
+      (!subject || subject.type === "lodging-rule" || frame.subjectSource !== "named")
+    ) {
+      for (const a of lodgingAsked) out.push(lodgingFinding(a, frame, subject));
+      const rest = attributes.filter((a) => !LODGING_ATTRIBUTES.has(a) && a !== "price" && a !== "dates");
+      if (!rest.length || !subject || subject.type === "lodging-rule") return out;
+      return [...out, ...entryFindings(subject, rest, frame, lang)];
+    }
+
+    if (!subject) {
+      const range = frame.range;
+      if (
+        attributes.includes("events-list") ||
+        (range &&
+          (attributes.includes("dates") || /\b(?:le|hoi|tet|festival|event)\b/.test(folded)) &&
+          !frame.topicTerms.some(isEventName))
+      ) {
+        if (range) return [eventsInRange(frame, range)];
+        return [eventsInRange(frame, upcoming(d.today()))];
+      }
+      const found = await searchSubject(frame, reading, lang);
+      if (found.kind !== "subject") return [found.finding];
+      subject = found.entry;
+    }
+    return entryFindings(subject, attributes, frame, lang);
+  };
+
+  /** True when the conversation's subject still fits a clause that has words of its own. */
+  async function keepsSubject(subject: ContentEntry, frame: Frame, lang: Lang): Promise<boolean> {
+    const units = facts.of(subject.id, lang);
+    if (unitsMatching(units, frame.topicTerms, 1).length > 0) return true;
+    const hits = await index.search(frame.text, { k: 3, lang });
+    const terms = catalog.questionTerms(frame.text);
+    const own = catalog.coverage(terms, subject.id);
+    const best = hits[0];
+    if (!best || best.id === subject.id) return true;
+    return own >= catalog.coverage(terms, best.id) && own >= d.minCoverage;
+  }
+
+  type Searched = { kind: "subject"; entry: ContentEntry } | { kind: "none"; finding: Finding };
+
+  /** A subject for a clause that names none: the best search hit, when it covers the question. */
+  async function searchSubject(frame: Frame, reading: Reading, lang: Lang): Promise<Searched> {
+    const text = frame.text.trim() || reading.text;
+    const hits: SearchHit[] = text ? await index.search(text, { k: 5, lang }) : [];
+    const terms = catalog.questionTerms(text);
+    const coverage = (id: string) => catalog.coverage(terms, id);
+    const folded = ` ${reading.normalized.folded} `;
+    const inArea = reading.inArea;
+    if (d.elsewhere.test(folded) && !inArea)
+      return { kind: "none", finding: { kind: "out-of-scope", frame } };
+    let best: SearchHit | undefined;
+    let bestCoverage = 0;
+    for (const h of hits) {
+      const c = coverage(h.id);
+      if (c > bestCoverage + 1e-9) [best, bestCoverage] = [h, c];
+    }
+    const top = hits[0];
+    // The first hit wins when it covers the question about as well as the best-covering one.
+    if (top && best && coverage(top.id) >= bestCoverage - 0.1) best = top;
+    if (best && bestCoverage >= d.minCoverage) {
+      const entry = catalog.get(best.id);
+      if (entry) return { kind: "subject", entry };
+    }
+    const domain = DOMAIN.test(folded) || inArea || frame.attributes.length > 0;
+    if (!domain && bestCoverage < 0.34) return { kind: "none", finding: { kind: "out-of-scope", frame } };
+    const candidates = hits.slice(0, 3).map((h) => h.id);
+    return {
+      kind: "none",
+      finding: {
+        kind: "unknown",
+        frame,
+        ...(frame.attributes[0] ? { attribute: frame.attributes[0] } : {}),
+        candidates: domain ? candidates : [],
+      },
+    };
+  }
+
+  /** The findings of a subject for the attributes asked (or its card, or the sentences matching the words). */
+  function entryFindings(entry: ContentEntry, attributes: Attribute[], frame: Frame, lang: Lang): Finding[] {
+    const units = facts.of(entry.id, lang);
+    if (entry.type === "event") {
+      const dateish =
+        attributes.length === 0 ||
+        attributes.includes("dates") ||
+        frame.years.length > 0 ||
+        frame.range !== undefined;
+      const other = attributes.filter((a) => a !== "dates" && a !== "events-list");
+      const out: Finding[] = [];
+      if (
+        dateish &&
+        !(attributes.length === 0 && frame.years.length === 0 && !frame.range && specific(units, frame))
+      )
+        out.push(eventDates(entry, frame));
+      for (const a of other) out.push(attributeFinding(entry, a === "hours" ? "rite-time" : a, frame, units));
+      if (!out.length) out.push(...specificOrCard(entry, frame, units));
+      return out;
+    }
+    if (attributes.includes("dates") && entry.type === "attraction") {
+      // "When is the festival at the temple?": the event held there.
+      const event = catalog.entries.find((e) => e.type === "event" && e.event.venues.includes(entry.id));
+      if (event) {
+        return [
+          eventDates(event, frame),
+          ...attributes.filter((a) => a !== "dates").map((a) => attributeFinding(entry, a, frame, units)),
+        ];
+      }
+    }
+    if (attributes.length === 0) return specificOrCard(entry, frame, units);
+    let asked = attributes.filter((a) => a !== "events-list");
+    // "giá taxi đi Trà Sư": a price of getting there, not the entry ticket.
+    if (asked.includes("price") && asked.includes("getting-there") && VEHICLE.test(fold(frame.text))) {
+      const both = units.filter((u) => u.attributes.has("price") && u.attributes.has("getting-there"));
+      asked = asked.filter((a) => a !== "price" && a !== "getting-there");
+      const f: Finding = both.length
+        ? { kind: "facts", frame, entryId: entry.id, attribute: "price", units: both.slice(0, 2) }
+        : { kind: "unknown", frame, entryId: entry.id, attribute: "price", candidates: [] };
+      return [f, ...asked.map((a) => attributeFinding(entry, a, frame, units))];
+    }
+    // "distance" and "getting-there" are often asked together; "where" with a distance is one answer.
+    return dedupeUnits(asked.map((a) => attributeFinding(entry, a, frame, units)));
+  }
+
+  function specific(units: readonly FactUnit[], frame: Frame): boolean {
+    return unitsMatching(units, frame.topicTerms, 1.5).length > 0;
+  }
+
+  /** Sentences that match the question's own words, or the entry's card when none do. */
+  function specificOrCard(entry: ContentEntry, frame: Frame, units: readonly FactUnit[]): Finding[] {
+    const terms = frame.topicTerms;
+    const min = terms.length >= 3 ? 1.5 : 1;
+    const matching = unitsMatching(
+      units.filter((u) => !u.field || u.field === "facts"),
+      terms,
+      min,
+    );
+    if (matching.length && terms.length > 0) {
+      const best = matching[0] as FactUnit;
+      const top = matching.filter((u) => overlapScore(u, matching, best)).slice(0, 2);
+      return [{ kind: "facts", frame, entryId: entry.id, units: top }];
+    }
+    if (entry.type === "event") return [eventDates(entry, frame)];
+    return [{ kind: "card", frame, entryId: entry.id }];
+  }
+
+  function attributeFinding(
+    entry: ContentEntry,
+    attribute: Attribute,
+    frame: Frame,
+    units: readonly FactUnit[],
+  ): Finding {
+    if (attribute === "dates" && entry.type === "event") return eventDates(entry, frame);
+    let stating = unitsStating(units, attribute, frame.topicTerms);
+    if (attribute === "where" && stating.length === 0)
+      stating = unitsStating(units, "distance", frame.topicTerms);
+    if (stating.length === 0) return { kind: "unknown", frame, entryId: entry.id, attribute, candidates: [] };
+    const limit = attribute === "what-to-see" || attribute === "history" || attribute === "rite-time" ? 3 : 2;
+    // A structured field answers its attribute alone unless the question's words point at a sentence.
+    const first = stating[0] as FactUnit;
+    const picked =
+      first.field &&
+      first.field !== "facts" &&
+      (attribute === "hours" || attribute === "where" || attribute === "distance")
+        ? [
+            first,
+            ...stating
+              .slice(1)
+              .filter((u) => u.attributes.has(attribute) && !u.field && mentionsNumber(u))
+              .slice(0, 1),
+          ]
+        : stating.slice(0, limit);
+    return { kind: "facts", frame, entryId: entry.id, attribute, units: picked };
+  }
+
+  function lodgingFinding(attribute: Attribute, frame: Frame, subject: ContentEntry | undefined): Finding {
+    const l = frame.lodging;
+    if (attribute === "fine") {
+      const missing: FineMissing[] = [];
+      if (!l.guest) missing.push("guest");
+      if (l.guests === undefined) missing.push("guests");
+      const q = {
+        ...(l.guests !== undefined ? { guests: l.guests } : {}),
+        ...(l.payer ? { payer: l.payer } : {}),
+      };
+      if (l.guest) {
+        const fine = computeFine(catalog.entries, { ...q, guest: l.guest });
+        return { kind: "fine", frame, ...(fine ? { fine } : {}), missing };
+      }
+      const both = (["vn", "foreign"] as const)
+        .map((guest) => computeFine(catalog.entries, { ...q, guest }))
+        .filter((f): f is FineResult => f !== undefined);
+      return { kind: "fine", frame, ...(both.length ? { both } : {}), missing };
+    }
+    if (attribute === "deadline") {
+      const q: DeadlineQuery = {
+        ...(l.guest ? { guest: l.guest } : {}),
+        ...(l.arrival !== undefined ? { arrival: l.arrival } : {}),
+        ...(l.remote !== undefined ? { remote: l.remote } : {}),
+        ...(l.method ? { method: l.method } : {}),
+      };
+      const computed = q.guest ? computeDeadlines(catalog.entries, { ...q, guest: q.guest }) : [];
+      return { kind: "deadline", frame, query: q, computed };
+    }
+    const a = attribute as "documents" | "how-to-register";
+    const rule = lodgingRuleFor(subject, l.guest);
+    if (!rule) return { kind: "unknown", frame, attribute, candidates: [] };
+    return { kind: "lodging-field", frame, entryId: rule.id, attribute: a };
+  }
+
+  /** The lodging rule a question is about: the subject, else by the guest (foreign → declaration). */
+  function lodgingRuleFor(
+    subject: ContentEntry | undefined,
+    guest: "vn" | "foreign" | undefined,
+  ): ContentEntry | undefined {
+    if (subject?.type === "lodging-rule" && subject.lodging.deadlines.length) return subject;
+    const wanted = guest === "foreign" ? "foreign-guests" : "vietnamese-guests";
+    return catalog.entries.find(
+      (e) =>
+        e.type === "lodging-rule" && e.lodging.appliesTo.includes(wanted) && e.lodging.deadlines.length > 0,
+    );
+  }
+
+  function eventDates(entry: ContentEntry, frame: Frame): Finding {
+    const today = d.today();
+    const all = (from: string, to: string) =>
+      index.eventsBetween(from, to).filter((o) => o.eventId === entry.id);
+    if (frame.years.length) {
+      const occurrences = frame.years.flatMap((y) => {
+        const found = all(`${y}-01-01`, `${y}-12-31`).filter((o) => o.start.startsWith(String(y)));
+        // A known past date beats a computed one for the same year.
+        const known = found.filter((o) => o.status === "known");
+        return known.length ? known : found;
+      });
+      return { kind: "event-dates", frame, entryId: entry.id, occurrences, years: frame.years };
+    }
+    const r = frame.range;
+    if (r && r.kind !== "upcoming" && r.kind !== "year") {
+      const occurrences = all(r.from, r.to).filter((o) => o.status !== "known");
+      const next = occurrences.length
+        ? []
+        : all(r.to, addDays(r.to, 400))
+            .filter((o) => o.status !== "known")
+            .slice(0, 1);
+      return {
+        kind: "event-dates",
+        frame,
+        entryId: entry.id,
+        occurrences: [...occurrences, ...next],
+        years: [],
+        period: r.label,
+      };
+    }
+    // The next occurrence (or the one under way); "năm nay" also says when this year's was.
+    const year = today.slice(0, 4);
+    const upcomingOnes = all(today, addDays(today, 400)).filter(
+      (o) => o.status !== "known" && o.end >= today,
+    );
+    const next = upcomingOnes.slice(0, 1);
+    let past: Occurrence | undefined;
+    if (r?.kind === "year" || (next[0] && !next[0].start.startsWith(year))) {
+      const thisYear = all(`${year}-01-01`, `${year}-12-31`).filter((o) => o.end < today);
+      past = thisYear.find((o) => o.status === "known") ?? thisYear[thisYear.length - 1];
+    }
+    return {
+      kind: "event-dates",
+      frame,
+      entryId: entry.id,
+      occurrences: next,
+      years: [],
+      ...(past && r?.kind === "year" ? { past } : {}),
+    };
+  }
+
+  function eventsInRange(
+    frame: Frame,
+    range: { from: string; to: string; label: { vi: string; en: string } },
+  ): Finding {
+    const occurrences = index.eventsBetween(range.from, range.to).filter((o) => o.status !== "known");
+    const next = occurrences.length
+      ? []
+      : index
+          .eventsBetween(range.to, addDays(range.to, 365))
+          .filter((o) => o.status !== "known")
+          .slice(0, 3);
+    return { kind: "events-list", frame, label: range.label, occurrences, next };
+  }
+
+  function isEventName(term: string): boolean {
+    return catalog.entries.some((e) => e.type === "event" && fold(e.title.vi).split(/\s+/).includes(term));
+  }
+}
+
+function upcoming(today: string) {
+  return { from: today, to: addDays(today, 30), label: { vi: "sắp tới", en: "coming up" } };
+}
+
+function hasLodgingAttribute(attributes: Attribute[]): boolean {
+  return attributes.some((a) => LODGING_ATTRIBUTES.has(a));
+}
+
+function mentionsNumber(u: FactUnit): boolean {
+  return /\d/.test(u.text);
+}
+
+function overlapScore(u: FactUnit, all: FactUnit[], best: FactUnit): boolean {
+  return u === best || all.indexOf(u) < 2;
+}
+
+/** Two findings quoting the same unit: the second keeps only its other units. */
+function dedupeUnits(findings: Finding[]): Finding[] {
+  const seen = new Set<FactUnit>();
+  return findings.map((f) => {
+    if (f.kind !== "facts") return f;
+    const units = f.units.filter((u) => !seen.has(u));
+    for (const u of f.units) seen.add(u);
+    return units.length ? { ...f, units } : f;
+  });
+}
+
+function addDays(iso: string, days: number): string {
+  const t = new Date(`${iso}T00:00:00Z`);
+  t.setUTCDate(t.getUTCDate() + days);
+  return t.toISOString().slice(0, 10);
+}

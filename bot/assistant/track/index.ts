@@ -1,0 +1,13 @@
+/** Tracking the conversation: the dialogue state as a pure reduction over its turns. */
+export { ConversationMemory } from "./memory.ts";
+export {
+  framesFor,
+  INITIAL_STATE,
+  isLodgingFrame,
+  reduce,
+  replay,
+  type DialogueState,
+  type Frame,
+  type SubjectSource,
+  type TrackedTurn,
+} from "./state.ts";

@@ -1,0 +1,188 @@
+import type { Lang } from "../../../indexer/index.ts";
+import {
+  LODGING_ATTRIBUTES,
+  type Act,
+  type Attribute,
+  type Clause,
+  type DateRange,
+  type LodgingDetails,
+  type Reading,
+} from "../understand/index.ts";
+
+/**
+ * The dialogue state: what a conversation is about after each turn, as a pure reduction over its turns
+ * (`reduce(state, turn) → state`), so that it can be re-created by replaying them (as Rasa's tracker)
+ * and stored anywhere. A turn that names its own subject starts a new topic; a turn with only an
+ * attribute, a year, a guest detail or a pronoun applies to the current subject; a correction changes a
+ * constraint of the last frames and re-answers them; small talk changes nothing.
+ */
+
+/** Where a frame's subject came from. */
+export type SubjectSource =
+  /** The clause named it. */
+  | "named"
+  /** An earlier clause of the same turn named it ("Núi Cấm cao bao nhiêu, có cáp treo không?"). */
+  | "turn"
+  /** The conversation's current subject, and the clause leans on it ("mấy giờ mở cửa?", "còn 2029?"). */
+  | "conversation"
+  /** The conversation's current subject, but the clause has words of its own: find decides (see find). */
+  | "weak";
+
+/** One thing to answer: a subject (or none: found by search), what is asked of it, and its constraints. */
+export type Frame = {
+  subject?: string;
+  subjectSource?: SubjectSource;
+  attributes: Attribute[];
+  years: number[];
+  range?: DateRange;
+  /** The clause as typed (search and fact ranking read it). */
+  text: string;
+  topicTerms: string[];
+  lodging: LodgingDetails;
+};
+
+export type DialogueState = {
+  lang?: Lang;
+  /** The entry the conversation is about. */
+  subject?: string;
+  /** The frames of the last answered question (a correction or "còn 2029?" re-answers them). */
+  frames: Frame[];
+  /** The lodging details given so far in the current lodging topic (guest, arrival, count, payer). */
+  lodging: LodgingDetails;
+  turns: number;
+};
+
+/** One turn as the tracker records it: what was read and the frames that were answered. */
+export type TrackedTurn = {
+  act: Act;
+  lang: Lang;
+  /** The frames answered, with the subjects find settled on (empty for small talk and refusals). */
+  answered: Frame[];
+};
+
+export const INITIAL_STATE: DialogueState = Object.freeze({
+  frames: [],
+  lodging: {},
+  turns: 0,
+}) as DialogueState;
+
+/** The state after a turn. Pure. */
+export function reduce(state: DialogueState, turn: TrackedTurn): DialogueState {
+  const base = { ...state, lang: turn.lang, turns: state.turns + 1 };
+  if (turn.answered.length === 0) {
+    // Small talk, greetings and refusals keep the subject; an emergency or a refusal keeps it too.
+    return base;
+  }
+  const last = turn.answered[turn.answered.length - 1] as Frame;
+  const subject = [...turn.answered].reverse().find((f) => f.subject)?.subject;
+  const lodgingFrame = turn.answered.find((f) => isLodgingFrame(f));
+  return {
+    ...base,
+    ...(subject ? { subject } : {}),
+    frames: turn.answered.map(compactFrame),
+    lodging: lodgingFrame ? { ...lodgingFrame.lodging } : last.lodging.guest ? { ...last.lodging } : {},
+  };
+}
+
+/** Replays turns from the initial state. */
+export function replay(turns: readonly TrackedTurn[]): DialogueState {
+  return turns.reduce(reduce, INITIAL_STATE);
+}
+
+/** True for a frame about registering guests (a deadline, a fine, documents, how to declare). */
+export function isLodgingFrame(f: Frame): boolean {
+  return f.attributes.some((a) => LODGING_ATTRIBUTES.has(a));
+}
+
+function compactFrame(f: Frame): Frame {
+  const { range, ...rest } = f;
+  return { ...rest, ...(range ? { range } : {}) };
+}
+
+/**
+ * The frames of a turn, resolved against the state: each clause's subject (named, from an earlier clause,
+ * or the conversation's), its attributes (carried from the last frames when the clause only leans back:
+ * "còn 2029?", "còn chùa Hang thì sao?") and its lodging details (carried within a lodging topic).
+ */
+export function framesFor(state: DialogueState, reading: Reading): Frame[] {
+  if (reading.act === "correction" && state.frames.length) return corrected(state, reading);
+  const frames: Frame[] = [];
+  const lastFrames = state.frames;
+  for (const [i, clause] of reading.clauses.entries()) {
+    const previous = frames[i - 1];
+    const frame = frameOf(clause, reading.lodging);
+    if (clause.named[0]) {
+      frame.subject = clause.named[0];
+      frame.subjectSource = "named";
+    } else if (previous?.subject) {
+      frame.subject = previous.subject;
+      frame.subjectSource = "turn";
+    } else if (state.subject) {
+      const leans =
+        clause.pointsBack ||
+        clause.topicTerms.length === 0 ||
+        (clause.attributes.length === 0 && (clause.years.length > 0 || hasLodgingDetail(reading.lodging)));
+      frame.subject = state.subject;
+      frame.subjectSource = leans ? "conversation" : "weak";
+    }
+    if (frame.attributes.length === 0) {
+      // "còn 2029?", "còn khách Việt Nam thì sao?", "and Chùa Hang?": the attributes asked just before.
+      const carried = previous?.attributes.length ? previous.attributes : (lastFrames[0]?.attributes ?? []);
+      const leansBack =
+        clause.pointsBack ||
+        (previous !== undefined && clause.named.length > 0) ||
+        (clause.named.length === 0 && (clause.years.length > 0 || hasLodgingDetail(reading.lodging)));
+      if (leansBack && carried.length) frame.attributes = [...carried];
+      if (clause.years.length === 0 && !clause.range && previous && leansBack) {
+        if (previous.range) frame.range = previous.range;
+      }
+    }
+    if (isLodgingFrame(frame) || (frame.attributes.length === 0 && hasLodgingDetail(reading.lodging))) {
+      // Lodging details carry over within a lodging topic: "còn khách Việt Nam?" keeps the arrival time.
+      const carry = lastFrames.some(isLodgingFrame) ? state.lodging : {};
+      frame.lodging = { ...carry, ...reading.lodging };
+    }
+    frames.push(frame);
+  }
+  return frames;
+}
+
+function frameOf(clause: Clause, lodging: LodgingDetails): Frame {
+  return {
+    attributes: [...clause.attributes],
+    years: [...clause.years],
+    ...(clause.range ? { range: clause.range } : {}),
+    text: clause.text,
+    topicTerms: [...clause.topicTerms],
+    lodging: { ...lodging },
+  };
+}
+
+function hasLodgingDetail(d: LodgingDetails): boolean {
+  return d.guest !== undefined || d.arrival !== undefined || d.guests !== undefined || d.payer !== undefined;
+}
+
+/**
+ * A correction ("no, I mean foreign guests", "à không, năm 2028", "sorry, Chùa Hang"): the last frames
+ * again, with what the correction gives in place of what they had.
+ */
+function corrected(state: DialogueState, reading: Reading): Frame[] {
+  const named = reading.clauses.flatMap((c) => c.named);
+  const years = [...new Set(reading.clauses.flatMap((c) => c.years))];
+  const range = reading.clauses.find((c) => c.range)?.range;
+  const attributes = [...new Set(reading.clauses.flatMap((c) => c.attributes))];
+  return state.frames.map((f) => {
+    const out: Frame = { ...f, lodging: { ...state.lodging, ...f.lodging, ...reading.lodging } };
+    if (named[0]) {
+      out.subject = named[0];
+      out.subjectSource = "named";
+    }
+    if (years.length) {
+      out.years = years;
+      delete out.range;
+    }
+    if (range && !years.length) out.range = range;
+    if (attributes.length && !isLodgingFrame(f)) out.attributes = attributes;
+    return out;
+  });
+}

@@ -1,0 +1,316 @@
+import type { GuestKind } from "../../../indexer/index.ts";
+import { foldedPhrases, type Normalized } from "./phrases.ts";
+
+/**
+ * The details a lodging question gives: the kind of guest, their arrival time, a remote area, paper or
+ * online, how many guests and whether the lodging is run by an individual or an organisation. No guest's
+ * personal data is asked for or kept: only a kind of guest, a count and a clock time.
+ */
+
+export type DeadlineQuery = {
+  guest?: GuestKind;
+  /** Minutes after local midnight. */
+  arrival?: number;
+  remote?: boolean;
+  method?: "paper" | "electronic";
+};
+
+/** A lodging question's details: the deadline's, plus what the fine calculator needs. */
+export type LodgingDetails = DeadlineQuery & {
+  /** How many guests the question is about ("6 khách", "twelve guests"). */
+  guests?: number;
+  /** Who runs the lodging: the fines for organisations are double. */
+  payer?: "individual" | "organisation";
+};
+
+const FOREIGN = foldedPhrases([
+  "nước ngoài",
+  "người hàn",
+  "khách hàn",
+  "hàn quốc",
+  "nhật bản",
+  "người nhật",
+  "khách nhật",
+  "trung quốc",
+  "đài loan",
+  "người mỹ",
+  "khách mỹ",
+  "người pháp",
+  "khách pháp",
+  "người đức",
+  "khách đức",
+  "người úc",
+  "khách úc",
+  "người anh quốc",
+  "campuchia",
+  "khách campuchia",
+  "korean",
+  "japanese",
+  "chinese",
+  "american",
+  "french",
+  "german",
+  "british",
+  "australian",
+  "cambodian",
+  "dutch",
+  "canadian",
+  "tourist from",
+  "người nước ngoài",
+  "khách tây",
+  "tây ba lô",
+  "ngoại quốc",
+  "hộ chiếu",
+  "việt kiều",
+  "foreign",
+  "foreigner",
+  "foreigners",
+  "foreign guest",
+  "passport",
+  "tourist from abroad",
+  "international",
+]);
+const VIETNAMESE = foldedPhrases([
+  "việt nam",
+  "người việt",
+  "khách việt",
+  "trong nước",
+  "khách nội địa",
+  "nội địa",
+  "vietnamese",
+  "domestic",
+  "local guest",
+  "citizen",
+  "cccd",
+  "căn cước",
+]);
+const REMOTE = foldedPhrases([
+  "vùng sâu",
+  "vùng xa",
+  "vùng sâu vùng xa",
+  "remote",
+  "remote area",
+  "rural remote",
+]);
+const NOT_REMOTE = foldedPhrases(["không phải vùng sâu", "not remote", "not in a remote"]);
+const PAPER = foldedPhrases([
+  "giấy",
+  "phiếu",
+  "bản giấy",
+  "phiếu khai báo",
+  "paper",
+  "form",
+  "na17",
+  "on paper",
+]);
+const ELECTRONIC = foldedPhrases([
+  "điện tử",
+  "online",
+  "trực tuyến",
+  "qua mạng",
+  "internet",
+  "electronic",
+  "electronically",
+  "website",
+  "web",
+  "app",
+  "vneid",
+  "xuất nhập cảnh",
+]);
+
+/** Words that show a question is about registering a guest's stay. */
+export const LODGING_TOPIC = foldedPhrases([
+  "lưu trú",
+  "tạm trú",
+  "khai báo",
+  "thông báo lưu trú",
+  "báo công an",
+  "đăng ký cho khách",
+  "đăng ký khách",
+  "register",
+  "registration",
+  "declare",
+  "declaration",
+  "declared",
+  "report",
+  "reported",
+  "notify",
+  "check in",
+  "check-in",
+  "notification",
+  "reporting",
+  "register a guest",
+  "registering",
+  "declaring",
+  "paper form",
+]);
+
+/** Words that ask for a deadline rather than for the rule in general. */
+export const DEADLINE_ASK = foldedPhrases([
+  "trước mấy giờ",
+  "mấy giờ",
+  "hạn",
+  "thời hạn",
+  "hạn chót",
+  "chậm nhất",
+  "bao lâu",
+  "khi nào",
+  "lúc nào",
+  "trong vòng",
+  "deadline",
+  "by when",
+  "by what time",
+  "what time",
+  "how long",
+  "how soon",
+  "within",
+  "when must",
+  "when do",
+  "when should",
+  "latest",
+  "time limit",
+]);
+
+// "22h", "22h30", "22 giờ", "22g", "22:00", "10 giờ tối", "6pm", "11:15 pm", "11.15pm", "lúc 9 giờ".
+const TIME =
+  /(?<![\d/])(\d{1,2})(?:\s*(?:giờ|gio|hours?|:|\.|h|g)\s*(\d{2})?(?:\s*(?:phút|phut|p)(?![a-z.]))?)?\s*(am|pm|a\.m\.|p\.m\.|sáng|sang|trưa|trua|chiều|chieu|tối|toi|đêm|dem|khuya)?(?![\d/])/giu;
+
+/** The arrival time a question gives, in minutes after midnight; undefined when it gives none. */
+export function parseArrivalTime(n: Normalized): number | undefined {
+  const text = n.exact;
+  if (/\b(midnight)\b|nửa đêm|nua dem/u.test(text)) return 0;
+  if (/\bnoon\b|giữa trưa|12 giờ trưa/u.test(text)) return 12 * 60;
+  for (const m of text.matchAll(TIME)) {
+    const marker = m[0];
+    const unit = /(:|\.|h|g|giờ|gio|hour)/iu.test(marker.slice(String(m[1]).length));
+    const suffix = (m[3] ?? "").toLowerCase();
+    if (!unit && !suffix) continue; // a bare number: a count, not a time
+    const duration = /(?<!check)\s(trong|within|vòng|vong|mất|mat|in)\s*$/iu.test(text.slice(0, m.index));
+    if (duration && !m[2] && !suffix) continue; // "trong 12 giờ", "within 24 hours": a duration
+    let hour = Number(m[1]);
+    const minute = m[2] ? Number(m[2]) : 0;
+    if (hour > 24 || minute > 59) continue;
+    if (/^(pm|p\.m\.|chiều|chieu|tối|toi)$/u.test(suffix) && hour < 12) hour += 12;
+    if (!unit && /^(đêm|dem)$/u.test(suffix)) continue; // "2 đêm": two nights, not 02:00
+    if (/^(đêm|dem|khuya)$/u.test(suffix) && hour === 12) hour = 0;
+    if (/^(đêm|dem|khuya)$/u.test(suffix) && hour >= 6 && hour < 12) hour += 12;
+    if (/^(am|a\.m\.)$/u.test(suffix) && hour === 12) hour = 0;
+    // "24h" is midnight at the end of the day, which for an arrival is 00:00 of the next.
+    return (hour % 24) * 60 + minute;
+  }
+  return undefined;
+}
+
+/** Reads the details a lodging-deadline question gives. */
+export function parseDeadlineQuery(n: Normalized): DeadlineQuery {
+  const q: DeadlineQuery = {};
+  const foreign = FOREIGN.test(n.folded);
+  const vn = VIETNAMESE.test(
+    n.folded.replace(/ (?:khai bao tam tru|tai viet nam|o viet nam|in vietnam)(?= )/g, ""),
+  );
+  if (foreign && !vn) q.guest = "foreign";
+  else if (vn && !foreign) q.guest = "vn";
+  const arrival = parseArrivalTime(n);
+  if (arrival !== undefined) q.arrival = arrival;
+  if (NOT_REMOTE.test(n.folded)) q.remote = false;
+  else if (REMOTE.test(n.folded)) q.remote = true;
+  if (ELECTRONIC.test(n.folded)) q.method = "electronic";
+  else if (PAPER.test(n.folded)) q.method = "paper";
+  return q;
+}
+
+const NUMBER_WORDS: Record<string, number> = {
+  mot: 1,
+  hai: 2,
+  ba: 3,
+  bon: 4,
+  tu: 4,
+  nam: 5,
+  sau: 6,
+  bay: 7,
+  tam: 8,
+  chin: 9,
+  muoi: 10,
+  one: 1,
+  two: 2,
+  three: 3,
+  four: 4,
+  five: 5,
+  six: 6,
+  seven: 7,
+  eight: 8,
+  nine: 9,
+  ten: 10,
+  eleven: 11,
+  twelve: 12,
+  thirteen: 13,
+  fourteen: 14,
+  fifteen: 15,
+  sixteen: 16,
+  seventeen: 17,
+  eighteen: 18,
+  nineteen: 19,
+  twenty: 20,
+  thirty: 30,
+  a: 1,
+  an: 1,
+};
+const GUEST_NOUN =
+  "(?:khach|nguoi|guests?|people|persons?|visitors?|foreigners?|tourists?|travell?ers?|korean|japanese|chinese|vietnamese|nguoi nuoc ngoai|khach nuoc ngoai|khach tay|khach viet)";
+
+/** How many guests a question is about, from digits or number words ("6 khách", "mười hai khách", "twelve guests"). */
+export function parseGuestCount(folded: string): number | undefined {
+  const digits = new RegExp(`(?<![\\d:/.])(\\d{1,4})\\s*(?:nguoi\\s+)?(?:\\w+\\s+)?${GUEST_NOUN}\\b`).exec(
+    folded,
+  );
+  if (digits) return Number(digits[1]);
+  const words = new RegExp(
+    `\\b((?:muoi|mot|hai|ba|bon|tu|nam|sau|bay|tam|chin|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen|twenty|thirty)(?:\\s+(?:mot|hai|ba|bon|tu|lam|nam|sau|bay|tam|chin))?)\\s+(?:\\w+\\s+)?${GUEST_NOUN}\\b`,
+  ).exec(folded);
+  if (!words) return undefined;
+  const parts = (words[1] as string).split(/\s+/);
+  const [first, second] = parts;
+  if (first === "muoi") return 10 + (second ? (second === "lam" ? 5 : (NUMBER_WORDS[second] ?? 0)) : 0);
+  const value = NUMBER_WORDS[first as string] ?? 0;
+  if (second === "muoi") return value * 10;
+  return value || undefined;
+}
+
+const ORGANISATION = foldedPhrases([
+  "công ty",
+  "doanh nghiệp",
+  "tổ chức",
+  "pháp nhân",
+  "tập đoàn",
+  "company",
+  "companies",
+  "organisation",
+  "organization",
+  "corporate",
+  "enterprise",
+  "business entity",
+  "hotel chain",
+]);
+const INDIVIDUAL = foldedPhrases([
+  "cá nhân",
+  "hộ gia đình",
+  "hộ kinh doanh",
+  "chủ hộ",
+  "nhà riêng",
+  "individual",
+  "household",
+  "family-run",
+  "family run",
+  "sole trader",
+  "private person",
+]);
+
+/** Reads every lodging detail a question gives. */
+export function parseLodgingDetails(n: Normalized): LodgingDetails {
+  const q: LodgingDetails = parseDeadlineQuery(n);
+  const guests = parseGuestCount(n.folded);
+  if (guests !== undefined && guests > 0) q.guests = guests;
+  if (ORGANISATION.test(n.folded)) q.payer = "organisation";
+  else if (INDIVIDUAL.test(n.folded)) q.payer = "individual";
+  return q;
+}

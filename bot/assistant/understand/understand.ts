@@ -1,0 +1,208 @@
+import { fold, type Lang } from "../../../indexer/index.ts";
+import { attributeCues, CUE_WORDS, type Attribute } from "./attributes.ts";
+import { AREA, asksNearby, greetingKind, isEmergency, isOffTopicTask, soundsLikeFollowUp } from "./cues.ts";
+import { resolveDateRange, type DateRange } from "./dates.ts";
+import { parseLodgingDetails, type LodgingDetails } from "./lodging-details.ts";
+import { chooseLanguage, type LanguageChoice } from "./language.ts";
+import { normalize, type Normalized } from "./phrases.ts";
+
+/**
+ * Understanding one turn: its text → what it does (the act) and what it asks, as clauses, each naming
+ * its subjects, the attributes it asks for and its constraints. Pure: the same text, clock and lexicon
+ * give the same reading; nothing here knows the conversation (track/ does).
+ */
+
+/** What the turn does. */
+export type Act =
+  "question" | "emergency" | "greeting" | "help" | "thanks" | "correction" | "out-of-scope" | "nearby";
+
+/** One asked thing of a turn ("Núi Cấm cao bao nhiêu" | "có cáp treo không"). */
+export type Clause = {
+  text: string;
+  /** Entry ids the clause names, best first. */
+  named: string[];
+  attributes: Attribute[];
+  /** Years the clause names ("2027", "năm sau" read against the clock). */
+  years: number[];
+  /** The period the clause names, when it names one ("cuối tuần này", "tháng 6/2027"). */
+  range?: DateRange;
+  /** The clause leans on what came before ("nó", "ở đó", "còn … thì sao", "it", "what about"). */
+  pointsBack: boolean;
+  /** Folded content words that are neither cue words, names nor the area: what the clause is about. */
+  topicTerms: string[];
+};
+
+export type Reading = {
+  /** The text, NFC, trimmed and capped. */
+  text: string;
+  normalized: Normalized;
+  language: LanguageChoice;
+  act: Act;
+  clauses: Clause[];
+  lodging: LodgingDetails;
+  /** The text names Châu Đốc, An Giang or a place of the area. */
+  inArea: boolean;
+  /** A period for a day-sized range (used to tell a forecast from a season). */
+  dayRange: boolean;
+};
+
+/** What understanding needs of the knowledge base: the names of its entries. */
+export type Lexicon = {
+  /** Entries named in folded text, longest names first. */
+  namedEntries(folded: string): { id: string; name: string }[];
+};
+
+export const MAX_QUESTION = 2000;
+
+const THANKS =
+  /^(?:(?:cam on|cảm ơn|cám ơn|thanks?|thank you|thx|tks|ok|oke|okay|okie|ok nha|da|dạ|vang|vâng|duoc roi|được rồi|tuyet|tuyệt|tuyet voi|great|cool|nice|good|perfect|awesome|bye|tam biet|tạm biệt|hay qua|hay quá|vay a|vậy à|vay ha|got it|i see|alright|noted|ban|bạn|nhieu|nhiều|nha|nhé|nhe|a|ạ|ad|em|anh|chi|chị|so much|very much|lot|a lot)\s*)+$/u;
+
+const CORRECTION_START =
+  /^(?:a khong|à không|a ko|ko phai|không phải|khong phai|khong|không|ko|k|nham|nhầm|xin loi|xin lỗi|sorry|no|nope|not|i mean|i meant|y toi la|ý tôi là|y minh la|ý mình là|y la|ý là|thuc ra|thật ra|actually|oh|ah|à|a|ờ|o)\b[\s,.!]*/u;
+const CORRECTION_ANYWHERE =
+  /\b(?:i mean|i meant|y toi la|ý tôi là|y minh la|ý mình là|toi hoi|tôi hỏi|minh hoi|mình hỏi|i was asking|i asked about|instead|thay vì|thay vi|chứ không phải|chu khong phai|not .{1,30} but)\b/u;
+
+/** Reads one turn. `now` resolves "năm sau", "this weekend"; `lexicon` recognises the content's names. */
+export function understandTurn(
+  rawText: string,
+  options: {
+    now: Date;
+    lexicon: Lexicon;
+    lang?: Lang;
+    remembered?: () => Lang | undefined;
+    hasLocation?: boolean;
+  },
+): Reading {
+  const text = rawText.normalize("NFC").trim().slice(0, MAX_QUESTION);
+  const language = chooseLanguage(text, options.lang, options.remembered);
+  const n = normalize(text);
+  const lodging = parseLodgingDetails(n);
+  const inArea = AREA.test(n.folded);
+  const whole = resolveDateRange(text, options.now);
+  const dayRange = whole !== undefined && ["day", "weekend", "week"].includes(whole.kind);
+  const clauses = mergeClauses(splitClauses(text), options);
+  const base = { text, normalized: n, language, lodging, inArea, dayRange, clauses };
+
+  if (isEmergency(n)) return { ...base, act: "emergency" };
+  const greeting = greetingKind(n);
+  const anyNamed = clauses.some((c) => c.named.length > 0);
+  const anyAsked = clauses.some((c) => c.attributes.length > 0);
+  if (options.hasLocation && (text === "" || asksNearby(n) || greeting)) return { ...base, act: "nearby" };
+  if (greeting) return { ...base, act: greeting };
+  if (asksNearby(n) && !anyNamed) return { ...base, act: "nearby" };
+  if (isOffTopicTask(n, dayRange)) return { ...base, act: "out-of-scope" };
+  const plain = fold(text.toLowerCase())
+    .replace(/[^\p{L}\p{N} ]+/gu, " ")
+    .replace(/\s+/g, " ")
+    .trim();
+  if (!anyNamed && !anyAsked && THANKS.test(plain)) return { ...base, act: "thanks" };
+  if (isCorrection(plain)) return { ...base, act: "correction" };
+  return { ...base, act: "question" };
+}
+
+function isCorrection(plain: string): boolean {
+  if (CORRECTION_ANYWHERE.test(plain)) return true;
+  const m = CORRECTION_START.exec(plain);
+  if (!m || m[0].trim() === "") return false;
+  const rest = plain.slice(m[0].length).trim();
+  // "không biết …", "ko có …", "no problem": not corrections.
+  if (/^(?:biet|co|sao|can|duoc|problem|thanks|thank|ok)\b/.test(rest)) return false;
+  // A correction restates one detail: short, and it starts with a bare refusal of the last reading.
+  const words = rest.split(" ").filter(Boolean).length;
+  const firstWord = m[0].trim().split(/[\s,.!]+/)[0] ?? "";
+  const strong = /^(?:khong|ko|k|no|nope|nham|sorry|xin|i|y|a|thuc|actually|not)$/.test(firstWord);
+  return strong && words > 0 && words <= 9 && /[,.!]|\s/.test(m[0]);
+}
+
+/** Splits a message into the things it asks: at "?", ";", new lines, and at ", còn", "và", "and" … */
+export function splitClauses(text: string): string[] {
+  const pieces = text
+    .split(
+      /[?？!;\n]+|,\s*(?=(?:còn|con|và|va|and|also|plus|with|how|what|when|where|is|are|does|do|can|có|co|mấy|may|bao|ở|o|giá|gia|vé|ve|ai|who|which)\b)|\s+(?:còn|and also|and what about|and how|and when|and where|and is|and are|and does|and do|and can|and the|and what|và có|va co|và giá|và vé|va gia|va ve|và mấy|va may|và bao|va bao|với lại|voi lai|rồi|roi|plus)\s+/iu,
+    )
+    .map((p) => p.trim())
+    .filter((p) => p.length > 0);
+  return pieces.length ? pieces : [text];
+}
+
+/**
+ * Reads each piece, joining a piece that asks nothing of its own ("khách sạn tôi có 6 khách Việt",
+ * "Hi") to the next one, and a piece that only names a subject to a next piece that names none
+ * ("Núi Cấm, có cáp treo không?").
+ */
+function mergeClauses(pieces: string[], options: { now: Date; lexicon: Lexicon }): Clause[] {
+  const out: Clause[] = [];
+  let pending = "";
+  for (const [i, piece] of pieces.entries()) {
+    const text = pending ? `${pending}, ${piece}` : piece;
+    const clause = readClause(text, options);
+    const next = pieces[i + 1];
+    const empty =
+      clause.named.length === 0 &&
+      clause.attributes.length === 0 &&
+      clause.years.length === 0 &&
+      !clause.pointsBack;
+    const onlyName =
+      clause.named.length > 0 &&
+      clause.attributes.length === 0 &&
+      clause.years.length === 0 &&
+      clause.topicTerms.length === 0;
+    if (next !== undefined && (empty || (onlyName && readClause(next, options).named.length === 0))) {
+      pending = text;
+      continue;
+    }
+    pending = "";
+    out.push(clause);
+  }
+  if (pending) out.push(readClause(pending, options));
+  return out;
+}
+
+function readClause(text: string, options: { now: Date; lexicon: Lexicon }): Clause {
+  const n = normalize(text);
+  const names = options.lexicon.namedEntries(n.folded);
+  const cues = attributeCues(n.folded);
+  let attributes = [...new Set(cues.map((c) => c.attribute))];
+  // "mấy giờ" is hours at a place and a rite time at a festival: the composer decides with the subject.
+  if (/\bmay gio\b|\bwhat time\b|\bluc may gio\b/.test(n.folded) && !attributes.length)
+    attributes = ["hours"];
+  const range = resolveDateRange(text, options.now);
+  const years = yearsOf(n.folded, range);
+  const namedWords = new Set(names.flatMap((m) => m.name.split(" ")));
+  const topicTerms = n.folded
+    .split(" ")
+    .filter(
+      (w) =>
+        w.length > 1 && !CUE_WORDS.has(w) && !namedWords.has(w) && !FRAME_WORDS.has(w) && !/^\d+$/.test(w),
+    );
+  return {
+    text,
+    named: names.map((m) => m.id),
+    attributes,
+    years,
+    ...(range ? { range } : {}),
+    pointsBack:
+      soundsLikeFollowUp(n) || /^(?:con|còn|and|what about|how about|va|và)\b/iu.test(n.exact.trim()),
+    topicTerms,
+  };
+}
+
+function yearsOf(folded: string, range: DateRange | undefined): number[] {
+  const years = [...folded.matchAll(/(?<!\d)(20\d\d)(?!\d)/g)].map((m) => Number(m[1]));
+  if (range?.kind === "year" && !range.explicitYear) years.push(Number(range.from.slice(0, 4)));
+  return [...new Set(years)].sort((a, b) => a - b);
+}
+
+/** Words of a question that carry no topic: question words, pronouns, politeness, the area's name. */
+const FRAME_WORDS: ReadonlySet<string> = new Set(
+  (
+    "gi nao dau may bao nhieu lau sao the nhe nha a ha khong ko k chua roi duoc dc co cho xin hoi oi ban minh toi " +
+    "em anh chi ad shop vay va voi thi la cua cac nhung mot hai nay do day kia o tai den di nam thang ngay tuan gio luc hom mai " +
+    "sau truoc con ve len xuong ra vao tu qua nua cung rat lam the nao nhu vay a u uh ok " +
+    "chau doc an giang nui sam vinh te " +
+    "what where when how which who why whose does do did is are was were be can could should would will shall " +
+    "tell me about please the a an of to in on at for from and or it its this that there here there's what's " +
+    "i we you my our your us they them he she his her any some much many far long time get go visit know want " +
+    "need have has had just also really very hi hello hey thanks thank"
+  ).split(/\s+/),
+);
