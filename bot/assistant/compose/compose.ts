@@ -127,6 +127,7 @@ const ATTRIBUTE_NAME: Record<Attribute, { vi: string; en: string }> = {
   documents: { vi: "giấy tờ, thông tin cần có", en: "the documents or details needed" },
   "how-to-register": { vi: "cách khai báo", en: "how to declare" },
   "events-list": { vi: "sự kiện", en: "events" },
+  official: { vi: "tên người phụ trách", en: "the name of the person in charge" },
 };
 
 function factsBlock(f: Extract<Finding, { kind: "facts" }>, c: ComposeContext): Draft {
@@ -187,6 +188,14 @@ function eventBlock(f: Extract<Finding, { kind: "event-dates" }>, c: ComposeCont
         t(lang, "Không có lần nào trong khoảng thời gian này.", "It does not take place in that period."),
       );
   }
+  if (f.undated)
+    lines.push(
+      t(
+        lang,
+        "Tôi chưa có ngày chính thức cho thời gian bạn hỏi.",
+        "I don't have the confirmed dates for the time you asked about.",
+      ),
+    );
   if (!computable) {
     lines.push(
       t(
@@ -318,15 +327,6 @@ function fineBlock(f: Extract<Finding, { kind: "fine" }>, c: ComposeContext): Dr
     );
   if (f.missing.includes("guests") && !f.missing.includes("guest"))
     lines.push(t(lang, "Bao nhiêu khách chưa được khai báo?", "How many guests were not reported?"));
-  const general = entry.lodging.penalties.find((p) => p.offence === "other" && p.minVnd === 500000);
-  if (general)
-    lines.push(
-      t(
-        lang,
-        `Mức ${formatVnd(general.minVnd, lang)} – ${formatVnd(general.maxVnd, lang)} (${general.basis}) là mức chung cho cá nhân vi phạm quy định cư trú, không phải mức cho cơ sở lưu trú.`,
-        `The ${formatVnd(general.minVnd, lang)} – ${formatVnd(general.maxVnd, lang)} line (${general.basis}) is the general fine for an individual's residence violations, not the lodging's fine.`,
-      ),
-    );
   lines.push(`${t(lang, "Lưu ý", "Note")}: ${entry.lodging.verifyNote[lang]}`);
   return {
     answer: lines.join("\n"),
@@ -428,6 +428,10 @@ function unknownBlock(f: Extract<Finding, { kind: "unknown" }>, c: ComposeContex
     sources,
     suggestions: candidates.map((x) => suggestionFor(x, lang)),
   };
+}
+
+function capitalize(s: string): string {
+  return s.charAt(0).toUpperCase() + s.slice(1);
 }
 
 /** The portal URL of an entry (re-exported for the channels' links). */

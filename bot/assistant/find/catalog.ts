@@ -21,6 +21,8 @@ export type Catalog = {
   questionTerms(text: string): Term[];
   /** Share (0..1) of the question's weight that occurs in an entry's text. */
   coverage(terms: Term[], id: string): number;
+  /** True when a folded word (or a word one typo away) occurs anywhere in the content. */
+  knows(folded: string): boolean;
 };
 
 /** A content word of a question (or a pair of neighbouring words, "mo_cua"), with its weight. */
@@ -56,18 +58,35 @@ export function buildCatalog(index: KnowledgeIndex): Catalog {
 
   const names = new Map<string, string[]>();
   for (const e of entries) {
+    // A one-word title ("Tết") is a name even when the word is common in the content.
+    const wholeTitles = new Set(
+      [e.title.vi, e.title.en].map((t) =>
+        fold(t.replace(/\([^)]*\)/g, " "))
+          .replace(/[^\p{L}\p{N}]+/gu, " ")
+          .trim(),
+      ),
+    );
+    const titleMains = new Set(
+      [e.title.vi, e.title.en].map((t) =>
+        fold(t.split(/\s[–-]\s|\(/)[0] ?? t)
+          .replace(/[^\p{L}\p{N}]+/gu, " ")
+          .trim(),
+      ),
+    );
     for (const name of entryNames(e)) {
       const key = fold(name)
         .replace(/[^\p{L}\p{N}]+/gu, " ")
         .trim();
-      if (key.length < 3 || (key.split(" ").length < 2 && !isDistinctive(key, df))) continue;
-      // "đi Châu Đốc", "chợ Châu Đốc": without the town's name nothing specific is left.
+      if (key.length < 3 || (key.split(" ").length < 2 && !isDistinctive(key, df) && !wholeTitles.has(key)))
+        continue;
+      // "đi Châu Đốc": without the town's name nothing specific is left, unless it is the entry's own
+      // title ("Chợ Châu Đốc").
       const rest = ` ${key} `
         .replace(/ (chau doc|an giang) /g, " ")
         .trim()
         .split(" ")
         .filter(isContentWord);
-      if (rest.length === 0) continue;
+      if (rest.length === 0 && !titleMains.has(key)) continue;
       const ids = names.get(key) ?? [];
       if (!ids.includes(e.id)) ids.push(e.id);
       names.set(key, ids);
@@ -121,6 +140,9 @@ export function buildCatalog(index: KnowledgeIndex): Catalog {
         }
       }
       return out;
+    },
+    knows(w) {
+      return df.has(w) || (w.length >= 4 && nearWord(w) !== undefined);
     },
     coverage(terms, id) {
       const i = position.get(id);

@@ -1,5 +1,6 @@
 import {
   fold,
+  isStopword,
   type ContentEntry,
   type KnowledgeIndex,
   type Lang,
@@ -42,6 +43,8 @@ export type Finding =
       years: number[];
       /** This year's occurrence is over ("năm nay" in December for a June festival). */
       past?: Occurrence;
+      /** The dates are announced yearly and the content has none for the time asked: a gap. */
+      undated?: boolean;
       period?: { vi: string; en: string };
     }
   /** What is on in a period. */
@@ -65,6 +68,7 @@ export function statusOf(f: Finding): "answered" | "unknown" | "not-understood" 
   if (f.kind === "unknown") return "unknown";
   if (f.kind === "out-of-scope") return "not-understood";
   if (f.kind === "fine" && !f.fine && !f.both) return "unknown";
+  if (f.kind === "event-dates" && f.undated) return "unknown";
   return "answered";
 }
 
@@ -96,10 +100,19 @@ export function createFinder(d: FinderDeps): Finder {
       (frame.subjectSource !== "named" &&
         frame.lodging.guest !== undefined &&
         hasLodgingAttribute(frame.attributes));
-    // Lodging words that also mean something else ("bao lâu" is a travel time too) need the lodging topic.
-    const attributes = frame.attributes.filter(
+    // Lodging words that also mean something else ("bao lâu" is a travel time too) need the lodging topic;
+    // in it, "khi nào", "mấy giờ", "how long" ask for the deadline.
+    let attributes = frame.attributes.filter(
       (a) => !LODGING_ATTRIBUTES.has(a) || lodgingContext || a === "fine",
     );
+    if (lodgingContext && (!subject || subject.type === "lodging-rule")) {
+      const when: Attribute[] = attributes.filter(
+        (a) => a === "dates" || a === "hours" || a === "travel-time",
+      );
+      if (when.length && !attributes.includes("deadline") && !attributes.includes("fine"))
+        attributes = [...attributes.filter((a) => !when.includes(a)), "deadline"];
+    }
+    if (subject && frame.alternatives?.length) subject = bestNamed(subject, frame, attributes, lang);
 
     if (subject && frame.subjectSource === "weak" && !(await keepsSubject(subject, frame, lang)))
       subject = undefined;
@@ -116,6 +129,20 @@ export function createFinder(d: FinderDeps): Finder {
       return [...out, ...entryFindings(subject, rest, frame, lang)];
     }
 
+    if (subject && subject.type !== "lodging-rule") {
+      const names = unknownNames(frame.text, subject, lang);
+      if (names.length)
+        return [
+          {
+            kind: "unknown",
+            frame,
+            entryId: subject.id,
+            ...(attributes[0] ? { attribute: attributes[0] } : {}),
+            candidates: [],
+          },
+        ];
+    }
+
     if (!subject) {
       const range = frame.range;
       if (
@@ -128,22 +155,107 @@ export function createFinder(d: FinderDeps): Finder {
         return [eventsInRange(frame, upcoming(d.today()))];
       }
       const found = await searchSubject(frame, reading, lang);
-      if (found.kind !== "subject") return [found.finding];
-      subject = found.entry;
+      const topical = found.kind === "subject" ? undefined : topicEntry(attributes, frame);
+      if (found.kind !== "subject" && !topical) return [found.finding];
+      subject = found.kind === "subject" ? found.entry : (topical as ContentEntry);
+      if (subject.type !== "lodging-rule" && unknownNames(frame.text, subject, lang).length)
+        return [
+          {
+            kind: "unknown",
+            frame,
+            entryId: subject.id,
+            ...(attributes[0] ? { attribute: attributes[0] } : {}),
+            candidates: [],
+          },
+        ];
     }
     return entryFindings(subject, attributes, frame, lang);
   };
 
-  /** True when the conversation's subject still fits a clause that has words of its own. */
+  /**
+   * Names in a clause that the content does not know ("Quán Út Hiệp", "app ASM"): the question is about
+   * something else than the entry it resembles, so the answer is "I don't have that", not the entry.
+   * A capitalised word counts unless it starts a sentence, is a stopword, or occurs in the content.
+   */
+  function unknownNames(text: string, subject: ContentEntry, lang: Lang): string[] {
+    const out: string[] = [];
+    for (const sentence of text.normalize("NFC").split(/[.!?,;:]+/)) {
+      const words = sentence.match(/[\p{L}\p{N}]+/gu) ?? [];
+      for (const [i, w] of words.entries()) {
+        if (i === 0 || w.length < 2 || !/^\p{Lu}/u.test(w)) continue;
+        const f = fold(w);
+        if (isStopword(f) || catalog.knows(f)) continue;
+        if (facts.of(subject.id, lang).some((u) => u.words.has(f))) continue;
+        out.push(w);
+      }
+    }
+    return out;
+  }
+
+  /**
+   * True when the conversation's subject still fits a clause that has words of its own: the subject
+   * states what the clause asks, and no other entry covers the clause's words clearly better.
+   */
   async function keepsSubject(subject: ContentEntry, frame: Frame, lang: Lang): Promise<boolean> {
     const units = facts.of(subject.id, lang);
-    if (unitsMatching(units, frame.topicTerms, 1).length > 0) return true;
+    if (
+      subject.type === "lodging-rule" &&
+      !hasLodgingAttribute(frame.attributes) &&
+      !LODGING_TOPIC.test(normalize(frame.text).folded)
+    )
+      return false;
+    const asked = frame.attributes.filter((a) => !LODGING_ATTRIBUTES.has(a));
+    if (asked.length && !asked.some((a) => units.some((u) => u.attributes.has(a)))) {
+      const hits = await index.search(frame.text, { k: 1, lang });
+      if (hits[0] && hits[0].id !== subject.id) return false;
+    }
     const hits = await index.search(frame.text, { k: 3, lang });
     const terms = catalog.questionTerms(frame.text);
     const own = catalog.coverage(terms, subject.id);
     const best = hits[0];
     if (!best || best.id === subject.id) return true;
-    return own >= catalog.coverage(terms, best.id) && own >= d.minCoverage;
+    const other = catalog.coverage(terms, best.id);
+    return own + 0.15 >= other;
+  }
+
+  /**
+   * The practical entry of an attribute's topic, for a clause that names no subject and that search
+   * does not place ("what do people eat here?" → food; "best month to come?" → seasons).
+   */
+  function topicEntry(attributes: Attribute[], frame: Frame): ContentEntry | undefined {
+    const topic: Record<string, string> = {
+      "made-of": "food",
+      season: "seasons",
+      contact: "safety",
+      "getting-there": "getting-there",
+      "travel-time": "getting-there",
+    };
+    for (const a of attributes) {
+      const t = topic[a];
+      if (!t) continue;
+      const e = catalog.entries.find((x) => x.type === "practical" && x.practical.topic === t);
+      if (e && (frame.topicTerms.length <= 3 || a !== "contact")) return e;
+    }
+    return undefined;
+  }
+
+  /** Among entries sharing the clause's name, the one whose sentences state what is asked. */
+  function bestNamed(subject: ContentEntry, frame: Frame, attributes: Attribute[], lang: Lang): ContentEntry {
+    const ids = [subject.id, ...(frame.alternatives ?? [])];
+    let best = subject;
+    let bestScore = -1;
+    for (const id of ids) {
+      const e = catalog.get(id);
+      if (!e) continue;
+      const units = facts.of(id, lang);
+      // The entry that says most about what is asked is the one the name means here.
+      const score = attributes.reduce(
+        (n, a) => n + Math.min(5, unitsStating(units, a, frame.topicTerms).length),
+        0,
+      );
+      if (score > bestScore) [best, bestScore] = [e, score];
+    }
+    return best;
   }
 
   type Searched = { kind: "subject"; entry: ContentEntry } | { kind: "none"; finding: Finding };
@@ -331,6 +443,7 @@ export function createFinder(d: FinderDeps): Finder {
 
   function eventDates(entry: ContentEntry, frame: Frame): Finding {
     const today = d.today();
+    const announced = entry.type === "event" && entry.event.announcedYearly;
     const all = (from: string, to: string) =>
       index.eventsBetween(from, to).filter((o) => o.eventId === entry.id);
     if (frame.years.length) {
@@ -340,7 +453,19 @@ export function createFinder(d: FinderDeps): Finder {
         const known = found.filter((o) => o.status === "known");
         return known.length ? known : found;
       });
-      return { kind: "event-dates", frame, entryId: entry.id, occurrences, years: frame.years };
+      return {
+        kind: "event-dates",
+        frame,
+        entryId: entry.id,
+        occurrences,
+        years: frame.years,
+        ...(announced &&
+        frame.years.some(
+          (y) => !occurrences.some((o) => o.status === "known" && o.start.startsWith(String(y))),
+        )
+          ? { undated: true }
+          : {}),
+      };
     }
     const r = frame.range;
     if (r && r.kind !== "upcoming" && r.kind !== "year") {
@@ -377,6 +502,9 @@ export function createFinder(d: FinderDeps): Finder {
       occurrences: next,
       years: [],
       ...(past && r?.kind === "year" ? { past } : {}),
+      ...(announced && !next.some((o) => o.status === "known") && !(past?.status === "known")
+        ? { undated: true }
+        : {}),
     };
   }
 

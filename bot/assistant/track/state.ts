@@ -31,6 +31,8 @@ export type SubjectSource =
 /** One thing to answer: a subject (or none: found by search), what is asked of it, and its constraints. */
 export type Frame = {
   subject?: string;
+  /** Other entries the clause names by the same name ("mắm thái": the market and the food); find picks. */
+  alternatives?: string[];
   subjectSource?: SubjectSource;
   attributes: Attribute[];
   years: number[];
@@ -114,6 +116,7 @@ export function framesFor(state: DialogueState, reading: Reading): Frame[] {
     if (clause.named[0]) {
       frame.subject = clause.named[0];
       frame.subjectSource = "named";
+      if (clause.named.length > 1) frame.alternatives = clause.named.slice(1);
     } else if (previous?.subject) {
       frame.subject = previous.subject;
       frame.subjectSource = "turn";
@@ -137,6 +140,13 @@ export function framesFor(state: DialogueState, reading: Reading): Frame[] {
         if (previous.range) frame.range = previous.range;
       }
     }
+    // "Ai xây? Năm nào?": the year of what was just asked about, not an event's date.
+    if (
+      previous?.attributes.includes("history") &&
+      frame.attributes.length === 1 &&
+      frame.attributes[0] === "dates"
+    )
+      frame.attributes = ["history"];
     if (isLodgingFrame(frame) || (frame.attributes.length === 0 && hasLodgingDetail(reading.lodging))) {
       // Lodging details carry over within a lodging topic: "còn khách Việt Nam?" keeps the arrival time.
       const carry = lastFrames.some(isLodgingFrame) ? state.lodging : {};

@@ -24,6 +24,7 @@ export const ATTRIBUTES = [
   "documents",
   "how-to-register",
   "events-list",
+  "official",
 ] as const;
 export type Attribute = (typeof ATTRIBUTES)[number];
 
@@ -217,6 +218,10 @@ const QUESTION_CUES: Record<Attribute, string[]> = {
     "bao nhiêu tuổi",
     "who built",
     "built",
+    "thiết kế",
+    "kiến trúc sư",
+    "design*",
+    "architect*",
     "founded",
     "history",
     "historic*",
@@ -260,6 +265,7 @@ const QUESTION_CUES: Record<Attribute, string[]> = {
   dates: [
     "ngày nào",
     "ngày mấy",
+    "năm nào",
     "khi nào",
     "bao giờ",
     "lúc nào",
@@ -444,6 +450,25 @@ const QUESTION_CUES: Record<Attribute, string[]> = {
     "procedure",
     "online",
   ],
+  official: [
+    "chủ tịch",
+    "giám đốc",
+    "bí thư",
+    "trưởng ban",
+    "trưởng phòng",
+    "trưởng công an",
+    "ai phụ trách",
+    "ai quản lý",
+    "tên người",
+    "chairman",
+    "chairwoman",
+    "director",
+    "mayor",
+    "head of",
+    "in charge",
+    "official's name",
+    "name of the",
+  ],
   "events-list": [
     "sự kiện gì",
     "lễ hội gì",
@@ -453,9 +478,12 @@ const QUESTION_CUES: Record<Attribute, string[]> = {
     "sự kiện nào",
     "có gì vui",
     "lịch lễ hội",
-    "what's on",
-    "whats on",
-    "what is on",
+    "what's on this",
+    "whats on this",
+    "what is on this",
+    "what's on in",
+    "whats on in",
+    "what's on next",
     "what events",
     "which festivals",
     "what festivals",
@@ -494,13 +522,6 @@ export function attributeCues(folded: string): { attribute: Attribute; match: st
   }
   return out;
 }
-
-/** Folded words that are cue words: they say what is asked, not what it is about. */
-export const CUE_WORDS: ReadonlySet<string> = new Set(
-  ATTRIBUTES.flatMap((a) => QUESTION_CUES[a])
-    .flatMap((c) => fold(c.replace(/\*$/, "")).split(/[^\p{L}\p{N}]+/u))
-    .filter((w) => w.length > 0),
-);
 
 // ---------------------------------------------------------------- content side
 
@@ -545,6 +566,12 @@ export function factAttributes(sentence: string, heading: string): Set<Attribute
     has(
       /\b(?:xay|xay dung|dung|built|rebuilt|founded|thanh lap|trung tu|restor\w*|legend|truyen thuyet|the ky|century|khoi cong|nguon goc|origin\w*|established|tho|worship\w*|dedicated|an tang|buried|tomb|lang mo|kien truc su|architect\w*|di tich|relic|khai quat|excavat\w*)\b/,
     )
+  )
+    out.add("history");
+  // A year in the past with "since", "from", "in": when something began or happened.
+  if (
+    has(/\b(?:1[5-9]\d\d|20[0-2]\d)\b/) &&
+    has(/\b(?:tu|nam|since|from|in|thap nien|decade|khoang|around|the ky|century|dau|cuoi)\b/)
   )
     out.add("history");
   if (has(/\b\d+(?:[.,]\d+)?\s?km\b/) && has(/\b(?:cach|from|away|khoang|about|around|den|to)\b/))

@@ -1,5 +1,5 @@
 import { fold, type Lang } from "../../../indexer/index.ts";
-import { attributeCues, CUE_WORDS, type Attribute } from "./attributes.ts";
+import { attributeCues, type Attribute } from "./attributes.ts";
 import { AREA, asksNearby, greetingKind, isEmergency, isOffTopicTask, soundsLikeFollowUp } from "./cues.ts";
 import { resolveDateRange, type DateRange } from "./dates.ts";
 import { parseLodgingDetails, type LodgingDetails } from "./lodging-details.ts";
@@ -55,7 +55,7 @@ export type Lexicon = {
 export const MAX_QUESTION = 2000;
 
 const THANKS =
-  /^(?:(?:cam on|cảm ơn|cám ơn|thanks?|thank you|thx|tks|ok|oke|okay|okie|ok nha|da|dạ|vang|vâng|duoc roi|được rồi|tuyet|tuyệt|tuyet voi|great|cool|nice|good|perfect|awesome|bye|tam biet|tạm biệt|hay qua|hay quá|vay a|vậy à|vay ha|got it|i see|alright|noted|ban|bạn|nhieu|nhiều|nha|nhé|nhe|a|ạ|ad|em|anh|chi|chị|so much|very much|lot|a lot)\s*)+$/u;
+  /^(?:(?:cam on|cảm ơn|cám ơn|thanks?|thank you|thx|tks|ok|oke|okay|okie|ok nha|da|dạ|vang|vâng|duoc roi|được rồi|tuyet|tuyệt|tuyet voi|great|cool|nice|good|perfect|awesome|bye|tam biet|tạm biệt|hay qua|hay quá|vay a|vậy à|vay ha|got it|i see|alright|noted|ban|bạn|nhieu|nhiều|nha|nhé|nhe|a|ạ|ad|em|anh|chi|chị|so much|very much|lot|a lot|bot|ban oi|nhe ban|you|guys|mn|moi nguoi)\s*)+$/u;
 
 const CORRECTION_START =
   /^(?:a khong|à không|a ko|ko phai|không phải|khong phai|khong|không|ko|k|nham|nhầm|xin loi|xin lỗi|sorry|no|nope|not|i mean|i meant|y toi la|ý tôi là|y minh la|ý mình là|y la|ý là|thuc ra|thật ra|actually|oh|ah|à|a|ờ|o)\b[\s,.!]*/u;
@@ -163,17 +163,29 @@ function readClause(text: string, options: { now: Date; lexicon: Lexicon }): Cla
   const names = options.lexicon.namedEntries(n.folded);
   const cues = attributeCues(n.folded);
   let attributes = [...new Set(cues.map((c) => c.attribute))];
+  // Folded "phat" is both "phạt" (a fine) and "Phật" (the Buddha): the typed form, or the words around, decide.
+  if (
+    attributes.includes("fine") &&
+    cues.filter((c) => c.attribute === "fine").every((c) => c.match === "phat")
+  ) {
+    const buddha =
+      /phật/u.test(n.exact) ||
+      (!/phạt/u.test(n.exact) && /\b(?:tuong|chua|di lac|thay|phap|buddha)\b/.test(n.folded));
+    if (buddha) attributes = attributes.filter((a) => a !== "fine");
+  }
   // "mấy giờ" is hours at a place and a rite time at a festival: the composer decides with the subject.
   if (/\bmay gio\b|\bwhat time\b|\bluc may gio\b/.test(n.folded) && !attributes.length)
     attributes = ["hours"];
   const range = resolveDateRange(text, options.now);
-  const years = yearsOf(n.folded, range);
+  const years = yearsOf(n.folded, range, options.now);
   const namedWords = new Set(names.flatMap((m) => m.name.split(" ")));
+  // The words of the cues that matched say what is asked; the rest (names aside) say what it is about.
+  const cueWords = new Set(cues.flatMap((c) => c.match.split(/\s+/)));
   const topicTerms = n.folded
     .split(" ")
     .filter(
       (w) =>
-        w.length > 1 && !CUE_WORDS.has(w) && !namedWords.has(w) && !FRAME_WORDS.has(w) && !/^\d+$/.test(w),
+        w.length > 1 && !cueWords.has(w) && !namedWords.has(w) && !FRAME_WORDS.has(w) && !/^\d+$/.test(w),
     );
   return {
     text,
@@ -187,9 +199,15 @@ function readClause(text: string, options: { now: Date; lexicon: Lexicon }): Cla
   };
 }
 
-function yearsOf(folded: string, range: DateRange | undefined): number[] {
+/**
+ * The years a clause names: written ones, and "năm sau"/"next year". "Năm nay"/"this year" stays a
+ * range: for an event already held this year the answer says when it was and when it comes next.
+ */
+function yearsOf(folded: string, range: DateRange | undefined, now: Date): number[] {
   const years = [...folded.matchAll(/(?<!\d)(20\d\d)(?!\d)/g)].map((m) => Number(m[1]));
-  if (range?.kind === "year" && !range.explicitYear) years.push(Number(range.from.slice(0, 4)));
+  const thisYear = new Date(now.getTime() + 7 * 3_600_000).getUTCFullYear();
+  const relative = range?.kind === "year" && !range.explicitYear ? Number(range.from.slice(0, 4)) : undefined;
+  if (relative !== undefined && relative !== thisYear) years.push(relative);
   return [...new Set(years)].sort((a, b) => a - b);
 }
 
