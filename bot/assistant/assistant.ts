@@ -211,7 +211,7 @@ export function createAssistant(deps: AssistantDeps): Assistant {
 
   function messagesFor(question: Question, plan: Plan, previous: DialogueState | undefined) {
     const g = plan.grounding as NonNullable<Plan["grounding"]>;
-    const before = previous?.frames.map((f) => f.text).join("; ");
+    const before = previous?.question;
     return buildMessages({
       question: question.text.slice(0, MAX_QUESTION),
       ...(before ? { previous: before } : {}),
@@ -464,7 +464,7 @@ function createRouter(d: RouterDeps) {
         ...draft,
         coverage: "coverage" in draft ? (draft as { coverage: FrameCoverage[] }).coverage : coverage,
       },
-      turn: { act: reading.act, lang, answered },
+      turn: { act: reading.act, lang, text: reading.text, answered },
     });
 
     switch (reading.act) {
@@ -516,17 +516,51 @@ function createRouter(d: RouterDeps) {
   /** The frame with the subject find settled on (a searched subject becomes the conversation's). */
   function settled(frame: Frame, findings: Finding[]): Frame {
     const own = findings.filter((f) => f.frame === frame);
-    const entryId = own.map((f) => ("entryId" in f ? f.entryId : undefined)).find((id) => id);
-    const unknownOnly = own.every((f) => f.kind === "unknown" || f.kind === "out-of-scope");
-    if (entryId && !unknownOnly) return { ...frame, subject: entryId };
-    if (entryId) return { ...frame, subject: entryId };
-    const { subject: _dropped, ...rest } = frame;
-    return own.some((f) => f.kind === "out-of-scope") ? rest : frame;
+    const entryId = own.map(entryOf).find((id) => id);
+    // What was answered: a "khi nào?" read as a deadline is a deadline question from now on.
+    const answeredAs = own.flatMap((f): Frame["attributes"] =>
+      f.kind === "deadline"
+        ? ["deadline"]
+        : f.kind === "fine"
+          ? ["fine"]
+          : f.kind === "lodging-field"
+            ? [f.attribute]
+            : [],
+    );
+    const lodgingTopic =
+      answeredAs.length > 0 || (entryId !== undefined && catalog.get(entryId)?.type === "lodging-rule");
+    const attributes = answeredAs.length
+      ? [...new Set([...answeredAs, ...frame.attributes.filter((a) => a !== "dates" && a !== "hours")])]
+      : frame.attributes;
+    const base = { ...frame, attributes, ...(lodgingTopic ? { lodgingTopic } : {}) };
+    if (entryId) return { ...base, subject: entryId };
+    const { subject: _dropped, ...rest } = base;
+    return own.some((f) => f.kind === "out-of-scope") ? rest : base;
   }
 
+  /** The entry a finding is about (a computed deadline or fine: the rule it applies). */
+  function entryOf(f: Finding): string | undefined {
+    if ("entryId" in f && f.entryId) return f.entryId;
+    if (f.kind === "deadline") return f.computed[0]?.entryId;
+    if (f.kind === "fine") return f.fine?.entryId ?? f.both?.[0]?.entryId;
+    return undefined;
+  }
+
+  /**
+   * What a model may write the answer from: the entries the findings come from, and a few related ones.
+   * Computed answers (deadlines, fines, calendars of a period) and gaps are never rewritten.
+   */
   function groundingFor(findings: Finding[], draft: Draft, lang: Lang): Plan["grounding"] {
-    const ids = draft.sources.map((s) => s.id);
-    if (ids.length === 0 || findings.every((f) => f.kind === "out-of-scope")) return undefined;
+    const computed = new Set(["deadline", "fine", "lodging-field", "events-list", "out-of-scope"]);
+    if (findings.some((f) => computed.has(f.kind))) return undefined;
+    if (findings.every((f) => f.kind === "unknown")) return undefined;
+    const own = draft.sources.map((s) => s.id);
+    if (own.length === 0) return undefined;
+    const related = own
+      .flatMap((id) => catalog.get(id)?.related ?? [])
+      .filter((id) => !own.includes(id))
+      .slice(0, 2);
+    const ids = [...own, ...related];
     const passages: Passage[] = ids
       .map((id) => catalog.get(id))
       .filter((e): e is ContentEntry => !!e)

@@ -15,7 +15,7 @@ import {
   suggestionFor,
   type Draft,
 } from "./drafts.ts";
-import { entryUrl, formatDate, formatVnd } from "./format.ts";
+import { entryUrl, formatDate, formatRange, formatVnd } from "./format.ts";
 
 /**
  * Composition: findings → one short answer per frame, in the user's language, the asked facts first,
@@ -34,10 +34,11 @@ export type ComposeContext = {
 };
 
 /** The answer's parts for a question's findings. */
-export function composeFindings(
-  findings: Finding[],
-  c: ComposeContext,
-): Draft & { coverage: FrameCoverage[] } {
+export function composeFindings(all: Finding[], c: ComposeContext): Draft & { coverage: FrameCoverage[] } {
+  // A card of an entry that an earlier part of the same answer already covers adds nothing.
+  const findings = all.filter(
+    (f, i) => f.kind !== "card" || !all.slice(0, i).some((g) => "entryId" in g && g.entryId === f.entryId),
+  );
   const blocks: Draft[] = findings.map((f) => block(f, c));
   if (blocks.length === 1 && findings[0]?.kind === "out-of-scope") {
     return { ...(blocks[0] as Draft), coverage: [coverageOf(findings[0], c)] };
@@ -54,8 +55,8 @@ export function composeFindings(
   const place = kept.map(({ b }) => b.place).find((p) => p);
   const places = kept.map(({ b }) => b.places).find((p) => p);
   return {
-    answer: kept.map(({ b }) => b.answer).join("\n\n"),
-    intent: first.intent,
+    answer: joinBlocks(kept.map(({ b }) => b.answer)),
+    intent: (kept.find(({ b }) => COMPUTED_INTENTS.has(b.intent))?.b ?? first).intent,
     confidence: Math.min(...kept.map(({ b }) => b.confidence)),
     sources,
     suggestions: kept.flatMap(({ b }) => b.suggestions),
@@ -65,6 +66,28 @@ export function composeFindings(
     coverage: findings.map((f) => coverageOf(f, c)),
   };
 }
+
+/**
+ * The blocks of an answer, one after another; a block about the same entry as the one before it goes
+ * under the same title, and a note already given is not repeated.
+ */
+function joinBlocks(blocks: string[]): string {
+  const out: string[][] = [];
+  const seen = new Set<string>();
+  for (const b of blocks) {
+    const lines = b
+      .split("\n")
+      .filter((l) => !(l.startsWith("Lưu ý") || l.startsWith("Note")) || !seen.has(l));
+    for (const l of lines) seen.add(l);
+    const last = out[out.length - 1];
+    if (last && lines[0] && last[0] === lines[0] && lines[0].endsWith(":")) last.push(...lines.slice(1));
+    else out.push(lines);
+  }
+  return out.map((lines) => [...new Set(lines)].join("\n")).join("\n\n");
+}
+
+/** Intents of computed answers: an answer with one of them is that kind of answer. */
+const COMPUTED_INTENTS: ReadonlySet<Intent> = new Set(["lodging_deadline", "lodging_fine", "event"]);
 
 function coverageOf(f: Finding, c: ComposeContext): FrameCoverage {
   const subject =
@@ -86,7 +109,12 @@ function block(f: Finding, c: ComposeContext): Draft {
     case "card": {
       const e = c.get(f.entryId) as ContentEntry;
       if (e.type === "attraction") return placeDraft(e, [], lang, c.location);
-      return infoDraft(e, undefined, lang, { penalties: false, details: false });
+      const card = infoDraft(e, undefined, lang, { penalties: false, details: false });
+      if (!f.units?.length) return card;
+      // The summary, then the sentences that match the question, then the rest of the card.
+      const [head, ...rest] = card.answer.split("\n");
+      const extra = f.units.map((u) => `• ${u.text}`).filter((l) => !card.answer.includes(l.slice(2)));
+      return { ...card, answer: [head, ...extra, ...rest].join("\n") };
     }
     case "facts":
       return factsBlock(f, c);
@@ -130,18 +158,46 @@ const ATTRIBUTE_NAME: Record<Attribute, { vi: string; en: string }> = {
   official: { vi: "tên người phụ trách", en: "the name of the person in charge" },
 };
 
+/** The label a structured field is shown with ("Giờ mở cửa: …"); sentences of the body have none. */
+const FIELD_LABEL: Record<string, { vi: string; en: string }> = {
+  address: { vi: "Địa chỉ", en: "Address" },
+  distanceFromCentreKm: { vi: "Khoảng cách", en: "Distance" },
+  openingHours: { vi: "Giờ mở cửa", en: "Opening hours" },
+  tickets: { vi: "Vé", en: "Tickets" },
+  gettingThere: { vi: "Cách đi", en: "Getting there" },
+  where: { vi: "Địa điểm", en: "Where" },
+};
+
 function factsBlock(f: Extract<Finding, { kind: "facts" }>, c: ComposeContext): Draft {
   const e = c.get(f.entryId) as ContentEntry;
   const lang = c.lang;
-  const lines = [`${e.title[lang]}:`, ...f.units.map((u) => `• ${u.text}`)];
+  const lines = [`${e.title[lang]}:`];
+  for (const u of f.units) {
+    const label = u.field ? FIELD_LABEL[u.field]?.[lang] : undefined;
+    let text = label ? `${label}: ${u.text}` : u.text;
+    if (u.field === "address" && e.type === "attraction" && e.place.formerNames.length)
+      text += t(
+        lang,
+        ` (tên cũ: ${e.place.formerNames.join(", ")})`,
+        ` (former names: ${e.place.formerNames.join(", ")})`,
+      );
+    lines.push(`• ${text}`);
+  }
   const place = placeOf(e, lang);
-  if (place && (f.attribute === "where" || f.attribute === "distance" || f.attribute === "getting-there"))
+  const mapAsked = f.attribute === "where" || f.attribute === "distance" || f.attribute === "getting-there";
+  if (mapAsked && place)
     lines.push(
       `• ${t(lang, "Bản đồ", "Map")}: ${place.mapUrl}${place.approximate ? t(lang, " (vị trí gần đúng)", " (approximate location)") : ""}`,
     );
+  else if (mapAsked && e.type === "attraction")
+    lines.push(
+      `• ${t(lang, "Bản đồ", "Map")}: ${t(lang, "chưa có tọa độ xác nhận", "no confirmed coordinates")}`,
+    );
   return {
     answer: lines.join("\n"),
-    intent: intentOf(e),
+    // A festival's food or history is information; its dates and rites are the event.
+    intent:
+      e.type === "event" && f.attribute !== "dates" && f.attribute !== "rite-time" ? "info" : intentOf(e),
     confidence: 0.9,
     sources: [sourceOf(e, lang)],
     suggestions: [],
@@ -162,7 +218,14 @@ function eventBlock(f: Extract<Finding, { kind: "event-dates" }>, c: ComposeCont
   const { lang, today } = c;
   const ev = e.event;
   const computable = ev.calendar === "lunar-vn" || ev.calendar === "solar";
-  const label = f.years.length ? ` (${f.years.join(", ")})` : f.period ? ` (${f.period[lang]})` : "";
+  const relative = f.frame.range?.kind === "year" && !f.frame.range.explicitYear && f.years.length === 1;
+  const label = relative
+    ? ` (${(f.frame.range as { label: { vi: string; en: string } }).label[lang]})`
+    : f.years.length
+      ? ` (${f.years.join(", ")})`
+      : f.period
+        ? ` (${f.period[lang]})`
+        : "";
   const lines: string[] = [`${e.title[lang]}${label}:`];
   if (f.past) {
     lines.push(
@@ -207,7 +270,7 @@ function eventBlock(f: Extract<Finding, { kind: "event-dates" }>, c: ComposeCont
     const shownKnown = new Set(f.occurrences.filter((o) => o.status === "known").map((o) => o.start));
     const known = ev.knownDates
       .filter((k) => !shownKnown.has(k.start))
-      .map((k) => `${rangeText(k.start, k.end, lang)}${k.note ? ` (${k.note})` : ""}`);
+      .map((k) => `${formatRange(k.start, k.end, lang)}${k.note ? ` (${k.note})` : ""}`);
     if (known.length) lines.push(`${t(lang, "Các lần trước", "Past dates")}: ${known.join("; ")}.`);
   }
   lines.push(`${t(lang, "Địa điểm", "Where")}: ${ev.where[lang]}.`);
@@ -240,15 +303,6 @@ function occurrenceBullet(o: Occurrence, lang: Lang, today: string): string {
   const ongoing = o.start <= today && o.end >= today;
   const past = o.end < today && o.status !== "known";
   return `${occurrenceLine(o, lang, false)}${ongoing ? t(lang, " – đang diễn ra", " – happening now") : ""}${past ? t(lang, " (đã diễn ra)", " (already held)") : ""}`;
-}
-
-function rangeText(start: string, end: string, lang: Lang): string {
-  if (start === end) return formatDate(start, lang);
-  return t(
-    lang,
-    `${formatDate(start, lang)} – ${formatDate(end, lang)}`,
-    `${formatDate(start, lang)} – ${formatDate(end, lang)}`,
-  );
 }
 
 // ---------------------------------------------------------------- lodging
@@ -378,7 +432,11 @@ function whereToCheck(e: ContentEntry | undefined, attribute: Attribute | undefi
       "Hãy hỏi ban tổ chức hoặc xem báo An Giang gần ngày.",
       "Ask the organisers or check the An Giang news nearer the time.",
     );
-  if (attribute === "getting-there" || attribute === "price" || attribute === "travel-time")
+  if (
+    attribute === "getting-there" ||
+    attribute === "travel-time" ||
+    (attribute === "price" && e?.type !== "attraction")
+  )
     return t(
       lang,
       "Hãy hỏi nơi bạn lưu trú, nhà xe hoặc trung tâm thông tin du lịch khi đến; giá có thể thay đổi.",
@@ -401,19 +459,27 @@ function unknownBlock(f: Extract<Finding, { kind: "unknown" }>, c: ComposeContex
   const { lang } = c;
   const e = f.entryId ? c.get(f.entryId) : undefined;
   const what = f.attribute ? ATTRIBUTE_NAME[f.attribute][lang] : undefined;
+  const label =
+    f.attribute === "hours"
+      ? FIELD_LABEL.openingHours?.[lang]
+      : f.attribute === "price" && e?.type === "attraction"
+        ? FIELD_LABEL.tickets?.[lang]
+        : what
+          ? capitalize(what.replace(/^the /, ""))
+          : undefined;
   const head = e
-    ? what
-      ? t(
-          lang,
-          `Tôi chưa có thông tin về ${what} của ${e.title.vi}.`,
-          `I don't have ${what} for ${e.title.en}.`,
-        )
+    ? label
+      ? `${e.title[lang]}:\n• ${label}: ${t(lang, "chưa có thông tin xác nhận", "not confirmed in our sources")}`
       : t(
           lang,
           `Tôi chưa có thông tin này về ${e.title.vi}.`,
           `I don't have that information about ${e.title.en}.`,
         )
-    : t(lang, "Tôi chưa có thông tin này trong dữ liệu của mình.", "I don't have that in my information.");
+    : t(
+        lang,
+        "Tôi không chắc mình có câu trả lời cho câu hỏi này.",
+        "I am not sure I have an answer to that.",
+      );
   const lines = [head, whereToCheck(e, f.attribute, lang)];
   const candidates = f.candidates.map((id) => c.get(id)).filter((x): x is ContentEntry => !!x);
   if (candidates.length) {
@@ -423,7 +489,7 @@ function unknownBlock(f: Extract<Finding, { kind: "unknown" }>, c: ComposeContex
   const sources = e ? [sourceOf(e, lang)] : [];
   return {
     answer: lines.join("\n"),
-    intent: "info",
+    intent: e ? intentOf(e) : "info",
     confidence: 0.2,
     sources,
     suggestions: candidates.map((x) => suggestionFor(x, lang)),

@@ -32,7 +32,7 @@ export type Finding =
   /** Sentences or fields of an entry that state the attribute asked (or match the question's words). */
   | { kind: "facts"; frame: Frame; entryId: string; attribute?: Attribute; units: FactUnit[] }
   /** What an entry says in general: asked by name, nothing specific. */
-  | { kind: "card"; frame: Frame; entryId: string }
+  | { kind: "card"; frame: Frame; entryId: string; units?: FactUnit[] }
   /** An event's dates in the years or period asked (or the next ones). */
   | {
       kind: "event-dates";
@@ -155,7 +155,8 @@ export function createFinder(d: FinderDeps): Finder {
         return [eventsInRange(frame, upcoming(d.today()))];
       }
       const found = await searchSubject(frame, reading, lang);
-      const topical = found.kind === "subject" ? undefined : topicEntry(attributes, frame);
+      const topical =
+        found.kind === "none" && found.finding.kind === "unknown" ? topicEntry(attributes, frame) : undefined;
       if (found.kind !== "subject" && !topical) return [found.finding];
       subject = found.kind === "subject" ? found.entry : (topical as ContentEntry);
       if (subject.type !== "lodging-rule" && unknownNames(frame.text, subject, lang).length)
@@ -248,11 +249,15 @@ export function createFinder(d: FinderDeps): Finder {
       const e = catalog.get(id);
       if (!e) continue;
       const units = facts.of(id, lang);
-      // The entry that says most about what is asked is the one the name means here.
-      const score = attributes.reduce(
-        (n, a) => n + Math.min(5, unitsStating(units, a, frame.topicTerms).length),
-        0,
-      );
+      // The entry that says most about what is asked is the one the name means here; an event for its
+      // dates, a practical entry for its own topic ("mắm thái làm từ gì?" → the food entry).
+      const topical =
+        e.type === "practical" && attributes.some((a) => TOPIC_OF[a] === e.practical.topic) ? 10 : 0;
+      const dated = e.type === "event" && (attributes.includes("dates") || frame.years.length > 0) ? 20 : 0;
+      const score =
+        topical +
+        dated +
+        attributes.reduce((n, a) => n + Math.min(5, unitsStating(units, a, frame.topicTerms).length), 0);
       if (score > bestScore) [best, bestScore] = [e, score];
     }
     return best;
@@ -270,20 +275,24 @@ export function createFinder(d: FinderDeps): Finder {
     const inArea = reading.inArea;
     if (d.elsewhere.test(folded) && !inArea)
       return { kind: "none", finding: { kind: "out-of-scope", frame } };
+    // The hit that covers the question's words best, a little ahead when it states what is asked (or is
+    // search's first): "mua mắm ở đâu" is the market's address, not the seasons' entry.
+    const states = (id: string) =>
+      frame.attributes.some((a) => facts.of(id, lang).some((u) => u.attributes.has(a)));
     let best: SearchHit | undefined;
     let bestCoverage = 0;
-    for (const h of hits) {
+    let bestScore = -1;
+    for (const [i, h] of hits.entries()) {
       const c = coverage(h.id);
-      if (c > bestCoverage + 1e-9) [best, bestCoverage] = [h, c];
+      const score = c + (states(h.id) ? 0.15 : 0) + (i === 0 ? 0.05 : 0);
+      if (score > bestScore + 1e-9) [best, bestCoverage, bestScore] = [h, c, score];
     }
-    const top = hits[0];
-    // The first hit wins when it covers the question about as well as the best-covering one.
-    if (top && best && coverage(top.id) >= bestCoverage - 0.1) best = top;
-    if (best && bestCoverage >= d.minCoverage) {
+    if (best && (bestCoverage >= d.minCoverage || (bestCoverage >= 0.4 && states(best.id)))) {
       const entry = catalog.get(best.id);
       if (entry) return { kind: "subject", entry };
     }
-    const domain = DOMAIN.test(folded) || inArea || frame.attributes.length > 0;
+    // Within a conversation, a question that names nothing is at worst not known, never out of scope.
+    const domain = DOMAIN.test(folded) || inArea || frame.subject !== undefined;
     if (!domain && bestCoverage < 0.34) return { kind: "none", finding: { kind: "out-of-scope", frame } };
     const candidates = hits.slice(0, 3).map((h) => h.id);
     return {
@@ -328,6 +337,24 @@ export function createFinder(d: FinderDeps): Finder {
       }
     }
     if (attributes.length === 0) return specificOrCard(entry, frame, units);
+    // An entry that is about what is asked ("nên đi mùa nào?" → the seasons entry) answers as a whole.
+    if (
+      entry.type === "practical" &&
+      attributes.every((a) => a === "what-to-see" || TOPIC_OF[a] === entry.practical.topic)
+    ) {
+      const stating = attributes.flatMap((a) =>
+        unitsStating(units, a, frame.topicTerms)
+          .filter((u) => !u.field)
+          .slice(0, 2),
+      );
+      return [{ kind: "card", frame, entryId: entry.id, units: stating }];
+    }
+    // A route has a duration, not a size: "how long is the boat?" asks how long it takes.
+    if (
+      entry.type === "practical" &&
+      (entry.practical.topic === "getting-there" || entry.practical.topic === "border-crossing")
+    )
+      attributes = attributes.map((a) => (a === "size" ? "travel-time" : a));
     let asked = attributes.filter((a) => a !== "events-list");
     // "giá taxi đi Trà Sư": a price of getting there, not the entry ticket.
     if (asked.includes("price") && asked.includes("getting-there") && VEHICLE.test(fold(frame.text))) {
@@ -358,6 +385,9 @@ export function createFinder(d: FinderDeps): Finder {
     if (matching.length && terms.length > 0) {
       const best = matching[0] as FactUnit;
       const top = matching.filter((u) => overlapScore(u, matching, best)).slice(0, 2);
+      // An entry about a topic leads with its summary; a place's specific sentence stands alone.
+      if (entry.type === "practical" || entry.type === "lodging-rule")
+        return [{ kind: "card", frame, entryId: entry.id, units: top }];
       return [{ kind: "facts", frame, entryId: entry.id, units: top }];
     }
     if (entry.type === "event") return [eventDates(entry, frame)];
@@ -371,6 +401,17 @@ export function createFinder(d: FinderDeps): Finder {
     units: readonly FactUnit[],
   ): Finding {
     if (attribute === "dates" && entry.type === "event") return eventDates(entry, frame);
+    // A place whose hours or tickets no source gives: unknown, unless a sentence states a figure.
+    const nullField =
+      entry.type === "attraction" &&
+      ((attribute === "hours" && !entry.place.openingHours) ||
+        (attribute === "price" && !entry.place.tickets));
+    if (nullField) {
+      const stated = unitsStating(units, attribute, frame.topicTerms).filter((u) => /\d/.test(u.text));
+      if (stated.length === 0)
+        return { kind: "unknown", frame, entryId: entry.id, attribute, candidates: [] };
+      return { kind: "facts", frame, entryId: entry.id, attribute, units: stated.slice(0, 2) };
+    }
     let stating = unitsStating(units, attribute, frame.topicTerms);
     if (attribute === "where" && stating.length === 0)
       stating = unitsStating(units, "distance", frame.topicTerms);
@@ -526,6 +567,14 @@ export function createFinder(d: FinderDeps): Finder {
     return catalog.entries.some((e) => e.type === "event" && fold(e.title.vi).split(/\s+/).includes(term));
   }
 }
+
+/** The practical topic an attribute belongs to, when there is one. */
+const TOPIC_OF: Partial<Record<Attribute, string>> = {
+  "getting-there": "getting-there",
+  "made-of": "food",
+  season: "seasons",
+  contact: "safety",
+};
 
 function upcoming(today: string) {
   return { from: today, to: addDays(today, 30), label: { vi: "sắp tới", en: "coming up" } };

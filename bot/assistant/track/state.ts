@@ -41,6 +41,8 @@ export type Frame = {
   text: string;
   topicTerms: string[];
   lodging: LodgingDetails;
+  /** The frame was about registering guests (set once answered): its lodging details carry over. */
+  lodgingTopic?: boolean;
 };
 
 export type DialogueState = {
@@ -51,6 +53,8 @@ export type DialogueState = {
   frames: Frame[];
   /** The lodging details given so far in the current lodging topic (guest, arrival, count, payer). */
   lodging: LodgingDetails;
+  /** The last question asked, as typed (a model sees it as context). */
+  question?: string;
   turns: number;
 };
 
@@ -58,6 +62,8 @@ export type DialogueState = {
 export type TrackedTurn = {
   act: Act;
   lang: Lang;
+  /** The turn's text, as typed. */
+  text: string;
   /** The frames answered, with the subjects find settled on (empty for small talk and refusals). */
   answered: Frame[];
 };
@@ -70,19 +76,21 @@ export const INITIAL_STATE: DialogueState = Object.freeze({
 
 /** The state after a turn. Pure. */
 export function reduce(state: DialogueState, turn: TrackedTurn): DialogueState {
-  const base = { ...state, lang: turn.lang, turns: state.turns + 1 };
+  const base = { ...state, lang: turn.lang, question: turn.text, turns: state.turns + 1 };
   if (turn.answered.length === 0) {
     // Small talk, greetings and refusals keep the subject; an emergency or a refusal keeps it too.
     return base;
   }
   const last = turn.answered[turn.answered.length - 1] as Frame;
   const subject = [...turn.answered].reverse().find((f) => f.subject)?.subject;
-  const lodgingFrame = turn.answered.find((f) => isLodgingFrame(f));
+  // Lodging details (guest, arrival, count, payer) carry over while the conversation stays on lodging.
+  const lodgingFrame = turn.answered.find((f) => f.lodgingTopic || isLodgingFrame(f));
+  void last;
   return {
     ...base,
     ...(subject ? { subject } : {}),
     frames: turn.answered.map(compactFrame),
-    lodging: lodgingFrame ? { ...lodgingFrame.lodging } : last.lodging.guest ? { ...last.lodging } : {},
+    lodging: lodgingFrame ? { ...state.lodging, ...lodgingFrame.lodging } : {},
   };
 }
 
@@ -149,7 +157,7 @@ export function framesFor(state: DialogueState, reading: Reading): Frame[] {
       frame.attributes = ["history"];
     if (isLodgingFrame(frame) || (frame.attributes.length === 0 && hasLodgingDetail(reading.lodging))) {
       // Lodging details carry over within a lodging topic: "còn khách Việt Nam?" keeps the arrival time.
-      const carry = lastFrames.some(isLodgingFrame) ? state.lodging : {};
+      const carry = lastFrames.some((f) => f.lodgingTopic || isLodgingFrame(f)) ? state.lodging : {};
       frame.lodging = { ...carry, ...reading.lodging };
     }
     frames.push(frame);

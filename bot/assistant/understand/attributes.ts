@@ -448,7 +448,13 @@ const QUESTION_CUES: Record<Attribute, string[]> = {
     "where to declare",
     "where to register",
     "procedure",
-    "online",
+    "website",
+    "trang web",
+    "trang nào",
+    "web nào",
+    "ứng dụng",
+    "app",
+    "link",
   ],
   official: [
     "chủ tịch",
@@ -502,7 +508,7 @@ function cueRegex(cue: string): RegExp {
   const open = cue.endsWith("*");
   const body = fold(open ? cue.slice(0, -1) : cue)
     .toLowerCase()
-    .replace(/[^\p{L}\p{N}' ]+/gu, " ")
+    .replace(/[^\p{L}\p{N}]+/gu, " ")
     .trim()
     .replace(/[.*+?^${}()|[\]\\]/g, "\\$&")
     .replace(/ +/g, "\\s+");
@@ -552,7 +558,12 @@ export function factAttributes(sentence: string, heading: string): Set<Attribute
     out.add("price");
   if (has(/\b(?:mien phi|free of charge|no fee|khong thu phi|khong mat phi)\b/)) out.add("price");
   if (has(/\b(?:phat|fine|fines|fined|penalt\w*)\b/)) out.add("fine");
-  if (has(TIME_OF_DAY) && has(/\b(?:mo cua|dong cua|open|opens|opening|close|closes|hours)\b/))
+  if (
+    has(TIME_OF_DAY) &&
+    has(
+      /\b(?:mo cua|dong cua|open|opens|opening|close|closes|hours|khoi hanh|xuat phat|departs?|departures?|leaves?|chay luc|chuyen)\b/,
+    )
+  )
     out.add("hours");
   if (has(/\b(?:gio mo cua|opening hours)\b/)) out.add("hours");
   if (

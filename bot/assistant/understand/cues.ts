@@ -99,7 +99,6 @@ const EMERGENCY_FOLDED = foldedPhrases([
   "on fire",
   "house fire",
   "drowned",
-  "help me",
   "overdose",
 ]);
 const EMERGENCY_EXACT = phrases(["cháy", "bị đánh", "đánh nhau", "fire", "113", "114", "115"]);

@@ -72,6 +72,10 @@ const FOREIGN = foldedPhrases([
 ]);
 const VIETNAMESE = foldedPhrases([
   "việt nam",
+  "khách vn",
+  "người vn",
+  "khach vn",
+  "vn",
   "người việt",
   "khách việt",
   "trong nước",
@@ -204,12 +208,19 @@ export function parseArrivalTime(n: Normalized): number | undefined {
 /** Reads the details a lodging-deadline question gives. */
 export function parseDeadlineQuery(n: Normalized): DeadlineQuery {
   const q: DeadlineQuery = {};
-  const foreign = FOREIGN.test(n.folded);
-  const vn = VIETNAMESE.test(
-    n.folded.replace(/ (?:khai bao tam tru|tai viet nam|o viet nam|in vietnam)(?= )/g, ""),
+  // "Vietnamese, not French", "khách Việt chứ không phải khách Tây": what is denied is not the guest.
+  const affirmed = n.folded.replace(
+    / (?:not|khong phai|ko phai|k phai|chu khong phai|chu ko phai|khong con)(?: la)?(?: khach| nguoi)? \S+(?: (?:quoc|kieu|ngoai|tay))?(?= )/g,
+    " ",
   );
-  if (foreign && !vn) q.guest = "foreign";
-  else if (vn && !foreign) q.guest = "vn";
+  const foreign = FOREIGN.test(affirmed);
+  const vn = VIETNAMESE.test(
+    affirmed.replace(/ (?:khai bao tam tru|tai viet nam|o viet nam|in vietnam)(?= )/g, ""),
+  );
+  // A Vietnamese identity card makes a Vietnamese guest, whatever else is said ("Việt kiều có CCCD").
+  const vnId = / (?:cccd|can cuoc|vietnamese id|id card)(?= )/.test(affirmed);
+  if (vnId || (vn && !foreign)) q.guest = "vn";
+  else if (foreign && !vn) q.guest = "foreign";
   const arrival = parseArrivalTime(n);
   if (arrival !== undefined) q.arrival = arrival;
   if (NOT_REMOTE.test(n.folded)) q.remote = false;
