@@ -431,6 +431,25 @@ describe("editing an entry", () => {
     expect(problems).toEqual([]);
   });
 
+  it("edits the staff note and the source notes in both languages", async () => {
+    const file = "lodging/muc-phat-luu-tru.md";
+    const form = formOf((await get("/entries/muc-phat-luu-tru/edit")).text);
+    expect(form.staffNote).toContain("chưa ai mở trang này");
+    form.staffNote = "Hỏi lại công an phường về khoản 3.";
+    form["sources.0.note.vi"] = "mức phạt mới và cũ";
+    form["sources.0.note.en"] = "the new and the old fines";
+    expect((await post("/entries/muc-phat-luu-tru", { ...form, action: "save" })).status).toBe(303);
+    const saved = await read(file);
+    expect(saved).toMatch(/\nstaffNote: "?Hỏi lại công an phường về khoản 3\."?\n/);
+    expect(saved).toContain("note: { vi: mức phạt mới và cũ, en: the new and the old fines }");
+    // One language missing is reported beside its field.
+    const again = formOf((await get("/entries/muc-phat-luu-tru/edit")).text);
+    again["sources.0.note.en"] = "";
+    const refused = await post("/entries/muc-phat-luu-tru", { ...again, action: "save" });
+    expect(refused.status).toBe(422);
+    expect(refused.text).toContain('id="f-sources-0-note-en-err"');
+  });
+
   it("ticking 'verified' writes today's date", async () => {
     const form = formOf((await get("/entries/nui-sam/edit")).text);
     expect((await post("/entries/nui-sam", { ...form, verified: "on", action: "save" })).status).toBe(303);

@@ -1,11 +1,20 @@
 import { once } from "node:events";
+import { readFile } from "node:fs/promises";
 import type http from "node:http";
 import type { AddressInfo } from "node:net";
 import path from "node:path";
 import { pino } from "pino";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createAssistant, createMemoryStore, type Clock } from "../../bot/index.ts";
-import { buildFromEntries, loadContent, type KnowledgeIndex, type Lang } from "../../indexer/index.ts";
+import { entryUrl } from "../../bot/index.ts";
+import {
+  buildFromEntries,
+  ENTRY_TYPES,
+  loadContent,
+  type KnowledgeIndex,
+  type Lang,
+} from "../../indexer/index.ts";
+import { internalMarker } from "../../indexer/content/public-text.ts";
 import { createApp, DEFAULT_APP_OPTIONS, type AppDeps, type AppOptions } from "../app.ts";
 import { closeServer } from "../testing/servers.ts";
 
@@ -246,6 +255,47 @@ describe("every page, in Vietnamese and English", () => {
   });
 });
 
+describe("content that reads as finished", () => {
+  /** Every list page and every entry's page, in both languages. */
+  function allPages(): string[] {
+    const lists = [
+      "/",
+      "/attractions",
+      "/events",
+      "/lodging",
+      "/practical",
+      "/lodging?guest=foreign&time=22%3A00",
+    ];
+    const entries = ENTRY_TYPES.flatMap((t) => index.list(t).map((e) => entryUrl(e.type, e.id)));
+    return [...lists, ...entries].flatMap((p) => [p, en(p)]);
+  }
+
+  it("shows no editor's marker on any public page", async () => {
+    const pages = allPages();
+    expect(pages.length).toBeGreaterThan(60);
+    for (const p of pages) {
+      const page = await get(p);
+      expect(page.status, p).toBe(200);
+      const visible = text(page.body.replace(/<script[\s\S]*?<\/script>/g, ""));
+      expect(internalMarker(visible), p).toBeUndefined();
+    }
+  });
+
+  it("keeps staffNote out of the index, the pages and the API", async () => {
+    const { entries } = await loadContent(CONTENT);
+    expect(entries.every((e) => e.staffNote === undefined)).toBe(true);
+    const note = "chưa ai mở trang này để đối chiếu";
+    const file = await readFile(path.join(CONTENT, "lodging/muc-phat-luu-tru.md"), "utf8");
+    expect(file).toContain(note);
+    for (const p of ["/lodging/muc-phat-luu-tru", "/en/lodging/muc-phat-luu-tru", "/lodging"]) {
+      expect((await get(p)).body, p).not.toContain(note);
+    }
+    const api = await fetch(`${base}/api/entries/muc-phat-luu-tru`).then((r) => r.text());
+    expect(api).not.toContain(note);
+    expect(api).not.toContain("staffNote");
+  });
+});
+
 describe("attraction pages", () => {
   it("shows the address, former names, distance, unknown hours, map link, sources and last check (vi)", async () => {
     const b = (await get("/attractions/mieu-ba-chua-xu")).body;
@@ -459,7 +509,7 @@ describe("lodging", () => {
     expect(text(rule)).toContain("Hiệu lực từ: 1/7/2021; Tình trạng: đang có hiệu lực");
     expect(text(rule)).toContain("Tình trạng: thay đổi được báo cáo, chưa xác nhận");
     expect(text(rule)).toContain("500.000 đồng – 1.000.000 đồng");
-    expect(text(rule)).toContain("Cần kiểm tra: Quy định có thể đã thay đổi");
+    expect(text(rule)).toContain("Trước khi làm theo: Quy định có thể đã thay đổi");
     expect(text(b)).toContain(
       "Cơ sở lưu trú không khai báo tạm trú cho 1–3 người nước ngoài: 3.000.000 đồng",
     );
@@ -490,7 +540,7 @@ describe("lodging", () => {
       "Foreign guests (not in a remote area), on a paper form: within 12 hours of arrival.",
     );
     expect(b).toContain("Foreign guests, online: at check-in.");
-    expect(b).toContain("Check first: Rules may have changed");
+    expect(b).toContain("Before you rely on this: Rules may have changed");
     expect(b).toContain("Last verified: 21 November 2026");
   });
 });
