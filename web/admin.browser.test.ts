@@ -24,7 +24,7 @@ import { createApp, DEFAULT_APP_OPTIONS, type Live } from "./app.ts";
 import { closeServer, listenLocal } from "./testing/servers.ts";
 
 const ROOT = path.resolve(import.meta.dirname, "..");
-const NOW = new Date("2026-11-22T09:00:00+07:00");
+const NOW = new Date("2026-12-01T09:00:00+07:00");
 const SILENT = { info() {}, warn() {}, error() {} };
 
 const EDITOR = { name: "lan", password: "Lan-bien-tap-2026!" };
@@ -295,13 +295,13 @@ describe.sequential("the admin area in chromium", () => {
     page = p;
     await p.goto(`${appOrigin}/admin`);
     const lead = await p.locator("p.lead").textContent();
-    expect(lead).toContain("đến 22/11/2026");
+    expect(lead).toContain("đến 01/12/2026");
     const table = p.locator("section[aria-labelledby=h-top-questions] table");
     const row = table.locator("tbody tr", { has: p.locator("th", { hasText: QUESTION_SHOWN }) });
     expect(await row.count()).toBe(1);
     expect(await row.locator("td").first().textContent()).toBe(String(asked));
     // Today alone (from = to = today) still has it.
-    await p.goto(`${appOrigin}/admin?from=2026-11-22&to=2026-11-22`);
+    await p.goto(`${appOrigin}/admin?from=2026-12-01&to=2026-12-01`);
     expect(await p.locator("section[aria-labelledby=h-top-questions] tbody th").allTextContents()).toContain(
       QUESTION_SHOWN,
     );

@@ -93,3 +93,62 @@ describe("content:check", () => {
     expect(stdout).toContain(`content ok: ${files} entries`);
   });
 });
+
+describe("content:check on public text", () => {
+  let drafts: string;
+  beforeAll(async () => {
+    drafts = await mkdtemp(path.join(os.tmpdir(), "chau-doc-drafts-"));
+    await cp(CONTENT, drafts, { recursive: true });
+    // An editor's marker in a field, one in a body, English in a Vietnamese field, and a staffNote that
+    // may say anything (it is never public).
+    await replaceIn(
+      path.join(drafts, "attractions/chua-hang.md"),
+      /^(title:\n {2}vi: )(.*)$/m,
+      "$1$2 (giờ mở cửa cần kiểm tra)",
+    );
+    await replaceIn(
+      path.join(drafts, "events/ok-om-bok.md"),
+      /\n# English\n/,
+      "\nTODO: thêm ngày năm 2026.\n\n# English\n",
+    );
+    await replaceIn(
+      path.join(drafts, "practical/mua-du-lich.md"),
+      /^(summary:\n {2}vi: ).*$/m,
+      "$1The best time to visit is the flood season, from September to November.",
+    );
+    await replaceIn(
+      path.join(drafts, "attractions/nui-sam.md"),
+      /^lastVerified:/m,
+      'staffNote: "TODO: cần kiểm tra giá cáp treo [UNCONFIRMED]"\nlastVerified:',
+    );
+  });
+  afterAll(async () => {
+    await rm(drafts, { recursive: true, force: true });
+  });
+
+  it("fails with path, field and reason for each marker and each text in the other language", async () => {
+    const { code, stderr } = await contentCheck(drafts);
+    expect(code).toBe(1);
+    const lines = stderr.split("\n").filter((l) => PROBLEM_LINE.test(l));
+    const found = lines.map((l) => {
+      const m = /^(\S+\.md):(\d+) (\S+): (.+)$/.exec(l) as RegExpExecArray;
+      const file = path.relative(drafts, path.resolve(ROOT, m[1] as string));
+      return { file, line: Number(m[2]), field: m[3], reason: m[4] as string };
+    });
+    expect(found.map(({ file, field }) => [file, field])).toEqual([
+      ["attractions/chua-hang.md", "title.vi"],
+      ["events/ok-om-bok.md", "body.vi"],
+      ["practical/mua-du-lich.md", "summary.vi"],
+    ]);
+    expect(found[0]?.reason).toContain('editor\'s note ("cần kiểm tra")');
+    expect(found[1]?.reason).toContain('("TODO")');
+    expect(found[2]?.reason).toContain("is written in English but is the Vietnamese text");
+    for (const p of found) {
+      const fileLines = (await readFile(path.join(drafts, p.file), "utf8")).split("\n");
+      const at = fileLines[p.line - 1] ?? "";
+      if (p.field === "body.vi") expect(at).toBe("TODO: thêm ngày năm 2026.");
+      if (p.field === "title.vi") expect(at).toContain("cần kiểm tra");
+      if (p.field === "summary.vi") expect(at).toContain("The best time");
+    }
+  });
+});

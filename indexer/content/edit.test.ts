@@ -27,7 +27,7 @@ import { ENTRY_TYPES, TYPE_FOLDERS, type ContentEntry, type EntryType } from "./
  */
 
 const CONTENT = path.resolve(import.meta.dirname, "../../content");
-const TODAY = "2026-11-22";
+const TODAY = "2026-12-01";
 const MIEU = "attractions/mieu-ba-chua-xu.md";
 
 let entries: ContentEntry[];
@@ -249,7 +249,7 @@ describe("validateEntryText", () => {
   });
 
   it("catches a lastVerified in the future", () => {
-    const text = edit({ fields: [{ path: ["lastVerified"], value: "2026-12-01" }] });
+    const text = edit({ fields: [{ path: ["lastVerified"], value: "2026-12-02" }] });
     expect(problemsOf(text)).toEqual([expect.objectContaining({ field: "lastVerified" })]);
   });
 });
@@ -329,7 +329,7 @@ describe("helpers", () => {
     expect(box).toContain('    due: { kind: same-day, before: "23:00" }');
     const parsed = parseFieldsYaml(box, ["deadlines", "penalties"]);
     expect(parsed.problems).toEqual([]);
-    expect((parsed.values?.penalties as { maxVnd: number }[])[0]?.maxVnd).toBe(1000000);
+    expect((parsed.values?.penalties as { maxVnd: number }[])[0]?.maxVnd).toBe(4000000);
     expect(parseFieldsYaml("deadlines: []\ndeadlines: []\n", ["deadlines"]).problems).toEqual([
       { line: 2, reason: expect.stringContaining("unique") },
     ]);

@@ -2,6 +2,7 @@ import { readdir, readFile } from "node:fs/promises";
 import path from "node:path";
 import { isMap, isPair, isScalar, LineCounter, parseDocument, type Document } from "yaml";
 import type { z } from "zod";
+import { bodyTextProblems, publicTextProblems } from "./public-text.ts";
 import {
   frontMatterSchema,
   REGION,
@@ -38,11 +39,22 @@ export async function loadContent(root: string, options: LoadOptions = {}): Prom
   const problems: ContentProblem[] = [];
   for (const p of parsed) {
     problems.push(...p.problems);
-    if (p.entry) entries.push(p.entry);
+    if (p.entry) entries.push(publicEntry(p.entry));
   }
   problems.push(...checkAcrossEntries(parsed, options.today ?? new Date().toISOString().slice(0, 10)));
   problems.sort((a, b) => a.file.localeCompare(b.file) || a.line - b.line);
   return { entries: problems.length === 0 ? entries : [], problems };
+}
+
+/**
+ * An entry as the public sees it: without its staffNote, so the index, the portal and the answers never
+ * hold what editors wrote for themselves (the admin editor reads the files itself).
+ */
+export function publicEntry(entry: ContentEntry): ContentEntry {
+  if (entry.staffNote === undefined) return entry;
+  const copy = { ...entry };
+  delete copy.staffNote;
+  return copy;
 }
 
 /** Entry files relative to the root: `<type folder>/<id>.md`, sorted for a stable build. */
@@ -109,7 +121,7 @@ export function parseEntryFile(file: string, source: string): ParsedFile {
   const covered = new Set(outside.map((p) => fieldName(p.where)));
   if (!result.success) {
     for (const issue of result.error.issues) {
-      for (const { where, reason } of describeIssue(issue)) {
+      for (const { where, reason } of describeIssue(issue, raw)) {
         if (!covered.has(fieldName(where))) add(lineOf(where), fieldName(where), reason);
       }
     }
@@ -118,6 +130,11 @@ export function parseEntryFile(file: string, source: string): ParsedFile {
 
   const body = parseBody(lines, close + 1, add);
   if (!result.success || !body) return { file, problems, lineOf };
+  for (const { where, reason } of publicTextProblems(result.data)) add(lineOf(where), fieldName(where), reason);
+  for (const lang of ["vi", "en"] as const) {
+    const { line, lines: sectionLines } = body.sections[lang];
+    for (const p of bodyTextProblems(sectionLines, lang)) add(line + 1 + p.offset, `body.${lang}`, p.reason);
+  }
 
   const fm = result.data;
   const expectedFile = expectedFileOf(fm);
@@ -125,14 +142,14 @@ export function parseEntryFile(file: string, source: string): ParsedFile {
     add(lineOf(["id"]), "id", `the file of entry '${fm.id}' of type ${fm.type} must be ${expectedFile}`);
   }
   checkEntry(fm, (where, reason) => add(lineOf(where), fieldName(where), reason));
-  return { file, problems, lineOf, entry: { ...fm, body, file } };
+  return { file, problems, lineOf, entry: { ...fm, body: body.text, file } };
 }
 
 function parseBody(
   lines: string[],
   start: number,
   add: (line: number, field: string, reason: string) => void,
-): Record<Lang, string> | undefined {
+): { text: Record<Lang, string>; sections: Record<Lang, { line: number; lines: string[] }> } | undefined {
   const sections: Partial<Record<Lang, { line: number; text: string[] }>> = {};
   let current: { line: number; text: string[] } | undefined;
   let ok = true;
@@ -175,7 +192,15 @@ function parseBody(
     }
     body[lang] = text;
   }
-  return ok ? body : undefined;
+  if (!ok) return undefined;
+  const found = sections as Record<Lang, { line: number; text: string[] }>;
+  return {
+    text: body,
+    sections: {
+      vi: { line: found.vi.line, lines: found.vi.text },
+      en: { line: found.en.line, lines: found.en.text },
+    },
+  };
 }
 
 type Report = (where: (string | number)[], reason: string) => void;
@@ -277,15 +302,25 @@ export function expectedFileOf(fm: { type: FrontMatter["type"]; id: string }): s
   return `${TYPE_FOLDERS[fm.type]}/${fm.id}.md`;
 }
 
-function describeIssue(issue: z.core.$ZodIssue): { where: (string | number)[]; reason: string }[] {
+function describeIssue(issue: z.core.$ZodIssue, raw: unknown): { where: (string | number)[]; reason: string }[] {
   const where = issue.path.filter((k): k is string | number => typeof k !== "symbol");
   if (issue.code === "unrecognized_keys") {
     return issue.keys.map((key) => ({ where: [...where, key], reason: "unknown field" }));
   }
-  if (issue.code === "invalid_type" && issue.input === undefined) {
+  // zod does not report the input, so whether the field is there is read from the raw front matter.
+  if (issue.code === "invalid_type" && issue.input === undefined && valueAt(raw, where) === undefined) {
     return [{ where, reason: "required field is missing" }];
   }
   return [{ where, reason: issue.message }];
+}
+
+function valueAt(value: unknown, where: (string | number)[]): unknown {
+  let v = value;
+  for (const k of where) {
+    if (!v || typeof v !== "object") return undefined;
+    v = (v as Record<string | number, unknown>)[k];
+  }
+  return v;
 }
 
 function fieldName(where: (string | number)[]): string {

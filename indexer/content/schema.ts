@@ -48,10 +48,20 @@ const lunarDay = z.strictObject({
   day: z.number().int().min(1).max(30),
 });
 
+/**
+ * A note visitors read beside a source or a date, so it is written in both languages; what editors note
+ * for themselves goes in the entry's staffNote.
+ */
+const publicNote = z.strictObject(
+  { vi: text, en: text },
+  { error: "a note is shown to visitors: write it in both languages as { vi, en } (notes for editors go in staffNote)" },
+);
+
 const source = z.strictObject({
   url: z.url({ protocol: /^https?$/, error: "must be an http(s) link" }),
   title: text.optional(),
-  note: text.optional(),
+  /** What this source supports, in both languages. */
+  note: publicNote.optional(),
 });
 
 const coordinates = z.strictObject({
@@ -84,7 +94,7 @@ const knownDate = z
     start: isoDate,
     end: isoDate,
     main: isoDate.optional(),
-    note: text.optional(),
+    note: publicNote.optional(),
     source: z.url({ protocol: /^https?$/, error: "must be an http(s) link" }),
   })
   .refine((d) => d.start <= d.end, { message: "start must not be after end", path: ["end"] });
@@ -243,6 +253,11 @@ const common = {
   sources: z.array(source).min(1, "every entry names at least one source"),
   lastVerified: isoDate,
   related: z.array(z.string()).default([]),
+  /**
+   * What editors note for themselves (what to recheck, where a claim came from): shown in the admin area
+   * only, never on public pages, in the index or in answers. Any language.
+   */
+  staffNote: text.optional(),
 };
 
 export const frontMatterSchema = z.discriminatedUnion(

@@ -20,7 +20,7 @@ import { closeServer } from "../testing/servers.ts";
  */
 
 const CONTENT = path.resolve(import.meta.dirname, "../../content");
-const TODAY = "2026-11-22";
+const TODAY = "2026-12-01";
 const MIEU = "attractions/mieu-ba-chua-xu.md";
 /** A 1×1 PNG. */
 const PNG = Buffer.from(
@@ -222,7 +222,7 @@ describe("GET /entries", () => {
   });
 
   it("searches the whole text of one language", async () => {
-    expect(rowIds((await get("/entries?lang=en&q=cable+car")).text)).toEqual(["nui-sam"]);
+    expect(rowIds((await get("/entries?lang=en&q=cable+car")).text)).toEqual(["nui-cam", "nui-sam"]);
     expect(rowIds((await get("/entries?lang=vi&q=cable+car")).text)).toEqual([]);
     expect(rowIds((await get("/entries?q=cable+car")).text)).toEqual([]);
   });
@@ -239,7 +239,7 @@ describe("GET /entries", () => {
       page.indexOf('<tr data-id="chua-hang"'),
       page.indexOf("</tr>", page.indexOf('data-id="chua-hang"')),
     );
-    expect(row).toContain("681 ngày trước"); // 365 days to 2026-01-10, 316 more to 2026-11-22
+    expect(row).toContain("690 ngày trước"); // 365 days to 2026-01-10, 325 more to 2026-12-01
     expect(row).toContain("stale");
     expect(rowIds((await get("/entries")).text)[0]).not.toBe("chua-hang");
   });
@@ -339,7 +339,11 @@ describe("editing an entry", () => {
   it("answers 409 and writes nothing when someone saved since the form was opened", async () => {
     const form = formOf((await get("/entries/mieu-ba-chua-xu/edit")).text);
     // Another editor saves first.
-    const theirs = (await read(MIEU)).replace("tickets: null", "tickets:\n    vi: Miễn phí\n    en: Free");
+    const theirs = (await read(MIEU)).replace(
+      "  distanceFromCentreKm: { min: 5, max: 5 }",
+      "  distanceFromCentreKm:\n    min: 4\n    max: 5",
+    );
+    expect(theirs).not.toBe(await read(MIEU));
     await writeFile(path.join(contentDir, MIEU), theirs);
     form["place.openingHours.vi"] = "Cả ngày";
     form["place.openingHours.en"] = "All day";
@@ -348,7 +352,7 @@ describe("editing an entry", () => {
     expect(await read(MIEU)).toBe(theirs);
     expect(res.text).toContain("Có người khác đã lưu mục này trước bạn");
     expect(elementText(res.text, "h-theirs")).toBe("Bản hiện tại (đã lưu)");
-    expect(res.text).toContain("    vi: Miễn phí"); // theirs, shown
+    expect(res.text).toContain("    min: 4"); // theirs, shown
     expect(res.text).toContain("    vi: Cả ngày"); // yours, shown
     // The form keeps what was typed and now carries the current version.
     const again = formOf(res.text);
@@ -429,6 +433,25 @@ describe("editing an entry", () => {
     expect(added).toEqual(["    - label: { vi: Đường dây nóng, en: Hotline }", "      phone: 1900 1234"]);
     const { problems } = await loadContent(contentDir, { today: TODAY });
     expect(problems).toEqual([]);
+  });
+
+  it("edits the staff note and the source notes in both languages", async () => {
+    const file = "lodging/muc-phat-luu-tru.md";
+    const form = formOf((await get("/entries/muc-phat-luu-tru/edit")).text);
+    expect(form.staffNote).toContain("chưa ai mở trang này");
+    form.staffNote = "Hỏi lại công an phường về khoản 3.";
+    form["sources.0.note.vi"] = "mức phạt mới và cũ";
+    form["sources.0.note.en"] = "the new and the old fines";
+    expect((await post("/entries/muc-phat-luu-tru", { ...form, action: "save" })).status).toBe(303);
+    const saved = await read(file);
+    expect(saved).toMatch(/\nstaffNote: "?Hỏi lại công an phường về khoản 3\."?\n/);
+    expect(saved).toContain("note: { vi: mức phạt mới và cũ, en: the new and the old fines }");
+    // One language missing is reported beside its field.
+    const again = formOf((await get("/entries/muc-phat-luu-tru/edit")).text);
+    again["sources.0.note.en"] = "";
+    const refused = await post("/entries/muc-phat-luu-tru", { ...again, action: "save" });
+    expect(refused.status).toBe(422);
+    expect(refused.text).toContain('id="f-sources-0-note-en-err"');
   });
 
   it("ticking 'verified' writes today's date", async () => {

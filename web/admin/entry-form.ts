@@ -23,8 +23,8 @@ export type FormProblem = { field: string; reason: string };
 
 /** Lists edited as one row of inputs per item; each item's fields are the columns. */
 export const ROW_GROUPS = {
-  sources: ["url", "title", "note"],
-  "event.knownDates": ["start", "end", "main", "note", "source"],
+  sources: ["url", "title", "note.vi", "note.en"],
+  "event.knownDates": ["start", "end", "main", "note.vi", "note.en", "source"],
   "practical.contacts": ["label.vi", "label.en", "phone"],
   "practical.facts": ["label.vi", "label.en", "value.vi", "value.en"],
 } as const;
@@ -94,6 +94,7 @@ export function formValuesOf(type: EntryType, text: string): FormValues {
   putLines("tags", fm.tags);
   putRows("sources", fm.sources);
   put("lastVerified", fm.lastVerified);
+  put("staffNote", fm.staffNote);
   putLines("related", fm.related);
   put("body.vi", parts.body.vi);
   put("body.en", parts.body.en);
@@ -193,9 +194,11 @@ export function buildChanges(
   set(["tags"], list("tags"));
   set(
     ["sources"],
-    readRows("sources").map((r) => compact({ url: r.url, title: r.title, note: r.note })),
+    readRows("sources").map((r) => compact({ url: r.url, title: r.title, note: notePair(r) })),
   );
   set(["lastVerified"], form.verified === "on" ? today : line("lastVerified"));
+  const staffNote = bodyText(form.staffNote);
+  setUnlessDefault(["staffNote"], staffNote === "" ? undefined : staffNote, staffNote === "");
   const related = list("related");
   setUnlessDefault(["related"], related, related.length === 0);
 
@@ -248,7 +251,7 @@ export function buildChanges(
     const venues = list("event.venues");
     setUnlessDefault(["event", "venues"], venues, venues.length === 0);
     const known = readRows("event.knownDates").map((r) =>
-      compact({ start: r.start, end: r.end, main: r.main, note: r.note, source: r.source }),
+      compact({ start: r.start, end: r.end, main: r.main, note: notePair(r), source: r.source }),
     );
     setUnlessDefault(["event", "knownDates"], known, known.length === 0);
   } else if (type === "lodging-rule") {
@@ -378,6 +381,13 @@ function numberOrText(s: string): number | string | undefined {
   if (s === "") return undefined;
   const n = Number(s.replace(",", "."));
   return Number.isFinite(n) ? n : s;
+}
+
+/** A row's note in both languages; undefined when both are blank (one blank is left for the check). */
+function notePair(r: Record<string, string>): { vi: string; en: string } | undefined {
+  const vi = r["note.vi"] ?? "";
+  const en = r["note.en"] ?? "";
+  return vi === "" && en === "" ? undefined : { vi, en };
 }
 
 /** The object without its undefined and empty-string fields. */

@@ -126,7 +126,7 @@ describe.each([
     const before = env.live.current;
     const answerBefore = (await before.assistant.ask(HOURS_QUESTION)).answer;
     const currentBefore = await readFile(path.join(env.indexDir, "CURRENT"), "utf8");
-    await edit(env.contentDir, MIEU, /^ {2}tickets: null$/m, "  tickets: 42");
+    await edit(env.contentDir, MIEU, /^ {2}distanceFromCentreKm: .*$/m, "  distanceFromCentreKm: 42");
 
     const result = await publisher.publish("broken edit");
 
@@ -134,7 +134,9 @@ describe.each([
     if (result.ok) return;
     expect(result.error).toMatch(/content is invalid/);
     expect(result.problems).toHaveLength(1);
-    expect(result.problems[0]).toMatch(/^attractions\/mieu-ba-chua-xu\.md:\d+ place\.tickets: .+/);
+    expect(result.problems[0]).toMatch(
+      /^attractions\/mieu-ba-chua-xu\.md:\d+ place\.distanceFromCentreKm: .+/,
+    );
     expect(env.live.current).toBe(before);
     expect((await env.live.current.assistant.ask(HOURS_QUESTION)).answer).toBe(answerBefore);
     expect(await readFile(path.join(env.indexDir, "CURRENT"), "utf8")).toBe(currentBefore);
@@ -146,7 +148,12 @@ describe.each([
 describe("building in a worker thread", () => {
   it("keeps the server's event loop free: its longest stall is a fraction of the same build on-thread", async () => {
     const env = await setup(REAL_CONTENT);
-    await edit(env.contentDir, MIEU, /^ {2}tickets: null$/m, "  tickets: null # republished");
+    await edit(
+      env.contentDir,
+      MIEU,
+      /^ {2}distanceFromCentreKm: (.*)$/m,
+      "  distanceFromCentreKm: $1 # republished",
+    );
     const publish = (builder: typeof buildInThread) =>
       longestStall(() =>
         createPublisher({ ...env, makeAssistant, log: captureLog(), clock: CLOCK, builder }).publish("stall"),

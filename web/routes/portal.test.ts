@@ -1,11 +1,20 @@
 import { once } from "node:events";
+import { readFile } from "node:fs/promises";
 import type http from "node:http";
 import type { AddressInfo } from "node:net";
 import path from "node:path";
 import { pino } from "pino";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createAssistant, createMemoryStore, type Clock } from "../../bot/index.ts";
-import { buildFromEntries, loadContent, type KnowledgeIndex, type Lang } from "../../indexer/index.ts";
+import { entryUrl } from "../../bot/index.ts";
+import {
+  buildFromEntries,
+  ENTRY_TYPES,
+  loadContent,
+  type KnowledgeIndex,
+  type Lang,
+} from "../../indexer/index.ts";
+import { internalMarker } from "../../indexer/content/public-text.ts";
 import { createApp, DEFAULT_APP_OPTIONS, type AppDeps, type AppOptions } from "../app.ts";
 import { closeServer } from "../testing/servers.ts";
 
@@ -246,6 +255,47 @@ describe("every page, in Vietnamese and English", () => {
   });
 });
 
+describe("content that reads as finished", () => {
+  /** Every list page and every entry's page, in both languages. */
+  function allPages(): string[] {
+    const lists = [
+      "/",
+      "/attractions",
+      "/events",
+      "/lodging",
+      "/practical",
+      "/lodging?guest=foreign&time=22%3A00",
+    ];
+    const entries = ENTRY_TYPES.flatMap((t) => index.list(t).map((e) => entryUrl(e.type, e.id)));
+    return [...lists, ...entries].flatMap((p) => [p, en(p)]);
+  }
+
+  it("shows no editor's marker on any public page", async () => {
+    const pages = allPages();
+    expect(pages.length).toBeGreaterThan(60);
+    for (const p of pages) {
+      const page = await get(p);
+      expect(page.status, p).toBe(200);
+      const visible = text(page.body.replace(/<script[\s\S]*?<\/script>/g, ""));
+      expect(internalMarker(visible), p).toBeUndefined();
+    }
+  });
+
+  it("keeps staffNote out of the index, the pages and the API", async () => {
+    const { entries } = await loadContent(CONTENT);
+    expect(entries.every((e) => e.staffNote === undefined)).toBe(true);
+    const note = "chưa ai mở trang này để đối chiếu";
+    const file = await readFile(path.join(CONTENT, "lodging/muc-phat-luu-tru.md"), "utf8");
+    expect(file).toContain(note);
+    for (const p of ["/lodging/muc-phat-luu-tru", "/en/lodging/muc-phat-luu-tru", "/lodging"]) {
+      expect((await get(p)).body, p).not.toContain(note);
+    }
+    const api = await fetch(`${base}/api/entries/muc-phat-luu-tru`).then((r) => r.text());
+    expect(api).not.toContain(note);
+    expect(api).not.toContain("staffNote");
+  });
+});
+
 describe("attraction pages", () => {
   it("shows the address, former names, distance, unknown hours, map link, sources and last check (vi)", async () => {
     const b = (await get("/attractions/mieu-ba-chua-xu")).body;
@@ -254,7 +304,8 @@ describe("attraction pages", () => {
     expect(b).toContain("phường Núi Sam");
     expect(text(section(b, "<dt>Khoảng cách từ trung tâm Châu Đốc</dt>", "</dd>"))).toContain("5 km");
     expect(text(section(b, "<dt>Giờ mở cửa</dt>", "</dd>"))).toContain("chưa có thông tin xác nhận");
-    expect(text(section(b, "<dt>Vé</dt>", "</dd>"))).toContain("chưa có thông tin xác nhận");
+    expect(text(section(b, "<dt>Vé</dt>", "</dd>"))).toContain("20.000 đồng/người");
+    expect(text(section(b, "<dt>Vé</dt>", "</dd>"))).toContain("chưa được xác nhận");
     expect(text(section(b, "<dt>Cách đi</dt>", "</dd>"))).toContain("đi xe máy, taxi hoặc xe buýt");
     const map = unescape(attr(b, 'a href="https://www.google.com/maps', "href") ?? "");
     expect(map).toBe("https://www.google.com/maps/search/?api=1&query=10.6787,105.0806");
@@ -263,8 +314,8 @@ describe("attraction pages", () => {
     expect(sources).toContain(
       'href="https://vietgiaitri.com/nhung-diem-dung-chan-o-mien-bien-gioi-chau-doc-20151007i2144665"',
     );
-    expect(sources.match(/<li>/g)?.length).toBe(4);
-    expect(text(sources)).toContain("Kiểm tra lần cuối: 21/11/2026");
+    expect(sources.match(/<li>/g)?.length).toBe(9);
+    expect(text(sources)).toContain("Kiểm tra lần cuối: 1/12/2026");
     // The body is rendered: its ## headings become h3 under the "About" h2.
     expect(b).toMatch(/<h3>\s*Lịch sử và kiến trúc\s*<\/h3>/);
     expect(b).toContain('href="/events/via-ba-chua-xu"');
@@ -275,14 +326,14 @@ describe("attraction pages", () => {
     expect(b).toContain("Foot of Sam Mountain, Vĩnh Tế ward, An Giang province");
     expect(text(section(b, "<dt>Opening hours</dt>", "</dd>"))).toContain("not confirmed in our sources");
     expect(text(section(b, "<dt>Map</dt>", "</dd>"))).toContain("approximate location");
-    expect(text(b)).toContain("Last verified: 21 November 2026");
+    expect(text(b)).toContain("Last verified: 1 December 2026");
     expect(b).toMatch(/<h3>\s*History and architecture\s*<\/h3>/);
     expect(b).toContain('href="/en/events/via-ba-chua-xu"');
 
     const forest = (await get("/attractions/rung-tram-tra-su")).body;
-    expect(text(section(forest, "<dt>Vé</dt>", "</dd>"))).toContain("65.000 đồng");
+    expect(text(section(forest, "<dt>Vé</dt>", "</dd>"))).toContain("190.000 đồng");
     expect(text(section(forest, "<dt>Khoảng cách từ trung tâm Châu Đốc</dt>", "</dd>"))).toContain(
-      "25–30 km",
+      "20–30 km",
     );
   });
 
@@ -359,7 +410,9 @@ describe("events", () => {
     );
     const ok = text((await get("/en/events/ok-om-bok")).body);
     expect(ok).toContain("follows the Khmer calendar; its dates are announced each year");
-    expect(ok).toContain("Our sources have no confirmed past dates.");
+    expect(ok).toContain("Known past dates");
+    expect(ok).toContain("4 November 2025 – 6 November 2025");
+    expect(text((await get("/en/events/tet-nguyen-dan")).body)).not.toContain("Known past dates");
   });
 
   it("has a page per event with the next three years, where, known dates, sources and last check", async () => {
@@ -373,8 +426,9 @@ describe("events", () => {
     expect(text(b)).toContain("Miếu Bà Chúa Xứ và Pơ-lang (bệ đá) trên núi Sam");
     expect(b).toContain('href="/attractions/mieu-ba-chua-xu"');
     const known = text(section(b, '<section aria-labelledby="known-heading">', "</section>"));
+    expect(known).toContain("29/5/2024 – 3/6/2024");
     expect(known).toContain("19/5/2025 – 24/5/2025");
-    expect(text(b)).toContain("Kiểm tra lần cuối: 21/11/2026");
+    expect(text(b)).toContain("Kiểm tra lần cuối: 1/12/2026");
     expect(b).toMatch(/<h3>\s*Các nghi lễ\s*<\/h3>\s*<ul>\s*<li>\s*Lễ tắm Bà/);
   });
 });
@@ -455,11 +509,12 @@ describe("lodging", () => {
     const b = (await get("/lodging")).body;
     const rule = section(b, '<section class="rule" aria-labelledby="thong-bao-luu-tru">', "</section>");
     expect(rule).toContain('href="https://dichvucong.gov.vn/"');
-    expect(text(rule)).toContain("Luật Cư trú số 68/2020/QH14, Điều 30");
-    expect(text(rule)).toContain("Hiệu lực từ: 1/7/2021; Tình trạng: đang có hiệu lực");
-    expect(text(rule)).toContain("Tình trạng: thay đổi được báo cáo, chưa xác nhận");
-    expect(text(rule)).toContain("500.000 đồng – 1.000.000 đồng");
-    expect(text(rule)).toContain("Cần kiểm tra: Quy định có thể đã thay đổi");
+    expect(text(rule)).toContain("Luật Cư trú số 68/2020/QH14, Điều 30 (bản gốc)");
+    expect(text(rule)).toContain("Hiệu lực từ: 1/7/2021; Tình trạng: đã bị thay thế");
+    expect(text(rule)).toContain("Hiệu lực từ: 1/7/2026; Tình trạng: đang có hiệu lực");
+    expect(text(rule)).toContain("2.000.000 đồng – 4.000.000 đồng");
+    expect(text(rule)).toContain("8.000.000 đồng – 12.000.000 đồng");
+    expect(text(rule)).toContain("Trước khi làm theo: Từ 1/7/2026 Điều 30 Luật Cư trú được thay thế");
     expect(text(b)).toContain(
       "Cơ sở lưu trú không khai báo tạm trú cho 1–3 người nước ngoài: 3.000.000 đồng",
     );
@@ -480,8 +535,11 @@ describe("lodging", () => {
       "5,000,000 VND (for an individual; Nghị định 282/2025/NĐ-CP, Điều 21) unconfirmed",
     );
     const enRule = text((await get("/en/lodging/thong-bao-luu-tru")).body);
-    expect(enRule).toContain("In force from: 1 July 2021; Status: in force");
-    expect(enRule).toContain("Status: reported change, unconfirmed");
+    expect(enRule).toContain("In force from: 1 July 2021; Status: replaced");
+    expect(enRule).toContain("In force from: 1 July 2026; Status: in force");
+    expect(text((await get("/en/lodging/khai-bao-tam-tru-nguoi-nuoc-ngoai")).body)).toContain(
+      "Status: reported change, unconfirmed",
+    );
   });
 
   it("has a page per rule with its deadlines in plain words", async () => {
@@ -490,8 +548,8 @@ describe("lodging", () => {
       "Foreign guests (not in a remote area), on a paper form: within 12 hours of arrival.",
     );
     expect(b).toContain("Foreign guests, online: at check-in.");
-    expect(b).toContain("Check first: Rules may have changed");
-    expect(b).toContain("Last verified: 21 November 2026");
+    expect(b).toContain("Before you rely on this: Rules may have changed");
+    expect(b).toContain("Last verified: 1 December 2026");
   });
 });
 

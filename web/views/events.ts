@@ -8,7 +8,6 @@ import {
   dateHtml,
   entryHref,
   externalLink,
-  langAttr,
   occurrenceHtml,
   relatedSection,
   sourcesSection,
@@ -44,7 +43,7 @@ function knownDatesList(e: EventEntry, lang: Lang): SafeHtml {
             k.main && k.main !== k.start
               ? html`; ${t(lang, "ngày chính", "main day")} ${dateHtml(k.main, lang)}`
               : ""
-          }${k.note ? html` <span class="muted" ${langAttr(k.note, lang)}>(${k.note})</span>` : ""}
+          }${k.note ? html` <span class="muted">(${k.note[lang]})</span>` : ""}
           – ${externalLink(k.source, t(lang, "nguồn", "source"))}
         </li>`,
     )}

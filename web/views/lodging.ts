@@ -163,7 +163,7 @@ function ruleFacts(ctx: PageContext, e: LodgingEntry, level: number): SafeHtml {
 
 function verifyNote(e: LodgingEntry, lang: Lang): SafeHtml {
   return html`<p class="verify">
-    <strong>${t(lang, "Cần kiểm tra", "Check first")}:</strong> ${e.lodging.verifyNote[lang]}
+    <strong>${t(lang, "Trước khi làm theo", "Before you rely on this")}:</strong> ${e.lodging.verifyNote[lang]}
   </p>`;
 }
 

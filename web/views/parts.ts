@@ -59,7 +59,7 @@ export function sourcesSection(ctx: PageContext, entry: ContentEntry, level = 2)
       ${entry.sources.map(
         (s) =>
           html`<li>
-            ${externalLink(s.url, s.title ? html`<span${langAttr(s.title, lang)}>${s.title}</span>` : hostOf(s.url))}${s.note ? html` <span class="muted" ${langAttr(s.note, lang)}>– ${s.note}</span>` : ""}
+            ${externalLink(s.url, s.title ? html`<span${langAttr(s.title, lang)}>${s.title}</span>` : hostOf(s.url))}${s.note ? html` <span class="muted">– ${s.note[lang]}</span>` : ""}
           </li>`,
       )}
     </ul>

@@ -344,7 +344,7 @@ export function eventDraft(
       ),
     );
     const known = e.knownDates.map(
-      (k) => `${formatRange(k.start, k.end, lang)}${k.note ? ` (${k.note})` : ""}`,
+      (k) => `${formatRange(k.start, k.end, lang)}${k.note ? ` (${k.note[lang]})` : ""}`,
     );
     if (known.length) lines.push(`${t(lang, "Các lần trước", "Past dates")}: ${known.join("; ")}.`);
     else

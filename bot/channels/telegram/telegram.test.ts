@@ -36,7 +36,7 @@ let realAssistant: Assistant;
 
 beforeAll(async () => {
   const { entries, problems } = await loadContent(path.resolve(import.meta.dirname, "../../../content"), {
-    today: "2026-11-22",
+    today: "2026-12-01",
   });
   expect(problems).toEqual([]);
   const { index } = await buildFromEntries(entries, "0".repeat(64));

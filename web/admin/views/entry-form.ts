@@ -72,7 +72,12 @@ const APPLIES_LABEL: Record<(typeof APPLIES_TO)[number], string> = {
 const ROW_LABEL: Record<RowGroup, { item: string; cols: Record<string, string> }> = {
   sources: {
     item: "Nguồn",
-    cols: { url: "Liên kết (http/https)", title: "Tiêu đề", note: "Ghi chú: nguồn này xác nhận điều gì" },
+    cols: {
+      url: "Liên kết (http/https)",
+      title: "Tiêu đề",
+      "note.vi": "Nguồn này xác nhận điều gì (tiếng Việt, khách đọc được)",
+      "note.en": "What this source supports (English, shown to visitors)",
+    },
   },
   "event.knownDates": {
     item: "Lần tổ chức",
@@ -80,7 +85,8 @@ const ROW_LABEL: Record<RowGroup, { item: string; cols: Record<string, string> }
       start: "Bắt đầu (YYYY-MM-DD)",
       end: "Kết thúc (YYYY-MM-DD)",
       main: "Ngày chính",
-      note: "Ghi chú",
+      "note.vi": "Ghi chú (tiếng Việt)",
+      "note.en": "Ghi chú (English)",
       source: "Nguồn (liên kết)",
     },
   },
@@ -464,6 +470,13 @@ function formFields(f: Fields, d: EntryFormData): SafeHtml {
       ${f.area("related", "Mục liên quan (id, mỗi dòng một id)", { rows: 3 })}
       ${f.text("lastVerified", "Ngày kiểm tra nguồn gần nhất", { type: "date" })}
       ${f.check("verified", "Đã kiểm tra lại nguồn hôm nay (ghi ngày hôm nay khi lưu)")}
+    </section>
+    <section aria-labelledby="h-staff" class="form-section staff-note">
+      <h2 id="h-staff">Ghi chú nội bộ</h2>
+      ${f.area("staffNote", "Ghi chú cho biên tập viên (không bao giờ hiện cho khách)", {
+        rows: 4,
+        hint: "Việc cần kiểm tra lại, nguồn chưa mở, nghi vấn… Chỉ hiện trong trang quản trị; không vào trang công khai, chỉ mục tìm kiếm hay câu trả lời.",
+      })}
     </section>`;
 }
 
