@@ -63,6 +63,8 @@ const MIGRATIONS: readonly string[] = [
     updated_at TEXT NOT NULL
   );
   `,
+  // What each answer covered, per thing asked (JSON; NULL in rows recorded before it was kept).
+  `ALTER TABLE interactions ADD COLUMN coverage_json TEXT;`,
 ];
 
 /** The `PRAGMA user_version` of a database this code has fully migrated. */
@@ -79,6 +81,7 @@ type InteractionRow = {
   intent: InteractionRecord["intent"];
   confidence: number;
   sources_json: string;
+  coverage_json: string | null;
   answer: string;
   composer: InteractionRecord["composer"];
   latency_ms: number;
@@ -94,7 +97,7 @@ const BUSY_TIMEOUT_MS = 5000;
 type WriteError = { code: string | null; message: string };
 
 const COLUMNS = `answer_id, at, channel, conversation_hash, user_hash, question, language, intent, confidence,
-  sources_json, answer, composer, latency_ms`;
+  sources_json, coverage_json, answer, composer, latency_ms`;
 
 export type SqliteStoreOptions = {
   /**
@@ -116,7 +119,7 @@ export function openSqliteStore(file: string, options: SqliteStoreOptions = {}):
 
   const insertInteraction = db.prepare<[InteractionRow & { at_ms: number }]>(
     `INSERT INTO interactions (${COLUMNS}, at_ms) VALUES (:answer_id, :at, :channel, :conversation_hash,
-      :user_hash, :question, :language, :intent, :confidence, :sources_json, :answer, :composer, :latency_ms,
+      :user_hash, :question, :language, :intent, :confidence, :sources_json, :coverage_json, :answer, :composer, :latency_ms,
       :at_ms)`,
   );
   const interactionExists = db
@@ -415,6 +418,7 @@ function toRow(record: InteractionRecord): InteractionRow {
     intent: record.intent,
     confidence: record.confidence,
     sources_json: JSON.stringify(record.sources),
+    coverage_json: record.coverage ? JSON.stringify(record.coverage) : null,
     answer: record.answer,
     composer: record.composer,
     latency_ms: record.latencyMs,
@@ -435,6 +439,8 @@ function fromRow(row: InteractionRow): InteractionRecord {
     composer: row.composer,
     latencyMs: row.latency_ms,
   };
+  if (row.coverage_json !== null)
+    record.coverage = JSON.parse(row.coverage_json) as InteractionRecord["coverage"];
   if (row.conversation_hash !== null) record.conversationHash = row.conversation_hash;
   if (row.user_hash !== null) record.userHash = row.user_hash;
   return record;

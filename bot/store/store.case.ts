@@ -15,6 +15,10 @@ export function sampleInteraction(overrides: Partial<InteractionRecord> = {}): I
     intent: "event",
     confidence: 0.8125,
     sources: ["festival-ba-chua-xu", "temple-ba-chua-xu", "sam-mountain"],
+    coverage: [
+      { subject: "festival-ba-chua-xu", attribute: "dates", status: "answered" },
+      { subject: "temple-ba-chua-xu", attribute: "hours", status: "unknown" },
+    ],
     answer: "From the 22nd to the 27th day of the 4th lunar month.",
     composer: "model",
     latencyMs: 123.5,

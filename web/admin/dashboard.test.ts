@@ -347,9 +347,15 @@ describe("GET /admin", () => {
     const { body } = await page();
     const groups = rows(body, "h-gaps");
     expect(groups).toEqual([
-      ["miếu bà mở cửa mấy giờ", "2", "mieu ba mo cua may gio? (1)", "Viết mục mới : miếu bà mở cửa mấy giờ"],
-      [XSS, "1", "(không có)", `Viết mục mới : ${XSS}`],
-      ["giá vé cáp treo", "1", "(không có)", "Viết mục mới : giá vé cáp treo"],
+      [
+        "miếu bà mở cửa mấy giờ",
+        "2",
+        "(ngoài phạm vi)",
+        "mieu ba mo cua may gio? (1)",
+        "Viết mục mới : miếu bà mở cửa mấy giờ",
+      ],
+      [XSS, "1", "(ngoài phạm vi)", "(không có)", `Viết mục mới : ${XSS}`],
+      ["giá vé cáp treo", "1", "(ngoài phạm vi)", "(không có)", "Viết mục mới : giá vé cáp treo"],
     ]);
     const links = [...section(body, "h-gaps").matchAll(/href="([^"]*)"/g)].map((m) => decode(m[1] ?? ""));
     const targets = links.filter((l) => l.startsWith("/admin/entries/new?"));
@@ -550,11 +556,11 @@ describe("GET /admin/stats/<table>.csv", () => {
 
   it("exports the content gaps, one row per wording", async () => {
     expect((await csv("gaps")).rows).toEqual([
-      ["Nhóm", "Số câu trong nhóm", "Câu hỏi đại diện", "Cách hỏi", "Số lần"],
-      ["1", "2", "miếu bà mở cửa mấy giờ", "miếu bà mở cửa mấy giờ", "1"],
-      ["1", "2", "miếu bà mở cửa mấy giờ", "mieu ba mo cua may gio?", "1"],
-      ["2", "1", XSS, XSS, "1"],
-      ["3", "1", "giá vé cáp treo", "giá vé cáp treo", "1"],
+      ["Nhóm", "Số câu trong nhóm", "Câu hỏi đại diện", "Còn thiếu", "Cách hỏi", "Số lần"],
+      ["1", "2", "miếu bà mở cửa mấy giờ", "(ngoài phạm vi)", "miếu bà mở cửa mấy giờ", "1"],
+      ["1", "2", "miếu bà mở cửa mấy giờ", "(ngoài phạm vi)", "mieu ba mo cua may gio?", "1"],
+      ["2", "1", XSS, "(ngoài phạm vi)", XSS, "1"],
+      ["3", "1", "giá vé cáp treo", "(ngoài phạm vi)", "giá vé cáp treo", "1"],
     ]);
   });
 

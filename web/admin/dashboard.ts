@@ -96,10 +96,17 @@ const CSV_TABLES: Record<string, CsvTable> = {
   },
   gaps: {
     title: "Câu hỏi chưa trả lời được",
-    header: ["Nhóm", "Số câu trong nhóm", "Câu hỏi đại diện", "Cách hỏi", "Số lần"],
+    header: ["Nhóm", "Số câu trong nhóm", "Câu hỏi đại diện", "Còn thiếu", "Cách hỏi", "Số lần"],
     rows: (s) =>
       s.gaps.flatMap((g, i) =>
-        g.variants.map((v): CsvCell[] => [i + 1, g.size, g.representative, v.question, v.count]),
+        g.variants.map((v): CsvCell[] => [
+          i + 1,
+          g.size,
+          g.representative,
+          g.missing.join("; "),
+          v.question,
+          v.count,
+        ]),
       ),
   },
 };
@@ -535,18 +542,21 @@ function dashboardPage(view: {
     <section aria-labelledby="h-gaps">
       <h2 id="h-gaps">Câu hỏi chưa trả lời được</h2>
       <p class="hint">
-        Câu hỏi ngoài phạm vi hoặc trả lời với độ tin cậy thấp, gộp theo từ khoá giống nhau: gợi ý những mục
-        nội dung nên viết thêm.
+        Câu hỏi ngoài phạm vi, hoặc có phần nội dung chưa có (trả lời được một phần cũng tính), gộp theo từ
+        khoá giống nhau, kèm phần còn thiếu: gợi ý những mục nội dung nên viết thêm.
       </p>
       ${
         gaps.length === 0
           ? EMPTY
           : table(
               "Nhóm câu hỏi chưa trả lời được, nhóm lớn nhất trước",
-              ["Câu hỏi đại diện", "Số câu", "Các cách hỏi khác", "Nội dung"],
+              ["Câu hỏi đại diện", "Số câu", "Còn thiếu", "Các cách hỏi khác", "Nội dung"],
               gaps.map((g) => [
                 g.representative,
                 number(g.size),
+                g.missing.length
+                  ? g.missing.slice(0, 3).join("; ")
+                  : html`<span class="muted">(không rõ)</span>`,
                 g.variants.length > 1
                   ? html`<ul class="variants">
                       ${g.variants

@@ -244,6 +244,7 @@ describe("content gaps", () => {
           { question: "miếu bà mở cửa mấy giờ", count: 2 },
           { question: "mieu ba mo cua may gio?", count: 1 },
         ],
+        missing: ["(ngoài phạm vi)"],
       },
       {
         size: 2,
@@ -252,6 +253,36 @@ describe("content gaps", () => {
           { question: "giá vé cáp treo", count: 1 },
           { question: "Giá vé cáp treo núi Sam?", count: 1 },
         ],
+        missing: ["(ngoài phạm vi)"],
+      },
+    ]);
+  });
+
+  it("counts a question with an unknown part as a gap whatever its confidence, and names what was missing", () => {
+    const partly = rec({
+      question: "Núi Cấm cao bao nhiêu, mấy giờ mở cửa?",
+      intent: "place",
+      confidence: 0.9,
+      coverage: [
+        { subject: "nui-cam", attribute: "size", status: "answered" },
+        { subject: "nui-cam", attribute: "hours", status: "unknown" },
+      ],
+    });
+    const answered = rec({
+      question: "Núi Cấm cao bao nhiêu?",
+      intent: "place",
+      confidence: 0.2,
+      coverage: [{ subject: "nui-cam", attribute: "size", status: "answered" }],
+    });
+    expect(isGap(partly)).toBe(true);
+    // Coverage, when recorded, decides: a low confidence alone no longer makes a gap.
+    expect(isGap(answered)).toBe(false);
+    expect(gaps([partly, answered])).toEqual([
+      {
+        size: 1,
+        representative: "Núi Cấm cao bao nhiêu, mấy giờ mở cửa?",
+        variants: [{ question: "Núi Cấm cao bao nhiêu, mấy giờ mở cửa?", count: 1 }],
+        missing: ["hours – nui-cam"],
       },
     ]);
   });

@@ -71,6 +71,11 @@ export type GapGroup = {
   representative: string;
   /** Each distinct wording and how often it was asked, the representative first. */
   variants: QuestionCount[];
+  /**
+   * What the content lacked, from the answers' coverage: "hours of mieu-ba-chua-xu", "fine", "(not
+   * understood)"; most frequent first. Empty for records made before coverage was kept.
+   */
+  missing: string[];
 };
 
 /** Questions per Vietnamese day from `from` to `to` (YYYY-MM-DD, both included), days without any as 0. */
@@ -163,9 +168,28 @@ export function unhelpful(
   );
 }
 
-/** True for a question the assistant could not answer: out of scope, or answered with low confidence. */
+/**
+ * True for a question the assistant could not fully answer: a part of it unknown to the content or not
+ * understood (its coverage says so), out of scope, or (in records made before coverage was kept)
+ * answered with low confidence. A partly answered question is a gap too: its missing part is content
+ * to write.
+ */
 export function isGap(record: InteractionRecord): boolean {
-  return record.intent === "out_of_scope" || record.confidence < LOW_CONFIDENCE;
+  if (record.intent === "out_of_scope") return true;
+  if (record.coverage && record.coverage.length) return record.coverage.some((c) => c.status !== "answered");
+  return record.confidence < LOW_CONFIDENCE;
+}
+
+/** What a gap record lacked: each part of its coverage not answered, as "attribute of subject". */
+export function missingParts(record: InteractionRecord): string[] {
+  if (!record.coverage?.length) return record.intent === "out_of_scope" ? ["(ngoài phạm vi)"] : [];
+  return record.coverage
+    .filter((c) => c.status !== "answered")
+    .map((c) =>
+      c.status === "not-understood"
+        ? "(ngoài phạm vi / không hiểu)"
+        : [c.attribute, c.subject].filter(Boolean).join(" – ") || "(chưa rõ)",
+    );
 }
 
 /**
@@ -194,7 +218,12 @@ export function jaccard(a: ReadonlySet<string>, b: ReadonlySet<string>): number 
  * group's first question rather than with all its members keeps groups from drifting by chaining.
  */
 export function gaps(records: readonly InteractionRecord[], threshold = GAP_SIMILARITY): GapGroup[] {
-  type Distinct = { count: number; wordings: Map<string, number>; words: Set<string> };
+  type Distinct = {
+    count: number;
+    wordings: Map<string, number>;
+    words: Set<string>;
+    missing: Map<string, number>;
+  };
   const distinct = new Map<string, Distinct>();
   for (const r of records) {
     if (!isGap(r)) continue;
@@ -202,15 +231,21 @@ export function gaps(records: readonly InteractionRecord[], threshold = GAP_SIMI
     if (key === "") continue;
     let d = distinct.get(key);
     if (!d) {
-      d = { count: 0, wordings: new Map(), words: questionWords(r.question) };
+      d = { count: 0, wordings: new Map(), words: questionWords(r.question), missing: new Map() };
       distinct.set(key, d);
     }
     d.count++;
+    for (const m of missingParts(r)) d.missing.set(m, (d.missing.get(m) ?? 0) + 1);
     const wording = r.question.replace(/\s+/g, " ").trim();
     d.wordings.set(wording, (d.wordings.get(wording) ?? 0) + 1);
   }
 
-  const groups: { words: Set<string>; size: number; variants: QuestionCount[] }[] = [];
+  const groups: {
+    words: Set<string>;
+    size: number;
+    variants: QuestionCount[];
+    missing: Map<string, number>;
+  }[] = [];
   // Most asked first; on a tie, a wording with diacritics first, as it makes the better representative.
   const plain = (key: string) => (fold(key) === key ? 1 : 0);
   const order = [...distinct].sort(
@@ -227,15 +262,17 @@ export function gaps(records: readonly InteractionRecord[], threshold = GAP_SIMI
     if (best) {
       best.size += d.count;
       best.variants.push(variant);
+      for (const [m, n] of d.missing) best.missing.set(m, (best.missing.get(m) ?? 0) + n);
     } else {
-      groups.push({ words: d.words, size: d.count, variants: [variant] });
+      groups.push({ words: d.words, size: d.count, variants: [variant], missing: new Map(d.missing) });
     }
   }
   return groups
-    .map(({ size, variants }) => ({
+    .map(({ size, variants, missing }) => ({
       size,
       representative: (variants[0] as QuestionCount).question,
       variants,
+      missing: [...missing].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0])).map(([m]) => m),
     }))
     .sort((a, b) => b.size - a.size || a.representative.localeCompare(b.representative, "vi"));
 }
