@@ -192,6 +192,39 @@ export function buildOpenApiDocument(
           },
         },
       },
+      "/api/lodging/fine": {
+        get: {
+          operationId: "lodgingFine",
+          summary: "The fine a lodging risks for not reporting (Vietnamese) or declaring (foreign) guests",
+          description:
+            "Picks the bracket from the fines in the knowledge base by the kind of guest, the number of " +
+            "guests and who runs the lodging (organisations pay double). Each bracket carries its legal " +
+            "basis and whether its clause is confirmed.",
+          parameters: [
+            queryParam(
+              "guest",
+              { type: "string", enum: [...GUEST_KINDS] },
+              "Vietnamese or foreign guests",
+              true,
+            ),
+            queryParam(
+              "guests",
+              { type: "string", pattern: "^[0-9]{1,4}$" },
+              "How many guests were not reported; every bracket when omitted",
+            ),
+            queryParam(
+              "payer",
+              { type: "string", enum: ["individual", "organisation"], default: "individual" },
+              "Who runs the lodging: an individual or household business, or an organisation (a company)",
+            ),
+          ],
+          responses: {
+            "200": { description: "The fine that applies", content: json(ref("FineResponse")) },
+            "404": response("NotFound"),
+            ...errors,
+          },
+        },
+      },
       "/api/feedback": {
         post: {
           operationId: "feedback",
@@ -501,6 +534,38 @@ export function buildOpenApiDocument(
             remote: { type: "boolean" },
             method: { type: "string", enum: ["paper", "electronic"], description: "Echoed when given" },
             deadlines: { type: "array", items: ref("Deadline") },
+          },
+        },
+        FineBracket: {
+          type: "object",
+          required: ["guestsMin", "minVnd", "maxVnd", "doubled", "basis", "confirmed"],
+          properties: {
+            guestsMin: { type: "integer" },
+            guestsMax: { type: "integer", description: "Absent: that many guests or more" },
+            minVnd: { type: "integer" },
+            maxVnd: { type: "integer" },
+            doubled: { type: "boolean", description: "Doubled from the individual's amount (organisations)" },
+            basis: str("Decree and article"),
+            confirmed: { type: "boolean", description: "false: the clause is not confirmed by the sources" },
+          },
+        },
+        FineResponse: {
+          type: "object",
+          required: ["guest", "payer", "offence", "brackets", "entryId", "url"],
+          properties: {
+            guest: { type: "string", enum: [...GUEST_KINDS] },
+            payer: { type: "string", enum: ["individual", "organisation"] },
+            guests: { type: "integer" },
+            offence: { type: "string", enum: ["stay-not-reported", "foreigner-not-declared"] },
+            bracket: { ...ref("FineBracket"), description: "The bracket for `guests`, when one covers it" },
+            brackets: { type: "array", items: ref("FineBracket") },
+            verifyNote: {
+              type: "object",
+              properties: { vi: { type: "string" }, en: { type: "string" } },
+              description: "Where to check before relying on it",
+            },
+            entryId: { type: "string" },
+            url: { type: "string" },
           },
         },
         FeedbackRequest: {

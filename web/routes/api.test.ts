@@ -446,6 +446,72 @@ describe("API on the real content", () => {
     });
   });
 
+  describe("GET /api/lodging/fine", () => {
+    type Bracket = {
+      guestsMin: number;
+      guestsMax?: number;
+      minVnd: number;
+      maxVnd: number;
+      doubled: boolean;
+    };
+    type Body = {
+      guest: string;
+      payer: string;
+      offence: string;
+      bracket?: Bracket;
+      brackets: Bracket[];
+      url: string;
+    };
+    const fine = async (query: string) => {
+      const res = await fetch(`${base}/api/lodging/fine?${query}`);
+      expect(res.status, query).toBe(200);
+      return (await res.json()) as Body;
+    };
+
+    it("puts 6 undeclared Vietnamese guests in the 4–8 bracket, not the general 500,000–1,000,000 line", async () => {
+      const body = await fine("guest=vn&guests=6");
+      expect(body).toMatchObject({ guest: "vn", payer: "individual", offence: "stay-not-reported" });
+      expect(body.bracket).toMatchObject({
+        guestsMin: 4,
+        guestsMax: 8,
+        minVnd: 4_000_000,
+        maxVnd: 8_000_000,
+      });
+      expect(body.brackets.map((b) => b.minVnd)).not.toContain(500_000);
+      expect(body.url).toBe("/lodging/muc-phat-luu-tru");
+    });
+
+    it("doubles for an organisation, and takes the open-ended bracket for twelve guests", async () => {
+      const body = await fine("guest=vn&guests=12&payer=organisation");
+      expect(body.bracket).toMatchObject({
+        guestsMin: 9,
+        minVnd: 16_000_000,
+        maxVnd: 24_000_000,
+        doubled: true,
+      });
+      const small = await fine("guest=vn&guests=2&payer=organisation");
+      expect(small.bracket).toMatchObject({ minVnd: 4_000_000, maxVnd: 8_000_000 });
+    });
+
+    it("gives foreign guests their own brackets, and none for a count the sources do not confirm", async () => {
+      const two = await fine("guest=foreign&guests=2");
+      expect(two).toMatchObject({ offence: "foreigner-not-declared" });
+      expect(two.bracket).toMatchObject({ minVnd: 3_000_000, maxVnd: 5_000_000 });
+      const many = await fine("guest=foreign&guests=20");
+      expect(many.bracket).toBeUndefined();
+      expect(many.brackets.length).toBeGreaterThan(0);
+    });
+
+    it.each(["", "guest=x", "guest=vn&guests=0", "guest=vn&guests=abc", "guest=vn&payer=company"])(
+      "answers 400 for %j",
+      async (query) => {
+        const res = await fetch(`${base}/api/lodging/fine?${query}`);
+        expect(res.status).toBe(400);
+        expect(((await res.json()) as { error: { code: string } }).error.code).toBe("bad_request:fine");
+      },
+    );
+  });
+
   describe("GET /api/lodging/deadline", () => {
     type Deadline = {
       entryId: string;
@@ -927,6 +993,7 @@ describe("API on fakes", () => {
         "/api/events",
         "/api/feedback",
         "/api/lodging/deadline",
+        "/api/lodging/fine",
         "/api/openapi.json",
         "/api/search",
         "/healthz",
@@ -952,7 +1019,7 @@ describe("API on fakes", () => {
         });
       const app = createApp(fake.deps) as unknown as { router: { stack: Layer[] } };
       const routes = routesOf(app.router.stack, "").filter(([, path]) => path!.startsWith("/api/"));
-      expect(routes.length).toBe(7);
+      expect(routes.length).toBe(8);
       for (const [method, route] of routes)
         expect(doc.paths[route as string], route).toHaveProperty(method as string);
 

@@ -2,6 +2,7 @@ import { Router, type Express, type RequestHandler, type Response } from "expres
 import { z } from "zod";
 import {
   computeDeadlines,
+  computeFine,
   deadlineText,
   entryUrl,
   isoOf,
@@ -88,6 +89,19 @@ const deadlineQuery = z.object({
     .transform((v) => v === "true")
     .default(false),
   method: z.enum(["paper", "electronic"], { error: 'must be "paper" or "electronic"' }).optional(),
+});
+
+const fineQuery = z.object({
+  guest: z.enum(GUEST_KINDS, { error: 'must be "vn" or "foreign"' }),
+  guests: z
+    .string()
+    .regex(/^\d{1,4}$/, "must be a whole number of guests, 1 to 9999")
+    .transform(Number)
+    .refine((n) => n >= 1, "must be at least 1")
+    .optional(),
+  payer: z
+    .enum(["individual", "organisation"], { error: 'must be "individual" or "organisation"' })
+    .default("individual"),
 });
 
 const feedbackBody = z.object({
@@ -223,6 +237,30 @@ function apiRouter(deps: AppDeps): Router {
         basis: d.basis,
         url: entryUrl("lodging-rule", d.entryId),
       })),
+    });
+  });
+
+  router.get("/lodging/fine", (req, res) => {
+    const q = parse(fineQuery, req.query, "bad_request:fine", "query");
+    const fine = computeFine(deps.live().index.list("lodging-rule"), {
+      guest: q.guest,
+      payer: q.payer,
+      ...(q.guests !== undefined ? { guests: q.guests } : {}),
+    });
+    if (!fine)
+      throw new AppError("not_found:fine", "the knowledge base has no fines for this case", { expose: true });
+    const entry = deps.live().index.get(fine.entryId);
+    res.json({
+      guest: fine.guest,
+      payer: fine.payer,
+      ...(fine.guests !== undefined ? { guests: fine.guests } : {}),
+      offence: fine.offence,
+      ...(fine.bracket ? { bracket: fine.bracket } : {}),
+      brackets: fine.brackets,
+      // Where to check before acting on it (the ward police): always given with a fine.
+      verifyNote: entry?.type === "lodging-rule" ? entry.lodging.verifyNote : undefined,
+      entryId: fine.entryId,
+      url: entryUrl("lodging-rule", fine.entryId),
     });
   });
 
