@@ -498,6 +498,37 @@ describe("lodging", () => {
     );
   });
 
+  describe("the fine calculator", () => {
+    const fine = async (p: string) => {
+      const page = await get(p);
+      expect(page.status).toBe(200);
+      return text(section(page.body, '<section class="result" id="fine-result"', "</section>"));
+    };
+
+    it("6 undeclared Vietnamese guests → the 4–8 bracket with its basis, organisations double", async () => {
+      const vi = await fine("/lodging?fguest=vn&fguests=6&fpayer=individual");
+      expect(vi).toContain("4.000.000 đồng – 8.000.000 đồng");
+      expect(vi).toContain("Nghị định 282/2025");
+      expect(vi).toContain("gấp đôi");
+      expect(vi).not.toContain("500.000 đồng");
+      const org = await fine("/en/lodging?fguest=vn&fguests=6&fpayer=organisation");
+      expect(org).toContain("8,000,000 VND – 16,000,000 VND");
+    });
+
+    it("foreign guests have their own brackets; a count the sources do not cover is said to be unconfirmed", async () => {
+      expect(await fine("/en/lodging?fguest=foreign&fguests=2")).toContain("3,000,000 VND – 5,000,000 VND");
+      expect(await fine("/en/lodging?fguest=foreign&fguests=20")).toContain("do not confirm the fine");
+    });
+
+    it("says what is wrong with the inputs, and sends the form back to its result", async () => {
+      const page = await get("/lodging?fguest=x&fguests=abc");
+      expect(page.body).toContain('id="fguest-error"');
+      expect(page.body).toContain('id="fguests-error"');
+      expect(page.body).not.toContain('id="fine-result"');
+      expect(page.body).toContain('action="/lodging#fine-result"');
+    });
+  });
+
   it("shows no message before the form is used", async () => {
     const b = (await get("/lodging")).body;
     expect(b).not.toContain('class="field-error"');

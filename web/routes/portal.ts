@@ -1,5 +1,5 @@
 import { Router, type Request, type Response } from "express";
-import { computeDeadlines, isoOf, localToday } from "../../bot/index.ts";
+import { computeDeadlines, computeFine, isoOf, localToday } from "../../bot/index.ts";
 import {
   AppError,
   LANGS,
@@ -14,7 +14,12 @@ import { addDays, addMonths } from "../views/calendar.ts";
 import { localPath, type PageContext } from "../views/context.ts";
 import { eventPage, eventsPage } from "../views/events.ts";
 import { homePage, searchPage } from "../views/home.ts";
-import { lodgingPage, lodgingRulePage, type CalculatorState } from "../views/lodging.ts";
+import {
+  lodgingPage,
+  lodgingRulePage,
+  type CalculatorState,
+  type FineCalculatorState,
+} from "../views/lodging.ts";
 import { attractionPage, attractionsPage, sameTag, tagLang } from "../views/places.ts";
 import { practicalListPage, practicalPage } from "../views/practical.ts";
 
@@ -133,6 +138,7 @@ export function portalRouter(deps: AppDeps): Router {
         lodgingPage(ctx, {
           rules: idx.list("lodging-rule") as Entry<"lodging-rule">[],
           calculator: readCalculator(req, idx),
+          fine: readFineCalculator(req, idx),
         }),
       );
     });
@@ -209,6 +215,31 @@ export function parseClock(text: string): number | undefined {
 
 function hhmm(total: number): string {
   return `${String(Math.floor(total / 60)).padStart(2, "0")}:${String(total % 60).padStart(2, "0")}`;
+}
+
+/** Reads the fine form's fields (fguest, fguests, fpayer) and computes the fine when they are valid. */
+function readFineCalculator(req: Request, index: KnowledgeIndex): FineCalculatorState {
+  const one = (name: string) =>
+    typeof req.query[name] === "string" ? (req.query[name] as string) : undefined;
+  const guest = one("fguest");
+  const guests = one("fguests")?.trim();
+  const payer = one("fpayer");
+  const values = { guest: guest ?? "", guests: guests ?? "", payer: payer ?? "individual" };
+  const submitted = [guest, guests, payer].some((v) => v !== undefined);
+  if (!submitted) return { submitted, values, errors: {} };
+  const errors: FineCalculatorState["errors"] = {};
+  if (!guest) errors.guest = "missing";
+  else if (guest !== "vn" && guest !== "foreign") errors.guest = "invalid";
+  if (guests && !/^\d{1,4}$/.test(guests)) errors.guests = "invalid";
+  else if (guests && Number(guests) < 1) errors.guests = "invalid";
+  if (payer && payer !== "individual" && payer !== "organisation") errors.payer = "invalid";
+  if (Object.keys(errors).length > 0) return { submitted, values, errors };
+  const result = computeFine(index.list("lodging-rule"), {
+    guest: guest as "vn" | "foreign",
+    payer: payer === "organisation" ? "organisation" : "individual",
+    ...(guests ? { guests: Number(guests) } : {}),
+  });
+  return { submitted, values, errors, ...(result ? { result } : {}) };
 }
 
 /**

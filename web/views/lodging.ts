@@ -1,4 +1,4 @@
-import { deadlineText, formatVnd, type ComputedDeadline } from "../../bot/index.ts";
+import { deadlineText, formatVnd, type ComputedDeadline, type FineResult } from "../../bot/index.ts";
 import type { ContentEntry, DeadlineRule, Lang } from "../../indexer/index.ts";
 import { href, t, type PageContext } from "./context.ts";
 import { html, type SafeHtml } from "./html.ts";
@@ -276,7 +276,88 @@ ${radio("method", "electronic", t(lang, "Điện tử (trực tuyến)", "Electr
 ${resultHtml}`;
 }
 
-export type LodgingData = { rules: LodgingEntry[]; calculator: CalculatorState };
+/** What the fine form was given, and the fine when the inputs were valid. */
+export type FineCalculatorState = {
+  submitted: boolean;
+  values: { guest: string; guests: string; payer: string };
+  errors: { guest?: "missing" | "invalid"; guests?: "invalid"; payer?: "invalid" };
+  result?: FineResult;
+};
+
+const FINE_ERRORS = {
+  guest: {
+    vi: "Hãy chọn khách Việt Nam hay khách nước ngoài.",
+    en: "Choose Vietnamese or foreign guests.",
+  },
+  guests: {
+    vi: "Số khách phải là một số nguyên từ 1 trở lên.",
+    en: "The number of guests must be a whole number, 1 or more.",
+  },
+  payer: { vi: "Hãy chọn một lựa chọn trong danh sách.", en: "Choose one of the options." },
+} as const;
+
+/** The fine calculator: guest kind, number of guests, individual or organisation → the bracket and its basis. */
+function fineCalculator(ctx: PageContext, s: FineCalculatorState, rules: LodgingEntry[]): SafeHtml {
+  const { lang } = ctx;
+  const v = s.values;
+  const radio = (name: string, value: string, label: string, checked: boolean) =>
+    html`<label class="choice"
+      ><input type="radio" name="${name}" value="${value}" ${checked ? html` checked` : ""} /> ${label}</label
+    >`;
+  const error = (field: keyof FineCalculatorState["errors"]) =>
+    s.errors[field] ? html`<p class="field-error" id="f${field}-error">${FINE_ERRORS[field][lang]}</p>` : "";
+  const r = s.result;
+  const rule = r ? rules.find((e) => e.id === r.entryId) : undefined;
+  const range = (b: { minVnd: number; maxVnd: number }) =>
+    `${formatVnd(b.minVnd, lang)} – ${formatVnd(b.maxVnd, lang)}`;
+  const guests = (b: { guestsMin: number; guestsMax?: number }) =>
+    b.guestsMax === undefined
+      ? t(lang, `từ ${b.guestsMin} khách trở lên`, `${b.guestsMin} or more guests`)
+      : t(lang, `${b.guestsMin}–${b.guestsMax} khách`, `${b.guestsMin}–${b.guestsMax} guests`);
+  const resultHtml = r
+    ? html`<section class="result" id="fine-result" aria-labelledby="fine-result-heading">
+        <h3 id="fine-result-heading">
+          ${r.guest === "vn" ? t(lang, "Không thông báo lưu trú cho khách Việt Nam", "Not reporting Vietnamese guests") : t(lang, "Không khai báo tạm trú cho khách nước ngoài", "Not declaring foreign guests")}${r.guests !== undefined ? `: ${t(lang, `${r.guests} khách`, `${r.guests} guests`)}` : ""},
+          ${r.payer === "organisation" ? t(lang, "tổ chức", "an organisation") : t(lang, "cá nhân, hộ kinh doanh", "an individual or household business")}
+        </h3>
+        ${
+          r.bracket
+            ? html`<p><strong>${range(r.bracket)}</strong> (${guests(r.bracket)}). ${t(lang, "Căn cứ", "Legal basis")}: ${r.bracket.basis}${r.bracket.confirmed ? "" : t(lang, "; khoản chưa được xác nhận", "; the clause is unconfirmed")}.</p>`
+            : r.guests !== undefined
+              ? html`<p>${t(lang, "Nguồn của chúng tôi chưa xác nhận mức phạt cho số khách này.", "Our sources do not confirm the fine for that many guests.")}</p>`
+              : ""
+        }
+        <ul>
+          ${r.brackets.map((b) => html`<li>${guests(b)}: ${range(b)}${b.doubled ? t(lang, " (gấp đôi mức cá nhân)", " (double the individual amount)") : ""}${b.confirmed ? "" : t(lang, " – khoản chưa được xác nhận", " – clause unconfirmed")}</li>`)}
+        </ul>
+        ${r.payer === "individual" ? html`<p>${t(lang, "Tổ chức (công ty) bị phạt gấp đôi.", "Organisations (companies) pay double.")}</p>` : ""}
+        ${rule ? verifyNote(rule, lang) : ""}
+      </section>`
+    : "";
+  return html`<form class="calculator" action="${href(ctx, "/lodging")}#fine-result" method="get">
+<fieldset${s.errors.guest ? html` aria-describedby="fguest-error"` : ""}>
+<legend>${t(lang, "Khách chưa được khai báo là", "The undeclared guests are")}</legend>
+${error("guest")}
+${radio("fguest", "vn", t(lang, "Người Việt Nam", "Vietnamese"), v.guest === "vn")}
+${radio("fguest", "foreign", t(lang, "Người nước ngoài", "Foreign"), v.guest === "foreign")}
+</fieldset>
+<div class="field">
+<label for="fguests">${t(lang, "Số khách", "Number of guests")}</label>
+${error("guests")}
+<input id="fguests" name="fguests" type="number" min="1" inputmode="numeric" value="${v.guests}"${s.errors.guests ? html` aria-invalid="true" aria-describedby="fguests-error"` : ""}>
+</div>
+<fieldset${s.errors.payer ? html` aria-describedby="fpayer-error"` : ""}>
+<legend>${t(lang, "Cơ sở do ai đứng tên", "Who runs the lodging")}</legend>
+${error("payer")}
+${radio("fpayer", "individual", t(lang, "Cá nhân, hộ kinh doanh", "An individual or household business"), v.payer !== "organisation")}
+${radio("fpayer", "organisation", t(lang, "Tổ chức (công ty)", "An organisation (a company)"), v.payer === "organisation")}
+</fieldset>
+<button type="submit">${t(lang, "Xem mức phạt", "Show the fine")}</button>
+</form>
+${resultHtml}`;
+}
+
+export type LodgingData = { rules: LodgingEntry[]; calculator: CalculatorState; fine: FineCalculatorState };
 
 /** The lodging rules for hotels and homestays, with the deadline calculator. */
 export function lodgingPage(ctx: PageContext, data: LodgingData): string {
@@ -294,6 +375,10 @@ export function lodgingPage(ctx: PageContext, data: LodgingData): string {
     <section aria-labelledby="calc-heading">
       <h2 id="calc-heading">${t(lang, "Tính thời hạn khai báo", "Work out the deadline")}</h2>
       ${calculator(ctx, data.calculator, data.rules)}
+    </section>
+    <section aria-labelledby="fine-heading">
+      <h2 id="fine-heading">${t(lang, "Tra mức phạt khi không khai báo", "Look up the fine for not reporting guests")}</h2>
+      ${fineCalculator(ctx, data.fine, data.rules)}
     </section>
     ${data.rules.map(
       (e) =>
