@@ -800,3 +800,59 @@ describe("found bugs", () => {
     expect(a.answer).toContain("trước 10:00 sáng hôm sau");
   });
 });
+
+describe("conversations (the dialogue state across turns)", () => {
+  it("answers a new question on its own subject, not as a follow-up of the last", async () => {
+    const say = conversation();
+    expect(ids(await say("Chùa Ngọc Lan ở đâu?"))).toEqual(["chua-ngoc-lan"]);
+    const hours = await say("mấy giờ mở cửa?");
+    expect(hours.answer).toContain("5:00");
+    expect(ids(hours)).toEqual(["chua-ngoc-lan"]);
+    const food = await say("Đặc sản ở Châu Đốc là gì?");
+    expect(ids(food)).toEqual(["dac-san-am-thuc"]);
+    expect(food.answer).toContain("mắm thái");
+    expect(food.answer).not.toContain("5:00");
+  });
+
+  it("answers every part of a multi-part question: two years of a festival", async () => {
+    const a = await ask("Lễ hội Đèn hoa Ngọc Lan năm 2027 ngày nào, còn 2028?");
+    expect(a.answer).toContain(LANTERN_2027.vi);
+    expect(a.answer).toContain(LANTERN_2028.vi);
+    expect(a.coverage.map((c) => c.status)).toEqual(["answered", "answered"]);
+  });
+
+  it("answers the specific fact asked (a price inside the body), not the place's card", async () => {
+    const a = await ask("Vé vào chùa Ngọc Lan bao nhiêu tiền?");
+    expect(a.answer).toContain("20.000");
+    expect(a.answer).not.toContain("Bản đồ");
+  });
+
+  it("re-answers the last question when the user corrects the guest", async () => {
+    const say = conversation();
+    const first = await say("Khách Việt Nam đến lúc 22h thì báo lưu trú trước mấy giờ?");
+    expect(first.answer).toContain("23:00");
+    const corrected = await say("à không, khách là người Hàn Quốc");
+    expect(corrected.intent).toBe("lodging_deadline");
+    expect(corrected.answer).toContain("10:00");
+    expect(corrected.answer).not.toContain("23:00 cùng ngày");
+  });
+
+  it("keeps the subject across thanks, and a lodging question with a time word stays a lodging question", async () => {
+    const say = conversation();
+    await say("Chùa Ngọc Lan ở đâu?");
+    expect((await say("cảm ơn nhé")).intent).toBe("greeting");
+    expect((await say("giá vé bao nhiêu?")).answer).toContain("20.000");
+    const tonight = await ask("tối nay khách nước ngoài đến lúc 22h thì khai báo trước mấy giờ?");
+    expect(tonight.intent).toBe("lodging_deadline");
+  });
+
+  it("says plainly what it does not have, and the coverage records it as a gap", async () => {
+    const store = createMemoryStore();
+    const withStore = createAssistant({ index, clock: CLOCK, store });
+    const a = await withStore.ask({ text: "Đình Lộc Thọ mấy giờ mở cửa?" });
+    expect(a.answer).toContain("chưa có thông tin xác nhận");
+    expect(a.coverage).toEqual([{ subject: "dinh-loc-tho", attribute: "hours", status: "unknown" }]);
+    const [recorded] = await store.listInteractions();
+    expect(recorded?.coverage).toEqual(a.coverage);
+  });
+});

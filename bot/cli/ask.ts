@@ -1,6 +1,7 @@
 /**
  * `npm run ask -- "question" [--json] [--lang vi|en]`: prints the answer, its sources and suggestions.
- * `npm run ask -- --stdin`: one question per line in, one JSON Answer per line out.
+ * `npm run ask -- --stdin [--separate]`: one question per line in, one JSON Answer per line out; the
+ * lines are one conversation, or with --separate each line is a conversation of its own.
  * `npm start` (until the portal issue lands) = `--interactive`: a conversation on the terminal, with
  * follow-ups ("mấy giờ mở cửa?") resolved against the previous answer.
  * Builds the index first when it is missing or older than the content. Works offline; with
@@ -21,6 +22,7 @@ const { values, positionals } = parseArgs({
     lang: { type: "string" },
     "no-store": { type: "boolean", default: false },
     interactive: { type: "boolean", default: false },
+    separate: { type: "boolean", default: false },
   },
 });
 const fail = (msg: string): never => {
@@ -76,12 +78,15 @@ if (values.interactive) {
     rl.prompt();
   }
 } else if (values.stdin) {
+  let n = 0;
   for await (const line of createInterface({ input: process.stdin, crlfDelay: Infinity })) {
     if (!line.trim()) continue;
+    n++;
     const answer = await assistant.ask({
       text: line,
       channel: "cli",
-      conversationId: "cli-stdin",
+      // One conversation for all lines, or (--separate) each question in its own.
+      conversationId: values.separate ? `cli-stdin-${n}` : "cli-stdin",
       ...(lang ? { lang } : {}),
     });
     process.stdout.write(`${JSON.stringify(answer)}\n`);

@@ -1,0 +1,90 @@
+import path from "node:path";
+import { beforeAll, describe, expect, it } from "vitest";
+import { loadContent, type ContentEntry } from "../../../indexer/index.ts";
+import { bodyUnits, buildFactIndex, sentences, unitsStating } from "./facts.ts";
+import { computeFine } from "./lodging-fine.ts";
+
+/** Fact units and the fine calculator, on the real content (the fines are data in content/lodging). */
+
+let entries: ContentEntry[];
+beforeAll(async () => {
+  const loaded = await loadContent(path.resolve(import.meta.dirname, "../../../content"));
+  expect(loaded.problems).toEqual([]);
+  entries = loaded.entries;
+});
+
+describe("fact units", () => {
+  it("splits at sentence ends, not after an abbreviation such as 'TP.'", () => {
+    expect(sentences("Miếu ở phường Vĩnh Tế (trước là TP. Châu Đốc). Miếu rất đông. Ai cũng đến.")).toEqual([
+      "Miếu ở phường Vĩnh Tế (trước là TP. Châu Đốc).",
+      "Miếu rất đông.",
+      "Ai cũng đến.",
+    ]);
+  });
+
+  it("keeps bullets as units, each with its section's heading", () => {
+    const units = bodyUnits(
+      "## Các nghi lễ\n\n- Lễ tắm Bà: nửa đêm 23.\n- Thỉnh sắc: 15 giờ ngày 24.\n\nĐoạn văn.",
+    );
+    expect(units).toEqual([
+      { heading: "Các nghi lễ", text: "Lễ tắm Bà: nửa đêm 23." },
+      { heading: "Các nghi lễ", text: "Thỉnh sắc: 15 giờ ngày 24." },
+      { heading: "Các nghi lễ", text: "Đoạn văn." },
+    ]);
+  });
+
+  it("finds the sentence that states a rite's hour inside the festival's body", () => {
+    const facts = buildFactIndex(entries);
+    const rites = unitsStating(facts.of("via-ba-chua-xu", "en"), "rite-time", []);
+    expect(rites.length).toBeGreaterThan(0);
+    expect(rites.some((u) => /15:00|3 pm|midnight/i.test(u.text))).toBe(true);
+  });
+
+  it("labels a place's structured fields with their attribute", () => {
+    const facts = buildFactIndex(entries);
+    const where = unitsStating(facts.of("chua-tay-an", "vi"), "where", []);
+    expect(where[0]?.field).toBe("address");
+  });
+});
+
+describe("the lodging-fine calculator", () => {
+  it("puts 6 undeclared Vietnamese guests in the 4–8 bracket (4–8 million), not the general line", () => {
+    const fine = computeFine(entries, { guest: "vn", guests: 6 });
+    expect(fine?.offence).toBe("stay-not-reported");
+    expect(fine?.bracket).toMatchObject({ guestsMin: 4, guestsMax: 8, minVnd: 4_000_000, maxVnd: 8_000_000 });
+    expect(fine?.payer).toBe("individual");
+    expect(fine?.payerGiven).toBe(false);
+  });
+
+  it("doubles for an organisation (from its own line where the content has one)", () => {
+    const small = computeFine(entries, { guest: "vn", guests: 2, payer: "organisation" });
+    expect(small?.bracket).toMatchObject({ minVnd: 4_000_000, maxVnd: 8_000_000, doubled: false });
+    const large = computeFine(entries, { guest: "vn", guests: 12, payer: "organisation" });
+    expect(large?.bracket).toMatchObject({
+      guestsMin: 9,
+      minVnd: 16_000_000,
+      maxVnd: 24_000_000,
+      doubled: true,
+    });
+  });
+
+  it("gives foreign guests the declaration brackets, and no bracket where the sources give none", () => {
+    expect(computeFine(entries, { guest: "foreign", guests: 3 })?.bracket).toMatchObject({
+      minVnd: 3_000_000,
+      maxVnd: 5_000_000,
+    });
+    const many = computeFine(entries, { guest: "foreign", guests: 12 });
+    expect(many?.bracket).toBeUndefined();
+    expect(many?.brackets.map((b) => b.guestsMin)).toEqual([1, 4]);
+  });
+
+  it("lists every bracket, smallest first, when no count is given", () => {
+    const all = computeFine(entries, { guest: "vn" });
+    expect(all?.bracket).toBeUndefined();
+    expect(all?.brackets.map((b) => [b.guestsMin, b.guestsMax])).toEqual([
+      [1, 3],
+      [4, 8],
+      [9, undefined],
+    ]);
+  });
+});
