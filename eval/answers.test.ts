@@ -159,7 +159,7 @@ function groupProblems(l: Line, entries: readonly ContentEntry[]): string[] {
     "event-date": ["event"],
     deadline: ["lodging_deadline"],
     place: ["place", "nearby"],
-    practical: ["info", "place", "event", "emergency", "lodging_deadline"],
+    practical: ["info", "place", "event", "emergency", "lodging_deadline", "lodging_fine"],
     emergency: ["emergency"],
     "out-of-scope": ["out_of_scope"],
     greeting: ["greeting", "help"],

@@ -338,8 +338,8 @@ function fineCalculator(ctx: PageContext, s: FineCalculatorState, rules: Lodging
 <fieldset${s.errors.guest ? html` aria-describedby="fguest-error"` : ""}>
 <legend>${t(lang, "Khách chưa được khai báo là", "The undeclared guests are")}</legend>
 ${error("guest")}
-${radio("fguest", "vn", t(lang, "Người Việt Nam", "Vietnamese"), v.guest === "vn")}
-${radio("fguest", "foreign", t(lang, "Người nước ngoài", "Foreign"), v.guest === "foreign")}
+${radio("fguest", "vn", t(lang, "Khách Việt Nam", "Vietnamese guests"), v.guest === "vn")}
+${radio("fguest", "foreign", t(lang, "Khách nước ngoài", "Guests from abroad"), v.guest === "foreign")}
 </fieldset>
 <div class="field">
 <label for="fguests">${t(lang, "Số khách", "Number of guests")}</label>

@@ -13,6 +13,8 @@ export type FactUnit = {
   /** The body section it comes from, or the structured field ("field:openingHours"). */
   heading: string;
   attributes: ReadonlySet<Attribute>;
+  /** What the sentence itself states, its section's heading aside. */
+  own: ReadonlySet<Attribute>;
   /** Folded words of the unit (and of its section's heading). */
   words: ReadonlySet<string>;
   /** Position in the entry, for a stable order among equals. */
@@ -40,14 +42,16 @@ function unitsOf(e: ContentEntry, lang: Lang): FactUnit[] {
   const add = (text: string, heading: string, field?: string, forced?: Attribute[]) => {
     const clean = text.replace(/\s+/g, " ").trim();
     if (!clean) return;
-    const attributes = new Set(factAttributes(clean, field ? "" : heading));
-    for (const a of forced ?? []) attributes.add(a);
+    const own = new Set(factAttributes(clean, ""));
+    for (const a of forced ?? []) own.add(a);
+    const attributes = new Set([...own, ...(field ? [] : factAttributes(clean, heading))]);
     out.push({
       entryId: e.id,
       lang,
       text: clean,
       heading,
       attributes,
+      own,
       words: wordsOf(`${clean} ${field ? "" : heading}`),
       order: out.length,
       ...(field ? { field } : {}),

@@ -407,7 +407,9 @@ export function createFinder(d: FinderDeps): Finder {
       ((attribute === "hours" && !entry.place.openingHours) ||
         (attribute === "price" && !entry.place.tickets));
     if (nullField) {
-      const stated = unitsStating(units, attribute, frame.topicTerms).filter((u) => /\d/.test(u.text));
+      const stated = unitsStating(units, attribute, frame.topicTerms).filter(
+        (u) => u.own.has(attribute) && /\d/.test(u.text),
+      );
       if (stated.length === 0)
         return { kind: "unknown", frame, entryId: entry.id, attribute, candidates: [] };
       return { kind: "facts", frame, entryId: entry.id, attribute, units: stated.slice(0, 2) };

@@ -476,6 +476,9 @@ const QUESTION_CUES: Record<Attribute, string[]> = {
     "name of the",
   ],
   "events-list": [
+    "sự kiện",
+    "lễ hội",
+    "festival",
     "sự kiện gì",
     "lễ hội gì",
     "lễ hội nào",
