@@ -334,7 +334,7 @@ function fineCalculator(ctx: PageContext, s: FineCalculatorState, rules: Lodging
         ${rule ? verifyNote(rule, lang) : ""}
       </section>`
     : "";
-  return html`<form class="calculator" action="${href(ctx, "/lodging")}#fine-result" method="get">
+  return html`<form class="fine-calculator" action="${href(ctx, "/lodging")}#fine-result" method="get">
 <fieldset${s.errors.guest ? html` aria-describedby="fguest-error"` : ""}>
 <legend>${t(lang, "Khách chưa được khai báo là", "The undeclared guests are")}</legend>
 ${error("guest")}

@@ -206,7 +206,7 @@ export function createFinder(d: FinderDeps): Finder {
     )
       return false;
     const asked = frame.attributes.filter((a) => !LODGING_ATTRIBUTES.has(a));
-    if (asked.length && !asked.some((a) => units.some((u) => u.attributes.has(a)))) {
+    if (asked.length && !asked.some((a) => units.some((u) => u.own.has(a)))) {
       const hits = await index.search(frame.text, { k: 1, lang });
       if (hits[0] && hits[0].id !== subject.id) return false;
     }
@@ -277,17 +277,28 @@ export function createFinder(d: FinderDeps): Finder {
       return { kind: "none", finding: { kind: "out-of-scope", frame } };
     // The hit that covers the question's words best, a little ahead when it states what is asked (or is
     // search's first): "mua mắm ở đâu" is the market's address, not the seasons' entry.
-    const states = (id: string) =>
-      frame.attributes.some((a) => facts.of(id, lang).some((u) => u.attributes.has(a)));
+    const states = (id: string) => frame.attributes.some((a) => facts.of(id, lang).some((u) => u.own.has(a)));
+    // The practical entry whose topic is the attribute asked ("ăn gì?" → the food entry).
+    const topical = (id: string) => {
+      const e = catalog.get(id);
+      return (
+        e?.type === "practical" &&
+        frame.attributes.some((a) => a !== "getting-there" && TOPIC_OF[a] === e.practical.topic)
+      );
+    };
     let best: SearchHit | undefined;
     let bestCoverage = 0;
     let bestScore = -1;
     for (const [i, h] of hits.entries()) {
       const c = coverage(h.id);
-      const score = c + (states(h.id) ? 0.15 : 0) + (i === 0 ? 0.05 : 0);
+      const score = c + (states(h.id) ? 0.15 : 0) + (topical(h.id) ? 0.3 : 0) + (i === 0 ? 0.05 : 0);
       if (score > bestScore + 1e-9) [best, bestCoverage, bestScore] = [h, c, score];
     }
-    if (best && (bestCoverage >= d.minCoverage || (bestCoverage >= 0.4 && states(best.id)))) {
+    const acceptable = (id: string) =>
+      bestCoverage >= d.minCoverage ||
+      (bestCoverage >= 0.4 && states(id)) ||
+      (bestCoverage >= 0.15 && topical(id));
+    if (best && acceptable(best.id)) {
       const entry = catalog.get(best.id);
       if (entry) return { kind: "subject", entry };
     }

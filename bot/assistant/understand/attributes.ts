@@ -554,6 +554,8 @@ export function factAttributes(sentence: string, heading: string): Set<Attribute
   )
     out.add("size");
   if (has(/\b(?:do cao|chieu cao|elevation)\b/)) out.add("size");
+  // An area in hectares or km² is a size whatever the words around it.
+  if (has(/\b\d+(?:[.,]\d+)?\s?(?:ha|hecta|hectares?|km2)\b/)) out.add("size");
   if (
     has(MONEY) &&
     has(/\b(?:ve|ticket|tickets|phi|fee|fees|gia|price|prices|cost|costs|entry|entrance|admission)\b/)
@@ -609,7 +611,7 @@ export function factAttributes(sentence: string, heading: string): Set<Attribute
     out.add("season");
   if (
     has(
-      /\b(?:lam tu|lam bang|made (?:of|from|with)|nguyen lieu|ingredients?|nau|cooked|mon|dish|dishes|mam|ca|fish|gao|rice|thot not|palm|duong|sugar|banh|cake|noodles?|bun|lau|hotpot|sauce|fermented)\b/,
+      /\b(?:lam tu|lam bang|made (?:of|from|with)|nguyen lieu|ingredients?|nau|cooked|mon an|dac san|dish|dishes|mam|ca loc|ca linh|fish|gao|rice|thot not|palm|sugar|banh|cake|noodles?|bun|lau|hotpot|sauce|fermented|speciality|specialities|specialty)\b/,
     )
   )
     out.add("made-of");
