@@ -205,7 +205,9 @@ export function createFinder(d: FinderDeps): Finder {
       !LODGING_TOPIC.test(normalize(frame.text).folded)
     )
       return false;
-    const asked = frame.attributes.filter((a) => !LODGING_ATTRIBUTES.has(a));
+    const asked = frame.attributes
+      .filter((a) => !LODGING_ATTRIBUTES.has(a))
+      .map((a) => (subject.type === "attraction" && a === "dates" ? "history" : a));
     if (asked.length && !asked.some((a) => units.some((u) => u.own.has(a)))) {
       const hits = await index.search(frame.text, { k: 1, lang });
       if (hits[0] && hits[0].id !== subject.id) return false;
@@ -338,9 +340,11 @@ export function createFinder(d: FinderDeps): Finder {
       return out;
     }
     if (attributes.includes("dates") && entry.type === "attraction") {
-      // "When is the festival at the temple?": the event held there.
+      // "When is the festival at the temple?": the event held there; "năm nào?" of a place: its history.
       const event = catalog.entries.find((e) => e.type === "event" && e.event.venues.includes(entry.id));
-      if (event) {
+      if (!event || !FESTIVAL_WORDS.test(normalize(frame.text).folded))
+        attributes = [...new Set(attributes.map((a) => (a === "dates" ? "history" : a)))];
+      else {
         return [
           eventDates(event, frame),
           ...attributes.filter((a) => a !== "dates").map((a) => attributeFinding(entry, a, frame, units)),
@@ -580,6 +584,9 @@ export function createFinder(d: FinderDeps): Finder {
     return catalog.entries.some((e) => e.type === "event" && fold(e.title.vi).split(/\s+/).includes(term));
   }
 }
+
+/** Words of a festival: "khi nào?" of a temple with them asks the festival's dates. */
+const FESTIVAL_WORDS = /\b(?:le hoi|festival|via|hoi|le|tet|event)\b/;
 
 /** The practical topic an attribute belongs to, when there is one. */
 const TOPIC_OF: Partial<Record<Attribute, string>> = {

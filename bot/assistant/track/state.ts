@@ -128,6 +128,10 @@ export function framesFor(state: DialogueState, reading: Reading): Frame[] {
     } else if (previous?.subject) {
       frame.subject = previous.subject;
       frame.subjectSource = "turn";
+    } else if (!state.subject && clause.origins[0]) {
+      // Only a starting point named, and nothing before: the question is about that place.
+      frame.subject = clause.origins[0];
+      frame.subjectSource = "named";
     } else if (state.subject) {
       const leans =
         clause.pointsBack ||

@@ -523,11 +523,21 @@ const CUES: Cue[] = ATTRIBUTES.flatMap((attribute) =>
 );
 
 /** The attributes a piece of a question asks for, by its cues, with the text each cue matched. */
-export function attributeCues(folded: string): { attribute: Attribute; match: string }[] {
+export function attributeCues(folded: string, exact = folded): { attribute: Attribute; match: string }[] {
   const out: { attribute: Attribute; match: string }[] = [];
+  const typedWithDiacritics = fold(exact) !== exact;
   for (const c of CUES) {
     const m = c.re.exec(folded);
-    if (m) out.push({ attribute: c.attribute, match: m[0] });
+    if (!m) continue;
+    // Folded "ve" is both "vé" (a ticket) and "về" (about, back): the typed form decides, and without
+    // diacritics only beside a word of buying or price.
+    if (m[0] === "ve" && c.attribute === "price") {
+      const ticket = typedWithDiacritics
+        ? /(?<![\p{L}])vé(?![\p{L}])/u.test(exact)
+        : /\b(?:gia ve|ve vao|mua ve|ve bao|ve tau|ve cap treo|ve xe|tien ve|ve khu)\b/.test(folded);
+      if (!ticket) continue;
+    }
+    out.push({ attribute: c.attribute, match: m[0] });
   }
   return out;
 }

@@ -21,6 +21,8 @@ export type Clause = {
   text: string;
   /** Entry ids the clause names, best first. */
   named: string[];
+  /** Entries named as a starting point ("từ chùa Tây An đi qua bao xa"): not what the clause is about. */
+  origins: string[];
   attributes: Attribute[];
   /** Years the clause names ("2027", "năm sau" read against the clock). */
   years: number[];
@@ -160,8 +162,12 @@ function mergeClauses(pieces: string[], options: { now: Date; lexicon: Lexicon }
 
 function readClause(text: string, options: { now: Date; lexicon: Lexicon }): Clause {
   const n = normalize(text);
-  const names = options.lexicon.namedEntries(n.folded);
-  const cues = attributeCues(n.folded);
+  const all = options.lexicon.namedEntries(n.folded);
+  const isOrigin = (name: string) =>
+    new RegExp(`(?:^| )(?:tu|from|di tu|starting at) ${name}(?= |$)`).test(n.folded);
+  const names = all.filter((m) => !isOrigin(m.name));
+  const origins = all.filter((m) => isOrigin(m.name));
+  const cues = attributeCues(n.folded, n.exact);
   let attributes = [...new Set(cues.map((c) => c.attribute))];
   // Folded "phat" is both "phạt" (a fine) and "Phật" (the Buddha): the typed form, or the words around, decide.
   if (
@@ -190,6 +196,7 @@ function readClause(text: string, options: { now: Date; lexicon: Lexicon }): Cla
   return {
     text,
     named: names.map((m) => m.id),
+    origins: origins.map((m) => m.id),
     attributes,
     years,
     ...(range ? { range } : {}),
