@@ -165,11 +165,20 @@ export function wordsOf(text: string): Set<string> {
 export function unitsStating(
   units: readonly FactUnit[],
   attribute: Attribute,
-  topicTerms: readonly string[],
+  asked: { topicTerms: readonly string[]; cueTerms?: readonly string[]; wantsNumber?: boolean },
 ): FactUnit[] {
+  // The question's own words count most; the words of its cue ("xây", "thiết kế") point at the
+  // sentence within the attribute; a "how many / which year" question wants a sentence with a number.
   return units
     .filter((u) => u.attributes.has(attribute))
-    .map((u) => ({ u, score: (u.field ? 0.5 : 0) + overlap(u, topicTerms) }))
+    .map((u) => ({
+      u,
+      score:
+        (u.field && u.field !== "facts" ? 2 : u.field ? 0.5 : 0) +
+        overlap(u, asked.topicTerms) +
+        Math.min(1, 0.5 * overlap(u, asked.cueTerms ?? [])) +
+        (asked.wantsNumber && /\d/.test(u.text) ? 0.3 : 0),
+    }))
     .sort((a, b) => b.score - a.score || a.u.order - b.u.order)
     .map((x) => x.u);
 }

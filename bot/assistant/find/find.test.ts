@@ -35,14 +35,14 @@ describe("fact units", () => {
 
   it("finds the sentence that states a rite's hour inside the festival's body", () => {
     const facts = buildFactIndex(entries);
-    const rites = unitsStating(facts.of("via-ba-chua-xu", "en"), "rite-time", []);
+    const rites = unitsStating(facts.of("via-ba-chua-xu", "en"), "rite-time", { topicTerms: [] });
     expect(rites.length).toBeGreaterThan(0);
     expect(rites.some((u) => /15:00|3 pm|midnight/i.test(u.text))).toBe(true);
   });
 
   it("labels a place's structured fields with their attribute", () => {
     const facts = buildFactIndex(entries);
-    const where = unitsStating(facts.of("chua-tay-an", "vi"), "where", []);
+    const where = unitsStating(facts.of("chua-tay-an", "vi"), "where", { topicTerms: [] });
     expect(where[0]?.field).toBe("address");
   });
 });

@@ -259,7 +259,7 @@ export function createFinder(d: FinderDeps): Finder {
       const score =
         topical +
         dated +
-        attributes.reduce((n, a) => n + Math.min(5, unitsStating(units, a, frame.topicTerms).length), 0);
+        attributes.reduce((n, a) => n + Math.min(5, unitsStating(units, a, frame).length), 0);
       if (score > bestScore) [best, bestScore] = [e, score];
     }
     return best;
@@ -330,11 +330,16 @@ export function createFinder(d: FinderDeps): Finder {
         frame.range !== undefined;
       const other = attributes.filter((a) => a !== "dates" && a !== "events-list");
       const out: Finding[] = [];
-      if (
-        dateish &&
-        !(attributes.length === 0 && frame.years.length === 0 && !frame.range && specific(units, frame))
-      )
-        out.push(eventDates(entry, frame));
+      // "Được UNESCO công nhận năm nào?": a date inside the festival's story, not its next dates.
+      const onlyWhen = attributes.every((a) => a === "dates" || a === "events-list");
+      const aboutSomethingElse =
+        onlyWhen &&
+        frame.years.length === 0 &&
+        !frame.range &&
+        frame.topicTerms.length > 0 &&
+        specific(units, frame);
+      if (aboutSomethingElse) return specificOrCard(entry, frame, units);
+      if (dateish) out.push(eventDates(entry, frame));
       for (const a of other) out.push(attributeFinding(entry, a === "hours" ? "rite-time" : a, frame, units));
       if (!out.length) out.push(...specificOrCard(entry, frame, units));
       return out;
@@ -358,7 +363,7 @@ export function createFinder(d: FinderDeps): Finder {
       attributes.every((a) => a === "what-to-see" || TOPIC_OF[a] === entry.practical.topic)
     ) {
       const stating = attributes.flatMap((a) =>
-        unitsStating(units, a, frame.topicTerms)
+        unitsStating(units, a, frame)
           .filter((u) => !u.field)
           .slice(0, 2),
       );
@@ -422,16 +427,15 @@ export function createFinder(d: FinderDeps): Finder {
       ((attribute === "hours" && !entry.place.openingHours) ||
         (attribute === "price" && !entry.place.tickets));
     if (nullField) {
-      const stated = unitsStating(units, attribute, frame.topicTerms).filter(
+      const stated = unitsStating(units, attribute, frame).filter(
         (u) => u.own.has(attribute) && /\d/.test(u.text),
       );
       if (stated.length === 0)
         return { kind: "unknown", frame, entryId: entry.id, attribute, candidates: [] };
       return { kind: "facts", frame, entryId: entry.id, attribute, units: stated.slice(0, 2) };
     }
-    let stating = unitsStating(units, attribute, frame.topicTerms);
-    if (attribute === "where" && stating.length === 0)
-      stating = unitsStating(units, "distance", frame.topicTerms);
+    let stating = unitsStating(units, attribute, frame);
+    if (attribute === "where" && stating.length === 0) stating = unitsStating(units, "distance", frame);
     if (stating.length === 0) return { kind: "unknown", frame, entryId: entry.id, attribute, candidates: [] };
     const limit = attribute === "what-to-see" || attribute === "history" || attribute === "rite-time" ? 3 : 2;
     // A structured field answers its attribute alone unless the question's words point at a sentence.

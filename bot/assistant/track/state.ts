@@ -40,6 +40,8 @@ export type Frame = {
   /** The clause as typed (search and fact ranking read it). */
   text: string;
   topicTerms: string[];
+  cueTerms?: string[];
+  wantsNumber?: boolean;
   lodging: LodgingDetails;
   /** The frame was about registering guests (set once answered): its lodging details carry over. */
   lodgingTopic?: boolean;
@@ -176,6 +178,8 @@ function frameOf(clause: Clause, lodging: LodgingDetails): Frame {
     ...(clause.range ? { range: clause.range } : {}),
     text: clause.text,
     topicTerms: [...clause.topicTerms],
+    cueTerms: [...clause.cueTerms],
+    wantsNumber: clause.wantsNumber,
     lodging: { ...lodging },
   };
 }

@@ -32,6 +32,10 @@ export type Clause = {
   pointsBack: boolean;
   /** Folded content words that are neither cue words, names nor the area: what the clause is about. */
   topicTerms: string[];
+  /** The content words of the cues that matched ("xay", "thiet ke"): which part of an attribute. */
+  cueTerms: string[];
+  /** The clause asks for a number: a year, a count, a size, a price ("năm nào", "bao nhiêu"). */
+  wantsNumber: boolean;
 };
 
 export type Reading = {
@@ -197,6 +201,11 @@ function readClause(text: string, options: { now: Date; lexicon: Lexicon }): Cla
     text,
     named: names.map((m) => m.id),
     origins: origins.map((m) => m.id),
+    cueTerms: [...cueWords].filter((w) => w.length > 2 && !FRAME_WORDS.has(w)),
+    wantsNumber:
+      /\b(?:nam nao|bao nhieu|may|how many|how much|how high|how tall|how far|how long|which year|what year|when)\b/.test(
+        n.folded,
+      ),
     attributes,
     years,
     ...(range ? { range } : {}),
