@@ -24,6 +24,8 @@ export type AppOptions = {
   trustProxy: boolean;
   /** Longest question accepted, in characters (413 above it). */
   maxMessageLength: number;
+  /** The content folder's images/ (entry pictures), served at /content-images; none when unset. */
+  contentImagesDir?: string;
 };
 
 export type AppDeps = {
@@ -76,6 +78,8 @@ export function createApp(deps: AppDeps): express.Express {
     });
   });
   app.use("/static", express.static(PUBLIC_DIR, { maxAge: "1h", index: false }));
+  if (deps.options.contentImagesDir)
+    app.use("/content-images", express.static(deps.options.contentImagesDir, { maxAge: "1h", index: false }));
   app.use(widgetRouter(deps));
   app.use("/webhooks", webhooksRouter(deps.channels ?? []));
   if (deps.admin) {

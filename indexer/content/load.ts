@@ -1,4 +1,4 @@
-import { readdir, readFile } from "node:fs/promises";
+import { access, readdir, readFile } from "node:fs/promises";
 import path from "node:path";
 import { isMap, isPair, isScalar, LineCounter, parseDocument, type Document } from "yaml";
 import type { z } from "zod";
@@ -42,6 +42,7 @@ export async function loadContent(root: string, options: LoadOptions = {}): Prom
     if (p.entry) entries.push(publicEntry(p.entry));
   }
   problems.push(...checkAcrossEntries(parsed, options.today ?? new Date().toISOString().slice(0, 10)));
+  problems.push(...(await missingImages(root, parsed)));
   problems.sort((a, b) => a.file.localeCompare(b.file) || a.line - b.line);
   return { entries: problems.length === 0 ? entries : [], problems };
 }
@@ -225,6 +226,24 @@ function regionProblems(raw: unknown): { where: (string | number)[]; reason: str
     });
   }
   return out;
+}
+
+/** Content images (images/<name>) that are not in the content folder; uploads are checked by the admin. */
+async function missingImages(root: string, parsed: ParsedFile[]): Promise<ContentProblem[]> {
+  const checks = parsed.flatMap((p) =>
+    (p.entry?.images ?? []).map(async (image, i) => {
+      if (!image.file.startsWith("images/")) return undefined;
+      const found = await access(path.join(root, image.file)).then(
+        () => true,
+        () => false,
+      );
+      const where = ["images", i, "file"];
+      return found
+        ? undefined
+        : { file: p.file, line: p.lineOf(where), field: fieldName(where), reason: `no file ${image.file} under the content folder` };
+    }),
+  );
+  return (await Promise.all(checks)).filter((p): p is ContentProblem => p !== undefined);
 }
 
 /** Checks within one entry that the schema cannot express. */

@@ -64,6 +64,25 @@ const source = z.strictObject({
   note: publicNote.optional(),
 });
 
+/**
+ * A picture of the entry with its credit: a file under content/images/ or an image uploaded in the admin
+ * (/media/...). Ship no picture whose licence you have not read; every field of the credit is required.
+ */
+const entryImage = z.strictObject({
+  file: z
+    .string()
+    .regex(
+      /^(?:images\/[a-z0-9][a-z0-9._-]*\.(?:jpe?g|png|webp)|\/media\/[A-Za-z0-9][A-Za-z0-9._-]*\.(?:jpe?g|png|webp))$/,
+      "must be images/<name>.jpg (png, webp) under content/, or /media/<name> of an uploaded image",
+    ),
+  alt: bilingual,
+  author: text,
+  /** The licence as its source names it, e.g. "CC BY-SA 4.0". */
+  licence: text,
+  /** The page the picture and its licence were read from. */
+  sourceUrl: z.url({ protocol: /^https?$/, error: "must be an http(s) link" }),
+});
+
 const coordinates = z.strictObject({
   lat: z.number().min(-90).max(90),
   lng: z.number().min(-180).max(180),
@@ -244,6 +263,8 @@ const common = {
   sources: z.array(source).min(1, "every entry names at least one source"),
   lastVerified: isoDate,
   related: z.array(z.string()).default([]),
+  /** Pictures with their credits; the first is the page's hero image. */
+  images: z.array(entryImage).default([]),
   /**
    * What editors note for themselves (what to recheck, where a claim came from): shown in the admin area
    * only, never on public pages, in the index or in answers. Any language.
@@ -268,6 +289,7 @@ export type EventFields = z.infer<typeof eventFields>;
 export type LodgingFields = z.infer<typeof lodgingFields>;
 export type PracticalFields = z.infer<typeof practicalFields>;
 export type DeadlineRule = z.infer<typeof deadline>;
+export type EntryImage = z.infer<typeof entryImage>;
 
 /** A validated entry: front matter plus the body text of each language. */
 export type ContentEntry = FrontMatter & {

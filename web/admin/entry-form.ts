@@ -27,6 +27,7 @@ export const ROW_GROUPS = {
   "event.knownDates": ["start", "end", "main", "note.vi", "note.en", "source"],
   "practical.contacts": ["label.vi", "label.en", "phone"],
   "practical.facts": ["label.vi", "label.en", "value.vi", "value.en"],
+  images: ["file", "alt.vi", "alt.en", "author", "licence", "sourceUrl"],
 } as const;
 export type RowGroup = keyof typeof ROW_GROUPS;
 
@@ -93,6 +94,7 @@ export function formValuesOf(type: EntryType, text: string): FormValues {
   putLines("aliases.en", at(fm.aliases, "en"));
   putLines("tags", fm.tags);
   putRows("sources", fm.sources);
+  putRows("images", fm.images);
   put("lastVerified", fm.lastVerified);
   put("staffNote", fm.staffNote);
   putLines("related", fm.related);
@@ -199,6 +201,16 @@ export function buildChanges(
   set(["lastVerified"], form.verified === "on" ? today : line("lastVerified"));
   const staffNote = bodyText(form.staffNote);
   setUnlessDefault(["staffNote"], staffNote === "" ? undefined : staffNote, staffNote === "");
+  const images = readRows("images").map((r) =>
+    compact({
+      file: r.file,
+      alt: { vi: r["alt.vi"] ?? "", en: r["alt.en"] ?? "" },
+      author: r.author,
+      licence: r.licence,
+      sourceUrl: r.sourceUrl,
+    }),
+  );
+  setUnlessDefault(["images"], images, images.length === 0);
   const related = list("related");
   setUnlessDefault(["related"], related, related.length === 0);
 

@@ -2,7 +2,7 @@ import type { ContentEntry, Occurrence, SearchHit } from "../../indexer/index.ts
 import { href, t, type PageContext } from "./context.ts";
 import { html } from "./html.ts";
 import { layout, siteName } from "./layout.ts";
-import { entryHref, occurrenceHtml, searchForm, typeLabel } from "./parts.ts";
+import { entryHref, occurrenceHtml, searchForm, thumbnail, typeLabel } from "./parts.ts";
 
 export type HomeData = {
   attractions: ContentEntry[];
@@ -30,6 +30,7 @@ export function homePage(ctx: PageContext, data: HomeData): string {
         ${data.attractions.map(
           (e) =>
             html`<li>
+              ${thumbnail(e)}
               <h3><a href="${entryHref(ctx, e.type, e.id)}">${e.title[lang]}</a></h3>
               <p>${e.summary[lang]}</p>
             </li>`,

@@ -7,6 +7,8 @@ import { renderMarkdown } from "./markdown.ts";
 import {
   entryHref,
   formatNumber,
+  heroImage,
+  thumbnail,
   occurrenceHtml,
   relatedSection,
   sourcesSection,
@@ -82,6 +84,7 @@ export function attractionsPage(ctx: PageContext, data: AttractionsData): string
               ${places.map(
                 (e) =>
                   html`<li>
+                    ${thumbnail(e)}
                     <h3><a href="${entryHref(ctx, e.type, e.id)}">${e.title[lang]}</a></h3>
                     <p>${e.summary[lang]}</p>
                     <p class="muted">${e.place.address[lang]}</p>
@@ -138,6 +141,7 @@ export function attractionPage(ctx: PageContext, data: AttractionData): string {
       <a href="${href(ctx, "/attractions")}">${t(lang, "Điểm tham quan", "Places to visit")}</a>
     </p>
     <h1>${entry.title[lang]}</h1>
+    ${heroImage(entry, lang)}
     <p class="lead">${entry.summary[lang]}</p>
     <section aria-labelledby="facts-heading">
       <h2 id="facts-heading">${t(lang, "Thông tin cho chuyến đi", "Visiting")}</h2>
