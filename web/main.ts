@@ -111,6 +111,7 @@ const app = createApp({
     trustProxy: config.trustProxy,
     ...(config.publicUrl ? { publicUrl: config.publicUrl } : {}),
     contentImagesDir: path.join(config.contentDir, "images"),
+    map: config.map,
   },
 });
 

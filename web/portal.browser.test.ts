@@ -158,6 +158,53 @@ describe.sequential("the portal in chromium", () => {
     expect(await placeholder.getAttribute("alt")).toBe("");
   });
 
+  it("draws every place with coordinates on the attractions map, over tiles from a local tile server", async () => {
+    const tile = solidPng(256, 256, [220, 235, 225]);
+    let tileRequests = 0;
+    const tileServer = createServer((req, res) => {
+      if (!/^\/\d+\/\d+\/\d+\.png$/.test(req.url ?? "")) return void res.writeHead(404).end();
+      tileRequests++;
+      res.writeHead(200, { "Content-Type": "image/png" }).end(tile);
+    });
+    servers.push(tileServer);
+    const tiles = await listenLocal(tileServer);
+    const origin = await serve({ map: { tileUrl: `${tiles}/{z}/{x}/{y}.png`, attribution: "Test tiles" } });
+    const p = await open(`${origin}/attractions`);
+    const withCoordinates = index
+      .list("attraction")
+      .filter((e) => e.type === "attraction" && e.place.coordinates !== null).length;
+    expect(withCoordinates).toBeGreaterThan(5);
+    const map = p.locator("#places-map");
+    await expect.poll(() => map.locator(".leaflet-tile-loaded").count()).toBeGreaterThan(0);
+    expect(await map.locator("path.leaflet-interactive").count()).toBe(withCoordinates);
+    expect(await map.locator(".leaflet-control-attribution").textContent()).toContain("Test tiles");
+    expect(tileRequests).toBeGreaterThan(0);
+    expect(await p.locator(".map-offline").isHidden()).toBe(true);
+    // A marker opens a popup linking to the place's page.
+    await map.locator("path.leaflet-interactive").first().click({ force: true });
+    expect(await map.locator(".leaflet-popup-content a").getAttribute("href")).toMatch(/^\/attractions\//);
+
+    // The place page has its own small map with one marker.
+    await p.goto(`${origin}/attractions/mieu-ba-chua-xu`);
+    await expect.poll(() => p.locator("#place-map path.leaflet-interactive").count()).toBe(1);
+  });
+
+  it("without tiles keeps the markers, the list and the map links, and says the map is offline", async () => {
+    const closed = createServer();
+    const dead = await listenLocal(closed);
+    await closeServer(closed); // nothing listens there any more: every tile fails
+    const origin = await serve({ map: { tileUrl: `${dead}/{z}/{x}/{y}.png`, attribution: "Test tiles" } });
+    const p = await open(`${origin}/attractions`);
+    const notice = p.locator(".map-offline");
+    await expect.poll(() => notice.isVisible(), { timeout: 10_000 }).toBe(true);
+    expect(await notice.textContent()).toContain("Bản đồ nền không tải được");
+    expect(await p.locator("#places-map .leaflet-tile-loaded").count()).toBe(0);
+    expect(await p.locator("#places-map path.leaflet-interactive").count()).toBeGreaterThan(5);
+    const links = p.locator(".map-places li").first().locator("a");
+    expect(await links.nth(1).getAttribute("href")).toMatch(/^https:\/\/www\.google\.com\/maps\//);
+    expect(await links.nth(2).getAttribute("href")).toMatch(/^https:\/\/www\.openstreetmap\.org\//);
+  });
+
   it("has no serious or critical accessibility violations on every page type", async () => {
     const origin = await serve();
     // The portal's CSP forbids injected scripts; only this context bypasses it, to load axe.

@@ -46,6 +46,7 @@ export function portalRouter(deps: AppDeps): Router {
       canonicalQuery: canonical ? `?${canonical}` : "",
       query: queryOf(req),
       today: isoOf(localToday(deps.clock.now())),
+      map: deps.options.map,
     };
   }
 

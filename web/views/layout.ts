@@ -14,6 +14,8 @@ export type PageMeta = {
   ogType?: "website" | "article";
   /** Search results and other pages that should not be indexed. */
   noindex?: boolean;
+  /** The page has a map: Leaflet and the map script are loaded. */
+  map?: boolean;
 };
 
 const SITE = { vi: "Du lịch Châu Đốc", en: "Châu Đốc Travel Guide" };
@@ -61,7 +63,14 @@ export function layout(ctx: PageContext, meta: PageMeta, main: SafeHtml): string
         <meta property="og:locale" content="${OG_LOCALE[lang]}" />
         <meta property="og:locale:alternate" content="${OG_LOCALE[other]}" />
         <link rel="icon" href="data:," />
+        ${meta.map ? html`<link rel="stylesheet" href="/static/leaflet/leaflet.css" />` : ""}
         <link rel="stylesheet" href="/static/portal.css" />
+        ${
+          meta.map
+            ? html`<script src="/static/leaflet/leaflet.js" defer></script>
+              <script src="/static/map.js" defer></script>`
+            : ""
+        }
       </head>
       <body>
         <header class="site-header">
