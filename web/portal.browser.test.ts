@@ -205,6 +205,26 @@ describe.sequential("the portal in chromium", () => {
     expect(await links.nth(2).getAttribute("href")).toMatch(/^https:\/\/www\.openstreetmap\.org\//);
   });
 
+  it("lists an itinerary's stops in order, numbered, and draws them on the map as a route", async () => {
+    const origin = await serve();
+    const p = await open(`${origin}/itineraries/mot-ngay-nui-sam`, { width: 390, height: 844 });
+    const entry = index.get("mot-ngay-nui-sam");
+    if (entry?.type !== "itinerary") throw new Error("no itinerary mot-ngay-nui-sam");
+    const expected = entry.itinerary.stops.map(
+      (s, i) => `${i + 1} ${index.get(s.place ?? "")?.title.vi ?? ""}`,
+    );
+    const shown = await p.locator("ol.stops li.stop h3").allTextContents();
+    expect(shown.map((s) => s.replace(/\s+/g, " ").trim())).toEqual(expected);
+    await expect.poll(() => p.locator("#route-map .map-stop").count()).toBe(expected.length);
+    expect(await p.locator("#route-map .map-stop").allTextContents()).toEqual(
+      expected.map((_, i) => String(i + 1)),
+    );
+    // The home page lists the itineraries.
+    await p.goto(`${origin}/`);
+    expect(await p.locator(`.itineraries a[href="/itineraries/mot-ngay-nui-sam"]`).count()).toBe(1);
+    expect(await p.locator(".itineraries li").count()).toBe(4);
+  });
+
   it("has no serious or critical accessibility violations on every page type", async () => {
     const origin = await serve();
     // The portal's CSP forbids injected scripts; only this context bypasses it, to load axe.
@@ -222,6 +242,9 @@ describe.sequential("the portal in chromium", () => {
       "/search?q=n%C3%BAi%20Sam",
       "/khong-co-trang-nay",
       "/en/attractions/nui-cam",
+      "/itineraries",
+      "/itineraries/hai-ngay-nui-sam-tra-su-nui-cam",
+      "/en/itineraries/mot-ngay-tren-song",
     ];
     for (const url of pages) {
       await p.goto(`${origin}${url}`);

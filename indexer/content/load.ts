@@ -303,6 +303,16 @@ export function checkReferences(
   e.related.forEach((id, i) => {
     if (!ctx.known.has(id)) at(["related", i], `no entry has the id '${id}'`);
   });
+  if (e.type === "itinerary") {
+    e.itinerary.stops.forEach((stop, i) => {
+      if (stop.place === undefined) return;
+      const place = ctx.get(stop.place);
+      const where = ["itinerary", "stops", i, "place"];
+      if (!ctx.known.has(stop.place)) at(where, `no entry has the id '${stop.place}'`);
+      else if (place && place.type !== "attraction") at(where, `'${stop.place}' is not an attraction`);
+      if (stop.day > e.itinerary.days) at(["itinerary", "stops", i, "day"], `day ${stop.day} is after the last day (${e.itinerary.days})`);
+    });
+  }
   if (e.type === "event") {
     e.event.venues.forEach((id, i) => {
       const venue = ctx.get(id);

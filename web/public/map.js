@@ -59,7 +59,12 @@
       link.textContent = p.name;
       var marker = p.n
         ? L.marker([p.lat, p.lng], {
-            icon: L.divIcon({ className: "map-stop", html: "", iconSize: [28, 28] }),
+            // A number only (digits), so nothing from the page becomes markup.
+            icon: L.divIcon({
+              className: "map-stop",
+              html: String(parseInt(p.n, 10) || ""),
+              iconSize: [28, 28],
+            }),
             title: p.name,
             alt: p.name,
             keyboard: true,
@@ -73,10 +78,6 @@
           });
       marker.bindPopup(link);
       marker.addTo(map);
-      if (p.n) {
-        var icon = marker.getElement && marker.getElement();
-        if (icon) icon.textContent = p.n;
-      }
       latlngs.push([p.lat, p.lng]);
     });
     if (el.hasAttribute("data-route") && latlngs.length > 1)

@@ -16,6 +16,7 @@ import { eventPage, eventsPage } from "../views/events.ts";
 import { homePage, searchPage } from "../views/home.ts";
 import { lodgingPage, lodgingRulePage, type CalculatorState } from "../views/lodging.ts";
 import { attractionPage, attractionsPage, sameTag, tagLang } from "../views/places.ts";
+import { itinerariesPage, itineraryPage } from "../views/itineraries.ts";
 import { practicalListPage, practicalPage } from "../views/practical.ts";
 
 /**
@@ -65,8 +66,20 @@ export function portalRouter(deps: AppDeps): Router {
           upcoming: idx.eventsBetween(ctx.today, addDays(ctx.today, 90)),
           lodging: idx.list("lodging-rule"),
           practical: practicalEntries(idx),
+          itineraries: idx.list("itinerary"),
         }),
       );
+    });
+
+    router.get(at("/itineraries"), (req, res) => {
+      send(res, itinerariesPage(contextOf(req, lang, "/itineraries"), index().list("itinerary")));
+    });
+
+    router.get(at("/itineraries/:id"), (req, res) => {
+      const idx = index();
+      const entry = entryOf(idx, "itinerary", req.params.id);
+      const ctx = contextOf(req, lang, `/itineraries/${entry.id}`);
+      send(res, itineraryPage(ctx, { entry, get: (id) => idx.get(id) }));
     });
 
     router.get(at("/search"), async (req, res) => {

@@ -2,6 +2,7 @@ import type { ContentEntry, Occurrence, SearchHit } from "../../indexer/index.ts
 import { href, t, type PageContext } from "./context.ts";
 import { html } from "./html.ts";
 import { layout, siteName } from "./layout.ts";
+import { itineraryCards } from "./itineraries.ts";
 import { entryHref, occurrenceHtml, searchForm, thumbnail, typeLabel } from "./parts.ts";
 
 export type HomeData = {
@@ -10,6 +11,7 @@ export type HomeData = {
   upcoming: Occurrence[];
   lodging: ContentEntry[];
   practical: ContentEntry[];
+  itineraries: ContentEntry[];
 };
 
 /** The home page: search, featured places, the next 90 days of events, lodging rules and practical info. */
@@ -41,6 +43,10 @@ export function homePage(ctx: PageContext, data: HomeData): string {
           >${t(lang, "Tất cả điểm tham quan, lọc theo chủ đề", "All places, by theme")}</a
         >
       </p>
+    </section>
+    <section aria-labelledby="itineraries-heading">
+      <h2 id="itineraries-heading">${t(lang, "Lịch trình gợi ý", "Suggested itineraries")}</h2>
+      ${itineraryCards(ctx, data.itineraries)}
     </section>
     <section aria-labelledby="events-heading">
       <h2 id="events-heading">${t(lang, "Lễ hội trong 90 ngày tới", "Events in the next 90 days")}</h2>

@@ -3,7 +3,7 @@ import { href, localPath, otherLang, t, type PageContext } from "./context.ts";
 import { html, type SafeHtml } from "./html.ts";
 
 /** The sections of the main navigation. */
-export type Section = "home" | "attractions" | "events" | "lodging" | "practical" | "search";
+export type Section = "home" | "attractions" | "itineraries" | "events" | "lodging" | "practical" | "search";
 
 export type PageMeta = {
   /** The page's own title; the site name is added after it. */
@@ -25,6 +25,7 @@ const LANG_NAME: Record<Lang, string> = { vi: "Tiếng Việt", en: "English" };
 const NAV: { section: Section; path: string; vi: string; en: string }[] = [
   { section: "home", path: "/", vi: "Trang chủ", en: "Home" },
   { section: "attractions", path: "/attractions", vi: "Điểm tham quan", en: "Attractions" },
+  { section: "itineraries", path: "/itineraries", vi: "Lịch trình", en: "Itineraries" },
   { section: "events", path: "/events", vi: "Lễ hội", en: "Events" },
   { section: "lodging", path: "/lodging", vi: "Lưu trú", en: "Lodging rules" },
   { section: "practical", path: "/practical", vi: "Thông tin thiết thực", en: "Practical info" },

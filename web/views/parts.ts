@@ -44,6 +44,7 @@ const TYPE_LABEL: Record<EntryType, { vi: string; en: string }> = {
   event: { vi: "Lễ hội, sự kiện", en: "Event" },
   "lodging-rule": { vi: "Quy định lưu trú", en: "Lodging rule" },
   practical: { vi: "Thông tin thiết thực", en: "Practical info" },
+  itinerary: { vi: "Lịch trình gợi ý", en: "Itinerary" },
 };
 
 /** "Điểm tham quan", "Event", …. */

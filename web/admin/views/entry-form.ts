@@ -453,6 +453,16 @@ function typeFields(f: Fields, type: EntryType): SafeHtml {
           },
         )}
       </section>`;
+    case "itinerary":
+      return html`<section aria-labelledby="h-type" class="form-section">
+        <h2 id="h-type">Lịch trình</h2>
+        ${f.area("itinerary.yaml", "Số ngày và các điểm dừng theo thứ tự (YAML)", {
+          rows: 24,
+          lang: "en",
+          className: "code",
+          hint: "days: số ngày; stops: mỗi điểm dừng có day, time, place (id điểm tham quan) hoặc name, duration, travel (cách đi từ điểm trước), what — mỗi chữ đều { vi, en }. Xem content/README.md.",
+        })}
+      </section>`;
     case "practical":
       return html`<section aria-labelledby="h-type" class="form-section">
         <h2 id="h-type">Thông tin thiết thực</h2>
