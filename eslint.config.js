@@ -9,7 +9,10 @@ export default tseslint.config(
   ...tseslint.configs.recommended,
   { ignores: ["web/widget/**"], languageOptions: { globals: { ...globals.node } } },
   // The embeddable widget and the admin pages' scripts run in the browser, not in Node.
-  { files: ["web/widget/**", "web/admin/static/**"], languageOptions: { globals: { ...globals.browser } } },
+  {
+    files: ["web/widget/**", "web/admin/static/**", "web/public/**/*.js"],
+    languageOptions: { globals: { ...globals.browser } },
+  },
   {
     rules: {
       "@typescript-eslint/consistent-type-imports": "error",

@@ -62,7 +62,7 @@ export function buildCorpus(entries: ContentEntry[]): Corpus {
     sentences: { vi: [], en: [] },
     words: { vi: [], en: [] },
     headings: { vi: [], en: [] },
-    templates: { attraction: [], event: [], "lodging-rule": [], practical: [] },
+    templates: { attraction: [], event: [], "lodging-rule": [], practical: [], itinerary: [] },
   };
   for (const entry of entries) {
     corpus.templates[entry.type].push(entry);

@@ -6,7 +6,7 @@ import path from "node:path";
 import { afterAll, afterEach, describe, expect, it, vi } from "vitest";
 import { buildIndex, CURRENT_FILE, VECTORS_FILE } from "./build.ts";
 import { loadContent } from "./content/load.ts";
-import { TYPE_FOLDERS, type EntryType } from "./content/schema.ts";
+import { ENTRY_TYPES, TYPE_FOLDERS, type EntryType } from "./content/schema.ts";
 import { AppError } from "./errors.ts";
 import type { KnowledgeIndex } from "./knowledge-index.ts";
 import { currentManifest, isIndexUpToDate, openIndex } from "./open.ts";
@@ -131,7 +131,8 @@ describe("buildIndex", () => {
     expect(built.manifest.counts.chunks).toBe(chunks.length);
     expect(new Set(chunks.map((c) => c.entryId))).toEqual(new Set(FIXTURE_IDS));
     expect(built.manifest.counts.terms).toBeGreaterThan(0);
-    const byType: Record<string, number> = {};
+    // Every type is counted, the types the fixture does not use with 0.
+    const byType: Record<string, number> = Object.fromEntries(ENTRY_TYPES.map((t) => [t, 0]));
     for (const t of Object.values(FIXTURE)) byType[t] = (byType[t] ?? 0) + 1;
     expect(built.manifest.counts.byType).toEqual(byType);
     expect(built.manifest.embedder.id).toMatch(/^lsi-/);

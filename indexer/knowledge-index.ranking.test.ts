@@ -122,7 +122,7 @@ async function partsOf(entries: ContentEntry[]): Promise<IndexParts> {
   const texts = chunks.map((c) => `${c.heading}. ${c.text}`);
   const embedder = lsiEmbedder(trainLsi(texts.slice(0, 1500), { dimensions: 16 }));
   const index = VectorIndex.build(await embedder.embed(texts), embedder.dimensions);
-  const byType = { attraction: 0, event: 0, "lodging-rule": 0, practical: 0 };
+  const byType = { attraction: 0, event: 0, "lodging-rule": 0, practical: 0, itinerary: 0 };
   for (const e of entries) byType[e.type]++;
   return {
     manifest: {

@@ -3,7 +3,8 @@ import path from "node:path";
 import type { Assistant, Clock, Logger, Store } from "../bot/index.ts";
 import type { KnowledgeIndex } from "../indexer/index.ts";
 import { errorHandler, notFound } from "./errors.ts";
-import { API_SECURITY_HEADERS, PORTAL_SECURITY_HEADERS } from "./security-headers.ts";
+import { createRequire } from "node:module";
+import { API_SECURITY_HEADERS, portalSecurityHeaders } from "./security-headers.ts";
 import { mountApi } from "./routes/api.ts";
 import { portalRouter } from "./routes/portal.ts";
 import { adminRouter, type AdminDeps } from "./admin/index.ts";
@@ -24,7 +25,34 @@ export type AppOptions = {
   trustProxy: boolean;
   /** Longest question accepted, in characters (413 above it). */
   maxMessageLength: number;
+  /** The content folder's images/ (entry pictures), served at /content-images; none when unset. */
+  contentImagesDir?: string;
+  /** Map tiles: a URL template with {z}/{x}/{y} (and {s}), and the attribution its licence asks for. */
+  map: MapOptions;
 };
+
+export type MapOptions = { tileUrl: string; attribution: string };
+
+/** OpenStreetMap's standard tiles; their usage policy is in README (set MAP_TILE_URL for heavy use). */
+export const DEFAULT_MAP: MapOptions = {
+  tileUrl: "https://tile.openstreetmap.org/{z}/{x}/{y}.png",
+  attribution: '&copy; <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a> contributors',
+};
+
+/** The origin a tile URL template loads from, for the CSP ("https://{s}.tile.x" → "https://*.tile.x"). */
+export function tileOrigin(template: string): string | undefined {
+  try {
+    const u = new URL(template.replace(/\{s\}/g, "wildcard-subdomain"));
+    return `${u.protocol}//${u.host.replace("wildcard-subdomain", "*")}`;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Leaflet's files in node_modules, served like Chart.js: nothing is fetched from a CDN. */
+function leafletDir(): string {
+  return path.join(path.dirname(createRequire(import.meta.url).resolve("leaflet")));
+}
 
 export type AppDeps = {
   /** The live knowledge: read on every request, so a republished index takes effect at once. */
@@ -44,6 +72,7 @@ export const DEFAULT_APP_OPTIONS: AppOptions = {
   rateLimitPerMinute: 30,
   trustProxy: false,
   maxMessageLength: 1000,
+  map: DEFAULT_MAP,
 };
 
 const PUBLIC_DIR = path.join(import.meta.dirname, "public");
@@ -61,8 +90,10 @@ export function createApp(deps: AppDeps): express.Express {
     API_SECURITY_HEADERS(res);
     apiCors(req, res, next);
   });
+  const tiles = tileOrigin(deps.options.map.tileUrl);
+  const portalHeaders = portalSecurityHeaders(tiles ? [tiles] : []);
   app.use((_req, res, next) => {
-    PORTAL_SECURITY_HEADERS(res);
+    portalHeaders(res);
     next();
   });
   app.get("/healthz", (_req, res) => {
@@ -76,6 +107,13 @@ export function createApp(deps: AppDeps): express.Express {
     });
   });
   app.use("/static", express.static(PUBLIC_DIR, { maxAge: "1h", index: false }));
+  const leaflet = leafletDir();
+  for (const file of ["leaflet.js", "leaflet.css"])
+    app.get(`/static/leaflet/${file}`, (_req, res) =>
+      res.sendFile(path.join(leaflet, file), { maxAge: "1d" }),
+    );
+  if (deps.options.contentImagesDir)
+    app.use("/content-images", express.static(deps.options.contentImagesDir, { maxAge: "1h", index: false }));
   app.use(widgetRouter(deps));
   app.use("/webhooks", webhooksRouter(deps.channels ?? []));
   if (deps.admin) {

@@ -50,6 +50,13 @@ const envSchema = z.object({
   COOKIE_SECURE: z.enum(["auto", "true", "false"]).default("auto"),
   /** Republish when content/ changes on disk (a git pull), not only from the admin. */
   WATCH_CONTENT: z.enum(["true", "false"]).default("true"),
+  /** Map tiles for the portal's maps: a {z}/{x}/{y} URL template (OpenStreetMap's standard tiles by default). */
+  MAP_TILE_URL: z
+    .string()
+    .regex(/^https?:\/\/[^\s]*\{z\}[^\s]*\{x\}[^\s]*\{y\}[^\s]*$/, "an http(s) URL with {z}, {x} and {y}")
+    .optional(),
+  /** The attribution the tiles' licence asks for, shown on every map (HTML allowed: it is configuration). */
+  MAP_ATTRIBUTION: z.string().min(1).optional(),
   /** Stored questions and feedback older than this many days are deleted (daily). */
   RETENTION_DAYS: z.coerce.number().int().min(1).max(36_500).default(180),
 });
@@ -74,6 +81,8 @@ export type WebConfig = BotConfig & {
   cookieSecure: "auto" | boolean;
   watchContent: boolean;
   retentionDays: number;
+  /** Tile URL template and attribution of the portal's maps. */
+  map: { tileUrl: string; attribution: string };
 };
 
 /** Reads and validates every variable; throws one error naming each bad one. */
@@ -121,6 +130,12 @@ export function readWebConfig(env: NodeJS.ProcessEnv = process.env): WebConfig {
     cookieSecure: e.COOKIE_SECURE === "auto" ? "auto" : e.COOKIE_SECURE === "true",
     watchContent: e.WATCH_CONTENT === "true",
     retentionDays: e.RETENTION_DAYS,
+    map: {
+      tileUrl: e.MAP_TILE_URL ?? "https://tile.openstreetmap.org/{z}/{x}/{y}.png",
+      attribution:
+        e.MAP_ATTRIBUTION ??
+        '&copy; <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a> contributors',
+    },
   };
 }
 

@@ -8,6 +8,7 @@
  */
 import { mkdir } from "node:fs/promises";
 import type { Server } from "node:http";
+import path from "node:path";
 import { pino } from "pino";
 import { createAssistant, type Assistant } from "../bot/index.ts";
 import { createChannels, createDispatcher } from "../bot/channels/index.ts";
@@ -109,6 +110,8 @@ const app = createApp({
     rateLimitPerMinute: config.rateLimitPerMinute,
     trustProxy: config.trustProxy,
     ...(config.publicUrl ? { publicUrl: config.publicUrl } : {}),
+    contentImagesDir: path.join(config.contentDir, "images"),
+    map: config.map,
   },
 });
 

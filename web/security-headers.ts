@@ -47,28 +47,36 @@ export function fixedHeaders(middleware: RequestHandler): HeaderSetter {
   };
 }
 
-/** Pages, the widget, the admin area: helmet's defaults with a policy that the portal and widget satisfy. */
-export const PORTAL_SECURITY_HEADERS = fixedHeaders(
-  helmet({
-    contentSecurityPolicy: {
-      directives: {
-        defaultSrc: ["'self'"],
-        scriptSrc: ["'self'"],
-        styleSrc: ["'self'"],
-        imgSrc: ["'self'", "data:"],
-        connectSrc: ["'self'"],
-        formAction: ["'self'"],
-        frameAncestors: ["'self'"],
-        objectSrc: ["'none'"],
-        baseUri: ["'self'"],
-        // Served over plain HTTP on a LAN or localhost too; HTTPS is the reverse proxy's job.
-        upgradeInsecureRequests: null,
+/**
+ * Pages, the widget, the admin area: helmet's defaults with a policy that the portal and widget satisfy.
+ * `imageOrigins` are the map tile servers' origins, the only images loaded from elsewhere.
+ */
+export function portalSecurityHeaders(imageOrigins: readonly string[] = []): HeaderSetter {
+  return fixedHeaders(
+    helmet({
+      contentSecurityPolicy: {
+        directives: {
+          defaultSrc: ["'self'"],
+          scriptSrc: ["'self'"],
+          styleSrc: ["'self'"],
+          imgSrc: ["'self'", "data:", ...imageOrigins],
+          connectSrc: ["'self'"],
+          formAction: ["'self'"],
+          frameAncestors: ["'self'"],
+          objectSrc: ["'none'"],
+          baseUri: ["'self'"],
+          // Served over plain HTTP on a LAN or localhost too; HTTPS is the reverse proxy's job.
+          upgradeInsecureRequests: null,
+        },
       },
-    },
-    // widget.js and the API are meant to be used from other sites (within WIDGET_ORIGINS).
-    crossOriginResourcePolicy: { policy: "cross-origin" },
-  }),
-);
+      // widget.js and the API are meant to be used from other sites (within WIDGET_ORIGINS).
+      crossOriginResourcePolicy: { policy: "cross-origin" },
+    }),
+  );
+}
+
+/** The portal's headers without a map tile server. */
+export const PORTAL_SECURITY_HEADERS = portalSecurityHeaders();
 
 /**
  * The JSON API: no content may load or frame a response, no sniffing, HTTPS remembered. The headers that

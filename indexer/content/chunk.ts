@@ -98,6 +98,9 @@ function factsText(entry: ContentEntry, lang: Lang): string {
       for (const c of entry.practical.contacts) parts.push(`${c.label[lang]} ${c.phone}`);
       for (const f of entry.practical.facts) parts.push(`${f.label[lang]}: ${f.value[lang]}`);
       break;
+    case "itinerary":
+      for (const s of entry.itinerary.stops) parts.push(`${s.time[lang]}: ${s.name?.[lang] ?? ""} ${s.what[lang]}`);
+      break;
   }
   return parts.filter((s) => s.trim() !== "").join(". ");
 }

@@ -149,6 +149,12 @@ function values(type: EntryType): EntryTemplateValues {
       legalBasis: [{ document: "Luật Cư trú số 68/2020/QH14", inForce: "2021-07-01", status: "in-force" }],
     },
     practical: { contacts: [{ label: { vi: "Công an", en: "Police" }, phone: "113" }] },
+    itinerary: {
+      stops: [
+        { time: { vi: "Sáng", en: "Morning" }, place: "mieu-ba-chua-xu", duration: { vi: "1 giờ", en: "1 hour" }, what: { vi: "Viếng miếu.", en: "Visit the temple." } },
+        { time: { vi: "Trưa", en: "Noon" }, place: "chua-tay-an", duration: { vi: "1 giờ", en: "1 hour" }, travel: { vi: "Đi bộ.", en: "Walk." }, what: { vi: "Xem chùa.", en: "See the pagoda." } },
+      ],
+    },
   };
   return {
     lastVerified: "2026-11-01",

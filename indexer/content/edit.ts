@@ -433,11 +433,12 @@ export type EntryTemplateValues = {
   body?: BodyText;
 };
 
-const TYPE_BLOCK: Record<EntryType, "place" | "event" | "lodging" | "practical"> = {
+const TYPE_BLOCK: Record<EntryType, "place" | "event" | "lodging" | "practical" | "itinerary"> = {
   attraction: "place",
   event: "event",
   "lodging-rule": "lodging",
   practical: "practical",
+  itinerary: "itinerary",
 };
 
 /**
@@ -479,7 +480,19 @@ function templateFields(type: EntryType): Record<string, unknown> {
       };
     case "practical":
       return { topic: "other", contacts: [], facts: [] };
+    case "itinerary":
+      return {
+        days: 1,
+        stops: [
+          { day: 1, time: empty(), place: "", duration: empty(), what: empty() },
+          { day: 1, time: empty(), place: "", duration: empty(), travel: empty(), what: empty() },
+        ],
+      };
   }
+}
+
+function empty(): { vi: string; en: string } {
+  return { vi: "", en: "" };
 }
 
 /** A new entry file from its type's template, in the layout of the hand-written files. */

@@ -415,7 +415,10 @@ describe("the real content", () => {
       "dac-san-am-thuc",
       "hanh-chinh-chau-doc",
       "an-toan-va-phan-anh",
+      "cua-khau-bien-gioi",
+      "cho-o-luu-tru",
     ],
+    itinerary: ["mot-ngay-nui-sam", "hai-ngay-nui-sam-tra-su-nui-cam", "hanh-huong-via-ba", "mot-ngay-tren-song"],
   };
 
   it.each(Object.entries(REQUIRED) as [EntryType, string[]][])("has every required %s", (type, ids) => {

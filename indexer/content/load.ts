@@ -1,4 +1,4 @@
-import { readdir, readFile } from "node:fs/promises";
+import { access, readdir, readFile } from "node:fs/promises";
 import path from "node:path";
 import { isMap, isPair, isScalar, LineCounter, parseDocument, type Document } from "yaml";
 import type { z } from "zod";
@@ -42,6 +42,7 @@ export async function loadContent(root: string, options: LoadOptions = {}): Prom
     if (p.entry) entries.push(publicEntry(p.entry));
   }
   problems.push(...checkAcrossEntries(parsed, options.today ?? new Date().toISOString().slice(0, 10)));
+  problems.push(...(await missingImages(root, parsed)));
   problems.sort((a, b) => a.file.localeCompare(b.file) || a.line - b.line);
   return { entries: problems.length === 0 ? entries : [], problems };
 }
@@ -227,6 +228,24 @@ function regionProblems(raw: unknown): { where: (string | number)[]; reason: str
   return out;
 }
 
+/** Content images (images/<name>) that are not in the content folder; uploads are checked by the admin. */
+async function missingImages(root: string, parsed: ParsedFile[]): Promise<ContentProblem[]> {
+  const checks = parsed.flatMap((p) =>
+    (p.entry?.images ?? []).map(async (image, i) => {
+      if (!image.file.startsWith("images/")) return undefined;
+      const found = await access(path.join(root, image.file)).then(
+        () => true,
+        () => false,
+      );
+      const where = ["images", i, "file"];
+      return found
+        ? undefined
+        : { file: p.file, line: p.lineOf(where), field: fieldName(where), reason: `no file ${image.file} under the content folder` };
+    }),
+  );
+  return (await Promise.all(checks)).filter((p): p is ContentProblem => p !== undefined);
+}
+
 /** Checks within one entry that the schema cannot express. */
 function checkEntry(fm: FrontMatter, report: Report): void {
   if (fm.related.includes(fm.id)) report(["related"], "an entry cannot be related to itself");
@@ -284,6 +303,16 @@ export function checkReferences(
   e.related.forEach((id, i) => {
     if (!ctx.known.has(id)) at(["related", i], `no entry has the id '${id}'`);
   });
+  if (e.type === "itinerary") {
+    e.itinerary.stops.forEach((stop, i) => {
+      if (stop.place === undefined) return;
+      const place = ctx.get(stop.place);
+      const where = ["itinerary", "stops", i, "place"];
+      if (!ctx.known.has(stop.place)) at(where, `no entry has the id '${stop.place}'`);
+      else if (place && place.type !== "attraction") at(where, `'${stop.place}' is not an attraction`);
+      if (stop.day > e.itinerary.days) at(["itinerary", "stops", i, "day"], `day ${stop.day} is after the last day (${e.itinerary.days})`);
+    });
+  }
   if (e.type === "event") {
     e.event.venues.forEach((id, i) => {
       const venue = ctx.get(id);

@@ -9,7 +9,7 @@ import { z } from "zod";
 export const LANGS = ["vi", "en"] as const;
 export type Lang = (typeof LANGS)[number];
 
-export const ENTRY_TYPES = ["attraction", "event", "lodging-rule", "practical"] as const;
+export const ENTRY_TYPES = ["attraction", "event", "lodging-rule", "practical", "itinerary"] as const;
 export type EntryType = (typeof ENTRY_TYPES)[number];
 
 /** Folder under content/ that holds each type, so a file's place tells its type. */
@@ -18,6 +18,7 @@ export const TYPE_FOLDERS: Record<EntryType, string> = {
   event: "events",
   "lodging-rule": "lodging",
   practical: "practical",
+  itinerary: "itineraries",
 };
 
 /**
@@ -62,6 +63,25 @@ const source = z.strictObject({
   title: text.optional(),
   /** What this source supports, in both languages. */
   note: publicNote.optional(),
+});
+
+/**
+ * A picture of the entry with its credit: a file under content/images/ or an image uploaded in the admin
+ * (/media/...). Ship no picture whose licence you have not read; every field of the credit is required.
+ */
+const entryImage = z.strictObject({
+  file: z
+    .string()
+    .regex(
+      /^(?:images\/[a-z0-9][a-z0-9._-]*\.(?:jpe?g|png|webp)|\/media\/[A-Za-z0-9][A-Za-z0-9._-]*\.(?:jpe?g|png|webp))$/,
+      "must be images/<name>.jpg (png, webp) under content/, or /media/<name> of an uploaded image",
+    ),
+  alt: bilingual,
+  author: text,
+  /** The licence as its source names it, e.g. "CC BY-SA 4.0". */
+  licence: text,
+  /** The page the picture and its licence were read from. */
+  sourceUrl: z.url({ protocol: /^https?$/, error: "must be an http(s) link" }),
 });
 
 const coordinates = z.strictObject({
@@ -243,6 +263,35 @@ export const practicalFields = z.strictObject({
   facts: z.array(z.strictObject({ label: bilingual, value: bilingual })).default([]),
 });
 
+/** One stop of an itinerary, in visiting order. */
+const itineraryStop = z
+  .strictObject({
+    /** Day of the trip, from 1. */
+    day: z.number().int().min(1).max(7).default(1),
+    /** When to be there, as a visitor reads it ("Sáng sớm, khoảng 6:00" / "Early morning, about 06:00"). */
+    time: bilingual,
+    /** The attraction visited (its id), which gives the stop its name, page and map point. */
+    place: z.string().optional(),
+    /** The stop's name when it is not an attraction of the content (a landing, a market street). */
+    name: bilingual.optional(),
+    /** How long to stay. */
+    duration: bilingual,
+    /** How to get here from the previous stop (omitted for the first stop). */
+    travel: bilingual.optional(),
+    /** What to do or see there, in a sentence or two. */
+    what: bilingual,
+  })
+  .refine((s) => s.place !== undefined || s.name !== undefined, {
+    message: "a stop needs a place (an attraction id) or a name",
+    path: ["place"],
+  });
+
+export const itineraryFields = z.strictObject({
+  /** Length of the trip in days. */
+  days: z.number().int().min(1).max(7),
+  stops: z.array(itineraryStop).min(2, "an itinerary has at least two stops"),
+});
+
 const common = {
   id: z.string().regex(/^[a-z0-9]+(-[a-z0-9]+)*$/, "must be lowercase kebab-case (a-z, 0-9, -)"),
   title: bilingual,
@@ -253,6 +302,8 @@ const common = {
   sources: z.array(source).min(1, "every entry names at least one source"),
   lastVerified: isoDate,
   related: z.array(z.string()).default([]),
+  /** Pictures with their credits; the first is the page's hero image. */
+  images: z.array(entryImage).default([]),
   /**
    * What editors note for themselves (what to recheck, where a claim came from): shown in the admin area
    * only, never on public pages, in the index or in answers. Any language.
@@ -267,6 +318,7 @@ export const frontMatterSchema = z.discriminatedUnion(
     z.strictObject({ ...common, type: z.literal("event"), event: eventFields }),
     z.strictObject({ ...common, type: z.literal("lodging-rule"), lodging: lodgingFields }),
     z.strictObject({ ...common, type: z.literal("practical"), practical: practicalFields }),
+    z.strictObject({ ...common, type: z.literal("itinerary"), itinerary: itineraryFields }),
   ],
   { error: `must be one of: ${ENTRY_TYPES.join(", ")}` },
 );
@@ -276,7 +328,9 @@ export type AttractionFields = z.infer<typeof attractionFields>;
 export type EventFields = z.infer<typeof eventFields>;
 export type LodgingFields = z.infer<typeof lodgingFields>;
 export type PracticalFields = z.infer<typeof practicalFields>;
+export type ItineraryFields = z.infer<typeof itineraryFields>;
 export type DeadlineRule = z.infer<typeof deadline>;
+export type EntryImage = z.infer<typeof entryImage>;
 
 /** A validated entry: front matter plus the body text of each language. */
 export type ContentEntry = FrontMatter & {

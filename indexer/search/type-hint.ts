@@ -6,6 +6,7 @@ import { fold } from "../text/normalize.ts";
  * Only clear signals are listed: a hint boosts that type in the ranking, it never filters.
  */
 const HINTS: Record<EntryType, string[]> = {
+  itinerary: ["lich trinh", "itinerary", "mot ngay", "hai ngay", "2 ngay", "one day", "two days", "day trip"],
   event: [
     "le hoi",
     "festival",

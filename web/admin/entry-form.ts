@@ -27,6 +27,7 @@ export const ROW_GROUPS = {
   "event.knownDates": ["start", "end", "main", "note.vi", "note.en", "source"],
   "practical.contacts": ["label.vi", "label.en", "phone"],
   "practical.facts": ["label.vi", "label.en", "value.vi", "value.en"],
+  images: ["file", "alt.vi", "alt.en", "author", "licence", "sourceUrl"],
 } as const;
 export type RowGroup = keyof typeof ROW_GROUPS;
 
@@ -38,6 +39,9 @@ export const LODGING_YAML_KEYS = [
   "legalBasis",
   "penalties",
 ] as const;
+
+/** An itinerary's day count and stops, edited as one raw-YAML box. */
+export const ITINERARY_YAML_KEYS = ["days", "stops"] as const;
 
 /** Who a lodging rule applies to (the schema's own list). */
 export const APPLIES_TO = lodgingFields.shape.appliesTo.element.options;
@@ -93,6 +97,7 @@ export function formValuesOf(type: EntryType, text: string): FormValues {
   putLines("aliases.en", at(fm.aliases, "en"));
   putLines("tags", fm.tags);
   putRows("sources", fm.sources);
+  putRows("images", fm.images);
   put("lastVerified", fm.lastVerified);
   put("staffNote", fm.staffNote);
   putLines("related", fm.related);
@@ -129,6 +134,8 @@ export function formValuesOf(type: EntryType, text: string): FormValues {
     put("lodging.thresholdDays", at(l, "thresholdDays"));
     putPair("lodging.verifyNote", at(l, "verifyNote"));
     put("lodging.yaml", fieldsYaml(text, ["lodging"], LODGING_YAML_KEYS));
+  } else if (type === "itinerary") {
+    put("itinerary.yaml", fieldsYaml(text, ["itinerary"], ITINERARY_YAML_KEYS));
   } else {
     const p = fm.practical;
     put("practical.topic", at(p, "topic"));
@@ -199,6 +206,16 @@ export function buildChanges(
   set(["lastVerified"], form.verified === "on" ? today : line("lastVerified"));
   const staffNote = bodyText(form.staffNote);
   setUnlessDefault(["staffNote"], staffNote === "" ? undefined : staffNote, staffNote === "");
+  const images = readRows("images").map((r) =>
+    compact({
+      file: r.file,
+      alt: { vi: r["alt.vi"] ?? "", en: r["alt.en"] ?? "" },
+      author: r.author,
+      licence: r.licence,
+      sourceUrl: r.sourceUrl,
+    }),
+  );
+  setUnlessDefault(["images"], images, images.length === 0);
   const related = list("related");
   setUnlessDefault(["related"], related, related.length === 0);
 
@@ -269,6 +286,11 @@ export function buildChanges(
     for (const p of raw.problems)
       problems.push({ field: "lodging.yaml", reason: `line ${p.line}: ${p.reason}` });
     if (raw.values) for (const k of LODGING_YAML_KEYS) set(["lodging", k], raw.values[k]);
+  } else if (type === "itinerary") {
+    const raw = parseFieldsYaml(form["itinerary.yaml"] ?? "", ITINERARY_YAML_KEYS);
+    for (const p of raw.problems)
+      problems.push({ field: "itinerary.yaml", reason: `line ${p.line}: ${p.reason}` });
+    if (raw.values) for (const k of ITINERARY_YAML_KEYS) set(["itinerary", k], raw.values[k]);
   } else {
     set(["practical", "topic"], line("practical.topic"));
     const contacts = readRows("practical.contacts").map((r) => ({
@@ -329,6 +351,7 @@ export function formFieldsOf(problemField: string, rows: RowMap): string[] {
   }
   if (parts[0] === "lodging" && (LODGING_YAML_KEYS as readonly unknown[]).includes(parts[1]))
     return ["lodging.yaml"];
+  if (parts[0] === "itinerary") return ["itinerary.yaml"];
   for (const group of Object.keys(ROW_GROUPS) as RowGroup[]) {
     const g = group.split(".");
     const i = parts[g.length];

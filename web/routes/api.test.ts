@@ -276,7 +276,7 @@ describe("API on the real content", () => {
         expect(Object.keys(r.passage).sort()).toEqual(["heading", "lang", "text"]);
         expect(typeof r.score).toBe("number");
         expect(r.url).toBe(
-          `/${{ attraction: "attractions", event: "events", "lodging-rule": "lodging", practical: "practical" }[r.type]}/${r.id}`,
+          `/${{ attraction: "attractions", event: "events", "lodging-rule": "lodging", practical: "practical", itinerary: "itineraries" }[r.type]}/${r.id}`,
         );
       }
     });
@@ -704,7 +704,7 @@ const MANIFEST: Manifest = {
     entries: 0,
     chunks: 0,
     terms: 0,
-    byType: { attraction: 0, event: 0, "lodging-rule": 0, practical: 0 },
+    byType: { attraction: 0, event: 0, "lodging-rule": 0, practical: 0, itinerary: 0 },
   },
   builtAt: "2026-11-22T00:00:00.000Z",
   buildMs: 0,

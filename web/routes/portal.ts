@@ -21,6 +21,7 @@ import {
   type FineCalculatorState,
 } from "../views/lodging.ts";
 import { attractionPage, attractionsPage, sameTag, tagLang } from "../views/places.ts";
+import { itinerariesPage, itineraryPage } from "../views/itineraries.ts";
 import { practicalListPage, practicalPage } from "../views/practical.ts";
 
 /**
@@ -51,6 +52,7 @@ export function portalRouter(deps: AppDeps): Router {
       canonicalQuery: canonical ? `?${canonical}` : "",
       query: queryOf(req),
       today: isoOf(localToday(deps.clock.now())),
+      map: deps.options.map,
     };
   }
 
@@ -69,8 +71,20 @@ export function portalRouter(deps: AppDeps): Router {
           upcoming: idx.eventsBetween(ctx.today, addDays(ctx.today, 90)),
           lodging: idx.list("lodging-rule"),
           practical: practicalEntries(idx),
+          itineraries: idx.list("itinerary"),
         }),
       );
+    });
+
+    router.get(at("/itineraries"), (req, res) => {
+      send(res, itinerariesPage(contextOf(req, lang, "/itineraries"), index().list("itinerary")));
+    });
+
+    router.get(at("/itineraries/:id"), (req, res) => {
+      const idx = index();
+      const entry = entryOf(idx, "itinerary", req.params.id);
+      const ctx = contextOf(req, lang, `/itineraries/${entry.id}`);
+      send(res, itineraryPage(ctx, { entry, get: (id) => idx.get(id) }));
     });
 
     router.get(at("/search"), async (req, res) => {

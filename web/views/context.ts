@@ -13,6 +13,8 @@ export type PageContext = {
   query: string;
   /** Today in Asia/Ho_Chi_Minh, YYYY-MM-DD. */
   today: string;
+  /** Map tiles and their attribution; no maps are drawn without them. */
+  map?: { tileUrl: string; attribution: string };
 };
 
 /** Picks the Vietnamese or the English text. */

@@ -8,6 +8,7 @@ import {
   dateHtml,
   entryHref,
   externalLink,
+  heroImage,
   occurrenceHtml,
   relatedSection,
   sourcesSection,
@@ -157,6 +158,7 @@ export function eventPage(ctx: PageContext, data: EventData): string {
       <a href="${href(ctx, "/events")}">${t(lang, "Lịch lễ hội", "Event calendar")}</a>
     </p>
     <h1>${entry.title[lang]}</h1>
+    ${heroImage(entry, lang)}
     <p class="lead">${entry.summary[lang]}</p>
     <section aria-labelledby="dates-heading">
       <h2 id="dates-heading">${t(lang, "Ngày diễn ra trong 3 năm tới", "Dates in the next three years")}</h2>

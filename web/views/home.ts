@@ -2,7 +2,8 @@ import type { ContentEntry, Occurrence, SearchHit } from "../../indexer/index.ts
 import { href, t, type PageContext } from "./context.ts";
 import { html } from "./html.ts";
 import { layout, siteName } from "./layout.ts";
-import { entryHref, occurrenceHtml, searchForm, typeLabel } from "./parts.ts";
+import { itineraryCards } from "./itineraries.ts";
+import { entryHref, occurrenceHtml, searchForm, thumbnail, typeLabel } from "./parts.ts";
 
 export type HomeData = {
   attractions: ContentEntry[];
@@ -10,6 +11,7 @@ export type HomeData = {
   upcoming: Occurrence[];
   lodging: ContentEntry[];
   practical: ContentEntry[];
+  itineraries: ContentEntry[];
 };
 
 /** The home page: search, featured places, the next 90 days of events, lodging rules and practical info. */
@@ -30,6 +32,7 @@ export function homePage(ctx: PageContext, data: HomeData): string {
         ${data.attractions.map(
           (e) =>
             html`<li>
+              ${thumbnail(e)}
               <h3><a href="${entryHref(ctx, e.type, e.id)}">${e.title[lang]}</a></h3>
               <p>${e.summary[lang]}</p>
             </li>`,
@@ -40,6 +43,10 @@ export function homePage(ctx: PageContext, data: HomeData): string {
           >${t(lang, "Tất cả điểm tham quan, lọc theo chủ đề", "All places, by theme")}</a
         >
       </p>
+    </section>
+    <section aria-labelledby="itineraries-heading">
+      <h2 id="itineraries-heading">${t(lang, "Lịch trình gợi ý", "Suggested itineraries")}</h2>
+      ${itineraryCards(ctx, data.itineraries)}
     </section>
     <section aria-labelledby="events-heading">
       <h2 id="events-heading">${t(lang, "Lễ hội trong 90 ngày tới", "Events in the next 90 days")}</h2>

@@ -45,7 +45,7 @@ describe("renderMarkdown", () => {
       3,
     ).value;
     expect(squash(out)).toBe(
-      "<p>Intro line one line two.</p><h3>Rites</h3><ul><li>first</li><li>second</li></ul>" +
+      "<p>Intro line one\nline two.</p><h3>Rites</h3><ul><li>first</li><li>second</li></ul>" +
         "<h4>Detail</h4><p>End.</p>",
     );
   });
@@ -57,5 +57,23 @@ describe("renderMarkdown", () => {
     expect(out).not.toContain("<b>");
     expect(out).toContain("&lt;script&gt;alert(1)&lt;/script&gt;");
     expect(out).toContain("<h2>&lt;img src=x onerror=&quot;y&quot;&gt;</h2>");
+  });
+
+  it("shows links with safe schemes only, and images from this site only", () => {
+    const out = renderMarkdown(
+      [
+        "[site](/attractions/nui-sam) [ext](https://example.vn/a) [bad](javascript:alert(1)) [data](data:text/html,x)",
+        "",
+        "![Miếu Bà at dawn](/media/nui-sam-1a2b3c.jpg) ![far](https://elsewhere.example/x.jpg)",
+      ].join("\n"),
+    ).value;
+    expect(out).toContain('<a href="/attractions/nui-sam">site</a>');
+    expect(out).toContain('<a href="https://example.vn/a" rel="noopener noreferrer">ext</a>');
+    expect(out).not.toContain('href="javascript:');
+    expect(out).toContain("[bad](javascript:alert(1))"); // shown as text, not as a link
+    expect(out).not.toContain('href="data:');
+    expect(out).toContain('<img src="/media/nui-sam-1a2b3c.jpg" alt="Miếu Bà at dawn" loading="lazy">');
+    expect(out).not.toContain("elsewhere.example");
+    expect(out).toContain("far");
   });
 });

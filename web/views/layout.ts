@@ -3,7 +3,7 @@ import { href, localPath, otherLang, t, type PageContext } from "./context.ts";
 import { html, type SafeHtml } from "./html.ts";
 
 /** The sections of the main navigation. */
-export type Section = "home" | "attractions" | "events" | "lodging" | "practical" | "search";
+export type Section = "home" | "attractions" | "itineraries" | "events" | "lodging" | "practical" | "search";
 
 export type PageMeta = {
   /** The page's own title; the site name is added after it. */
@@ -14,6 +14,8 @@ export type PageMeta = {
   ogType?: "website" | "article";
   /** Search results and other pages that should not be indexed. */
   noindex?: boolean;
+  /** The page has a map: Leaflet and the map script are loaded. */
+  map?: boolean;
 };
 
 const SITE = { vi: "Du lịch Châu Đốc", en: "Châu Đốc Travel Guide" };
@@ -23,6 +25,7 @@ const LANG_NAME: Record<Lang, string> = { vi: "Tiếng Việt", en: "English" };
 const NAV: { section: Section; path: string; vi: string; en: string }[] = [
   { section: "home", path: "/", vi: "Trang chủ", en: "Home" },
   { section: "attractions", path: "/attractions", vi: "Điểm tham quan", en: "Attractions" },
+  { section: "itineraries", path: "/itineraries", vi: "Lịch trình", en: "Itineraries" },
   { section: "events", path: "/events", vi: "Lễ hội", en: "Events" },
   { section: "lodging", path: "/lodging", vi: "Lưu trú", en: "Lodging rules" },
   { section: "practical", path: "/practical", vi: "Thông tin thiết thực", en: "Practical info" },
@@ -61,7 +64,14 @@ export function layout(ctx: PageContext, meta: PageMeta, main: SafeHtml): string
         <meta property="og:locale" content="${OG_LOCALE[lang]}" />
         <meta property="og:locale:alternate" content="${OG_LOCALE[other]}" />
         <link rel="icon" href="data:," />
+        ${meta.map ? html`<link rel="stylesheet" href="/static/leaflet/leaflet.css" />` : ""}
         <link rel="stylesheet" href="/static/portal.css" />
+        ${
+          meta.map
+            ? html`<script src="/static/leaflet/leaflet.js" defer></script>
+              <script src="/static/map.js" defer></script>`
+            : ""
+        }
       </head>
       <body>
         <header class="site-header">

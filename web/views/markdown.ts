@@ -1,70 +1,56 @@
-import { html, type SafeHtml } from "./html.ts";
-import { heading } from "./parts.ts";
+import MarkdownIt from "markdown-it";
+import { raw, safeUrl, type SafeHtml } from "./html.ts";
 
 /**
- * The Markdown the content bodies use, and no more: paragraphs, `##`/`###` headings and `-`/`*` lists.
- * Everything is text: HTML in a body is shown escaped, never rendered.
+ * Entry bodies rendered with markdown-it: HTML in a body is shown as text, never rendered; links keep only
+ * safe schemes (http, https, mailto, tel and site paths) and open external sites with rel=noopener;
+ * images only come from this site (content images and uploads), as the CSP allows nothing else.
  */
 
-type Block =
-  | { kind: "p"; lines: string[] }
-  | { kind: "h"; depth: number; text: string }
-  | { kind: "ul"; items: string[] };
+const md = new MarkdownIt({ html: false, linkify: false, typographer: false });
+
+// markdown-it's own check refuses javascript:, vbscript:, file: and most data:; ours is stricter still.
+md.validateLink = (url) => safeUrl(url) !== undefined;
+
+const defaultLinkOpen = md.renderer.rules.link_open;
+md.renderer.rules.link_open = (tokens, idx, options, env, self) => {
+  const token = tokens[idx];
+  const href = token?.attrGet("href") ?? "";
+  if (token && !href.startsWith("/")) token.attrSet("rel", "noopener noreferrer");
+  return defaultLinkOpen
+    ? defaultLinkOpen(tokens, idx, options, env, self)
+    : self.renderToken(tokens, idx, options);
+};
+
+const defaultImage = md.renderer.rules.image;
+md.renderer.rules.image = (tokens, idx, options, env, self) => {
+  const token = tokens[idx];
+  const src = token?.attrGet("src") ?? "";
+  // Only this site's images: the CSP blocks others, and a broken picture reads worse than its alt text.
+  if (!token || !isSiteImage(src)) return md.utils.escapeHtml(token?.content ?? "");
+  token.attrSet("loading", "lazy");
+  return defaultImage
+    ? defaultImage(tokens, idx, options, env, self)
+    : self.renderToken(tokens, idx, options);
+};
+
+/** True for an image path this site serves: uploads (/media/) and content images (/content-images/). */
+export function isSiteImage(src: string): boolean {
+  return /^\/(?:media|content-images)\/[A-Za-z0-9._-]+$/.test(src);
+}
 
 /**
  * Renders a body. `topLevel` is the HTML level of a `##` heading, so a body placed under the page's h2
  * keeps the heading order (`##` → h3 when topLevel is 3); deeper headings follow, down to h6.
  */
 export function renderMarkdown(text: string, topLevel = 2): SafeHtml {
-  const blocks: Block[] = [];
-  let current: Block | undefined;
-  const close = () => {
-    if (current) blocks.push(current);
-    current = undefined;
-  };
-  for (const rawLine of text.replace(/\r\n?/g, "\n").split("\n")) {
-    const line = rawLine.trimEnd();
-    const heading = /^(#{1,6})\s+(.*)$/.exec(line);
-    const item = /^\s*[-*+]\s+(.*)$/.exec(line);
-    if (line.trim() === "") {
-      close();
-    } else if (heading) {
-      close();
-      blocks.push({ kind: "h", depth: (heading[1] as string).length, text: (heading[2] as string).trim() });
-    } else if (item) {
-      if (current?.kind !== "ul") {
-        close();
-        current = { kind: "ul", items: [] };
-      }
-      current.items.push((item[1] as string).trim());
-    } else if (current?.kind === "ul" && /^\s+\S/.test(rawLine)) {
-      // An indented line continues the list item above it.
-      const last = current.items.length - 1;
-      current.items[last] = `${current.items[last] ?? ""} ${line.trim()}`;
-    } else {
-      if (current?.kind !== "p") {
-        close();
-        current = { kind: "p", lines: [] };
-      }
-      current.lines.push(line.trim());
-    }
-  }
-  close();
-  return html`${blocks.map((b) => renderBlock(b, topLevel))}`;
-}
-
-function renderBlock(b: Block, topLevel: number): SafeHtml {
-  switch (b.kind) {
-    case "p":
-      return html`<p>${b.lines.join(" ")}</p> `;
-    case "ul":
-      return html`<ul>
-        ${b.items.map((i) => html`<li>${i}</li>`)}
-      </ul> `;
-    case "h": {
+  const tokens = md.parse(text, {});
+  for (const token of tokens) {
+    if (token.type === "heading_open" || token.type === "heading_close") {
+      const depth = Number(token.tag.slice(1));
       // "#" and "##" both map to the top level: a body never has a page title of its own.
-      const level = Math.min(6, topLevel + Math.max(0, b.depth - 2));
-      return html`${heading(level, b.text)} `;
+      token.tag = `h${Math.min(6, topLevel + Math.max(0, depth - 2))}`;
     }
   }
+  return raw(md.renderer.render(tokens, md.options, {}));
 }

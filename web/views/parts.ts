@@ -2,6 +2,7 @@ import { entryUrl, formatDate, formatLunar } from "../../bot/index.ts";
 import {
   detectLanguage,
   type ContentEntry,
+  type EntryImage,
   type EntryType,
   type Lang,
   type Occurrence,
@@ -43,6 +44,7 @@ const TYPE_LABEL: Record<EntryType, { vi: string; en: string }> = {
   event: { vi: "Lễ hội, sự kiện", en: "Event" },
   "lodging-rule": { vi: "Quy định lưu trú", en: "Lodging rule" },
   practical: { vi: "Thông tin thiết thực", en: "Practical info" },
+  itinerary: { vi: "Lịch trình gợi ý", en: "Itinerary" },
 };
 
 /** "Điểm tham quan", "Event", …. */
@@ -163,4 +165,53 @@ export function hostOf(url: string): string {
 /** A whole number or decimal in the page's language ("2,5" in Vietnamese). */
 export function formatNumber(n: number, lang: Lang): string {
   return lang === "vi" ? String(n).replace(".", ",") : String(n);
+}
+
+/** The URL of an entry image: content images at /content-images/, uploads where the admin put them. */
+export function imageUrl(image: EntryImage): string {
+  return image.file.startsWith("images/")
+    ? `/content-images/${image.file.slice("images/".length)}`
+    : image.file;
+}
+
+/** The designed picture shown when an entry has no photo: one per type, and per kind of place. */
+export function placeholderOf(entry: ContentEntry): string {
+  if (entry.type !== "attraction")
+    return `/static/placeholders/${entry.type === "lodging-rule" ? "lodging" : entry.type}.svg`;
+  const id = entry.id;
+  const kind = /^(nui|doi)-/.test(id)
+    ? "mountain"
+    : /(lang-be|tra-su|bung|song)/.test(id)
+      ? "water"
+      : /^cho-/.test(id)
+        ? "market"
+        : "temple";
+  return `/static/placeholders/${kind}.svg`;
+}
+
+/** "Ảnh: Author · CC BY-SA 4.0 · nguồn" under a picture. */
+export function imageCredit(image: EntryImage, lang: Lang): SafeHtml {
+  return html`<figcaption class="credit">
+    ${t(lang, "Ảnh", "Photo")}: ${image.author} · ${image.licence} ·
+    ${externalLink(image.sourceUrl, t(lang, "nguồn ảnh", "image source"))}
+  </figcaption>`;
+}
+
+/** The hero of an entry page: its first picture with the credit, or the designed placeholder. */
+export function heroImage(entry: ContentEntry, lang: Lang): SafeHtml {
+  const image = entry.images[0];
+  if (!image)
+    return html`<div class="hero hero-placeholder" aria-hidden="true">
+      <img src="${placeholderOf(entry)}" alt="" width="320" height="180" />
+    </div>`;
+  return html`<figure class="hero">
+    <img src="${imageUrl(image)}" alt="${image.alt[lang]}" />
+    ${imageCredit(image, lang)}
+  </figure>`;
+}
+
+/** A card's small picture (decorative: the card's title says what it is). */
+export function thumbnail(entry: ContentEntry): SafeHtml {
+  const image = entry.images[0];
+  return html`<img class="thumb${image ? "" : " thumb-placeholder"}" src="${image ? imageUrl(image) : placeholderOf(entry)}" alt="" loading="lazy" width="320" height="180" />`;
 }

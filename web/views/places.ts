@@ -1,12 +1,14 @@
-import { mapUrl } from "../../bot/index.ts";
 import type { ContentEntry, Lang, Occurrence } from "../../indexer/index.ts";
 import { href, t, type PageContext } from "./context.ts";
 import { html, type SafeHtml } from "./html.ts";
 import { layout } from "./layout.ts";
+import { mapLinks, mapSection, type MapPoint } from "./map.ts";
 import { renderMarkdown } from "./markdown.ts";
 import {
   entryHref,
   formatNumber,
+  heroImage,
+  thumbnail,
   occurrenceHtml,
   relatedSection,
   sourcesSection,
@@ -14,6 +16,23 @@ import {
 } from "./parts.ts";
 
 type Attraction = Extract<ContentEntry, { type: "attraction" }>;
+
+/** The places with coordinates as map points, in the page's language. */
+export function placePoints(ctx: PageContext, places: Attraction[]): MapPoint[] {
+  return places.flatMap((e) =>
+    e.place.coordinates
+      ? [
+          {
+            name: e.title[ctx.lang],
+            href: entryHref(ctx, e.type, e.id),
+            lat: e.place.coordinates.lat,
+            lng: e.place.coordinates.lng,
+            approximate: e.place.coordinates.approximate,
+          },
+        ]
+      : [],
+  );
+}
 
 /**
  * The language a tag is written in. Tags are one mixed list per entry; Vietnamese ones carry diacritics,
@@ -64,6 +83,10 @@ export function attractionsPage(ctx: PageContext, data: AttractionsData): string
         )}
       </ul>
     </nav>
+    ${mapSection(ctx, placePoints(ctx, places), {
+      id: "places-map",
+      heading: t(lang, "Bản đồ các điểm tham quan", "Map of the places"),
+    })}
     <section aria-labelledby="list-heading">
       <h2 id="list-heading">
         ${
@@ -82,6 +105,7 @@ export function attractionsPage(ctx: PageContext, data: AttractionsData): string
               ${places.map(
                 (e) =>
                   html`<li>
+                    ${thumbnail(e)}
                     <h3><a href="${entryHref(ctx, e.type, e.id)}">${e.title[lang]}</a></h3>
                     <p>${e.summary[lang]}</p>
                     <p class="muted">${e.place.address[lang]}</p>
@@ -106,6 +130,7 @@ export function attractionsPage(ctx: PageContext, data: AttractionsData): string
         "Places to visit in and around Châu Đốc: the Ba Chua Xu Temple, Sam Mountain, Tây An Pagoda, the floating village, Trà Sư forest, with addresses, distances and how to get there.",
       ),
       section: "attractions",
+      map: true,
     },
     main,
   );
@@ -130,14 +155,13 @@ export function attractionPage(ctx: PageContext, data: AttractionData): string {
     : unknown;
   const c = p.coordinates;
   const map = c
-    ? html`<a href="${mapUrl(c.lat, c.lng)}" rel="noopener noreferrer"
-          >${t(lang, "Mở bản đồ", "Open the map")} (${c.lat}, ${c.lng})</a
-        >${c.approximate ? html` <span class="note">(${t(lang, "vị trí gần đúng", "approximate location")})</span>` : ""}`
+    ? html`${mapLinks(ctx, c.lat, c.lng)} <span class="muted">(${c.lat}, ${c.lng})</span>${c.approximate ? html` <span class="note">(${t(lang, "vị trí gần đúng", "approximate location")})</span>` : ""}`
     : html`<span class="unknown">${t(lang, "chưa có tọa độ xác nhận", "no confirmed coordinates")}</span>`;
   const main = html`<p class="crumbs">
       <a href="${href(ctx, "/attractions")}">${t(lang, "Điểm tham quan", "Places to visit")}</a>
     </p>
     <h1>${entry.title[lang]}</h1>
+    ${heroImage(entry, lang)}
     <p class="lead">${entry.summary[lang]}</p>
     <section aria-labelledby="facts-heading">
       <h2 id="facts-heading">${t(lang, "Thông tin cho chuyến đi", "Visiting")}</h2>
@@ -176,6 +200,11 @@ export function attractionPage(ctx: PageContext, data: AttractionData): string {
         </div>
       </dl>
     </section>
+    ${mapSection(ctx, placePoints(ctx, [entry]), {
+      id: "place-map",
+      heading: t(lang, "Trên bản đồ", "On the map"),
+      small: true,
+    })}
     ${
       data.events.length
         ? html`<section aria-labelledby="events-heading">
@@ -199,7 +228,13 @@ export function attractionPage(ctx: PageContext, data: AttractionData): string {
     ${relatedSection(ctx, entry, data.get)} ${sourcesSection(ctx, entry)}`;
   return layout(
     ctx,
-    { title: entry.title[lang], description: entry.summary[lang], section: "attractions", ogType: "article" },
+    {
+      title: entry.title[lang],
+      description: entry.summary[lang],
+      section: "attractions",
+      ogType: "article",
+      map: p.coordinates !== null,
+    },
     main,
   );
 }

@@ -233,7 +233,7 @@ export function entryText(e: ContentEntry): string {
   } else if (e.type === "practical") {
     for (const c of e.practical.contacts) parts.push(c.label.vi, c.label.en, c.phone);
     for (const f of e.practical.facts) parts.push(f.label.vi, f.label.en, f.value.vi, f.value.en);
-  } else {
+  } else if (e.type === "lodging-rule") {
     for (const c of e.lodging.channels) parts.push(c.name.vi, c.name.en);
     for (const b of e.lodging.legalBasis) parts.push(b.document, b.article ?? "");
   }

@@ -90,6 +90,17 @@ const ROW_LABEL: Record<RowGroup, { item: string; cols: Record<string, string> }
       source: "Nguồn (liên kết)",
     },
   },
+  images: {
+    item: "Ảnh",
+    cols: {
+      file: "Tệp ảnh (chọn ảnh đã tải lên, hoặc images/<tên> trong content/)",
+      "alt.vi": "Mô tả ảnh cho người không xem được (tiếng Việt)",
+      "alt.en": "Alt text (English)",
+      author: "Tác giả (bắt buộc)",
+      licence: "Giấy phép, vd. CC BY-SA 4.0 (bắt buộc)",
+      sourceUrl: "Trang nguồn của ảnh và giấy phép (bắt buộc)",
+    },
+  },
   "practical.contacts": {
     item: "Số liên hệ",
     cols: { "label.vi": "Tên (tiếng Việt)", "label.en": "Tên (English)", phone: "Số điện thoại" },
@@ -194,6 +205,8 @@ class Fields {
   constructor(
     private readonly values: FormValues,
     private readonly placement: Placement,
+    /** Choices offered for a column of a row group ("images.file": the uploaded images). */
+    private readonly choices: Record<string, string[]> = {},
   ) {}
 
   errors(name: string): SafeHtml {
@@ -271,6 +284,13 @@ class Fields {
     </div>`;
   }
 
+  /** A choice among `options` (the uploaded images), keeping a value typed in the file that is not one. */
+  picker(name: string, label: string, options: string[]): SafeHtml {
+    const current = this.values[name] ?? "";
+    const all = current && !options.includes(current) ? [current, ...options] : options;
+    return this.select(name, label, [["", "— Chưa chọn —"], ...all.map((o): [string, string] => [o, o])]);
+  }
+
   /** Something shown but not edited (the id of an existing entry), with its problems. */
   display(name: string, label: string, content: SafeHtml): SafeHtml {
     this.names.add(name);
@@ -325,14 +345,20 @@ class Fields {
           ${this.errors(`${group}.${i}`)}
           <div class="row-fields">
             ${cols.map((c) =>
-              this.text(`${group}.${i}.${c}`, `${labels.cols[c] ?? c}`, {
-                itemLabel: `${labels.item} ${i + 1}`,
-                ...(c.endsWith(".en")
-                  ? { lang: "en" as const }
-                  : c.endsWith(".vi")
-                    ? { lang: "vi" as const }
-                    : {}),
-              }),
+              this.choices[`${group}.${c}`]
+                ? this.picker(
+                    `${group}.${i}.${c}`,
+                    `${labels.cols[c] ?? c}`,
+                    this.choices[`${group}.${c}`] ?? [],
+                  )
+                : this.text(`${group}.${i}.${c}`, `${labels.cols[c] ?? c}`, {
+                    itemLabel: `${labels.item} ${i + 1}`,
+                    ...(c.endsWith(".en")
+                      ? { lang: "en" as const }
+                      : c.endsWith(".vi")
+                        ? { lang: "vi" as const }
+                        : {}),
+                  }),
             )}
           </div>
         </fieldset>`;
@@ -427,6 +453,16 @@ function typeFields(f: Fields, type: EntryType): SafeHtml {
           },
         )}
       </section>`;
+    case "itinerary":
+      return html`<section aria-labelledby="h-type" class="form-section">
+        <h2 id="h-type">Lịch trình</h2>
+        ${f.area("itinerary.yaml", "Số ngày và các điểm dừng theo thứ tự (YAML)", {
+          rows: 24,
+          lang: "en",
+          className: "code",
+          hint: "days: số ngày; stops: mỗi điểm dừng có day, time, place (id điểm tham quan) hoặc name, duration, travel (cách đi từ điểm trước), what — mỗi chữ đều { vi, en }. Xem content/README.md.",
+        })}
+      </section>`;
     case "practical":
       return html`<section aria-labelledby="h-type" class="form-section">
         <h2 id="h-type">Thông tin thiết thực</h2>
@@ -467,6 +503,11 @@ function formFields(f: Fields, d: EntryFormData): SafeHtml {
       ${f.pair("aliases", "Tên gọi khác (mỗi dòng một tên)", "area", { rows: 3 })}
       ${f.area("tags", "Thẻ (mỗi dòng một thẻ)", { rows: 4 })}
       ${f.rows("sources", "Nguồn", "Viết lại bằng lời của mình; mỗi mục cần ít nhất một nguồn.")}
+      ${f.rows(
+        "images",
+        "Ảnh của mục (ảnh đầu tiên là ảnh lớn đầu trang)",
+        "Chỉ dùng ảnh mà bạn đã đọc giấy phép. Tác giả, giấy phép, trang nguồn và mô tả ở cả hai ngôn ngữ đều bắt buộc. Tải ảnh lên ở cuối trang rồi chọn ở đây.",
+      )}
       ${f.area("related", "Mục liên quan (id, mỗi dòng một id)", { rows: 3 })}
       ${f.text("lastVerified", "Ngày kiểm tra nguồn gần nhất", { type: "date" })}
       ${f.check("verified", "Đã kiểm tra lại nguồn hôm nay (ghi ngày hôm nay khi lưu)")}
@@ -525,10 +566,11 @@ function imagesSection(d: EntryFormData): SafeHtml {
 /** The whole edit (or new-entry) page. */
 export function entryFormPage(d: EntryFormData): string {
   // First pass: which fields the page has; second: each problem beside the most precise of them.
-  const probe = new Fields(d.values, { byField: new Map(), top: [], exact: new Set() });
+  const choices = { "images.file": d.images ?? [] };
+  const probe = new Fields(d.values, { byField: new Map(), top: [], exact: new Set() }, choices);
   formFields(probe, d);
   const placement = place(d.problems, probe.names, d.rows);
-  const f = new Fields(d.values, placement);
+  const f = new Fields(d.values, placement, choices);
   const fields = formFields(f, d);
   const action = d.mode === "edit" ? `/admin/entries/${d.id}` : "/admin/entries";
   const heading =

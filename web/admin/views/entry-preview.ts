@@ -6,6 +6,7 @@ import { eventPage } from "../../views/events.ts";
 import { html, raw, type SafeHtml } from "../../views/html.ts";
 import { lodgingRulePage } from "../../views/lodging.ts";
 import { attractionPage } from "../../views/places.ts";
+import { itineraryPage } from "../../views/itineraries.ts";
 import { practicalPage } from "../../views/practical.ts";
 
 /**
@@ -48,6 +49,8 @@ export function portalPageOf(
       return lodgingRulePage(ctx, { entry, get });
     case "practical":
       return practicalPage(ctx, entry, get);
+    case "itinerary":
+      return itineraryPage(ctx, { entry, get });
   }
 }
 
