@@ -36,9 +36,17 @@ export type ComposeContext = {
 /** The answer's parts for a question's findings. */
 export function composeFindings(all: Finding[], c: ComposeContext): Draft & { coverage: FrameCoverage[] } {
   // A card of an entry that an earlier part of the same answer already covers adds nothing.
-  const findings = all.filter(
-    (f, i) => f.kind !== "card" || !all.slice(0, i).some((g) => "entryId" in g && g.entryId === f.entryId),
-  );
+  // So does an itinerary or an unknown already given.
+  const findings = all.filter((f, i) => {
+    const before = all.slice(0, i);
+    if (f.kind === "card") return !before.some((g) => "entryId" in g && g.entryId === f.entryId);
+    if (f.kind === "itinerary") return !before.some((g) => g.kind === "itinerary" && g.entryId === f.entryId);
+    if (f.kind === "unknown")
+      return !before.some(
+        (g) => g.kind === "unknown" && g.entryId === f.entryId && g.attribute === f.attribute,
+      );
+    return true;
+  });
   const blocks: Draft[] = findings.map((f) => block(f, c));
   if (blocks.length === 1 && findings[0]?.kind === "out-of-scope") {
     return { ...(blocks[0] as Draft), coverage: [coverageOf(findings[0], c)] };
@@ -130,6 +138,8 @@ function block(f: Finding, c: ComposeContext): Draft {
       return lodgingFieldBlock(f, c);
     case "unknown":
       return unknownBlock(f, c);
+    case "itinerary":
+      return itineraryBlock(f, c);
   }
 }
 
@@ -155,6 +165,7 @@ const ATTRIBUTE_NAME: Record<Attribute, { vi: string; en: string }> = {
   documents: { vi: "giấy tờ, thông tin cần có", en: "the documents or details needed" },
   "how-to-register": { vi: "cách khai báo", en: "how to declare" },
   "events-list": { vi: "sự kiện", en: "events" },
+  itinerary: { vi: "lịch trình", en: "an itinerary" },
   official: { vi: "tên người phụ trách", en: "the name of the person in charge" },
 };
 
@@ -412,6 +423,45 @@ function lodgingFieldBlock(f: Extract<Finding, { kind: "lodging-field" }>, c: Co
       `${t(lang, "Căn cứ", "Legal basis")}: ${basis.map((b) => `${b.document}${b.article ? `, ${b.article}` : ""}`).join("; ")}.`,
     );
   lines.push(`${t(lang, "Lưu ý", "Note")}: ${l.verifyNote[lang]}`);
+  return {
+    answer: lines.join("\n"),
+    intent: "info",
+    confidence: 0.9,
+    sources: [sourceOf(e, lang)],
+    suggestions: [],
+  };
+}
+
+// ---------------------------------------------------------------- itineraries
+
+/** An itinerary: its stops in visiting order, with the time of day, how to get there and how long. */
+function itineraryBlock(f: Extract<Finding, { kind: "itinerary" }>, c: ComposeContext): Draft {
+  const { lang } = c;
+  const e = c.get(f.entryId) as Extract<ContentEntry, { type: "itinerary" }>;
+  const lines = [`${e.title[lang]}: ${e.summary[lang]}`];
+  const multiDay = e.itinerary.days > 1;
+  let day = 0;
+  for (const s of e.itinerary.stops) {
+    if (multiDay && s.day !== day) {
+      day = s.day;
+      lines.push(t(lang, `Ngày ${day}:`, `Day ${day}:`));
+    }
+    const place = s.place ? c.get(s.place) : undefined;
+    const name = place?.title[lang] ?? s.name?.[lang] ?? "";
+    const travel = s.travel ? ` ${s.travel[lang]}` : "";
+    lines.push(
+      `• ${s.time[lang]} – ${name} (${s.duration[lang]}).${travel} ${s.what[lang]}`
+        .replace(/\s+/g, " ")
+        .trim(),
+    );
+  }
+  lines.push(
+    t(
+      lang,
+      "Giờ giấc là gợi ý; giờ mở cửa và giá vé ở từng nơi có thể thay đổi.",
+      "Times are suggestions; each place's hours and prices can change.",
+    ),
+  );
   return {
     answer: lines.join("\n"),
     intent: "info",

@@ -59,6 +59,8 @@ export type Finding =
   | { kind: "fine"; frame: Frame; fine?: FineResult; both?: FineResult[]; missing: FineMissing[] }
   /** The lodging rule's details or channels. */
   | { kind: "lodging-field"; frame: Frame; entryId: string; attribute: "documents" | "how-to-register" }
+  /** An itinerary: its stops in order. */
+  | { kind: "itinerary"; frame: Frame; entryId: string }
   /** The content has nothing for this; `entryId` is the subject when there was one. */
   | { kind: "unknown"; frame: Frame; entryId?: string; attribute?: Attribute; candidates: string[] }
   | { kind: "out-of-scope"; frame: Frame };
@@ -142,6 +144,16 @@ export function createFinder(d: FinderDeps): Finder {
           },
         ];
     }
+
+    // "Một ngày ở Châu Đốc đi những đâu?", "2 days: a plan?": the itinerary that fits (or the one named).
+    const planLike = attributes.every((a) =>
+      ["itinerary", "where", "what-to-see", "getting-there"].includes(a),
+    );
+    if (attributes.includes("itinerary") && planLike && subject?.type !== "itinerary") {
+      const plan = itineraryFor(frame, subject);
+      if (plan) return [{ kind: "itinerary", frame, entryId: plan.id }];
+    }
+    if (subject?.type === "itinerary") return [{ kind: "itinerary", frame, entryId: subject.id }];
 
     if (!subject) {
       const range = frame.range;
@@ -240,6 +252,36 @@ export function createFinder(d: FinderDeps): Finder {
       if (e && (frame.topicTerms.length <= 3 || a !== "contact")) return e;
     }
     return undefined;
+  }
+
+  /**
+   * The itinerary for a clause: one with the number of days asked ("2 ngày", "two days"), that visits the
+   * place named, or that a festival or the river points to; the shortest one otherwise.
+   */
+  function itineraryFor(frame: Frame, subject: ContentEntry | undefined): ContentEntry | undefined {
+    const plans = catalog.entries.filter((e) => e.type === "itinerary");
+    if (plans.length === 0) return undefined;
+    const f = ` ${normalize(frame.text).folded} `;
+    const days = /\b(?:2|hai|two) (?:ngay|days?)\b/.test(f)
+      ? 2
+      : /\b(?:1|mot|one|a) (?:ngay|day)\b|trong ngay|day trip/.test(f)
+        ? 1
+        : undefined;
+    const score = (e: ContentEntry) => {
+      if (e.type !== "itinerary") return -1;
+      let s = 0;
+      if (days !== undefined && e.itinerary.days === days) s += 2;
+      if (subject && e.itinerary.stops.some((st) => st.place === subject.id)) s += 1;
+      if (subject && e.related.includes(subject.id)) s += 0.5;
+      const words = normalize(`${e.title.vi} ${e.title.en} ${e.tags.join(" ")}`).folded;
+      for (const t of frame.topicTerms) if (t.length > 2 && words.includes(` ${t} `)) s += 0.5;
+      if (/\b(?:via|hanh huong|pilgrim\w*|festival|le hoi)\b/.test(f) && /hanh huong|pilgrim/.test(words))
+        s += 1.5;
+      if (/\b(?:song|river|lang be|floating|lang cham|boat|thuyen)\b/.test(f) && /song|river/.test(words))
+        s += 1.5;
+      return s - e.itinerary.days * 0.01;
+    };
+    return [...plans].sort((a, b) => score(b) - score(a))[0];
   }
 
   /** Among entries sharing the clause's name, the one whose sentences state what is asked. */
