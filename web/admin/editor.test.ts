@@ -9,6 +9,7 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { createMemoryStore } from "../../bot/index.ts";
 import { contentVersion, loadContent, newEntryFile } from "../../indexer/index.ts";
 import { editorRouter } from "./editor.ts";
+import { MAX_IMAGE_BYTES } from "./uploads.ts";
 import type { AdminAuth, AdminDeps, AdminRole, AuditLog, Publisher } from "./types.ts";
 import { closeServer } from "../testing/servers.ts";
 
@@ -599,6 +600,19 @@ describe("image upload", () => {
     const mismatch = await upload("mieu-ba-chua-xu", "x.webp", PNG);
     expect(mismatch.status).toBe(415);
     expect(await readdir(uploadsDir).catch(() => [])).toEqual([]);
+  });
+
+  it("accepts an image of exactly the size limit, and refuses one byte more", async () => {
+    const exact = Buffer.concat([PNG, Buffer.alloc(MAX_IMAGE_BYTES - PNG.length)]);
+    expect(exact.length).toBe(MAX_IMAGE_BYTES);
+    const res = await upload("mieu-ba-chua-xu", "exact.png", exact);
+    expect(res.status).toBe(201);
+    const names = await readdir(uploadsDir);
+    expect(names).toHaveLength(1);
+    expect((await readFile(path.join(uploadsDir, names[0] as string))).length).toBe(MAX_IMAGE_BYTES);
+    const over = await upload("mieu-ba-chua-xu", "over.png", Buffer.concat([exact, Buffer.from([0])]));
+    expect(over.status).toBe(413);
+    expect(await readdir(uploadsDir)).toHaveLength(1);
   });
 
   it("never lets the uploaded name choose the path", async () => {
