@@ -20,7 +20,7 @@ import {
   SESSION_COOKIE,
   UNKNOWN_USER,
 } from "./auth.ts";
-import { hashPassword, verifyPassword } from "./passwords.ts";
+import { hashPassword, verifyPassword, type ScryptParams } from "./passwords.ts";
 import type { AdminUser } from "./types.ts";
 import { closeServer } from "../testing/servers.ts";
 
@@ -29,9 +29,18 @@ const VIEWER = { name: "minh", password: "Lăng Thoại Ngọc Hầu" };
 const START = Date.parse("2026-03-01T08:00:00.000Z");
 const MINUTE = 60_000;
 
+/**
+ * Cheaper scrypt than the product's (OWASP's minimum takes about half a second a hash), for the tests of
+ * sessions, CSRF and lockout, which log in hundreds of times; the rehash test uses the real parameters.
+ */
+const TEST_SCRYPT = { N: 2 ** 10, r: 8, p: 1 };
+
 let hashes: { editor: string; viewer: string };
 beforeAll(async () => {
-  hashes = { editor: await hashPassword(EDITOR.password), viewer: await hashPassword(VIEWER.password) };
+  hashes = {
+    editor: await hashPassword(EDITOR.password, TEST_SCRYPT),
+    viewer: await hashPassword(VIEWER.password, TEST_SCRYPT),
+  };
 });
 
 type Jar = Map<string, string>;
@@ -52,7 +61,13 @@ afterAll(() => {
 });
 
 /** A tiny app: the auth router and a few protected routes, nothing else of the admin area. */
-async function startApp(options: { secureCookies?: "auto" | boolean; trustProxy?: boolean } = {}) {
+async function startApp(
+  options: {
+    secureCookies?: "auto" | boolean;
+    trustProxy?: boolean;
+    passwordParams?: ScryptParams | "default";
+  } = {},
+) {
   const dir = mkdtempSync(path.join(tmpdir(), "admin-auth-"));
   dirs.push(dir);
   const dbFile = path.join(dir, "admin.sqlite");
@@ -72,6 +87,9 @@ async function startApp(options: { secureCookies?: "auto" | boolean; trustProxy?
     log,
     clock: { now: () => new Date(now) },
     secureCookies: options.secureCookies ?? "auto",
+    ...(options.passwordParams === "default"
+      ? {}
+      : { passwordParams: options.passwordParams ?? TEST_SCRYPT }),
   });
   const app = express();
   app.set("trust proxy", options.trustProxy ?? false);
@@ -367,6 +385,26 @@ describe("login", () => {
     await login(EDITOR, jar);
     expect(jar.get(SESSION_COOKIE)).not.toBe(planted);
     expect((await request("/admin", { jar: new Map([[SESSION_COOKIE, planted]]) })).status).toBe(303);
+  });
+});
+
+describe("password hashes at login", () => {
+  it("rehashes a hash made with the former, weaker scrypt parameters at the next successful login", async () => {
+    const real = await startApp({ passwordParams: "default" });
+    try {
+      const former = await hashPassword(EDITOR.password, { N: 2 ** 14, r: 8, p: 1 });
+      real.db.setPasswordHash(EDITOR.name, former, new Date(START).toISOString());
+      const wrong = { name: EDITOR.name, password: "not the password" };
+      expect((await login(wrong, new Map(), undefined, real)).status).toBe(401);
+      expect(real.db.getUser(EDITOR.name)?.passwordHash).toBe(former);
+      expect((await login(EDITOR, new Map(), undefined, real)).status).toBe(303);
+      const upgraded = real.db.getUser(EDITOR.name)?.passwordHash as string;
+      expect(upgraded.split("$").slice(0, 4)).toEqual(["scrypt", String(2 ** 17), "8", "1"]);
+      expect(await verifyPassword(EDITOR.password, upgraded)).toBe(true);
+      expect((await login(EDITOR, new Map(), undefined, real)).status).toBe(303);
+    } finally {
+      await real.close();
+    }
   });
 });
 

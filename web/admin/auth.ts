@@ -6,7 +6,13 @@ import { errorBody } from "../errors.ts";
 import { html, type SafeHtml } from "../views/html.ts";
 import { normaliseUserName, type AdminDb, type FailureKind, type FailurePolicy } from "./accounts.ts";
 import { adminLayout } from "./layout.ts";
-import { hashPassword, needsRehash, passwordProblem, verifyPassword } from "./passwords.ts";
+import {
+  hashPassword,
+  needsRehash,
+  passwordProblem,
+  verifyPassword,
+  type ScryptParams,
+} from "./passwords.ts";
 import type { AdminAuth, AdminRole, AdminUser, AuditLog } from "./types.ts";
 
 /**
@@ -58,6 +64,8 @@ export type AdminAuthDeps = {
   sessionTtlMs?: { idle?: number; absolute?: number };
   /** Where logins, failures, lockouts and logouts are recorded; the database's audit table by default. */
   audit?: AuditLog;
+  /** scrypt parameters of new hashes (rehashes at login); OWASP's minimum by default. Tests pass cheaper ones. */
+  passwordParams?: ScryptParams;
 };
 
 /** The audit log on the admin database's `audit` table. */
@@ -262,7 +270,7 @@ export function createAdminAuth(deps: AdminAuthDeps): AdminAuth {
     if (lockedUntil) return locked(req, res, form, lockedUntil - t);
 
     const user = name ? db.getUser(name) : undefined;
-    dummyHash ??= hashPassword(randomBytes(16).toString("base64"));
+    dummyHash ??= hashPassword(randomBytes(16).toString("base64"), deps.passwordParams);
     const matches = (await verifyPassword(password, user?.passwordHash ?? (await dummyHash))) && !!user;
     if (!user || !matches) return failLogin(req, res, form, keys, !!user);
 
@@ -281,8 +289,12 @@ export function createAdminAuth(deps: AdminAuthDeps): AdminAuth {
       expiresMs: t2 + absoluteMs,
       lastSeenMs: t2,
     });
-    if (needsRehash(user.passwordHash))
-      db.setPasswordHash(user.name, await hashPassword(password), clock.now().toISOString());
+    if (needsRehash(user.passwordHash, deps.passwordParams))
+      db.setPasswordHash(
+        user.name,
+        await hashPassword(password, deps.passwordParams),
+        clock.now().toISOString(),
+      );
     res.cookie(SESSION_COOKIE, id, {
       httpOnly: true,
       sameSite: "lax",
