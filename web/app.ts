@@ -19,7 +19,7 @@ export type AppOptions = {
   widgetOrigins: "*" | string[];
   /** Questions per minute per IP on /api/ask; other API routes allow four times as many. */
   rateLimitPerMinute: number;
-  /** Public base URL for canonical and Open Graph links; the request's host when unset. */
+  /** Public base URL for canonical and Open Graph links; without it pages have none (never the Host header). */
   publicUrl?: string;
   trustProxy: boolean;
   /** Longest question accepted, in characters (413 above it). */
