@@ -98,4 +98,21 @@ describe("readWebConfig", () => {
     expect(read).toThrow(/RETENTION_DAYS/);
     expect(read).toThrow(/COOKIE_SECURE/);
   });
+
+  it("takes TRUST_PROXY as off, a hop count or addresses and subnets, and refuses true saying why", () => {
+    expect(readWebConfig(base).trustProxy).toBe(false);
+    expect(readWebConfig({ ...base, TRUST_PROXY: "false" }).trustProxy).toBe(false);
+    expect(readWebConfig({ ...base, TRUST_PROXY: "0" }).trustProxy).toBe(false);
+    expect(readWebConfig({ ...base, TRUST_PROXY: "1" }).trustProxy).toBe(1);
+    expect(readWebConfig({ ...base, TRUST_PROXY: "loopback" }).trustProxy).toEqual(["loopback"]);
+    expect(
+      readWebConfig({ ...base, TRUST_PROXY: "loopback, 10.0.0.0/8,172.16.0.1, fd00::/8, uniquelocal" })
+        .trustProxy,
+    ).toEqual(["loopback", "10.0.0.0/8", "172.16.0.1", "fd00::/8", "uniquelocal"]);
+    const refused = () => readWebConfig({ ...base, TRUST_PROXY: "true" });
+    expect(refused).toThrow(/TRUST_PROXY: .*X-Forwarded-For.*client/);
+    expect(refused).toThrow(/hop|number of proxies/);
+    for (const bad of ["yes", "10.0.0.0/33", "300.1.1.1", "1, loopback", "-1", "local"])
+      expect(() => readWebConfig({ ...base, TRUST_PROXY: bad }), bad).toThrow(/TRUST_PROXY/);
+  });
 });

@@ -871,6 +871,21 @@ describe("API on fakes", () => {
     expect((await errorOf(search)).code).toBe("rate_limited");
   });
 
+  it("behind one proxy (TRUST_PROXY=1), a client writing its own X-Forwarded-For is still limited", async () => {
+    const { url } = await serve(fakeSetup({ rateLimitPerMinute: 1, trustProxy: 1 }).deps);
+    // The proxy appends the address it saw; what the client wrote comes before it.
+    const via = (claimed: string, real: string) => ({ "x-forwarded-for": `${claimed}, ${real}` });
+    expect(
+      (await postJson(url, "/api/ask", { message: "hi" }, via("203.0.113.1", "198.51.100.7"))).status,
+    ).toBe(200);
+    expect(
+      (await postJson(url, "/api/ask", { message: "hi" }, via("203.0.113.2", "198.51.100.7"))).status,
+    ).toBe(429);
+    expect(
+      (await postJson(url, "/api/ask", { message: "hi" }, via("203.0.113.1", "198.51.100.8"))).status,
+    ).toBe(200);
+  });
+
   it("keeps a separate count for each app", async () => {
     const first = await serve(fakeSetup({ rateLimitPerMinute: 1 }).deps);
     const second = await serve(fakeSetup({ rateLimitPerMinute: 1 }).deps);

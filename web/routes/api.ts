@@ -112,7 +112,7 @@ const feedbackBody = z.object({
  */
 export function mountApi(app: Express, deps: AppDeps, entry: RequestHandler): void {
   const { options } = deps;
-  const perMinute = { windowMs: 60_000, trustProxy: options.trustProxy };
+  const perMinute = { windowMs: 60_000, trustProxy: options.trustProxy !== false };
   const askLimiter = rateLimit({ name: "ask", limit: options.rateLimitPerMinute, ...perMinute });
   const apiLimiter = rateLimit({ name: "api", limit: options.rateLimitPerMinute * 4, ...perMinute });
   const readBody = jsonBody(API_BODY_LIMIT_BYTES);
