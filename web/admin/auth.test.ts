@@ -2,14 +2,12 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import Busboy from "busboy";
 import Database from "better-sqlite3";
 import express, { Router } from "express";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { AppError } from "../../indexer/index.ts";
 import { ADMIN_SCHEMA_VERSION, openAdminDb, type AdminDb } from "./accounts.ts";
 import {
-  checkCsrf,
   createAdminAuth,
   createAuditLog,
   DEFAULT_SESSION_TTL,
@@ -22,6 +20,7 @@ import {
 } from "./auth.ts";
 import { hashPassword, verifyPassword, type ScryptParams } from "./passwords.ts";
 import type { AdminUser } from "./types.ts";
+import type { ReceivedForm } from "./uploads.ts";
 import { closeServer } from "../testing/servers.ts";
 
 const EDITOR = { name: "linh", password: "Chùa Tây An 1847" };
@@ -105,17 +104,10 @@ async function startApp(
   admin.get("/entries", auth.require("editor"), (_req, res) => void res.send("entries"));
   admin.post("/entries", auth.require("editor"), (_req, res) => void res.send("saved"));
   admin.post("/notes", auth.require("viewer"), (_req, res) => void res.send("noted"));
-  // How the editor handles uploads: parse the multipart body, then checkCsrf with the field it found.
-  admin.post("/upload", auth.require("editor"), (req, res) => {
-    const fields: Record<string, string> = {};
-    const busboy = Busboy({ headers: req.headers });
-    busboy.on("field", (name, value) => (fields[name] = value));
-    busboy.on("file", (_name, stream) => stream.resume());
-    busboy.on("close", () => {
-      if (!checkCsrf(req, res, fields._csrf)) return void res.status(403).send("bad token");
-      res.send("uploaded");
-    });
-    req.pipe(busboy);
+  // An upload route: require() has read the multipart form (and checked its token) before it runs.
+  admin.post("/upload", auth.require("editor"), (_req, res) => {
+    const form = res.locals.multipart as ReceivedForm | undefined;
+    res.json({ fields: form?.fields ?? null, file: form?.file?.name ?? null });
   });
   app.use("/admin", admin);
   const server = app.listen(0, "127.0.0.1");
@@ -620,19 +612,49 @@ describe("CSRF on protected posts", () => {
     expect(((await res.json()) as { error: { code: string } }).error.code).toBe("forbidden:csrf");
   });
 
-  it("leaves multipart bodies to checkCsrf in the route, which refuses a missing or wrong field", async () => {
+  it("checks multipart bodies too, on every route: without the right token nothing reaches the handler", async () => {
     const { jar, csrf } = await signedIn();
-    const upload = (token?: string, header?: string) => {
+    const other = await signedIn();
+    const multipart = (to: string, token?: string, header?: string) => {
       const body = new FormData();
       if (token !== undefined) body.set("_csrf", token);
-      body.set("file", new Blob(["img"]), "a.jpg");
-      return request("/admin/upload", { jar, body, headers: header ? { "x-csrf-token": header } : {} });
+      body.set("image", new Blob(["img"]), "a.jpg");
+      return request(to, { jar, body, headers: header ? { "x-csrf-token": header } : {} });
     };
-    expect((await upload()).status).toBe(403);
-    expect((await upload("wrong")).status).toBe(403);
-    expect((await upload(undefined, "wrong")).status).toBe(403);
-    expect((await upload(csrf)).status).toBe(200);
-    expect((await upload(undefined, csrf)).status).toBe(200);
+    // Routes that never read multipart themselves: a state change, and the logout.
+    for (const to of ["/admin/entries", "/admin/notes", "/admin/logout"]) {
+      for (const [token, header] of [[], ["wrong"], [undefined, "wrong"], [other.csrf], [""]]) {
+        const res = await multipart(to, token, header);
+        expect(res.status, `${to} ${token} ${header}`).toBe(403);
+        expect(await res.text()).not.toMatch(/^(saved|noted)$/);
+      }
+    }
+    expect((await request("/admin", { jar })).status).toBe(200);
+    expect(await (await multipart("/admin/entries", csrf)).text()).toBe("saved");
+    expect(await (await multipart("/admin/entries", undefined, csrf)).text()).toBe("saved");
+    // The route that takes uploads gets the form that was read, with its file.
+    const upload = await multipart("/admin/upload", csrf);
+    expect(upload.status).toBe(200);
+    expect(await upload.json()).toEqual({ fields: { _csrf: csrf }, file: "a.jpg" });
+    expect((await multipart("/admin/upload")).status).toBe(403);
+    // The logout with the token in its multipart form works.
+    expect((await multipart("/admin/logout", csrf)).status).toBe(303);
+    expect((await request("/admin", { jar })).status).toBe(303);
+  });
+
+  it("refuses a multipart body it cannot read, or one far too large, before any handler", async () => {
+    const { jar } = await signedIn();
+    const broken = await request("/admin/entries", {
+      jar,
+      method: "POST",
+      headers: { "content-type": "multipart/form-data; boundary=x" },
+    });
+    expect(broken.status).toBe(400);
+    expect(await broken.text()).not.toBe("saved");
+    const body = new FormData();
+    body.set("image", new Blob([Buffer.alloc(9 * 1024 * 1024)]), "huge.jpg");
+    const huge = await request("/admin/entries", { jar, body });
+    expect(huge.status).toBe(413);
   });
 });
 

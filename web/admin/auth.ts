@@ -2,6 +2,7 @@ import { createHash, createHmac, randomBytes } from "node:crypto";
 import { sameSecret } from "../../indexer/util/same-secret.ts";
 import express, { Router, type Request, type RequestHandler, type Response } from "express";
 import type { Clock, Logger } from "../../bot/index.ts";
+import { AppError } from "../../indexer/index.ts";
 import { errorBody } from "../errors.ts";
 import { html, type SafeHtml } from "../views/html.ts";
 import { normaliseUserName, type AdminDb, type FailureKind, type FailurePolicy } from "./accounts.ts";
@@ -14,16 +15,18 @@ import {
   type ScryptParams,
 } from "./passwords.ts";
 import type { AdminAuth, AdminRole, AdminUser, AuditLog } from "./types.ts";
+import { receiveImageForm } from "./uploads.ts";
 
 /**
  * Accounts, sessions, CSRF and lockout of the admin area.
  *
  * - Session: cookie `cd_admin` = 32 random bytes (base64url); the database keeps only its sha256. A new id
  *   at every login (the old session, if any, is deleted). 8 h idle / 24 h absolute by default.
- * - CSRF after login: a random token per session (`res.locals.csrfToken`), checked on every request but
- *   GET/HEAD from the `_csrf` form field or the `x-csrf-token` header, in constant time. Requests a browser
- *   marks `Sec-Fetch-Site: cross-site` are refused outright. Multipart bodies are not parsed here: without
- *   the header, the route that parses them must call `checkCsrf` (the editor does).
+ * - CSRF after login: a random token per session (`res.locals.csrfToken`), checked here, in one place, on
+ *   every request but GET/HEAD whatever its content type: from the `x-csrf-token` header, else the `_csrf`
+ *   field of the form, in constant time. A multipart form is read here for that (with the upload limits)
+ *   and handed to the route as `res.locals.multipart`, so no route parses a body the check has not seen.
+ *   Requests a browser marks `Sec-Fetch-Site: cross-site` are refused outright.
  * - CSRF of the login form (login CSRF: signing a victim into the attacker's account): a signed
  *   double-submit. GET /admin/login sets `cd_admin_login` (random nonce, HttpOnly, SameSite=Strict) and
  *   puts HMAC-SHA256(secret, nonce) in the form; POST needs both to match. The secret is random, kept in
@@ -118,18 +121,6 @@ export async function ensureFirstAdmin(
     log.info({ user: "admin" }, 'created the first admin account "admin" from ADMIN_PASSWORD');
   }
   return created;
-}
-
-/**
- * Compares the request's CSRF token (`token`, else the urlencoded `_csrf` field, else the `x-csrf-token`
- * header) with the session's, in constant time. For routes that parse multipart bodies themselves: call it
- * after parsing and answer 403 when it returns false.
- */
-export function checkCsrf(req: Request, res: Response, token?: string): boolean {
-  const expected: unknown = res.locals.csrfToken;
-  if (typeof expected !== "string" || !expected) return false;
-  const given = token ?? formField(req, "_csrf") ?? headerValue(req, "x-csrf-token");
-  return typeof given === "string" && sameSecret(given, expected);
 }
 
 /** Builds the admin area's authentication: the login/logout router and the `require(role)` guard. */
@@ -313,8 +304,21 @@ export function createAdminAuth(deps: AdminAuthDeps): AdminAuth {
     res.redirect(303, next);
   });
 
+  /**
+   * The CSRF token a state-changing request carries: the `x-csrf-token` header, else the `_csrf` field of
+   * its form. A multipart form is read here (once, with the upload limits) and kept in
+   * `res.locals.multipart` for the route; undefined when the request has no token, or no readable form.
+   */
+  async function givenCsrfToken(req: Request, res: Response): Promise<string | undefined> {
+    const header = headerValue(req, "x-csrf-token");
+    if (!req.is("multipart/form-data")) return header ?? formField(req, "_csrf");
+    const form = await receiveImageForm(req);
+    res.locals.multipart = form;
+    return header ?? form.fields._csrf;
+  }
+
   function requireRole(role: AdminRole): RequestHandler {
-    return (req, res, next) => {
+    return async (req, res, next) => {
       const session = currentSession(req, res);
       if (!session) {
         if (prefersJson(req))
@@ -329,9 +333,25 @@ export function createAdminAuth(deps: AdminAuthDeps): AdminAuth {
       res.set("Cache-Control", "no-store");
       if (req.method !== "GET" && req.method !== "HEAD") {
         const crossSite = headerValue(req, "sec-fetch-site") === "cross-site";
-        // A multipart body is parsed by its route, which then calls checkCsrf (unless the header came).
-        const deferred = !!req.is("multipart/form-data") && headerValue(req, "x-csrf-token") === undefined;
-        if (crossSite || (!deferred && !checkCsrf(req, res))) {
+        let given: string | undefined;
+        if (!crossSite) {
+          try {
+            given = await givenCsrfToken(req, res);
+          } catch (err) {
+            if (!(err instanceof AppError)) throw err;
+            const tooLarge = err.code.startsWith("payload_too_large");
+            // The rest of the body is not read: the connection cannot carry another request.
+            if (tooLarge) res.set("Connection", "close");
+            return refuse(req, res, user, {
+              status: tooLarge ? 413 : 400,
+              code: err.code,
+              message: tooLarge
+                ? "Dữ liệu gửi lên quá lớn: ảnh tối đa 2 MB."
+                : "Không đọc được biểu mẫu gửi lên. Vui lòng tải lại trang rồi thử lại.",
+            });
+          }
+        }
+        if (given === undefined || !sameSecret(given, session.csrfToken)) {
           log.warn({ user: user.name, path: req.path }, "admin request refused: bad CSRF token");
           return forbidden(
             req,
@@ -373,13 +393,24 @@ function forbidden(
   why: "csrf" | "role",
   message: string,
 ): void {
-  res.status(403);
-  if (prefersJson(req)) return void res.json(errorBody(`forbidden:${why}`, message));
+  refuse(req, res, user, { status: 403, code: `forbidden:${why}`, message, title: "Không được phép" });
+}
+
+/** A refused request as a page (with the admin layout) or JSON. */
+function refuse(
+  req: Request,
+  res: Response,
+  user: AdminUser,
+  refusal: { status: number; code: string; message: string; title?: string },
+): void {
+  res.status(refusal.status);
+  if (prefersJson(req)) return void res.json(errorBody(refusal.code, refusal.message));
+  const title = refusal.title ?? "Không thực hiện được";
   res.type("html").send(
     adminLayout(
-      { title: "Không được phép", section: "dashboard", user, csrfToken: res.locals.csrfToken as string },
-      html`<h1>Không được phép</h1>
-        <p>${message}</p>
+      { title, section: "dashboard", user, csrfToken: res.locals.csrfToken as string },
+      html`<h1>${title}</h1>
+        <p>${refusal.message}</p>
         <p><a href="/admin">Về trang quản trị</a></p>`,
     ),
   );

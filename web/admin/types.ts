@@ -15,14 +15,16 @@ export type AdminUser = { name: string; role: AdminRole };
 /**
  * Sessions, roles and CSRF. After `require(...)`, handlers find `res.locals.adminUser: AdminUser` and
  * `res.locals.csrfToken: string` (to put in every form as `<input type="hidden" name="_csrf">`, or in
- * the `x-csrf-token` header of a fetch).
+ * the `x-csrf-token` header of a fetch), and for a multipart request the form it read to find the token,
+ * `res.locals.multipart: ReceivedForm` (uploads.ts): routes never read a multipart body themselves.
  */
 export interface AdminAuth {
   /** Login and logout pages and the session cookie: GET/POST /admin/login, POST /admin/logout. */
   readonly router: Router;
   /**
    * No valid session: a redirect to /admin/login (303) for pages, 401 JSON for `Accept: application/json`.
-   * A viewer on an editor route: 403. Also refuses a POST without a valid CSRF token (403).
+   * A viewer on an editor route: 403. Also refuses any request but GET/HEAD without a valid CSRF token
+   * (403), whatever its content type.
    */
   require(role: AdminRole): RequestHandler;
 }
