@@ -12,6 +12,7 @@ import {
   createAuditLog,
   DEFAULT_SESSION_TTL,
   ensureFirstAdmin,
+  ACCOUNT_SLOWDOWN,
   LOCKOUT,
   LOGIN_FAILED_MESSAGE,
   safeNext,
@@ -50,6 +51,8 @@ type Harness = {
   db: AdminDb;
   dbFile: string;
   logs: LogLine[];
+  /** The slow-down waits the auth asked for (the sleep passed in records them and returns at once). */
+  delays: number[];
   advance(ms: number): void;
   close(): Promise<void>;
 };
@@ -63,7 +66,7 @@ afterAll(() => {
 async function startApp(
   options: {
     secureCookies?: "auto" | boolean;
-    trustProxy?: boolean;
+    trustProxy?: boolean | string[];
     passwordParams?: ScryptParams | "default";
   } = {},
 ) {
@@ -81,10 +84,12 @@ async function startApp(
     warn: (obj: object, msg?: string) => void logs.push({ level: "warn", obj, msg }),
     error: (obj: object, msg?: string) => void logs.push({ level: "error", obj, msg }),
   };
+  const delays: number[] = [];
   const auth = createAdminAuth({
     db,
     log,
     clock: { now: () => new Date(now) },
+    sleep: async (ms) => void delays.push(ms),
     secureCookies: options.secureCookies ?? "auto",
     ...(options.passwordParams === "default"
       ? {}
@@ -118,6 +123,7 @@ async function startApp(
     db,
     dbFile,
     logs,
+    delays,
     advance: (ms) => void (now += ms),
     close: () => {
       const closed = closeServer(server);
@@ -175,16 +181,17 @@ function sessionCookie(res: Response): string | undefined {
   return res.headers.getSetCookie().find((c) => c.startsWith(`${SESSION_COOKIE}=`));
 }
 
-/** Opens the login form, then posts it (as a browser would). */
+/** Opens the login form, then posts it (as a browser would); `headers` go with both requests. */
 async function login(
   user: { name: string; password: string },
   jar: Jar = new Map(),
   next?: string,
   harness: Harness = h,
+  headers: Record<string, string> = {},
 ): Promise<Response> {
   const form = await request(
     `/admin/login${next === undefined ? "" : `?next=${encodeURIComponent(next)}`}`,
-    { jar },
+    { jar, headers },
     harness,
   );
   const page = await form.text();
@@ -192,6 +199,7 @@ async function login(
     "/admin/login",
     {
       jar,
+      headers,
       form: {
         _csrf: hidden(page, "_csrf"),
         next: next ?? hidden(page, "next"),
@@ -438,8 +446,8 @@ describe("next after login", () => {
 describe("lockout", () => {
   const wrong = { name: EDITOR.name, password: "wrong password!" };
 
-  it("locks a user name after 5 failures (even the right password gets 429) and lifts after 15 minutes", async () => {
-    for (let i = 1; i < LOCKOUT.user.max; i++) expect((await login(wrong)).status).toBe(401);
+  it("locks the pair (name, address) after 5 failures (even the right password gets 429) and lifts after 15 minutes", async () => {
+    for (let i = 1; i < LOCKOUT.pair.max; i++) expect((await login(wrong)).status).toBe(401);
     const fifth = await login(wrong);
     expect(fifth.status).toBe(429);
     expect(await fifth.text()).toContain("Tạm khoá");
@@ -457,21 +465,80 @@ describe("lockout", () => {
   });
 
   it("counts failures within the window only", async () => {
-    for (let i = 1; i < LOCKOUT.user.max; i++) expect((await login(wrong)).status).toBe(401);
-    h.advance(LOCKOUT.user.windowMs);
+    for (let i = 1; i < LOCKOUT.pair.max; i++) expect((await login(wrong)).status).toBe(401);
+    h.advance(LOCKOUT.pair.windowMs);
     expect((await login(wrong)).status).toBe(401);
   });
 
   it("resets the user's count after a successful login", async () => {
-    for (let i = 1; i < LOCKOUT.user.max; i++) expect((await login(wrong)).status).toBe(401);
+    for (let i = 1; i < LOCKOUT.pair.max; i++) expect((await login(wrong)).status).toBe(401);
     expect((await login(EDITOR)).status).toBe(303);
-    for (let i = 1; i < LOCKOUT.user.max; i++) expect((await login(wrong)).status).toBe(401);
+    for (let i = 1; i < LOCKOUT.pair.max; i++) expect((await login(wrong)).status).toBe(401);
   });
 
   it("locks unknown names like real ones", async () => {
     const ghost = { name: "ghost", password: "whatever123" };
-    for (let i = 1; i < LOCKOUT.user.max; i++) expect((await login(ghost)).status).toBe(401);
+    for (let i = 1; i < LOCKOUT.pair.max; i++) expect((await login(ghost)).status).toBe(401);
     expect((await login(ghost)).status).toBe(429);
+  });
+
+  it("never lets another address's failures keep the owner out: the account is slowed down, not locked", async () => {
+    const proxied = await startApp({ trustProxy: ["loopback"] });
+    try {
+      const from = (ip: string, user: { name: string; password: string }) =>
+        login(user, new Map(), undefined, proxied, { "x-forwarded-for": ip });
+      const owner = "198.51.100.20";
+      // One address guesses until its pair is locked, and on.
+      for (let i = 1; i <= 12; i++)
+        expect((await from("203.0.113.66", wrong)).status, `guess ${i}`).toBe(
+          i < LOCKOUT.pair.max ? 401 : 429,
+        );
+      expect((await from("203.0.113.66", EDITOR)).status).toBe(429);
+      expect((await from(owner, EDITOR)).status).toBe(303);
+      // Many addresses, each staying under its own limits: the account's count grows, attempts slow down.
+      let guesses = LOCKOUT.pair.max;
+      for (let a = 1; a <= 6; a++)
+        for (let i = 1; i < LOCKOUT.pair.max; i++, guesses++)
+          expect((await from(`203.0.113.${a}`, wrong)).status).toBe(401);
+      proxied.delays.length = 0;
+      expect((await from(owner, EDITOR)).status).toBe(303);
+      expect(proxied.delays).toEqual([ACCOUNT_SLOWDOWN.maxDelayMs]);
+      // Five more guesses every 15 minutes, from fresh addresses: the owner still gets in.
+      for (let round = 0; round < 3; round++) {
+        proxied.advance(14 * MINUTE);
+        for (let i = 0; i < LOCKOUT.pair.max; i++) await from(`192.0.2.${round * 10 + i}`, wrong);
+        expect((await from(owner, EDITOR)).status, `round ${round}`).toBe(303);
+      }
+      expect(guesses).toBeGreaterThan(LOCKOUT.pair.max);
+      // Another account is not slowed down.
+      proxied.delays.length = 0;
+      expect((await from(owner, VIEWER)).status).toBe(303);
+      expect(proxied.delays).toEqual([]);
+    } finally {
+      await proxied.close();
+    }
+  });
+
+  it("slows the account down more with each failure across addresses, up to a cap, then forgets", async () => {
+    const proxied = await startApp({ trustProxy: ["loopback"] });
+    try {
+      const guess = (i: number) =>
+        login(wrong, new Map(), undefined, proxied, { "x-forwarded-for": `203.0.113.${i}` });
+      for (let i = 0; i < ACCOUNT_SLOWDOWN.afterFailures; i++) await guess(i);
+      expect(proxied.delays).toEqual([]);
+      for (let i = 0; i < 8; i++) await guess(100 + i);
+      const [first, second] = proxied.delays;
+      expect(first).toBe(ACCOUNT_SLOWDOWN.firstDelayMs);
+      expect(second).toBe(2 * ACCOUNT_SLOWDOWN.firstDelayMs);
+      expect(proxied.delays.at(-1)).toBe(ACCOUNT_SLOWDOWN.maxDelayMs);
+      expect(proxied.delays).toEqual([...proxied.delays].sort((a, b) => a - b));
+      proxied.advance(ACCOUNT_SLOWDOWN.windowMs);
+      proxied.delays.length = 0;
+      expect((await guess(200)).status).toBe(401);
+      expect(proxied.delays).toEqual([]);
+    } finally {
+      await proxied.close();
+    }
   });
 
   it("locks an IP after 20 failures across names", async () => {
@@ -686,13 +753,13 @@ describe("audit", () => {
     expect(await audit.list()).toEqual([]);
     const { jar, csrf } = await signedIn();
     await request("/admin/logout", { jar, form: { _csrf: csrf } });
-    for (let i = 0; i < LOCKOUT.user.max; i++) await login({ name: VIEWER.name, password: "wrong password" });
+    for (let i = 0; i < LOCKOUT.pair.max; i++) await login({ name: VIEWER.name, password: "wrong password" });
     await login({ name: "ghost", password: "ghost password" });
     const entries = await audit.list({ limit: 50 });
     expect(entries.map((e) => e.action)).toEqual([
       "login.failure",
       "login.lockout",
-      ...Array(LOCKOUT.user.max).fill("login.failure"),
+      ...Array(LOCKOUT.pair.max).fill("login.failure"),
       "logout",
       "login",
     ]);

@@ -32,9 +32,13 @@ import { receiveImageForm } from "./uploads.ts";
  *   puts HMAC-SHA256(secret, nonce) in the form; POST needs both to match. The secret is random, kept in
  *   the admin database, so an attacker who can plant a cookie (a sibling subdomain, plain HTTP) still
  *   cannot make a matching token, and tokens survive restarts.
- * - Lockout: 5 failures for a user name, or 20 for an IP, within 15 minutes lock it for 15 minutes (429).
- *   Unknown names count and lock like real ones, and are checked against a dummy hash, so neither the
- *   answer nor its timing tells whether an account exists.
+ * - Lockout (OWASP's Authentication Cheat Sheet: lock out the attacker, not the owner): 5 failures for
+ *   a (user name, client address) pair, or 20 from one address across names, within 15 minutes lock that
+ *   pair or address for 15 minutes (429). An account is never locked as such: its failures from all
+ *   addresses slow every attempt on it down (ACCOUNT_SLOWDOWN, up to 4 s), so a right password from an
+ *   address that has not failed always gets in. Unknown names count, slow down and lock like real ones,
+ *   and are checked against a dummy hash, so neither the answer nor its timing tells whether an account
+ *   exists.
  * - Nothing here logs or records passwords, session ids or tokens.
  */
 
@@ -47,10 +51,31 @@ const LOGIN_CSRF_MAX_AGE_MS = 2 * 60 * 60 * 1000;
 const TOUCH_INTERVAL_MS = 60 * 1000;
 
 export const DEFAULT_SESSION_TTL = { idle: 8 * 60 * 60 * 1000, absolute: 24 * 60 * 60 * 1000 } as const;
-export const LOCKOUT: Record<FailureKind, FailurePolicy> = {
-  user: { max: 5, windowMs: 15 * 60 * 1000, lockMs: 15 * 60 * 1000 },
-  ip: { max: 20, windowMs: 15 * 60 * 1000, lockMs: 15 * 60 * 1000 },
+const FAILURE_WINDOW_MS = 15 * 60 * 1000;
+/** What locks: a (name, address) pair, and an address trying many names. Never an account as such. */
+export const LOCKOUT: Record<Exclude<FailureKind, "account">, FailurePolicy> = {
+  pair: { max: 5, windowMs: FAILURE_WINDOW_MS, lockMs: 15 * 60 * 1000 },
+  ip: { max: 20, windowMs: FAILURE_WINDOW_MS, lockMs: 15 * 60 * 1000 },
 };
+/**
+ * An account's failures from all addresses within the window slow every attempt on it down: none for
+ * the first `afterFailures`, then `firstDelayMs`, doubling with each failure up to `maxDelayMs`. The
+ * attempt is answered after the wait, a right password included: slowed, never refused.
+ */
+export const ACCOUNT_SLOWDOWN = {
+  afterFailures: 5,
+  firstDelayMs: 250,
+  maxDelayMs: 4000,
+  windowMs: FAILURE_WINDOW_MS,
+} as const;
+const ACCOUNT_COUNT: FailurePolicy = { max: Infinity, windowMs: FAILURE_WINDOW_MS, lockMs: 0 };
+
+/** How long an attempt on an account with `failures` recent failures waits before it is checked. */
+function slowdownMs(failures: number): number {
+  const over = failures - ACCOUNT_SLOWDOWN.afterFailures;
+  if (over < 0) return 0;
+  return Math.min(ACCOUNT_SLOWDOWN.firstDelayMs * 2 ** Math.min(over, 20), ACCOUNT_SLOWDOWN.maxDelayMs);
+}
 
 /** Shown for every failed login: never which of the two was wrong. */
 export const LOGIN_FAILED_MESSAGE = "Sai tên đăng nhập hoặc mật khẩu.";
@@ -69,6 +94,8 @@ export type AdminAuthDeps = {
   audit?: AuditLog;
   /** scrypt parameters of new hashes (rehashes at login); OWASP's minimum by default. Tests pass cheaper ones. */
   passwordParams?: ScryptParams;
+  /** How the account slow-down waits; a timer by default (tests record the waits instead). */
+  sleep?: (ms: number) => Promise<void>;
 };
 
 /** The audit log on the admin database's `audit` table. */
@@ -123,6 +150,9 @@ export async function ensureFirstAdmin(
   return created;
 }
 
+/** The hashed keys one login attempt is counted under. */
+type LoginKeys = Record<FailureKind, string>;
+
 /** Builds the admin area's authentication: the login/logout router and the `require(role)` guard. */
 export function createAdminAuth(deps: AdminAuthDeps): AdminAuth {
   const { db, log, clock } = deps;
@@ -132,6 +162,7 @@ export function createAdminAuth(deps: AdminAuthDeps): AdminAuth {
   let loginSecret: Buffer | undefined;
   let dummyHash: Promise<string> | undefined;
   const now = () => clock.now().getTime();
+  const sleep = deps.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
 
   const secure = (req: Request) => (deps.secureCookies === "auto" ? req.secure : deps.secureCookies);
   const parseForm = express.urlencoded({ extended: false, limit: "16kb" });
@@ -195,23 +226,24 @@ export function createAdminAuth(deps: AdminAuthDeps): AdminAuth {
     req: Request,
     res: Response,
     form: { name: string; next: string },
-    keys: { user: string; ip: string },
+    keys: LoginKeys,
     existing: boolean,
   ): Promise<void> {
     const t = now();
     const ip = clientIp(req);
-    const byUser = db.recordFailure("user", keys.user, t, LOCKOUT.user);
+    const byPair = db.recordFailure("pair", keys.pair, t, LOCKOUT.pair);
     const byIp = db.recordFailure("ip", keys.ip, t, LOCKOUT.ip);
+    db.recordFailure("account", keys.account, t, ACCOUNT_COUNT);
     const user = existing ? form.name : UNKNOWN_USER;
     await audit.record({ user, action: "login.failure", detail: `ip ${ip}` });
-    const lockedUntil = Math.max(byUser.lockedUntilMs, byIp.lockedUntilMs);
+    const lockedUntil = Math.max(byPair.lockedUntilMs, byIp.lockedUntilMs);
     if (lockedUntil > t) {
-      const what = byIp.lockedUntilMs > t ? "ip" : "user";
+      const what = byIp.lockedUntilMs > t ? "ip" : "pair";
       await audit.record({
         user,
         action: "login.lockout",
         ...(what === "ip" ? { target: `ip ${ip}` } : existing ? { target: form.name } : {}),
-        detail: `${what === "ip" ? LOCKOUT.ip.max : LOCKOUT.user.max} failures; locked until ${new Date(lockedUntil).toISOString()}`,
+        detail: `${LOCKOUT[what].max} failures${what === "pair" ? ` from ip ${ip}` : ""}; locked until ${new Date(lockedUntil).toISOString()}`,
       });
       log.warn({ lockout: what, ...(existing ? { user: form.name } : {}) }, "admin login locked");
       return locked(req, res, form, lockedUntil - t);
@@ -252,20 +284,27 @@ export function createAdminAuth(deps: AdminAuthDeps): AdminAuth {
     const name = normaliseUserName(rawName);
     const form = { name: name ?? rawName.trim(), next };
     // Hashed so that a password typed into the name field never lands in the database.
-    const keys = {
-      user: sha256(`user:${name ?? rawName.trim().toLowerCase()}`),
-      ip: sha256(`ip:${clientIp(req)}`),
+    const account = name ?? rawName.trim().toLowerCase();
+    const ip = clientIp(req);
+    const keys: LoginKeys = {
+      pair: sha256(`pair:${account}\n${ip}`),
+      ip: sha256(`ip:${ip}`),
+      account: sha256(`user:${account}`),
     };
     const t = now();
-    const lockedUntil = Math.max(db.lockedUntil("ip", keys.ip, t), db.lockedUntil("user", keys.user, t));
+    // Only an address that has failed is ever locked out, for this name or for many.
+    const lockedUntil = Math.max(db.lockedUntil("ip", keys.ip, t), db.lockedUntil("pair", keys.pair, t));
     if (lockedUntil) return locked(req, res, form, lockedUntil - t);
+    const wait = slowdownMs(db.failureCount("account", keys.account, t, ACCOUNT_SLOWDOWN.windowMs));
+    if (wait > 0) await sleep(wait);
 
     const user = name ? db.getUser(name) : undefined;
     dummyHash ??= hashPassword(randomBytes(16).toString("base64"), deps.passwordParams);
     const matches = (await verifyPassword(password, user?.passwordHash ?? (await dummyHash))) && !!user;
     if (!user || !matches) return failLogin(req, res, form, keys, !!user);
 
-    db.clearFailures("user", keys.user);
+    // The account's count stays: another address's guessing is not over because the owner got in.
+    db.clearFailures("pair", keys.pair);
     // Rotation: whatever session this browser had ends; the new one gets a new id.
     const oldId = readCookie(req, SESSION_COOKIE);
     if (oldId) db.deleteSession(sha256(oldId));
