@@ -38,6 +38,8 @@ const envSchema = z.object({
   ZALO_OA_REFRESH_TOKEN: z.string().min(1).optional(),
   ZALO_OA_API_BASE: z.url().default("https://openapi.zalo.me"),
   ZALO_OAUTH_BASE: z.url().default("https://oauth.zaloapp.com"),
+  /** Signed OA events further than this from now are refused (replays). */
+  ZALO_OA_MAX_EVENT_AGE_SECONDS: z.coerce.number().int().min(10).max(86_400).default(300),
   // Zalo Bot Platform.
   ZALO_BOT_TOKEN: z.string().min(1).optional(),
   ZALO_BOT_WEBHOOK_SECRET: z.string().min(8, "8-256 characters").max(256, "8-256 characters").optional(),
@@ -165,6 +167,7 @@ function readChannels(e: z.infer<typeof envSchema>, problems: string[]): Channel
       ...(e.ZALO_OA_REFRESH_TOKEN ? { refreshToken: e.ZALO_OA_REFRESH_TOKEN } : {}),
       apiBase: e.ZALO_OA_API_BASE.replace(/\/+$/, ""),
       oauthBase: e.ZALO_OAUTH_BASE.replace(/\/+$/, ""),
+      maxEventAgeMs: e.ZALO_OA_MAX_EVENT_AGE_SECONDS * 1000,
     };
   }
   if (e.ZALO_BOT_TOKEN) {
