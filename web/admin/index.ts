@@ -14,6 +14,7 @@ export type {
   AdminUser,
   AuditLog,
   Publisher,
+  PublishOptions,
   PublishResult,
 } from "./types.ts";
 export { openAdminDb, type AdminDb } from "./accounts.ts";

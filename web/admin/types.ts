@@ -40,12 +40,30 @@ export interface AuditLog {
 /** The outcome of one rebuild of the index. */
 export type PublishResult =
   | { ok: true; version: string; entries: number; ms: number }
-  | { ok: false; error: string; problems: string[]; ms: number };
+  | {
+      ok: false;
+      error: string;
+      problems: string[];
+      ms: number;
+      /** The AppError code of the refusal (content_invalid, content_missing, content_shrink …), when known. */
+      code?: string;
+      /** content_shrink: the live entries, the entries of the refused build, and how many it would drop. */
+      shrink?: { live: number; next: number; dropped: number };
+    };
+
+/** How a publish may go. */
+export type PublishOptions = {
+  /** Confirms a build that drops more than half of the live entries (refused as content_shrink without). */
+  allowShrink?: boolean;
+};
 
 /** Publishing: rebuilds the index from content/ and switches it in atomically only when the build succeeds. */
 export interface Publisher {
-  /** Rebuilds now (a second call while one runs waits for a fresh build after it; never two at once). */
-  publish(reason: string): Promise<PublishResult>;
+  /**
+   * Rebuilds now (a second call while one runs waits for a fresh build after it; never two at once; the
+   * follow-up build is confirmed when any of the calls it serves was).
+   */
+  publish(reason: string, options?: PublishOptions): Promise<PublishResult>;
   /** The last result and whether a build is running, for the admin pages. */
   status(): { running: boolean; last?: PublishResult & { at: string; reason: string } };
 }
