@@ -57,7 +57,9 @@ describe("errorHandler", () => {
     const page = await fetch(`${base}/attractions/%ZZ`, { headers: { accept: "text/html" } });
     expect(page.status).toBe(400);
     expect(page.headers.get("content-type")).toMatch(/html/);
-    expect(await page.text()).toContain("<h1>400</h1>");
+    const text = await page.text();
+    expect(text).toContain("<h1>400</h1>");
+    expect(text).toContain("the URL has a malformed percent-escape");
     // Under /api the answer is JSON whatever the Accept header says.
     const api = await fetch(`${base}/api/entries/%ZZ`, { headers: { accept: "text/html" } });
     expect(api.headers.get("content-type")).toMatch(/json/);

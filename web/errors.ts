@@ -1,6 +1,7 @@
 import type { ErrorRequestHandler, RequestHandler } from "express";
 import { AppError } from "../indexer/index.ts";
 import type { Logger } from "../bot/index.ts";
+import { escapeHtml } from "./views/html.ts";
 
 /** HTTP status of an AppError code: the part before ":" names the kind ("bad_request:ask" → 400). */
 const STATUS: Record<string, number> = {
@@ -103,8 +104,15 @@ export function errorHandler(log: Logger): ErrorRequestHandler {
       .send(
         `<!doctype html><html lang="vi"><head><meta charset="utf-8"><title>${status}</title>` +
           `<link rel="stylesheet" href="/static/portal.css"></head><body><main class="error"><h1>${status}</h1>` +
-          `<p>${status === 404 ? "Không tìm thấy trang. / Page not found." : "Đã có lỗi. / Something went wrong."}</p>` +
+          `<p>${pageText(status, message)}</p>` +
           `<p><a href="/">Trang chủ / Home</a></p></main></body></html>`,
       );
   };
+}
+
+/** The sentence of the short error page: what went wrong, and for a refused request why (escaped). */
+function pageText(status: number, message: string): string {
+  if (status === 404) return "Không tìm thấy trang. / Page not found.";
+  if (status >= 500) return "Đã có lỗi. / Something went wrong.";
+  return `Yêu cầu không hợp lệ. / The request was refused: ${escapeHtml(message)}.`;
 }
