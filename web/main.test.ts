@@ -1,9 +1,10 @@
-import { spawn } from "node:child_process";
 import { chmod, mkdir, mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { buildIndex } from "../indexer/index.ts";
+import { FIXTURE_CONTENT } from "../indexer/testing/fixture-content.ts";
+import { runScript, type ScriptRun } from "../indexer/testing/run-script.ts";
 
 /**
  * `npm start`'s composition root (web/main.ts) run as a child process, as the bundle runs it, against a
@@ -11,8 +12,7 @@ import { buildIndex } from "../indexer/index.ts";
  * unprivileged user "nobody" (65534), for whom a folder of root's with mode 0755 is read-only.
  */
 
-const ROOT = path.resolve(import.meta.dirname, "..");
-const CONTENT = path.join(ROOT, "bot/assistant/fixtures/content");
+const CONTENT = FIXTURE_CONTENT;
 const asRoot = process.getuid?.() === 0;
 const NOBODY = 65534;
 
@@ -34,41 +34,27 @@ async function readOnlyDir(name: string): Promise<string> {
   return dir;
 }
 
-type Run = { code: number | null; stdout: string; stderr: string };
-
 /** Runs web/main.ts with the given environment until it exits (15 s at most). */
-function start(env: Record<string, string>): Promise<Run> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ["--import", "tsx", "web/main.ts"], {
-      cwd: ROOT,
-      env: {
-        PATH: process.env.PATH ?? "/usr/bin:/bin",
-        HOME: tmp,
-        CONTENT_DIR: CONTENT,
-        HOST: "127.0.0.1",
-        PORT: "0",
-        LOG_LEVEL: "silent",
-        WATCH_CONTENT: "false",
-        ...env,
-      },
-      ...(asRoot ? { uid: NOBODY, gid: NOBODY } : {}),
-      stdio: ["ignore", "pipe", "pipe"],
-    });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (d: Buffer) => (stdout += d.toString("utf8")));
-    child.stderr.on("data", (d: Buffer) => (stderr += d.toString("utf8")));
-    const timer = setTimeout(() => child.kill("SIGKILL"), 15_000);
-    child.on("error", reject);
-    child.on("exit", (code) => {
-      clearTimeout(timer);
-      resolve({ code, stdout, stderr });
-    });
-  });
+function start(env: Record<string, string>): Promise<ScriptRun> {
+  return runScript(
+    "web/main.ts",
+    [],
+    {
+      PATH: process.env.PATH ?? "/usr/bin:/bin",
+      HOME: tmp,
+      CONTENT_DIR: CONTENT,
+      HOST: "127.0.0.1",
+      PORT: "0",
+      LOG_LEVEL: "silent",
+      WATCH_CONTENT: "false",
+      ...env,
+    },
+    { ...(asRoot ? { uid: NOBODY, gid: NOBODY } : {}), timeoutMs: 15_000 },
+  );
 }
 
 /** What a person reads: the lines that are not the "building the index" notice. */
-function problemLines(run: Run): string[] {
+function problemLines(run: ScriptRun): string[] {
   return run.stderr.split("\n").filter((l) => l.trim() !== "" && !l.startsWith("building the index"));
 }
 

@@ -1,9 +1,10 @@
-import { spawn } from "node:child_process";
-import { cp, mkdtemp, readFile, rename, rm, writeFile } from "node:fs/promises";
+import { cp, mkdtemp, rename, rm } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { currentManifest } from "../open.ts";
+import { FIXTURE_CONTENT, keepFourFixtureEntries } from "../testing/fixture-content.ts";
+import { runScript } from "../testing/run-script.ts";
 import { openFreshIndex } from "./fresh-index.ts";
 
 /**
@@ -11,25 +12,8 @@ import { openFreshIndex } from "./fresh-index.ts";
  * start-up's openFreshIndex, against a content folder that went away or lost most of its entries.
  */
 
-const ROOT = path.resolve(import.meta.dirname, "../..");
-const FIXTURE = path.join(ROOT, "bot/assistant/fixtures/content");
-
-type Run = { code: number | null; stdout: string; stderr: string };
-
-function runIndex(env: { CONTENT_DIR: string; INDEX_DIR: string }, ...args: string[]): Promise<Run> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ["--import", "tsx", "indexer/cli/build-index.ts", ...args], {
-      cwd: ROOT,
-      env: { ...process.env, ...env, EMBEDDER: "lsi", NO_COLOR: "1" },
-    });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.setEncoding("utf8").on("data", (d: string) => (stdout += d));
-    child.stderr.setEncoding("utf8").on("data", (d: string) => (stderr += d));
-    child.on("error", reject);
-    child.on("close", (code) => resolve({ code, stdout, stderr }));
-  });
-}
+const runIndex = (env: { CONTENT_DIR: string; INDEX_DIR: string }, ...args: string[]) =>
+  runScript("indexer/cli/build-index.ts", args, { ...process.env, ...env, EMBEDDER: "lsi", NO_COLOR: "1" });
 
 let tmp = "";
 let content = "";
@@ -38,7 +22,7 @@ beforeAll(async () => {
   tmp = await mkdtemp(path.join(os.tmpdir(), "chau-doc-index-cli-"));
   content = path.join(tmp, "content");
   indexDir = path.join(tmp, "index");
-  await cp(FIXTURE, content, { recursive: true });
+  await cp(FIXTURE_CONTENT, content, { recursive: true });
   expect((await runIndex({ CONTENT_DIR: content, INDEX_DIR: indexDir })).code).toBe(0);
 });
 afterAll(async () => {
@@ -63,17 +47,8 @@ describe("npm run index", () => {
 
   it("with most entries gone: refused with exit 1 until --allow-shrink confirms it", async () => {
     const small = path.join(tmp, "small");
-    await cp(FIXTURE, small, { recursive: true });
-    for (const rel of [
-      "attractions/dinh-loc-tho.md",
-      "attractions/vuon-co-tan-hoa.md",
-      "events/le-hoi-den-hoa-ngoc-lan.md",
-      "events/le-hoi-phum-soc.md",
-      "practical/dac-san-am-thuc.md",
-    ])
-      await rm(path.join(small, rel));
-    const kept = path.join(small, "attractions/chua-ngoc-lan.md");
-    await writeFile(kept, (await readFile(kept, "utf8")).replace(/^related: \[.*\]$/m, "related: []"));
+    await cp(FIXTURE_CONTENT, small, { recursive: true });
+    await keepFourFixtureEntries(small);
     const before = await currentManifest(indexDir);
     const refused = await runIndex({ CONTENT_DIR: small, INDEX_DIR: indexDir });
     expect(refused.code).toBe(1);
@@ -91,7 +66,7 @@ describe("openFreshIndex (npm start)", () => {
   it("serves the live index, saying why, when the content folder is gone; fails when there is none", async () => {
     const dir = path.join(tmp, "start");
     const live = path.join(dir, "index");
-    await cp(FIXTURE, path.join(dir, "content"), { recursive: true });
+    await cp(FIXTURE_CONTENT, path.join(dir, "content"), { recursive: true });
     const config = { contentDir: path.join(dir, "content"), indexDir: live };
     const built = await openFreshIndex(config);
     await rm(config.contentDir, { recursive: true });

@@ -4,6 +4,7 @@ import path from "node:path";
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import { createAssistant, createMemoryStore, type Clock, type Logger } from "../../bot/index.ts";
 import { buildIndex, type KnowledgeIndex } from "../../indexer/index.ts";
+import { keepFourFixtureEntries } from "../../indexer/testing/fixture-content.ts";
 import type { Live } from "../app.ts";
 import { buildInThread, buildInWorker } from "./index-builder.ts";
 import { createPublisher, startRetention, type PublisherDeps, type PublishRecord } from "./publisher.ts";
@@ -275,7 +276,7 @@ describe.each([
     const env = await setup(FIXTURE_CONTENT);
     const before = env.live.current;
     const publisher = createPublisher({ ...env, makeAssistant, log: captureLog(), clock: CLOCK, builder });
-    await keepOnlyFourEntries(env.contentDir);
+    await keepFourFixtureEntries(env.contentDir);
     const refused = await publisher.publish("manual reindex");
     expect(refused).toMatchObject({
       ok: false,
@@ -288,19 +289,6 @@ describe.each([
     expect(env.live.current.index.manifest.counts.entries).toBe(4);
   });
 });
-
-/** Leaves 4 of the fixture's 9 entries (5 dropped: more than half), still valid content. */
-async function keepOnlyFourEntries(contentDir: string): Promise<void> {
-  for (const rel of [
-    "attractions/dinh-loc-tho.md",
-    "attractions/vuon-co-tan-hoa.md",
-    "events/le-hoi-den-hoa-ngoc-lan.md",
-    "events/le-hoi-phum-soc.md",
-    "practical/dac-san-am-thuc.md",
-  ])
-    await rm(path.join(contentDir, rel));
-  await edit(contentDir, "attractions/chua-ngoc-lan.md", /^related: \[.*\]$/m, "related: []");
-}
 
 describe("watching a content folder that is removed and re-created", () => {
   let stop: (() => void) | undefined;
