@@ -68,6 +68,8 @@ async function startApp(
     secureCookies?: "auto" | boolean;
     trustProxy?: boolean | string[];
     passwordParams?: ScryptParams | "default";
+    /** How long the slow-down really waits (0: it only records the wait). */
+    sleepMs?: number;
   } = {},
 ) {
   const dir = mkdtempSync(path.join(tmpdir(), "admin-auth-"));
@@ -89,7 +91,10 @@ async function startApp(
     db,
     log,
     clock: { now: () => new Date(now) },
-    sleep: async (ms) => void delays.push(ms),
+    sleep: async (ms) => {
+      delays.push(ms);
+      if (options.sleepMs) await new Promise((r) => setTimeout(r, options.sleepMs));
+    },
     secureCookies: options.secureCookies ?? "auto",
     ...(options.passwordParams === "default"
       ? {}
@@ -536,6 +541,44 @@ describe("lockout", () => {
       proxied.delays.length = 0;
       expect((await guess(200)).status).toBe(401);
       expect(proxied.delays).toEqual([]);
+    } finally {
+      await proxied.close();
+    }
+  });
+
+  it("checks one attempt at a time per address: a burst of parallel guesses cannot outrun the lock", async () => {
+    const proxied = await startApp({ trustProxy: ["loopback"], sleepMs: 300 });
+    try {
+      const headers = (ip: string) => ({ "x-forwarded-for": ip });
+      // Enough failures elsewhere that every attempt on the account waits (here 300 ms).
+      for (let i = 0; i < ACCOUNT_SLOWDOWN.afterFailures + 1; i++)
+        await login(wrong, new Map(), undefined, proxied, headers(`203.0.113.${i}`));
+      // Ten guesses from one address at once, each with its own login form.
+      const forms = await Promise.all(
+        Array.from({ length: 10 }, async () => {
+          const jar: Jar = new Map();
+          const page = await (
+            await request("/admin/login", { jar, headers: headers("198.51.100.9") }, proxied)
+          ).text();
+          return { jar, token: hidden(page, "_csrf") };
+        }),
+      );
+      const answers = await Promise.all(
+        forms.map(({ jar, token }) =>
+          request(
+            "/admin/login",
+            { jar, headers: headers("198.51.100.9"), form: { _csrf: token, next: "/admin", ...wrong } },
+            proxied,
+          ),
+        ),
+      );
+      const statuses = answers.map((r) => r.status).sort();
+      expect(statuses).toEqual([401, ...Array(9).fill(429)]);
+      const busy = answers.find((r) => r.status === 429) as Response;
+      expect(Number(busy.headers.get("retry-after"))).toBeGreaterThan(0);
+      expect(await busy.text()).toContain("đang được kiểm tra");
+      // The owner, from another address, is not held up by it.
+      expect((await login(EDITOR, new Map(), undefined, proxied, headers("198.51.100.20"))).status).toBe(303);
     } finally {
       await proxied.close();
     }

@@ -36,7 +36,9 @@ import { receiveImageForm } from "./uploads.ts";
  *   a (user name, client address) pair, or 20 from one address across names, within 15 minutes lock that
  *   pair or address for 15 minutes (429). An account is never locked as such: its failures from all
  *   addresses slow every attempt on it down (ACCOUNT_SLOWDOWN, up to 4 s), so a right password from an
- *   address that has not failed always gets in. Unknown names count, slow down and lock like real ones,
+ *   address that has not failed always gets in. One attempt per address is checked at a time (a burst of
+ *   parallel guesses would otherwise all pass the lock before the first failure counts); the others get
+ *   429 with Retry-After: 1. Unknown names count, slow down and lock like real ones,
  *   and are checked against a dummy hash, so neither the answer nor its timing tells whether an account
  *   exists.
  * - Nothing here logs or records passwords, session ids or tokens.
@@ -163,6 +165,8 @@ export function createAdminAuth(deps: AdminAuthDeps): AdminAuth {
   let dummyHash: Promise<string> | undefined;
   const now = () => clock.now().getTime();
   const sleep = deps.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
+  /** The hashed addresses whose login attempt is being checked now. */
+  const checking = new Set<string>();
 
   const secure = (req: Request) => (deps.secureCookies === "auto" ? req.secure : deps.secureCookies);
   const parseForm = express.urlencoded({ extended: false, limit: "16kb" });
@@ -251,6 +255,15 @@ export function createAdminAuth(deps: AdminAuthDeps): AdminAuth {
     renderLogin(req, res, 401, { ...form, message: LOGIN_FAILED_MESSAGE });
   }
 
+  /** Another attempt from this address is being checked (a second tab, or a burst of guesses). */
+  function busy(req: Request, res: Response, form: { name: string; next: string }): void {
+    res.set("Retry-After", "1");
+    renderLogin(req, res, 429, {
+      ...form,
+      message: "Một lần đăng nhập khác từ địa chỉ này đang được kiểm tra. Vui lòng thử lại sau giây lát.",
+    });
+  }
+
   function locked(req: Request, res: Response, form: { name: string; next: string }, waitMs: number): void {
     const minutes = Math.max(1, Math.ceil(waitMs / 60_000));
     res.set("Retry-After", String(Math.ceil(waitMs / 1000)));
@@ -295,6 +308,31 @@ export function createAdminAuth(deps: AdminAuthDeps): AdminAuth {
     // Only an address that has failed is ever locked out, for this name or for many.
     const lockedUntil = Math.max(db.lockedUntil("ip", keys.ip, t), db.lockedUntil("pair", keys.pair, t));
     if (lockedUntil) return locked(req, res, form, lockedUntil - t);
+    // One attempt at a time per address: parallel guesses would all pass the lock check above before
+    // the first failure is counted.
+    if (checking.has(keys.ip)) return busy(req, res, form);
+    checking.add(keys.ip);
+    try {
+      await attempt(req, res, { name, password, form, keys, t });
+    } finally {
+      checking.delete(keys.ip);
+    }
+  });
+
+  /** The slow-down, the password check and what follows from it: a session, or a counted failure. */
+  async function attempt(
+    req: Request,
+    res: Response,
+    a: {
+      name: string | undefined;
+      password: string;
+      form: { name: string; next: string };
+      keys: LoginKeys;
+      t: number;
+    },
+  ): Promise<void> {
+    const { name, password, form, keys, t } = a;
+    const next = form.next;
     const wait = slowdownMs(db.failureCount("account", keys.account, t, ACCOUNT_SLOWDOWN.windowMs));
     if (wait > 0) await sleep(wait);
 
@@ -341,7 +379,7 @@ export function createAdminAuth(deps: AdminAuthDeps): AdminAuth {
     await audit.record({ user: user.name, action: "login", detail: `ip ${clientIp(req)}` });
     log.info({ user: user.name }, "admin login");
     res.redirect(303, next);
-  });
+  }
 
   /**
    * The CSRF token a state-changing request carries: the `x-csrf-token` header, else the `_csrf` field of
