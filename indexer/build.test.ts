@@ -243,6 +243,94 @@ describe("buildIndex", () => {
   });
 });
 
+describe("buildIndex against the live index (a missing or emptied content folder)", () => {
+  /** Builds once, then returns what the live index looks like, to compare after a refused build. */
+  async function liveState(indexDir: string) {
+    return {
+      current: await readFile(path.join(indexDir, CURRENT_FILE), "utf8"),
+      folders: await folders(indexDir),
+      version: (await openIndex(indexDir)).manifest.version,
+    };
+  }
+
+  it("refuses a content folder that is missing: content_missing, nothing written, the live index stays", async () => {
+    const { content, indexDir } = await setup();
+    await buildIndex(content, indexDir);
+    const before = await liveState(indexDir);
+    await rm(content, { recursive: true });
+    const err = await rejection(buildIndex(content, indexDir));
+    expect(err.code).toBe("content_missing");
+    expect(err.message).toContain(content);
+    expect(err.message).toMatch(/live index stays/);
+    expect(await liveState(indexDir)).toEqual(before);
+    // The same without any live index yet.
+    const fresh = await tempDir("chau-doc-build-fresh-");
+    expect((await rejection(buildIndex(content, fresh))).code).toBe("content_missing");
+    expect(await readdir(fresh)).toEqual([]);
+  });
+
+  it("refuses a missing type folder that the live index has entries of; an empty folder says it is meant", async () => {
+    const { content, indexDir } = await setup();
+    await buildIndex(content, indexDir);
+    const before = await liveState(indexDir);
+    await rm(path.join(content, "lodging"), { recursive: true });
+    const err = await rejection(buildIndex(content, indexDir));
+    expect(err.code).toBe("content_missing");
+    expect(err.message).toMatch(/lodging\/.*2 lodging-rule entries/);
+    expect(await liveState(indexDir)).toEqual(before);
+    // An empty folder: the entries are meant to go (2 of 6, less than half), and the build goes ahead.
+    await mkdir(path.join(content, "lodging"));
+    const built = await buildIndex(content, indexDir);
+    expect(built.manifest.counts.byType).not.toHaveProperty("lodging-rule", 2);
+    expect(built.manifest.counts.entries).toBe(FIXTURE_IDS.length - 2);
+  });
+
+  it("refuses an empty build, confirmed or not, with or without a live index", async () => {
+    const { content, indexDir } = await setup();
+    await buildIndex(content, indexDir);
+    const before = await liveState(indexDir);
+    for (const folder of Object.values(TYPE_FOLDERS)) {
+      await rm(path.join(content, folder), { recursive: true });
+      await mkdir(path.join(content, folder));
+    }
+    for (const allowShrink of [false, true]) {
+      const err = await rejection(buildIndex(content, indexDir, { allowShrink }));
+      expect(err.code).toBe("content_empty");
+      expect(err.message).toMatch(/no entries/);
+    }
+    expect(await liveState(indexDir)).toEqual(before);
+    const fresh = await tempDir("chau-doc-build-fresh-");
+    expect((await rejection(buildIndex(content, fresh))).code).toBe("content_empty");
+  });
+
+  it("refuses a build that would drop more than half of the live entries unless it is confirmed", async () => {
+    const { content, indexDir } = await setup();
+    // Entries that stand alone (no related ids, no event venues), so that any of them can go.
+    await rm(path.join(content, fileOf("via-ba-chua-xu")));
+    for (const id of FIXTURE_IDS.filter((i) => i !== "via-ba-chua-xu")) {
+      const file = path.join(content, fileOf(id));
+      await writeFile(file, (await readFile(file, "utf8")).replace(/^related: \[.*\]$/m, "related: []"));
+    }
+    expect((await buildIndex(content, indexDir)).manifest.counts.entries).toBe(5);
+    // Dropping 2 of 5 is not more than half.
+    await rm(path.join(content, fileOf("nui-sam")));
+    await rm(path.join(content, fileOf("khai-bao-tam-tru-nguoi-nuoc-ngoai")));
+    expect((await buildIndex(content, indexDir)).manifest.counts.entries).toBe(3);
+    const live = await liveState(indexDir);
+    // Dropping 2 of 3 is.
+    await rm(path.join(content, fileOf("thong-bao-luu-tru")));
+    await rm(path.join(content, fileOf("so-dien-thoai-khan-cap")));
+    const err = await rejection(buildIndex(content, indexDir));
+    expect(err.code).toBe("content_shrink");
+    expect(err.options.details).toEqual({ live: 3, next: 1, dropped: 2 });
+    expect(err.message).toMatch(/drop 2 of the 3 entries/);
+    expect(err.message).toMatch(/--allow-shrink/);
+    expect(await liveState(indexDir)).toEqual(live);
+    const confirmed = await buildIndex(content, indexDir, { allowShrink: true });
+    expect(confirmed.manifest.counts.entries).toBe(1);
+  });
+});
+
 describe("openIndex errors", () => {
   it("rejects an empty folder with index_missing", async () => {
     const dir = await tempDir("chau-doc-empty-");

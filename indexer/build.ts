@@ -1,14 +1,15 @@
 import { createHash, randomBytes } from "node:crypto";
-import { mkdir, readFile, readdir, rename, rm, writeFile } from "node:fs/promises";
+import { mkdir, readFile, readdir, rename, rm, stat, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { chunkEntry, SUMMARY_HEADING, type Chunk } from "./content/chunk.ts";
 import { formatProblem, listEntryFiles, loadContent } from "./content/load.ts";
-import { ENTRY_TYPES, type ContentEntry } from "./content/schema.ts";
+import { ENTRY_TYPES, TYPE_FOLDERS, type ContentEntry } from "./content/schema.ts";
 import type { Embedder } from "./embed/embedder.ts";
 import { lsiEmbedder, trainLsi, type LsiModel } from "./embed/lsi.ts";
 import { AppError } from "./errors.ts";
 import { createKnowledgeIndex, type KnowledgeIndex } from "./knowledge-index.ts";
 import { INDEX_FORMAT, type Manifest } from "./manifest.ts";
+import { currentManifest } from "./open.ts";
 import { LexicalIndex, type LexicalDoc } from "./search/lexical.ts";
 import { VectorIndex } from "./search/vector.ts";
 import { packArrays } from "./store/binary.ts";
@@ -28,6 +29,11 @@ export type BuildOptions = {
   log?: { warn: (msg: string) => void };
   /** Day used to reject lastVerified dates in the future; defaults to today. */
   today?: string;
+  /**
+   * Confirms a build that drops more than half of the live index's entries (`npm run index --
+   * --allow-shrink`, the confirm step of /admin/publish); without it such a build is refused.
+   */
+  allowShrink?: boolean;
 };
 
 /** A built index held in memory, with what is needed to write it to disk. */
@@ -130,8 +136,12 @@ export type BuildResult = { manifest: Manifest; dir: string; index: KnowledgeInd
 
 /**
  * Validates content/, builds the index and switches it in atomically: files are written to a temporary
- * folder, renamed to the version folder, and only then is CURRENT replaced (by rename). Invalid content
- * throws AppError("content_invalid") before anything is written, so the previous index stays live.
+ * folder, renamed to the version folder, and only then is CURRENT replaced (by rename). Content that must
+ * not replace the live index throws an AppError before anything is written, so the previous index stays
+ * live: `content_invalid` (with the problems), `content_missing` (the content folder, or a type folder the
+ * live index has entries of, is not there: a swapped deploy, a failed checkout), `content_empty` (no
+ * entries at all) and `content_shrink` (more than half of the live entries would go, unless
+ * `allowShrink`).
  */
 export async function buildIndex(
   contentDir: string,
@@ -139,12 +149,15 @@ export async function buildIndex(
   options: BuildOptions = {},
 ): Promise<BuildResult> {
   options.onProgress?.("load", 0, 1);
+  const live = await currentManifest(indexDir);
+  await checkContentFolders(contentDir, live);
   const { entries, problems } = await loadContent(contentDir, { today: options.today });
   if (problems.length > 0) {
     throw new AppError("content_invalid", `content is invalid:\n${problems.map(formatProblem).join("\n")}`, {
       details: problems,
     });
   }
+  checkAgainstLive(contentDir, entries, live, options.allowShrink ?? false);
   const contentHash = await hashContent(contentDir);
   options.onProgress?.("load", 1, 1);
 
@@ -171,6 +184,60 @@ export async function buildIndex(
   }
   await pruneOldVersions(indexDir, [built.manifest.version, previous]);
   return { manifest: built.manifest, dir: final, index: built.index };
+}
+
+const KEEPS_LIVE = "nothing was built and the live index stays";
+
+/** The content folder must be there, and so must each type folder the live index has entries of. */
+async function checkContentFolders(contentDir: string, live: Manifest | undefined): Promise<void> {
+  if (!(await isFolder(contentDir))) {
+    throw new AppError("content_missing", `the content folder ${contentDir} is missing; ${KEEPS_LIVE}`);
+  }
+  for (const type of ENTRY_TYPES) {
+    const count = live?.counts.byType[type] ?? 0;
+    const folder = TYPE_FOLDERS[type];
+    if (count > 0 && !(await isFolder(path.join(contentDir, folder)))) {
+      throw new AppError(
+        "content_missing",
+        `the content folder ${contentDir} has no ${folder}/ folder, but the live index has ${count} ${type} ` +
+          `entries; ${KEEPS_LIVE} (if they are meant to go, leave an empty ${folder}/ folder)`,
+      );
+    }
+  }
+}
+
+/** No build without entries; none that drops more than half of the live entries unless confirmed. */
+function checkAgainstLive(
+  contentDir: string,
+  entries: ContentEntry[],
+  live: Manifest | undefined,
+  allowShrink: boolean,
+): void {
+  if (entries.length === 0) {
+    throw new AppError("content_empty", `the content folder ${contentDir} has no entries; ${KEEPS_LIVE}`);
+  }
+  if (!live || allowShrink) return;
+  // Counted per type, so that emptying one folder while another grows is still seen.
+  let dropped = 0;
+  for (const type of ENTRY_TYPES) {
+    const next = entries.filter((e) => e.type === type).length;
+    dropped += Math.max(0, (live.counts.byType[type] ?? 0) - next);
+  }
+  if (dropped * 2 <= live.counts.entries) return;
+  throw new AppError(
+    "content_shrink",
+    `this build would drop ${dropped} of the ${live.counts.entries} entries of the live index (more than ` +
+      `half); ${KEEPS_LIVE}. If that is meant, build again with the confirmation: ` +
+      "`npm run index -- --allow-shrink`, or the confirm button on /admin/publish",
+    { details: { live: live.counts.entries, next: entries.length, dropped } },
+  );
+}
+
+async function isFolder(dir: string): Promise<boolean> {
+  return stat(dir).then(
+    (s) => s.isDirectory(),
+    () => false,
+  );
 }
 
 /** SHA-256 over the entry files' paths and bytes, in a stable order. */

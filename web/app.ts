@@ -15,14 +15,20 @@ import type { ChannelAdapter } from "../bot/channels/index.ts";
 /** The index and the assistant built on it, swapped together when the content is republished. */
 export type Live = { index: KnowledgeIndex; assistant: Assistant };
 
+/**
+ * Express's "trust proxy" in its safe forms: off, the number of proxies in front of the server, or their
+ * addresses and subnets ("loopback", "10.0.0.0/8"). Never `true` (the client writes X-Forwarded-For).
+ */
+export type TrustProxy = false | number | string[];
+
 export type AppOptions = {
   /** Origins allowed to embed the widget and call the API from a browser; "*" allows any. */
   widgetOrigins: "*" | string[];
   /** Questions per minute per IP on /api/ask; other API routes allow four times as many. */
   rateLimitPerMinute: number;
-  /** Public base URL for canonical and Open Graph links; the request's host when unset. */
+  /** Public base URL for canonical and Open Graph links; without it pages have none (never the Host header). */
   publicUrl?: string;
-  trustProxy: boolean;
+  trustProxy: TrustProxy;
   /** Longest question accepted, in characters (413 above it). */
   maxMessageLength: number;
   /** The content folder's images/ (entry pictures), served at /content-images; none when unset. */

@@ -58,7 +58,12 @@ describe("readWebConfig", () => {
       ZALO_OA_REFRESH_TOKEN: "r",
       ZALO_OA_API_BASE: "http://127.0.0.1:9/",
     });
-    expect(c.channels.zaloOa).toMatchObject({ appId: "1", refreshToken: "r", apiBase: "http://127.0.0.1:9" });
+    expect(c.channels.zaloOa).toMatchObject({
+      appId: "1",
+      refreshToken: "r",
+      apiBase: "http://127.0.0.1:9",
+      maxEventAgeMs: 300_000,
+    });
   });
 
   it("configures the admin area: files under DATA_DIR, watching on, 180 days, cookies secure over HTTPS", () => {
@@ -97,5 +102,37 @@ describe("readWebConfig", () => {
     expect(read).toThrow(/ADMIN_PASSWORD: must be 10/);
     expect(read).toThrow(/RETENTION_DAYS/);
     expect(read).toThrow(/COOKIE_SECURE/);
+  });
+
+  it("takes TRUST_PROXY as off, a hop count or addresses and subnets, and refuses true saying why", () => {
+    expect(readWebConfig(base).trustProxy).toBe(false);
+    expect(readWebConfig({ ...base, TRUST_PROXY: "false" }).trustProxy).toBe(false);
+    expect(readWebConfig({ ...base, TRUST_PROXY: "0" }).trustProxy).toBe(false);
+    expect(readWebConfig({ ...base, TRUST_PROXY: "1" }).trustProxy).toBe(1);
+    expect(readWebConfig({ ...base, TRUST_PROXY: "loopback" }).trustProxy).toEqual(["loopback"]);
+    expect(
+      readWebConfig({ ...base, TRUST_PROXY: "loopback, 10.0.0.0/8,172.16.0.1, fd00::/8, uniquelocal" })
+        .trustProxy,
+    ).toEqual(["loopback", "10.0.0.0/8", "172.16.0.1", "fd00::/8", "uniquelocal"]);
+    const refused = () => readWebConfig({ ...base, TRUST_PROXY: "true" });
+    expect(refused).toThrow(/TRUST_PROXY: .*X-Forwarded-For.*client/);
+    expect(refused).toThrow(/hop|number of proxies/);
+    for (const bad of ["yes", "10.0.0.0/33", "300.1.1.1", "1, loopback", "-1", "local"])
+      expect(() => readWebConfig({ ...base, TRUST_PROXY: bad }), bad).toThrow(/TRUST_PROXY/);
+  });
+
+  it("takes the Zalo OA event window in seconds (10 s to a day)", () => {
+    const oa = {
+      ZALO_APP_ID: "1",
+      ZALO_APP_SECRET: "s",
+      ZALO_OA_SECRET_KEY: "k",
+      ZALO_OA_REFRESH_TOKEN: "r",
+    };
+    const c = readWebConfig({ ...base, ...oa, ZALO_OA_MAX_EVENT_AGE_SECONDS: "120" });
+    expect(c.channels.zaloOa?.maxEventAgeMs).toBe(120_000);
+    for (const bad of ["0", "5", "86401", "soon"])
+      expect(() => readWebConfig({ ...base, ...oa, ZALO_OA_MAX_EVENT_AGE_SECONDS: bad }), bad).toThrow(
+        /ZALO_OA_MAX_EVENT_AGE_SECONDS/,
+      );
   });
 });

@@ -1,7 +1,9 @@
+import { isIP } from "node:net";
 import path from "node:path";
 import { z } from "zod";
 import type { ChannelSettings } from "../bot/channels/index.ts";
 import { readBotConfig, type BotConfig } from "../bot/config.ts";
+import type { TrustProxy } from "./app.ts";
 import { MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH, passwordLength } from "./admin/passwords.ts";
 
 /**
@@ -18,8 +20,8 @@ const envSchema = z.object({
   WIDGET_ORIGINS: z.string().default("*"),
   /** Questions per minute per IP on /api/ask (other API routes get four times as many). */
   RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).max(100_000).default(30),
-  /** Behind a reverse proxy, trust X-Forwarded-For for the client IP (rate limits, logs). */
-  TRUST_PROXY: z.enum(["true", "false"]).default("false"),
+  /** Behind a reverse proxy: which hops of X-Forwarded-For to trust for the client IP (see parseTrustProxy). */
+  TRUST_PROXY: z.string().default("false"),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
   // Telegram (grammY): long polling without PUBLIC_URL, a webhook with it.
   TELEGRAM_BOT_TOKEN: z.string().min(1).optional(),
@@ -36,6 +38,8 @@ const envSchema = z.object({
   ZALO_OA_REFRESH_TOKEN: z.string().min(1).optional(),
   ZALO_OA_API_BASE: z.url().default("https://openapi.zalo.me"),
   ZALO_OAUTH_BASE: z.url().default("https://oauth.zaloapp.com"),
+  /** Signed OA events further than this from now are refused (replays). */
+  ZALO_OA_MAX_EVENT_AGE_SECONDS: z.coerce.number().int().min(10).max(86_400).default(300),
   // Zalo Bot Platform.
   ZALO_BOT_TOKEN: z.string().min(1).optional(),
   ZALO_BOT_WEBHOOK_SECRET: z.string().min(8, "8-256 characters").max(256, "8-256 characters").optional(),
@@ -69,7 +73,7 @@ export type WebConfig = BotConfig & {
   publicUrl?: string;
   widgetOrigins: "*" | string[];
   rateLimitPerMinute: number;
-  trustProxy: boolean;
+  trustProxy: TrustProxy;
   logLevel: string;
   /** The chat channels whose variables are set; the others are skipped with one log line. */
   channels: ChannelsConfig;
@@ -105,6 +109,7 @@ export function readWebConfig(env: NodeJS.ProcessEnv = process.env): WebConfig {
   // Checked even when other variables are bad, so that one message names every problem.
   const origins = parseOrigins(String(clean.WIDGET_ORIGINS ?? "*"), problems);
   const channels = parsed.success ? readChannels(parsed.data, problems) : {};
+  const trustProxy = parseTrustProxy(String(clean.TRUST_PROXY ?? "false"), problems);
   const password = clean.ADMIN_PASSWORD;
   if (typeof password === "string") {
     const length = passwordLength(password);
@@ -121,7 +126,7 @@ export function readWebConfig(env: NodeJS.ProcessEnv = process.env): WebConfig {
     ...(e.PUBLIC_URL ? { publicUrl: e.PUBLIC_URL.replace(/\/+$/, "") } : {}),
     widgetOrigins: origins,
     rateLimitPerMinute: e.RATE_LIMIT_PER_MINUTE,
-    trustProxy: e.TRUST_PROXY === "true",
+    trustProxy,
     logLevel: e.LOG_LEVEL,
     channels,
     ...(e.ADMIN_PASSWORD ? { adminPassword: e.ADMIN_PASSWORD } : {}),
@@ -177,6 +182,7 @@ function readChannels(e: z.infer<typeof envSchema>, problems: string[]): Channel
       ...(e.ZALO_OA_REFRESH_TOKEN ? { refreshToken: e.ZALO_OA_REFRESH_TOKEN } : {}),
       apiBase: e.ZALO_OA_API_BASE.replace(/\/+$/, ""),
       oauthBase: e.ZALO_OAUTH_BASE.replace(/\/+$/, ""),
+      maxEventAgeMs: e.ZALO_OA_MAX_EVENT_AGE_SECONDS * 1000,
     };
   }
   if (e.ZALO_BOT_TOKEN) {
@@ -210,4 +216,51 @@ function parseOrigins(value: string, problems: string[]): "*" | string[] {
     }
   }
   return out;
+}
+
+/** The names express (proxy-addr) gives to address ranges. */
+const PROXY_RANGES = new Set(["loopback", "linklocal", "uniquelocal"]);
+
+/**
+ * TRUST_PROXY in the forms of express's "trust proxy" that cannot be fooled by the client: off ("false",
+ * "0", unset), the number of proxies in front of the server (the client address is that many hops from
+ * the right of X-Forwarded-For), or the proxies' addresses and subnets, comma-separated ("loopback",
+ * "10.0.0.0/8", "fd00::/8"). "true" is refused: it takes the left-most X-Forwarded-For, which the client
+ * writes itself, so a changed header would get round the rate limits and the login lock.
+ */
+function parseTrustProxy(value: string, problems: string[]): TrustProxy {
+  const text = value.trim().toLowerCase();
+  if (text === "" || text === "false" || text === "0") return false;
+  if (text === "true") {
+    problems.push(
+      "  TRUST_PROXY: true would take the client address from the left of X-Forwarded-For, which the client " +
+        "writes itself (rate limits and the login lock could be dodged); give the number of proxies in " +
+        "front of the server (1 behind one nginx or Caddy) or their addresses (loopback, 10.0.0.0/8)",
+    );
+    return false;
+  }
+  if (/^\d+$/.test(text)) {
+    const hops = Number(text);
+    if (hops <= 20) return hops;
+    problems.push("  TRUST_PROXY: a hop count must be 0 to 20");
+    return false;
+  }
+  const out: string[] = [];
+  for (const item of text.split(",").map((s) => s.trim())) {
+    if (PROXY_RANGES.has(item) || isIP(item) || isSubnet(item)) out.push(item);
+    else
+      problems.push(
+        `  TRUST_PROXY: "${item}" is not a hop count, loopback, linklocal, uniquelocal, an address or a subnet`,
+      );
+  }
+  return out;
+}
+
+/** An address with a prefix length its family allows: 10.0.0.0/8, fd00::/8. */
+function isSubnet(text: string): boolean {
+  const slash = text.lastIndexOf("/");
+  if (slash < 0 || !/^\d{1,3}$/.test(text.slice(slash + 1))) return false;
+  const family = isIP(text.slice(0, slash));
+  const bits = Number(text.slice(slash + 1));
+  return (family === 4 && bits <= 32) || (family === 6 && bits <= 128);
 }

@@ -25,6 +25,23 @@ import {
 } from "./admin/index.ts";
 import { createApp, DEFAULT_APP_OPTIONS, type Live } from "./app.ts";
 import { readWebConfig, type WebConfig } from "./config.ts";
+import { startupFailure } from "./startup-failure.ts";
+
+/**
+ * Runs one step of the start-up. A failure it can explain (a folder it cannot write, a full disk, an
+ * index it cannot open) ends the process with one line and exit 1, as a bad configuration does; a
+ * programming error is thrown on, with its stack trace.
+ */
+async function startupStep<T>(work: () => T | Promise<T>): Promise<T> {
+  try {
+    return await work();
+  } catch (err) {
+    const line = startupFailure(err);
+    if (line === undefined) throw err;
+    console.error(line);
+    process.exit(1);
+  }
+}
 
 loadDotEnv();
 let config: WebConfig;
@@ -35,8 +52,8 @@ try {
   process.exit(2);
 }
 const log = pino({ level: config.logLevel });
-const index = await openFreshIndex(config);
-const store = openSqliteStore(config.storeFile);
+const index = await startupStep(() => openFreshIndex(config));
+const store = await startupStep(() => openSqliteStore(config.storeFile));
 const clock = { now: () => new Date() };
 /** A new index needs a new assistant: its catalog is built from the index. */
 const makeAssistant = (index: KnowledgeIndex): Assistant =>
@@ -62,7 +79,7 @@ const publisher = createPublisher({
   clock,
 });
 
-const adminDb = openAdminDb(config.adminDbFile);
+const adminDb = await startupStep(() => openAdminDb(config.adminDbFile));
 try {
   await ensureFirstAdmin(adminDb, config.adminPassword, log, clock);
 } catch (err) {
@@ -71,7 +88,7 @@ try {
 }
 const audit = createAuditLog(adminDb, clock);
 const auth = createAdminAuth({ db: adminDb, log, clock, secureCookies: config.cookieSecure, audit });
-await mkdir(config.uploadsDir, { recursive: true });
+await startupStep(() => mkdir(config.uploadsDir, { recursive: true }));
 
 const dispatcher = createDispatcher({
   assistant: {
@@ -138,6 +155,8 @@ const stopWatching = config.watchContent ? publisher.watch() : () => {};
 const stopRetention = startRetention({ store, days: config.retentionDays, clock, log });
 server.on("error", (err) => {
   log.fatal({ err }, "could not start the server");
+  // The port in use or not allowed: one line on stderr, as for the other start-up failures.
+  console.error(`cannot start: ${err.message}`);
   process.exit(1);
 });
 

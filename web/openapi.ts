@@ -172,7 +172,7 @@ export function buildOpenApiDocument(
               "arrival",
               str(undefined, { examples: ["2026-11-22T23:30:00+07:00", "2026-11-22T16:30:00Z"] }),
               "ISO-8601 date-time of the arrival; without an offset it is Vietnam time. Encode + as %2B " +
-                "(an unencoded + arrives as a space and is read as +).",
+                "(an unencoded + arrives as a space and is read as +). Years 1901 to 2199, in Vietnam time.",
               true,
             ),
             queryParam(

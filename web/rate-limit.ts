@@ -25,7 +25,7 @@ export type RateLimitOptions = {
   /** Requests allowed per window and client. */
   limit: number;
   windowMs: number;
-  /** The app's "trust proxy": when true the client is express's req.ip (from X-Forwarded-For). */
+  /** Whether the app trusts a proxy: then the client is express's req.ip (from X-Forwarded-For). */
   trustProxy: boolean;
   /** The clock, in epoch milliseconds (tests move it). */
   now?: () => number;

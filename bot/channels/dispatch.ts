@@ -98,7 +98,9 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
 
   return {
     async handle(i, limits) {
-      const fresh = await store.claimUpdate(i.channel, i.updateId, new Date(i.receivedAt).toISOString());
+      // Kept by when it came, not by the event's own time: a replayed old event must still be a
+      // duplicate after a retention purge (the channels refuse events too old to be new).
+      const fresh = await store.claimUpdate(i.channel, i.updateId, clock.now().toISOString());
       if (!fresh) {
         log.info({ channel: i.channel, updateId: i.updateId }, "duplicate delivery ignored");
         return [];

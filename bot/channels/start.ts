@@ -18,6 +18,8 @@ export type ChannelSettings = {
     refreshToken?: string;
     apiBase: string;
     oauthBase: string;
+    /** Signed events further than this from now are refused (ZALO_OA_MAX_EVENT_AGE_SECONDS). */
+    maxEventAgeMs?: number;
   };
   zaloBot?: { token: string; webhookSecret?: string; apiBase: string };
 };

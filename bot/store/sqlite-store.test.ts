@@ -1,4 +1,4 @@
-import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { chmod, mkdtemp, readFile, rm, stat, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
@@ -71,6 +71,22 @@ describe("openSqliteStore", () => {
     } finally {
       await second.close();
     }
+  });
+
+  it("creates the database and its -wal and -shm files readable by their owner only (0600)", async () => {
+    const file = join(dir, "data", "assistant.sqlite");
+    const store = openSqliteStore(file);
+    try {
+      await store.recordInteraction(sampleInteraction());
+      for (const f of [file, `${file}-wal`, `${file}-shm`])
+        expect((await stat(f)).mode & 0o777, f).toBe(0o600);
+    } finally {
+      await store.close();
+    }
+    // An existing file's mode is the operator's business: it is left as it is.
+    await chmod(file, 0o640);
+    await openSqliteStore(file).close();
+    expect((await stat(file)).mode & 0o777).toBe(0o640);
   });
 
   it("sets the schema version, WAL mode and the indexes", async () => {

@@ -115,6 +115,8 @@ export function openSqliteStore(file: string, options: SqliteStoreOptions = {}):
     migrations: MIGRATIONS,
     role: { label: "store", code: "store" },
     busyTimeoutMs: BUSY_TIMEOUT_MS,
+    // Questions visitors typed (sometimes with names or phone numbers in them): owner only.
+    ownerOnly: true,
   });
 
   const insertInteraction = db.prepare<[InteractionRow & { at_ms: number }]>(

@@ -1,4 +1,4 @@
-import { chmodSync, existsSync, mkdirSync } from "node:fs";
+import { chmodSync, closeSync, existsSync, mkdirSync, openSync } from "node:fs";
 import { dirname } from "node:path";
 import Database from "better-sqlite3";
 import { AppError } from "../../indexer/index.ts";
@@ -12,7 +12,7 @@ export type OpenDatabaseOptions = {
   role: DatabaseRole;
   /** Milliseconds to wait for another process's write lock instead of failing at once. */
   busyTimeoutMs?: number;
-  /** Creates a new file readable by its owner only (it holds secrets). */
+  /** Creates a new file (and so its -wal and -shm files) readable by its owner only. */
   ownerOnly?: boolean;
 };
 
@@ -27,6 +27,12 @@ export function openMigratedDatabase(file: string, options: OpenDatabaseOptions)
   try {
     const isNew = file === ":memory:" || !existsSync(file);
     if (file !== ":memory:") mkdirSync(dirname(file), { recursive: true });
+    if (options.ownerOnly && isNew && file !== ":memory:") {
+      // Created empty with mode 0600 before SQLite opens it (an empty file is a new database), so it is
+      // never readable by others, not even for a moment; SQLite gives the -wal and -shm files its mode.
+      closeSync(openSync(file, "wx", 0o600));
+      chmodSync(file, 0o600);
+    }
     db = new Database(file);
     // The first statements read the header, so a file that is not a database fails here.
     db.pragma("journal_mode = WAL");
@@ -36,8 +42,6 @@ export function openMigratedDatabase(file: string, options: OpenDatabaseOptions)
     db.pragma("foreign_keys = ON");
     if (options.busyTimeoutMs) db.pragma(`busy_timeout = ${options.busyTimeoutMs}`);
     migrate(db, file, options);
-    // SQLite gives the -wal and -shm files the same mode.
-    if (options.ownerOnly && isNew && file !== ":memory:") chmodSync(file, 0o600);
     return db;
   } catch (error) {
     db?.close();

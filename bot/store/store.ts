@@ -65,7 +65,8 @@ export interface Store {
   purgeBefore(iso: string): Promise<number>;
   /**
    * Claims a platform update (Telegram update_id, Zalo msg_id) for processing: true the first time, false
-   * when it was already claimed, so a redelivered webhook is answered once, across restarts.
+   * when it was already claimed, so a redelivered webhook is answered once, across restarts. `at` is when
+   * the update was received (purgeBefore counts from it), not the platform's own timestamp.
    */
   claimUpdate(channel: string, updateId: string, at: string): Promise<boolean>;
   /** A small persistent value of a channel (a Zalo token pair, a polling offset); undefined when unset. */

@@ -1,20 +1,28 @@
 /**
- * `npm run index [-- --force]`: validates content/ and builds the index into a new version folder,
- * then switches it in atomically. Skips the build when the live index already matches the content.
+ * `npm run index [-- --force] [-- --allow-shrink]`: validates content/ and builds the index into a new
+ * version folder, then switches it in atomically. Skips the build when the live index already matches
+ * the content. A build that must not replace the live index (invalid or missing content, no entries,
+ * more than half of the live entries gone without --allow-shrink) prints why and exits 1.
  */
 import { parseArgs } from "node:util";
 import { AppError } from "../errors.ts";
 import { loadDotEnv, readIndexerConfig } from "./config.ts";
 import { buildFromConfig, isConfiguredIndexUpToDate } from "./fresh-index.ts";
 
-const { values } = parseArgs({ options: { force: { type: "boolean", default: false } } });
+const { values } = parseArgs({
+  options: {
+    force: { type: "boolean", default: false },
+    /** Confirms a build that drops more than half of the live index's entries. */
+    "allow-shrink": { type: "boolean", default: false },
+  },
+});
 loadDotEnv();
 const config = readIndexerConfig();
 try {
   if (!values.force && (await isConfiguredIndexUpToDate(config))) {
     console.log(`index is up to date with ${config.contentDir} (use --force to rebuild)`);
   } else {
-    const result = await buildFromConfig(config);
+    const result = await buildFromConfig(config, { allowShrink: values["allow-shrink"] });
     const m = result.manifest;
     console.log(
       `index ${m.version}: ${m.counts.entries} entries, ${m.counts.chunks} passages, ${m.counts.terms} terms, ` +
@@ -22,9 +30,9 @@ try {
     );
   }
 } catch (e) {
-  if (e instanceof AppError && e.code === "content_invalid") {
+  if (e instanceof AppError) {
     console.error(e.message);
-    console.error("nothing was written; the previous index stays live");
+    if (e.code === "content_invalid") console.error("nothing was written; the previous index stays live");
     process.exit(1);
   }
   throw e;

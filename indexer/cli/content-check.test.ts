@@ -1,30 +1,20 @@
-import { spawn } from "node:child_process";
 import { cp, mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { TYPE_FOLDERS } from "../content/schema.ts";
+import { runScript, type ScriptRun } from "../testing/run-script.ts";
 
 const ROOT = path.resolve(import.meta.dirname, "../..");
 const CONTENT = path.join(ROOT, "content");
 const PROBLEM_LINE = /^\S+\.md:\d+ \S+: .+$/;
 
-type Run = { code: number | null; stdout: string; stderr: string };
-
 /** Runs `content:check --content dir` the way npm does, from the project root. */
-function contentCheck(dir: string): Promise<Run> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(
-      process.execPath,
-      ["--import", "tsx", "indexer/cli/content-check.ts", "--content", dir],
-      { cwd: ROOT, env: { ...process.env, CONTENT_DIR: undefined, NO_COLOR: "1" } },
-    );
-    let stdout = "";
-    let stderr = "";
-    child.stdout.setEncoding("utf8").on("data", (d: string) => (stdout += d));
-    child.stderr.setEncoding("utf8").on("data", (d: string) => (stderr += d));
-    child.on("error", reject);
-    child.on("close", (code) => resolve({ code, stdout, stderr }));
+function contentCheck(dir: string): Promise<ScriptRun> {
+  return runScript("indexer/cli/content-check.ts", ["--content", dir], {
+    ...process.env,
+    CONTENT_DIR: undefined,
+    NO_COLOR: "1",
   });
 }
 

@@ -57,6 +57,19 @@ const MIGRATIONS: readonly string[] = [
     value BLOB NOT NULL
   );
   `,
+  // Failures are counted per (name, address) pair, per address and per account (issue 12): the old
+  // per-name counters go; they are 15-minute counters, so nothing of lasting value is lost.
+  `
+  DROP TABLE login_failures;
+  CREATE TABLE login_failures (
+    kind TEXT NOT NULL CHECK (kind IN ('pair', 'ip', 'account')),
+    key_hash TEXT NOT NULL,
+    count INTEGER NOT NULL,
+    window_start_ms INTEGER NOT NULL,
+    locked_until_ms INTEGER NOT NULL DEFAULT 0,
+    PRIMARY KEY (kind, key_hash)
+  );
+  `,
 ];
 
 /** The `PRAGMA user_version` of a fully migrated admin database. */
@@ -81,8 +94,12 @@ export type SessionRecord = {
   lastSeenMs: number;
 };
 
-/** Failed logins counted for one user name or one IP (both kept as hashes). */
-export type FailureKind = "user" | "ip";
+/**
+ * Failed logins counted for one (user name, address) pair, one address, or one account (user name) across
+ * all addresses; the keys are kept as hashes. Pairs and addresses get locked; accounts only slowed down.
+ */
+export type FailureKind = "pair" | "ip" | "account";
+/** `max` failures within `windowMs` lock the key for `lockMs`; an unreachable `max` (Infinity) only counts. */
 export type FailurePolicy = { max: number; windowMs: number; lockMs: number };
 
 export type AuditRow = { at: string; user: string; action: string; target?: string; detail?: string };
@@ -123,6 +140,8 @@ export interface AdminDb {
     policy: FailurePolicy,
   ): { count: number; lockedUntilMs: number };
   clearFailures(kind: FailureKind, keyHash: string): void;
+  /** The failures counted for the key in its current window (0 once `windowMs` has passed since it began). */
+  failureCount(kind: FailureKind, keyHash: string, nowMs: number, windowMs: number): number;
 
   insertAudit(row: AuditRow & { atMs: number }): void;
   listAudit(limit: number): AuditRow[];
@@ -329,6 +348,10 @@ export function openAdminDb(file: string = adminDbFile()): AdminDb {
     recordFailure: (kind, keyHash, nowMs, policy) => recordFailure(kind, keyHash, nowMs, policy),
     clearFailures(kind, keyHash) {
       deleteFailure.run(kind, keyHash);
+    },
+    failureCount(kind, keyHash, nowMs, windowMs) {
+      const row = selectFailure.get(kind, keyHash);
+      return row && nowMs - row.window_start_ms < windowMs ? row.count : 0;
     },
 
     insertAudit(row) {

@@ -2,26 +2,26 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import Busboy from "busboy";
 import Database from "better-sqlite3";
 import express, { Router } from "express";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { AppError } from "../../indexer/index.ts";
 import { ADMIN_SCHEMA_VERSION, openAdminDb, type AdminDb } from "./accounts.ts";
 import {
-  checkCsrf,
   createAdminAuth,
   createAuditLog,
   DEFAULT_SESSION_TTL,
   ensureFirstAdmin,
+  ACCOUNT_SLOWDOWN,
   LOCKOUT,
   LOGIN_FAILED_MESSAGE,
   safeNext,
   SESSION_COOKIE,
   UNKNOWN_USER,
 } from "./auth.ts";
-import { hashPassword, verifyPassword } from "./passwords.ts";
+import { hashPassword, verifyPassword, type ScryptParams } from "./passwords.ts";
 import type { AdminUser } from "./types.ts";
+import type { ReceivedForm } from "./uploads.ts";
 import { closeServer } from "../testing/servers.ts";
 
 const EDITOR = { name: "linh", password: "Chùa Tây An 1847" };
@@ -29,9 +29,18 @@ const VIEWER = { name: "minh", password: "Lăng Thoại Ngọc Hầu" };
 const START = Date.parse("2026-03-01T08:00:00.000Z");
 const MINUTE = 60_000;
 
+/**
+ * Cheaper scrypt than the product's (OWASP's minimum takes about half a second a hash), for the tests of
+ * sessions, CSRF and lockout, which log in hundreds of times; the rehash test uses the real parameters.
+ */
+const TEST_SCRYPT = { N: 2 ** 10, r: 8, p: 1 };
+
 let hashes: { editor: string; viewer: string };
 beforeAll(async () => {
-  hashes = { editor: await hashPassword(EDITOR.password), viewer: await hashPassword(VIEWER.password) };
+  hashes = {
+    editor: await hashPassword(EDITOR.password, TEST_SCRYPT),
+    viewer: await hashPassword(VIEWER.password, TEST_SCRYPT),
+  };
 });
 
 type Jar = Map<string, string>;
@@ -42,6 +51,8 @@ type Harness = {
   db: AdminDb;
   dbFile: string;
   logs: LogLine[];
+  /** The slow-down waits the auth asked for (the sleep passed in records them and returns at once). */
+  delays: number[];
   advance(ms: number): void;
   close(): Promise<void>;
 };
@@ -52,7 +63,15 @@ afterAll(() => {
 });
 
 /** A tiny app: the auth router and a few protected routes, nothing else of the admin area. */
-async function startApp(options: { secureCookies?: "auto" | boolean; trustProxy?: boolean } = {}) {
+async function startApp(
+  options: {
+    secureCookies?: "auto" | boolean;
+    trustProxy?: boolean | string[];
+    passwordParams?: ScryptParams | "default";
+    /** How long the slow-down really waits (0: it only records the wait). */
+    sleepMs?: number;
+  } = {},
+) {
   const dir = mkdtempSync(path.join(tmpdir(), "admin-auth-"));
   dirs.push(dir);
   const dbFile = path.join(dir, "admin.sqlite");
@@ -67,11 +86,19 @@ async function startApp(options: { secureCookies?: "auto" | boolean; trustProxy?
     warn: (obj: object, msg?: string) => void logs.push({ level: "warn", obj, msg }),
     error: (obj: object, msg?: string) => void logs.push({ level: "error", obj, msg }),
   };
+  const delays: number[] = [];
   const auth = createAdminAuth({
     db,
     log,
     clock: { now: () => new Date(now) },
+    sleep: async (ms) => {
+      delays.push(ms);
+      if (options.sleepMs) await new Promise((r) => setTimeout(r, options.sleepMs));
+    },
     secureCookies: options.secureCookies ?? "auto",
+    ...(options.passwordParams === "default"
+      ? {}
+      : { passwordParams: options.passwordParams ?? TEST_SCRYPT }),
   });
   const app = express();
   app.set("trust proxy", options.trustProxy ?? false);
@@ -87,17 +114,10 @@ async function startApp(options: { secureCookies?: "auto" | boolean; trustProxy?
   admin.get("/entries", auth.require("editor"), (_req, res) => void res.send("entries"));
   admin.post("/entries", auth.require("editor"), (_req, res) => void res.send("saved"));
   admin.post("/notes", auth.require("viewer"), (_req, res) => void res.send("noted"));
-  // How the editor handles uploads: parse the multipart body, then checkCsrf with the field it found.
-  admin.post("/upload", auth.require("editor"), (req, res) => {
-    const fields: Record<string, string> = {};
-    const busboy = Busboy({ headers: req.headers });
-    busboy.on("field", (name, value) => (fields[name] = value));
-    busboy.on("file", (_name, stream) => stream.resume());
-    busboy.on("close", () => {
-      if (!checkCsrf(req, res, fields._csrf)) return void res.status(403).send("bad token");
-      res.send("uploaded");
-    });
-    req.pipe(busboy);
+  // An upload route: require() has read the multipart form (and checked its token) before it runs.
+  admin.post("/upload", auth.require("editor"), (_req, res) => {
+    const form = res.locals.multipart as ReceivedForm | undefined;
+    res.json({ fields: form?.fields ?? null, file: form?.file?.name ?? null });
   });
   app.use("/admin", admin);
   const server = app.listen(0, "127.0.0.1");
@@ -108,6 +128,7 @@ async function startApp(options: { secureCookies?: "auto" | boolean; trustProxy?
     db,
     dbFile,
     logs,
+    delays,
     advance: (ms) => void (now += ms),
     close: () => {
       const closed = closeServer(server);
@@ -165,16 +186,17 @@ function sessionCookie(res: Response): string | undefined {
   return res.headers.getSetCookie().find((c) => c.startsWith(`${SESSION_COOKIE}=`));
 }
 
-/** Opens the login form, then posts it (as a browser would). */
+/** Opens the login form, then posts it (as a browser would); `headers` go with both requests. */
 async function login(
   user: { name: string; password: string },
   jar: Jar = new Map(),
   next?: string,
   harness: Harness = h,
+  headers: Record<string, string> = {},
 ): Promise<Response> {
   const form = await request(
     `/admin/login${next === undefined ? "" : `?next=${encodeURIComponent(next)}`}`,
-    { jar },
+    { jar, headers },
     harness,
   );
   const page = await form.text();
@@ -182,6 +204,7 @@ async function login(
     "/admin/login",
     {
       jar,
+      headers,
       form: {
         _csrf: hidden(page, "_csrf"),
         next: next ?? hidden(page, "next"),
@@ -370,6 +393,26 @@ describe("login", () => {
   });
 });
 
+describe("password hashes at login", () => {
+  it("rehashes a hash made with the former, weaker scrypt parameters at the next successful login", async () => {
+    const real = await startApp({ passwordParams: "default" });
+    try {
+      const former = await hashPassword(EDITOR.password, { N: 2 ** 14, r: 8, p: 1 });
+      real.db.setPasswordHash(EDITOR.name, former, new Date(START).toISOString());
+      const wrong = { name: EDITOR.name, password: "not the password" };
+      expect((await login(wrong, new Map(), undefined, real)).status).toBe(401);
+      expect(real.db.getUser(EDITOR.name)?.passwordHash).toBe(former);
+      expect((await login(EDITOR, new Map(), undefined, real)).status).toBe(303);
+      const upgraded = real.db.getUser(EDITOR.name)?.passwordHash as string;
+      expect(upgraded.split("$").slice(0, 4)).toEqual(["scrypt", String(2 ** 17), "8", "1"]);
+      expect(await verifyPassword(EDITOR.password, upgraded)).toBe(true);
+      expect((await login(EDITOR, new Map(), undefined, real)).status).toBe(303);
+    } finally {
+      await real.close();
+    }
+  });
+});
+
 describe("next after login", () => {
   it("goes to a local /admin path", async () => {
     const res = await login(EDITOR, new Map(), "/admin/entries?type=event#top");
@@ -408,8 +451,8 @@ describe("next after login", () => {
 describe("lockout", () => {
   const wrong = { name: EDITOR.name, password: "wrong password!" };
 
-  it("locks a user name after 5 failures (even the right password gets 429) and lifts after 15 minutes", async () => {
-    for (let i = 1; i < LOCKOUT.user.max; i++) expect((await login(wrong)).status).toBe(401);
+  it("locks the pair (name, address) after 5 failures (even the right password gets 429) and lifts after 15 minutes", async () => {
+    for (let i = 1; i < LOCKOUT.pair.max; i++) expect((await login(wrong)).status).toBe(401);
     const fifth = await login(wrong);
     expect(fifth.status).toBe(429);
     expect(await fifth.text()).toContain("Tạm khoá");
@@ -427,21 +470,118 @@ describe("lockout", () => {
   });
 
   it("counts failures within the window only", async () => {
-    for (let i = 1; i < LOCKOUT.user.max; i++) expect((await login(wrong)).status).toBe(401);
-    h.advance(LOCKOUT.user.windowMs);
+    for (let i = 1; i < LOCKOUT.pair.max; i++) expect((await login(wrong)).status).toBe(401);
+    h.advance(LOCKOUT.pair.windowMs);
     expect((await login(wrong)).status).toBe(401);
   });
 
   it("resets the user's count after a successful login", async () => {
-    for (let i = 1; i < LOCKOUT.user.max; i++) expect((await login(wrong)).status).toBe(401);
+    for (let i = 1; i < LOCKOUT.pair.max; i++) expect((await login(wrong)).status).toBe(401);
     expect((await login(EDITOR)).status).toBe(303);
-    for (let i = 1; i < LOCKOUT.user.max; i++) expect((await login(wrong)).status).toBe(401);
+    for (let i = 1; i < LOCKOUT.pair.max; i++) expect((await login(wrong)).status).toBe(401);
   });
 
   it("locks unknown names like real ones", async () => {
     const ghost = { name: "ghost", password: "whatever123" };
-    for (let i = 1; i < LOCKOUT.user.max; i++) expect((await login(ghost)).status).toBe(401);
+    for (let i = 1; i < LOCKOUT.pair.max; i++) expect((await login(ghost)).status).toBe(401);
     expect((await login(ghost)).status).toBe(429);
+  });
+
+  it("never lets another address's failures keep the owner out: the account is slowed down, not locked", async () => {
+    const proxied = await startApp({ trustProxy: ["loopback"] });
+    try {
+      const from = (ip: string, user: { name: string; password: string }) =>
+        login(user, new Map(), undefined, proxied, { "x-forwarded-for": ip });
+      const owner = "198.51.100.20";
+      // One address guesses until its pair is locked, and on.
+      for (let i = 1; i <= 12; i++)
+        expect((await from("203.0.113.66", wrong)).status, `guess ${i}`).toBe(
+          i < LOCKOUT.pair.max ? 401 : 429,
+        );
+      expect((await from("203.0.113.66", EDITOR)).status).toBe(429);
+      expect((await from(owner, EDITOR)).status).toBe(303);
+      // Many addresses, each staying under its own limits: the account's count grows, attempts slow down.
+      let guesses = LOCKOUT.pair.max;
+      for (let a = 1; a <= 6; a++)
+        for (let i = 1; i < LOCKOUT.pair.max; i++, guesses++)
+          expect((await from(`203.0.113.${a}`, wrong)).status).toBe(401);
+      proxied.delays.length = 0;
+      expect((await from(owner, EDITOR)).status).toBe(303);
+      expect(proxied.delays).toEqual([ACCOUNT_SLOWDOWN.maxDelayMs]);
+      // Five more guesses every 15 minutes, from fresh addresses: the owner still gets in.
+      for (let round = 0; round < 3; round++) {
+        proxied.advance(14 * MINUTE);
+        for (let i = 0; i < LOCKOUT.pair.max; i++) await from(`192.0.2.${round * 10 + i}`, wrong);
+        expect((await from(owner, EDITOR)).status, `round ${round}`).toBe(303);
+      }
+      expect(guesses).toBeGreaterThan(LOCKOUT.pair.max);
+      // Another account is not slowed down.
+      proxied.delays.length = 0;
+      expect((await from(owner, VIEWER)).status).toBe(303);
+      expect(proxied.delays).toEqual([]);
+    } finally {
+      await proxied.close();
+    }
+  });
+
+  it("slows the account down more with each failure across addresses, up to a cap, then forgets", async () => {
+    const proxied = await startApp({ trustProxy: ["loopback"] });
+    try {
+      const guess = (i: number) =>
+        login(wrong, new Map(), undefined, proxied, { "x-forwarded-for": `203.0.113.${i}` });
+      for (let i = 0; i < ACCOUNT_SLOWDOWN.afterFailures; i++) await guess(i);
+      expect(proxied.delays).toEqual([]);
+      for (let i = 0; i < 8; i++) await guess(100 + i);
+      const [first, second] = proxied.delays;
+      expect(first).toBe(ACCOUNT_SLOWDOWN.firstDelayMs);
+      expect(second).toBe(2 * ACCOUNT_SLOWDOWN.firstDelayMs);
+      expect(proxied.delays.at(-1)).toBe(ACCOUNT_SLOWDOWN.maxDelayMs);
+      expect(proxied.delays).toEqual([...proxied.delays].sort((a, b) => a - b));
+      proxied.advance(ACCOUNT_SLOWDOWN.windowMs);
+      proxied.delays.length = 0;
+      expect((await guess(200)).status).toBe(401);
+      expect(proxied.delays).toEqual([]);
+    } finally {
+      await proxied.close();
+    }
+  });
+
+  it("checks one attempt at a time per address: a burst of parallel guesses cannot outrun the lock", async () => {
+    const proxied = await startApp({ trustProxy: ["loopback"], sleepMs: 300 });
+    try {
+      const headers = (ip: string) => ({ "x-forwarded-for": ip });
+      // Enough failures elsewhere that every attempt on the account waits (here 300 ms).
+      for (let i = 0; i < ACCOUNT_SLOWDOWN.afterFailures + 1; i++)
+        await login(wrong, new Map(), undefined, proxied, headers(`203.0.113.${i}`));
+      // Ten guesses from one address at once, each with its own login form.
+      const forms = await Promise.all(
+        Array.from({ length: 10 }, async () => {
+          const jar: Jar = new Map();
+          const page = await (
+            await request("/admin/login", { jar, headers: headers("198.51.100.9") }, proxied)
+          ).text();
+          return { jar, token: hidden(page, "_csrf") };
+        }),
+      );
+      const answers = await Promise.all(
+        forms.map(({ jar, token }) =>
+          request(
+            "/admin/login",
+            { jar, headers: headers("198.51.100.9"), form: { _csrf: token, next: "/admin", ...wrong } },
+            proxied,
+          ),
+        ),
+      );
+      const statuses = answers.map((r) => r.status).sort();
+      expect(statuses).toEqual([401, ...Array(9).fill(429)]);
+      const busy = answers.find((r) => r.status === 429) as Response;
+      expect(Number(busy.headers.get("retry-after"))).toBeGreaterThan(0);
+      expect(await busy.text()).toContain("đang được kiểm tra");
+      // The owner, from another address, is not held up by it.
+      expect((await login(EDITOR, new Map(), undefined, proxied, headers("198.51.100.20"))).status).toBe(303);
+    } finally {
+      await proxied.close();
+    }
   });
 
   it("locks an IP after 20 failures across names", async () => {
@@ -582,19 +722,49 @@ describe("CSRF on protected posts", () => {
     expect(((await res.json()) as { error: { code: string } }).error.code).toBe("forbidden:csrf");
   });
 
-  it("leaves multipart bodies to checkCsrf in the route, which refuses a missing or wrong field", async () => {
+  it("checks multipart bodies too, on every route: without the right token nothing reaches the handler", async () => {
     const { jar, csrf } = await signedIn();
-    const upload = (token?: string, header?: string) => {
+    const other = await signedIn();
+    const multipart = (to: string, token?: string, header?: string) => {
       const body = new FormData();
       if (token !== undefined) body.set("_csrf", token);
-      body.set("file", new Blob(["img"]), "a.jpg");
-      return request("/admin/upload", { jar, body, headers: header ? { "x-csrf-token": header } : {} });
+      body.set("image", new Blob(["img"]), "a.jpg");
+      return request(to, { jar, body, headers: header ? { "x-csrf-token": header } : {} });
     };
-    expect((await upload()).status).toBe(403);
-    expect((await upload("wrong")).status).toBe(403);
-    expect((await upload(undefined, "wrong")).status).toBe(403);
-    expect((await upload(csrf)).status).toBe(200);
-    expect((await upload(undefined, csrf)).status).toBe(200);
+    // Routes that never read multipart themselves: a state change, and the logout.
+    for (const to of ["/admin/entries", "/admin/notes", "/admin/logout"]) {
+      for (const [token, header] of [[], ["wrong"], [undefined, "wrong"], [other.csrf], [""]]) {
+        const res = await multipart(to, token, header);
+        expect(res.status, `${to} ${token} ${header}`).toBe(403);
+        expect(await res.text()).not.toMatch(/^(saved|noted)$/);
+      }
+    }
+    expect((await request("/admin", { jar })).status).toBe(200);
+    expect(await (await multipart("/admin/entries", csrf)).text()).toBe("saved");
+    expect(await (await multipart("/admin/entries", undefined, csrf)).text()).toBe("saved");
+    // The route that takes uploads gets the form that was read, with its file.
+    const upload = await multipart("/admin/upload", csrf);
+    expect(upload.status).toBe(200);
+    expect(await upload.json()).toEqual({ fields: { _csrf: csrf }, file: "a.jpg" });
+    expect((await multipart("/admin/upload")).status).toBe(403);
+    // The logout with the token in its multipart form works.
+    expect((await multipart("/admin/logout", csrf)).status).toBe(303);
+    expect((await request("/admin", { jar })).status).toBe(303);
+  });
+
+  it("refuses a multipart body it cannot read, or one far too large, before any handler", async () => {
+    const { jar } = await signedIn();
+    const broken = await request("/admin/entries", {
+      jar,
+      method: "POST",
+      headers: { "content-type": "multipart/form-data; boundary=x" },
+    });
+    expect(broken.status).toBe(400);
+    expect(await broken.text()).not.toBe("saved");
+    const body = new FormData();
+    body.set("image", new Blob([Buffer.alloc(9 * 1024 * 1024)]), "huge.jpg");
+    const huge = await request("/admin/entries", { jar, body });
+    expect(huge.status).toBe(413);
   });
 });
 
@@ -626,13 +796,13 @@ describe("audit", () => {
     expect(await audit.list()).toEqual([]);
     const { jar, csrf } = await signedIn();
     await request("/admin/logout", { jar, form: { _csrf: csrf } });
-    for (let i = 0; i < LOCKOUT.user.max; i++) await login({ name: VIEWER.name, password: "wrong password" });
+    for (let i = 0; i < LOCKOUT.pair.max; i++) await login({ name: VIEWER.name, password: "wrong password" });
     await login({ name: "ghost", password: "ghost password" });
     const entries = await audit.list({ limit: 50 });
     expect(entries.map((e) => e.action)).toEqual([
       "login.failure",
       "login.lockout",
-      ...Array(LOCKOUT.user.max).fill("login.failure"),
+      ...Array(LOCKOUT.pair.max).fill("login.failure"),
       "logout",
       "login",
     ]);

@@ -2,30 +2,45 @@ import { createHash, createHmac, randomBytes } from "node:crypto";
 import { sameSecret } from "../../indexer/util/same-secret.ts";
 import express, { Router, type Request, type RequestHandler, type Response } from "express";
 import type { Clock, Logger } from "../../bot/index.ts";
+import { AppError } from "../../indexer/index.ts";
 import { errorBody } from "../errors.ts";
 import { html, type SafeHtml } from "../views/html.ts";
 import { normaliseUserName, type AdminDb, type FailureKind, type FailurePolicy } from "./accounts.ts";
 import { adminLayout } from "./layout.ts";
-import { hashPassword, needsRehash, passwordProblem, verifyPassword } from "./passwords.ts";
+import {
+  hashPassword,
+  needsRehash,
+  passwordProblem,
+  verifyPassword,
+  type ScryptParams,
+} from "./passwords.ts";
 import type { AdminAuth, AdminRole, AdminUser, AuditLog } from "./types.ts";
+import { receiveImageForm } from "./uploads.ts";
 
 /**
  * Accounts, sessions, CSRF and lockout of the admin area.
  *
  * - Session: cookie `cd_admin` = 32 random bytes (base64url); the database keeps only its sha256. A new id
  *   at every login (the old session, if any, is deleted). 8 h idle / 24 h absolute by default.
- * - CSRF after login: a random token per session (`res.locals.csrfToken`), checked on every request but
- *   GET/HEAD from the `_csrf` form field or the `x-csrf-token` header, in constant time. Requests a browser
- *   marks `Sec-Fetch-Site: cross-site` are refused outright. Multipart bodies are not parsed here: without
- *   the header, the route that parses them must call `checkCsrf` (the editor does).
+ * - CSRF after login: a random token per session (`res.locals.csrfToken`), checked here, in one place, on
+ *   every request but GET/HEAD whatever its content type: from the `x-csrf-token` header, else the `_csrf`
+ *   field of the form, in constant time. A multipart form is read here for that (with the upload limits)
+ *   and handed to the route as `res.locals.multipart`, so no route parses a body the check has not seen.
+ *   Requests a browser marks `Sec-Fetch-Site: cross-site` are refused outright.
  * - CSRF of the login form (login CSRF: signing a victim into the attacker's account): a signed
  *   double-submit. GET /admin/login sets `cd_admin_login` (random nonce, HttpOnly, SameSite=Strict) and
  *   puts HMAC-SHA256(secret, nonce) in the form; POST needs both to match. The secret is random, kept in
  *   the admin database, so an attacker who can plant a cookie (a sibling subdomain, plain HTTP) still
  *   cannot make a matching token, and tokens survive restarts.
- * - Lockout: 5 failures for a user name, or 20 for an IP, within 15 minutes lock it for 15 minutes (429).
- *   Unknown names count and lock like real ones, and are checked against a dummy hash, so neither the
- *   answer nor its timing tells whether an account exists.
+ * - Lockout (OWASP's Authentication Cheat Sheet: lock out the attacker, not the owner): 5 failures for
+ *   a (user name, client address) pair, or 20 from one address across names, within 15 minutes lock that
+ *   pair or address for 15 minutes (429). An account is never locked as such: its failures from all
+ *   addresses slow every attempt on it down (ACCOUNT_SLOWDOWN, up to 4 s), so a right password from an
+ *   address that has not failed always gets in. One attempt per address is checked at a time (a burst of
+ *   parallel guesses would otherwise all pass the lock before the first failure counts); the others get
+ *   429 with Retry-After: 1. Unknown names count, slow down and lock like real ones,
+ *   and are checked against a dummy hash, so neither the answer nor its timing tells whether an account
+ *   exists.
  * - Nothing here logs or records passwords, session ids or tokens.
  */
 
@@ -38,10 +53,31 @@ const LOGIN_CSRF_MAX_AGE_MS = 2 * 60 * 60 * 1000;
 const TOUCH_INTERVAL_MS = 60 * 1000;
 
 export const DEFAULT_SESSION_TTL = { idle: 8 * 60 * 60 * 1000, absolute: 24 * 60 * 60 * 1000 } as const;
-export const LOCKOUT: Record<FailureKind, FailurePolicy> = {
-  user: { max: 5, windowMs: 15 * 60 * 1000, lockMs: 15 * 60 * 1000 },
-  ip: { max: 20, windowMs: 15 * 60 * 1000, lockMs: 15 * 60 * 1000 },
+const FAILURE_WINDOW_MS = 15 * 60 * 1000;
+/** What locks: a (name, address) pair, and an address trying many names. Never an account as such. */
+export const LOCKOUT: Record<Exclude<FailureKind, "account">, FailurePolicy> = {
+  pair: { max: 5, windowMs: FAILURE_WINDOW_MS, lockMs: 15 * 60 * 1000 },
+  ip: { max: 20, windowMs: FAILURE_WINDOW_MS, lockMs: 15 * 60 * 1000 },
 };
+/**
+ * An account's failures from all addresses within the window slow every attempt on it down: none for
+ * the first `afterFailures`, then `firstDelayMs`, doubling with each failure up to `maxDelayMs`. The
+ * attempt is answered after the wait, a right password included: slowed, never refused.
+ */
+export const ACCOUNT_SLOWDOWN = {
+  afterFailures: 5,
+  firstDelayMs: 250,
+  maxDelayMs: 4000,
+  windowMs: FAILURE_WINDOW_MS,
+} as const;
+const ACCOUNT_COUNT: FailurePolicy = { max: Infinity, windowMs: FAILURE_WINDOW_MS, lockMs: 0 };
+
+/** How long an attempt on an account with `failures` recent failures waits before it is checked. */
+function slowdownMs(failures: number): number {
+  const over = failures - ACCOUNT_SLOWDOWN.afterFailures;
+  if (over < 0) return 0;
+  return Math.min(ACCOUNT_SLOWDOWN.firstDelayMs * 2 ** Math.min(over, 20), ACCOUNT_SLOWDOWN.maxDelayMs);
+}
 
 /** Shown for every failed login: never which of the two was wrong. */
 export const LOGIN_FAILED_MESSAGE = "Sai tên đăng nhập hoặc mật khẩu.";
@@ -58,6 +94,10 @@ export type AdminAuthDeps = {
   sessionTtlMs?: { idle?: number; absolute?: number };
   /** Where logins, failures, lockouts and logouts are recorded; the database's audit table by default. */
   audit?: AuditLog;
+  /** scrypt parameters of new hashes (rehashes at login); OWASP's minimum by default. Tests pass cheaper ones. */
+  passwordParams?: ScryptParams;
+  /** How the account slow-down waits; a timer by default (tests record the waits instead). */
+  sleep?: (ms: number) => Promise<void>;
 };
 
 /** The audit log on the admin database's `audit` table. */
@@ -112,17 +152,8 @@ export async function ensureFirstAdmin(
   return created;
 }
 
-/**
- * Compares the request's CSRF token (`token`, else the urlencoded `_csrf` field, else the `x-csrf-token`
- * header) with the session's, in constant time. For routes that parse multipart bodies themselves: call it
- * after parsing and answer 403 when it returns false.
- */
-export function checkCsrf(req: Request, res: Response, token?: string): boolean {
-  const expected: unknown = res.locals.csrfToken;
-  if (typeof expected !== "string" || !expected) return false;
-  const given = token ?? formField(req, "_csrf") ?? headerValue(req, "x-csrf-token");
-  return typeof given === "string" && sameSecret(given, expected);
-}
+/** The hashed keys one login attempt is counted under. */
+type LoginKeys = Record<FailureKind, string>;
 
 /** Builds the admin area's authentication: the login/logout router and the `require(role)` guard. */
 export function createAdminAuth(deps: AdminAuthDeps): AdminAuth {
@@ -133,6 +164,9 @@ export function createAdminAuth(deps: AdminAuthDeps): AdminAuth {
   let loginSecret: Buffer | undefined;
   let dummyHash: Promise<string> | undefined;
   const now = () => clock.now().getTime();
+  const sleep = deps.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
+  /** The hashed addresses whose login attempt is being checked now. */
+  const checking = new Set<string>();
 
   const secure = (req: Request) => (deps.secureCookies === "auto" ? req.secure : deps.secureCookies);
   const parseForm = express.urlencoded({ extended: false, limit: "16kb" });
@@ -196,28 +230,38 @@ export function createAdminAuth(deps: AdminAuthDeps): AdminAuth {
     req: Request,
     res: Response,
     form: { name: string; next: string },
-    keys: { user: string; ip: string },
+    keys: LoginKeys,
     existing: boolean,
   ): Promise<void> {
     const t = now();
     const ip = clientIp(req);
-    const byUser = db.recordFailure("user", keys.user, t, LOCKOUT.user);
+    const byPair = db.recordFailure("pair", keys.pair, t, LOCKOUT.pair);
     const byIp = db.recordFailure("ip", keys.ip, t, LOCKOUT.ip);
+    db.recordFailure("account", keys.account, t, ACCOUNT_COUNT);
     const user = existing ? form.name : UNKNOWN_USER;
     await audit.record({ user, action: "login.failure", detail: `ip ${ip}` });
-    const lockedUntil = Math.max(byUser.lockedUntilMs, byIp.lockedUntilMs);
+    const lockedUntil = Math.max(byPair.lockedUntilMs, byIp.lockedUntilMs);
     if (lockedUntil > t) {
-      const what = byIp.lockedUntilMs > t ? "ip" : "user";
+      const what = byIp.lockedUntilMs > t ? "ip" : "pair";
       await audit.record({
         user,
         action: "login.lockout",
         ...(what === "ip" ? { target: `ip ${ip}` } : existing ? { target: form.name } : {}),
-        detail: `${what === "ip" ? LOCKOUT.ip.max : LOCKOUT.user.max} failures; locked until ${new Date(lockedUntil).toISOString()}`,
+        detail: `${LOCKOUT[what].max} failures${what === "pair" ? ` from ip ${ip}` : ""}; locked until ${new Date(lockedUntil).toISOString()}`,
       });
       log.warn({ lockout: what, ...(existing ? { user: form.name } : {}) }, "admin login locked");
       return locked(req, res, form, lockedUntil - t);
     }
     renderLogin(req, res, 401, { ...form, message: LOGIN_FAILED_MESSAGE });
+  }
+
+  /** Another attempt from this address is being checked (a second tab, or a burst of guesses). */
+  function busy(req: Request, res: Response, form: { name: string; next: string }): void {
+    res.set("Retry-After", "1");
+    renderLogin(req, res, 429, {
+      ...form,
+      message: "Một lần đăng nhập khác từ địa chỉ này đang được kiểm tra. Vui lòng thử lại sau giây lát.",
+    });
   }
 
   function locked(req: Request, res: Response, form: { name: string; next: string }, waitMs: number): void {
@@ -253,20 +297,52 @@ export function createAdminAuth(deps: AdminAuthDeps): AdminAuth {
     const name = normaliseUserName(rawName);
     const form = { name: name ?? rawName.trim(), next };
     // Hashed so that a password typed into the name field never lands in the database.
-    const keys = {
-      user: sha256(`user:${name ?? rawName.trim().toLowerCase()}`),
-      ip: sha256(`ip:${clientIp(req)}`),
+    const account = name ?? rawName.trim().toLowerCase();
+    const ip = clientIp(req);
+    const keys: LoginKeys = {
+      pair: sha256(`pair:${account}\n${ip}`),
+      ip: sha256(`ip:${ip}`),
+      account: sha256(`user:${account}`),
     };
     const t = now();
-    const lockedUntil = Math.max(db.lockedUntil("ip", keys.ip, t), db.lockedUntil("user", keys.user, t));
+    // Only an address that has failed is ever locked out, for this name or for many.
+    const lockedUntil = Math.max(db.lockedUntil("ip", keys.ip, t), db.lockedUntil("pair", keys.pair, t));
     if (lockedUntil) return locked(req, res, form, lockedUntil - t);
+    // One attempt at a time per address: parallel guesses would all pass the lock check above before
+    // the first failure is counted.
+    if (checking.has(keys.ip)) return busy(req, res, form);
+    checking.add(keys.ip);
+    try {
+      await attempt(req, res, { name, password, form, keys, t });
+    } finally {
+      checking.delete(keys.ip);
+    }
+  });
+
+  /** The slow-down, the password check and what follows from it: a session, or a counted failure. */
+  async function attempt(
+    req: Request,
+    res: Response,
+    a: {
+      name: string | undefined;
+      password: string;
+      form: { name: string; next: string };
+      keys: LoginKeys;
+      t: number;
+    },
+  ): Promise<void> {
+    const { name, password, form, keys, t } = a;
+    const next = form.next;
+    const wait = slowdownMs(db.failureCount("account", keys.account, t, ACCOUNT_SLOWDOWN.windowMs));
+    if (wait > 0) await sleep(wait);
 
     const user = name ? db.getUser(name) : undefined;
-    dummyHash ??= hashPassword(randomBytes(16).toString("base64"));
+    dummyHash ??= hashPassword(randomBytes(16).toString("base64"), deps.passwordParams);
     const matches = (await verifyPassword(password, user?.passwordHash ?? (await dummyHash))) && !!user;
     if (!user || !matches) return failLogin(req, res, form, keys, !!user);
 
-    db.clearFailures("user", keys.user);
+    // The account's count stays: another address's guessing is not over because the owner got in.
+    db.clearFailures("pair", keys.pair);
     // Rotation: whatever session this browser had ends; the new one gets a new id.
     const oldId = readCookie(req, SESSION_COOKIE);
     if (oldId) db.deleteSession(sha256(oldId));
@@ -281,8 +357,12 @@ export function createAdminAuth(deps: AdminAuthDeps): AdminAuth {
       expiresMs: t2 + absoluteMs,
       lastSeenMs: t2,
     });
-    if (needsRehash(user.passwordHash))
-      db.setPasswordHash(user.name, await hashPassword(password), clock.now().toISOString());
+    if (needsRehash(user.passwordHash, deps.passwordParams))
+      db.setPasswordHash(
+        user.name,
+        await hashPassword(password, deps.passwordParams),
+        clock.now().toISOString(),
+      );
     res.cookie(SESSION_COOKIE, id, {
       httpOnly: true,
       sameSite: "lax",
@@ -299,10 +379,23 @@ export function createAdminAuth(deps: AdminAuthDeps): AdminAuth {
     await audit.record({ user: user.name, action: "login", detail: `ip ${clientIp(req)}` });
     log.info({ user: user.name }, "admin login");
     res.redirect(303, next);
-  });
+  }
+
+  /**
+   * The CSRF token a state-changing request carries: the `x-csrf-token` header, else the `_csrf` field of
+   * its form. A multipart form is read here (once, with the upload limits) and kept in
+   * `res.locals.multipart` for the route; undefined when the request has no token, or no readable form.
+   */
+  async function givenCsrfToken(req: Request, res: Response): Promise<string | undefined> {
+    const header = headerValue(req, "x-csrf-token");
+    if (!req.is("multipart/form-data")) return header ?? formField(req, "_csrf");
+    const form = await receiveImageForm(req);
+    res.locals.multipart = form;
+    return header ?? form.fields._csrf;
+  }
 
   function requireRole(role: AdminRole): RequestHandler {
-    return (req, res, next) => {
+    return async (req, res, next) => {
       const session = currentSession(req, res);
       if (!session) {
         if (prefersJson(req))
@@ -317,9 +410,25 @@ export function createAdminAuth(deps: AdminAuthDeps): AdminAuth {
       res.set("Cache-Control", "no-store");
       if (req.method !== "GET" && req.method !== "HEAD") {
         const crossSite = headerValue(req, "sec-fetch-site") === "cross-site";
-        // A multipart body is parsed by its route, which then calls checkCsrf (unless the header came).
-        const deferred = !!req.is("multipart/form-data") && headerValue(req, "x-csrf-token") === undefined;
-        if (crossSite || (!deferred && !checkCsrf(req, res))) {
+        let given: string | undefined;
+        if (!crossSite) {
+          try {
+            given = await givenCsrfToken(req, res);
+          } catch (err) {
+            if (!(err instanceof AppError)) throw err;
+            const tooLarge = err.code.startsWith("payload_too_large");
+            // The rest of the body is not read: the connection cannot carry another request.
+            if (tooLarge) res.set("Connection", "close");
+            return refuse(req, res, user, {
+              status: tooLarge ? 413 : 400,
+              code: err.code,
+              message: tooLarge
+                ? "Dữ liệu gửi lên quá lớn: ảnh tối đa 2 MB."
+                : "Không đọc được biểu mẫu gửi lên. Vui lòng tải lại trang rồi thử lại.",
+            });
+          }
+        }
+        if (given === undefined || !sameSecret(given, session.csrfToken)) {
           log.warn({ user: user.name, path: req.path }, "admin request refused: bad CSRF token");
           return forbidden(
             req,
@@ -361,13 +470,24 @@ function forbidden(
   why: "csrf" | "role",
   message: string,
 ): void {
-  res.status(403);
-  if (prefersJson(req)) return void res.json(errorBody(`forbidden:${why}`, message));
+  refuse(req, res, user, { status: 403, code: `forbidden:${why}`, message, title: "Không được phép" });
+}
+
+/** A refused request as a page (with the admin layout) or JSON. */
+function refuse(
+  req: Request,
+  res: Response,
+  user: AdminUser,
+  refusal: { status: number; code: string; message: string; title?: string },
+): void {
+  res.status(refusal.status);
+  if (prefersJson(req)) return void res.json(errorBody(refusal.code, refusal.message));
+  const title = refusal.title ?? "Không thực hiện được";
   res.type("html").send(
     adminLayout(
-      { title: "Không được phép", section: "dashboard", user, csrfToken: res.locals.csrfToken as string },
-      html`<h1>Không được phép</h1>
-        <p>${message}</p>
+      { title, section: "dashboard", user, csrfToken: res.locals.csrfToken as string },
+      html`<h1>${title}</h1>
+        <p>${refusal.message}</p>
         <p><a href="/admin">Về trang quản trị</a></p>`,
     ),
   );

@@ -15,6 +15,7 @@ try {
   const { embedder } = readIndexerConfig(process.env);
   const built = await buildIndex(job.contentDir, job.indexDir, {
     ...(embedder ? { embedder } : {}),
+    ...(job.allowShrink ? { allowShrink: true } : {}),
     log: { warn: (message) => post({ type: "warn", message }) },
   });
   post({ type: "done", version: built.manifest.version });

@@ -9,6 +9,7 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { createMemoryStore } from "../../bot/index.ts";
 import { contentVersion, loadContent, newEntryFile } from "../../indexer/index.ts";
 import { editorRouter } from "./editor.ts";
+import { MAX_IMAGE_BYTES, receiveImageForm, type ReceivedForm } from "./uploads.ts";
 import type { AdminAuth, AdminDeps, AdminRole, AuditLog, Publisher } from "./types.ts";
 import { closeServer } from "../testing/servers.ts";
 
@@ -40,12 +41,21 @@ const fakeAuth: AdminAuth = {
   router: Router(),
   require:
     (role: AdminRole): RequestHandler =>
-    (req, res, next) => {
+    async (req, res, next) => {
       const own: AdminRole = req.get("x-test-role") === "viewer" ? "viewer" : "editor";
       res.locals.adminUser = { name: "lan", role: own };
       res.locals.csrfToken = "t";
-      const body = req.body as Record<string, unknown> | undefined;
-      if (req.method !== "GET" && body?._csrf !== "t" && req.get("x-csrf-token") !== "t") {
+      // As the real guard: a multipart form is read before the check and handed on in res.locals.
+      if (req.is("multipart/form-data")) {
+        try {
+          res.locals.multipart = await receiveImageForm(req);
+        } catch {
+          return void res.status(400).end();
+        }
+      }
+      const form = (res.locals.multipart as ReceivedForm | undefined)?.fields;
+      const body = (form ?? req.body) as Record<string, unknown> | undefined;
+      if (req.method !== "GET" && (req.get("x-csrf-token") ?? body?._csrf) !== "t") {
         return void res.status(403).end();
       }
       if (role === "editor" && own !== "editor") return void res.status(403).end();
@@ -126,12 +136,7 @@ async function upload(id: string, name: string, bytes: Buffer, csrf = "t"): Prom
   const form = new FormData();
   form.append("_csrf", csrf);
   form.append("image", new Blob([bytes], { type: "image/png" }), name);
-  const res = await fetch(`${base}/entries/${id}/images`, {
-    method: "POST",
-    redirect: "manual",
-    headers: { "x-csrf-token": "t" },
-    body: form,
-  });
+  const res = await fetch(`${base}/entries/${id}/images`, { method: "POST", redirect: "manual", body: form });
   return { status: res.status, text: await res.text(), location: res.headers.get("location") };
 }
 
@@ -629,6 +634,19 @@ describe("image upload", () => {
     expect(await readdir(uploadsDir).catch(() => [])).toEqual([]);
   });
 
+  it("accepts an image of exactly the size limit, and refuses one byte more", async () => {
+    const exact = Buffer.concat([PNG, Buffer.alloc(MAX_IMAGE_BYTES - PNG.length)]);
+    expect(exact.length).toBe(MAX_IMAGE_BYTES);
+    const res = await upload("mieu-ba-chua-xu", "exact.png", exact);
+    expect(res.status).toBe(201);
+    const names = await readdir(uploadsDir);
+    expect(names).toHaveLength(1);
+    expect((await readFile(path.join(uploadsDir, names[0] as string))).length).toBe(MAX_IMAGE_BYTES);
+    const over = await upload("mieu-ba-chua-xu", "over.png", Buffer.concat([exact, Buffer.from([0])]));
+    expect(over.status).toBe(413);
+    expect(await readdir(uploadsDir)).toHaveLength(1);
+  });
+
   it("never lets the uploaded name choose the path", async () => {
     const res = await upload("mieu-ba-chua-xu", "../../x.png", PNG);
     expect(res.status).toBe(201);
@@ -637,10 +655,16 @@ describe("image upload", () => {
     await expect(readFile(path.resolve(uploadsDir, "../../x.png"))).rejects.toThrow(/ENOENT/);
   });
 
-  it("checks the CSRF field of the multipart form itself", async () => {
+  it("stores nothing when the guard refuses the form's CSRF field", async () => {
     const res = await upload("mieu-ba-chua-xu", "x.png", PNG, "wrong");
     expect(res.status).toBe(403);
     expect(await readdir(uploadsDir).catch(() => [])).toEqual([]);
+  });
+
+  it("answers 400 to an upload that is not a multipart form", async () => {
+    const res = await post("/entries/mieu-ba-chua-xu/images", { _csrf: "t", image: "x" });
+    expect(res.status).toBe(400);
+    expect(res.text).toContain("Biểu mẫu tải ảnh không hợp lệ");
   });
 });
 

@@ -20,10 +20,9 @@ import {
   type EntryType,
 } from "../../indexer/index.ts";
 import { html } from "../views/html.ts";
-import { checkCsrf } from "./auth.ts";
 import { buildChanges, formValuesFrom, formValuesOf } from "./entry-form.ts";
 import type { AdminDeps, AdminUser } from "./types.ts";
-import { imageProblem, listImages, receiveImageForm, storeImage } from "./uploads.ts";
+import { imageProblem, listImages, storeImage, type ReceivedForm } from "./uploads.ts";
 import { entryFormPage, type EntryFormData, type ShownProblem } from "./views/entry-form.ts";
 import { entryListPage, type EntryListRow } from "./views/entry-list.ts";
 import {
@@ -427,31 +426,15 @@ export function editorRouter(deps: AdminDeps): Router {
 
   router.post("/entries/:id/images", editor, async (req, res) => {
     const f = await entryOf(req, res);
-    if (!f) return req.resume();
+    if (!f) return;
     const back = { href: `/admin/entries/${f.id}/edit`, label: "Quay lại trang sửa" };
-    let received;
-    try {
-      received = await receiveImageForm(req);
-    } catch (err) {
-      if (!(err instanceof AppError)) throw err;
-      const tooLarge = err.code.startsWith("payload_too_large");
-      if (tooLarge) res.set("Connection", "close");
+    // The guard has read the multipart form (and checked its CSRF token); anything else is no upload.
+    const received = res.locals.multipart as ReceivedForm | undefined;
+    if (!received) {
       return void send(
         res,
-        tooLarge ? 413 : 400,
-        messagePage(
-          who(res),
-          "Không tải lên được",
-          tooLarge ? "Ảnh quá lớn: tối đa 2 MB." : "Biểu mẫu tải ảnh không hợp lệ.",
-          back,
-        ),
-      );
-    }
-    if (!checkCsrf(req, res, received.fields._csrf)) {
-      return void send(
-        res,
-        403,
-        messagePage(who(res), "Không tải lên được", "Biểu mẫu đã cũ: hãy tải lại trang rồi thử lại.", back),
+        400,
+        messagePage(who(res), "Không tải lên được", "Biểu mẫu tải ảnh không hợp lệ.", back),
       );
     }
     const problem = imageProblem(received.file);

@@ -1,8 +1,8 @@
 import { Worker } from "node:worker_threads";
 import { AppError, buildIndex, openIndex, type Embedder, type KnowledgeIndex } from "../../indexer/index.ts";
 
-/** What the build worker is asked to do. */
-export type BuildJob = { contentDir: string; indexDir: string };
+/** What the build worker is asked to do; `allowShrink` confirms a build that drops most entries. */
+export type BuildJob = { contentDir: string; indexDir: string; allowShrink?: boolean };
 
 /** What the build worker posts back. */
 export type WorkerMessage =
@@ -18,8 +18,14 @@ export type IndexBuilder = (
 const WORKER_ENTRY = new URL("./build-worker.mjs", import.meta.url);
 
 /** Builds on the calling thread (tests, and `npm run index`'s way). */
-export const buildInThread: IndexBuilder = async ({ contentDir, indexDir, embedder, warn }) =>
-  (await buildIndex(contentDir, indexDir, { ...(embedder ? { embedder } : {}), log: { warn } })).index;
+export const buildInThread: IndexBuilder = async ({ contentDir, indexDir, embedder, warn, allowShrink }) =>
+  (
+    await buildIndex(contentDir, indexDir, {
+      ...(embedder ? { embedder } : {}),
+      ...(allowShrink ? { allowShrink } : {}),
+      log: { warn },
+    })
+  ).index;
 
 /**
  * Builds in a worker thread, then opens the new version on this thread. A build of the real content
@@ -27,9 +33,10 @@ export const buildInThread: IndexBuilder = async ({ contentDir, indexDir, embedd
  * visitor's request would wait for it. Opening a built index is a fraction of that. Invalid content
  * comes back as the same AppError (`content_invalid`, problems in its details) that buildIndex throws.
  */
-export const buildInWorker: IndexBuilder = async ({ contentDir, indexDir, embedder, warn }) => {
+export const buildInWorker: IndexBuilder = async ({ contentDir, indexDir, embedder, warn, allowShrink }) => {
   await new Promise<void>((resolve, reject) => {
-    const worker = new Worker(WORKER_ENTRY, { workerData: { contentDir, indexDir } satisfies BuildJob });
+    const job: BuildJob = { contentDir, indexDir, ...(allowShrink ? { allowShrink } : {}) };
+    const worker = new Worker(WORKER_ENTRY, { workerData: job });
     let settled = false;
     const settle = (err?: Error) => {
       if (settled) return;

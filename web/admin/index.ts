@@ -14,6 +14,7 @@ export type {
   AdminUser,
   AuditLog,
   Publisher,
+  PublishOptions,
   PublishResult,
 } from "./types.ts";
 export { openAdminDb, type AdminDb } from "./accounts.ts";
@@ -36,7 +37,8 @@ const STATIC_DIR = path.join(import.meta.dirname, "static");
 
 /**
  * The admin area at /admin: login (auth), the dashboard of visitors' questions, the content editor,
- * publishing and the audit log. Forms are urlencoded (uploads are multipart, handled by the editor).
+ * publishing and the audit log. Forms are urlencoded; uploads are multipart, read by auth's guard along
+ * with their CSRF token and handed to the editor.
  */
 export function adminRouter(deps: AdminDeps): Router {
   const router = Router();

@@ -9,7 +9,15 @@ import { createMemoryStore, type Clock } from "../../bot/index.ts";
 import { buildFromEntries, loadContent, type KnowledgeIndex } from "../../indexer/index.ts";
 import type { Live } from "../app.ts";
 import { publishRouter } from "./publish-page.ts";
-import type { AdminAuth, AdminDeps, AdminRole, AuditLog, Publisher, PublishResult } from "./types.ts";
+import type {
+  AdminAuth,
+  AdminDeps,
+  AdminRole,
+  AuditLog,
+  Publisher,
+  PublishOptions,
+  PublishResult,
+} from "./types.ts";
 import { closeServer } from "../testing/servers.ts";
 
 /** The publish page and its routes, on a fake publisher (no builds) and a fake auth. */
@@ -40,10 +48,12 @@ const fakeAuth: AdminAuth = {
 
 async function serve(status: ReturnType<Publisher["status"]>) {
   const calls: string[] = [];
+  const options: (PublishOptions | undefined)[] = [];
   const audited: Parameters<AuditLog["record"]>[0][] = [];
   const publisher: Publisher = {
-    publish: async (reason) => {
+    publish: async (reason, given) => {
       calls.push(reason);
+      options.push(given);
       return { ok: true, version: "v2", entries: 9, ms: 1 };
     },
     status: () => status,
@@ -60,11 +70,14 @@ async function serve(status: ReturnType<Publisher["status"]>) {
     log: SILENT,
     clock: CLOCK,
   };
-  const app = express().use("/admin", publishRouter(deps));
+  // As adminRouter: forms are urlencoded.
+  const app = express()
+    .use(express.urlencoded({ extended: false }))
+    .use("/admin", publishRouter(deps));
   const server = app.listen(0, "127.0.0.1");
   servers.push(server);
   await once(server, "listening");
-  return { base: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, calls, audited };
+  return { base: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, calls, options, audited };
 }
 
 const failed: PublishResult & { at: string; reason: string } = {
@@ -117,6 +130,35 @@ describe("publish page", () => {
     expect(page).not.toContain("Lỗi trong nội dung");
   });
 
+  it("after a build refused for dropping more than half of the entries, asks editors to confirm it", async () => {
+    const shrunk: PublishResult & { at: string; reason: string } = {
+      ok: false,
+      error: "this build would drop 7 of the 9 entries of the live index (more than half); …",
+      problems: [],
+      ms: 40,
+      code: "content_shrink",
+      shrink: { live: 9, next: 2, dropped: 7 },
+      at: failed.at,
+      reason: "content changed on disk",
+    };
+    const { base } = await serve({ running: false, last: shrunk });
+    const page = await (await fetch(`${base}/admin/publish`)).text();
+    const confirm = /<form method="post" action="\/admin\/reindex" class="publish-confirm">[\s\S]*?<\/form>/
+      .exec(page)?.[0]
+      ?.replace(/\s+/g, " ");
+    expect(confirm).toBeDefined();
+    expect(confirm).toContain('name="confirm" value="shrink"');
+    expect(confirm).toContain('name="_csrf" value="csrf-&lt;token&gt;"');
+    expect(confirm).toMatch(/bỏ 7 trong 9 mục/);
+    expect(confirm).toMatch(/còn 2 mục/);
+    // A viewer sees why, not the button; a build refused for another reason asks nothing.
+    const viewer = await (await fetch(`${base}/admin/publish`, { headers: { "x-role": "viewer" } })).text();
+    expect(viewer.replace(/\s+/g, " ")).toContain("bỏ 7 trong 9 mục");
+    expect(viewer).not.toContain("publish-confirm");
+    const other = await serve({ running: false, last: failed });
+    expect(await (await fetch(`${other.base}/admin/publish`)).text()).not.toContain("publish-confirm");
+  });
+
   it("says a build is running, and hides the button from viewers", async () => {
     const { base } = await serve({ running: true });
     const page = await (await fetch(`${base}/admin/publish`, { headers: { "x-role": "viewer" } })).text();
@@ -149,6 +191,25 @@ describe("POST /admin/reindex", () => {
     expect(res.headers.get("location")).toBe("/admin/publish");
     expect(calls).toEqual(["manual reindex"]);
     expect(audited).toEqual([{ user: "editor1", action: "reindex" }]);
+  });
+
+  it("publishes with the confirmation when the form says confirm=shrink, and audits it", async () => {
+    const { base, calls, options, audited } = await serve({ running: false });
+    const res = await fetch(`${base}/admin/reindex`, {
+      method: "POST",
+      redirect: "manual",
+      headers: { "content-type": "application/x-www-form-urlencoded" },
+      body: "_csrf=x&confirm=shrink",
+    });
+    expect(res.status).toBe(303);
+    expect(calls).toEqual(["manual reindex, confirmed: drops more than half of the entries"]);
+    expect(options).toEqual([{ allowShrink: true }]);
+    expect(audited).toEqual([
+      { user: "editor1", action: "reindex", detail: "confirmed: drops more than half of the entries" },
+    ]);
+    // Without it, no confirmation is passed on.
+    await fetch(`${base}/admin/reindex`, { method: "POST", redirect: "manual" });
+    expect(options[1]).toEqual({});
   });
 
   it("answers 202 to a fetch that wants JSON", async () => {

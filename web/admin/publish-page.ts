@@ -18,9 +18,14 @@ const TIME = new Intl.DateTimeFormat("vi-VN", {
   timeStyle: "medium",
 });
 
+/** Why a confirmed reindex ran, in the publish record and the audit log. */
+const CONFIRMED_SHRINK = "confirmed: drops more than half of the entries";
+
 /**
  * Publishing: GET /publish shows the live index and the last build (with the content problems when it
- * failed); POST /reindex (editors) rebuilds from content/; GET /publish.json is the same status as JSON.
+ * failed); POST /reindex (editors) rebuilds from content/, with `confirm=shrink` also a build that drops
+ * more than half of the live entries (the page offers that step after such a build was refused);
+ * GET /publish.json is the same status as JSON.
  */
 export function publishRouter(deps: AdminDeps): Router {
   const router = Router();
@@ -54,12 +59,20 @@ export function publishRouter(deps: AdminDeps): Router {
 
   router.post("/reindex", deps.auth.require("editor"), async (req, res) => {
     const user = res.locals.adminUser as AdminUser;
+    const confirmed = (req.body as { confirm?: unknown } | undefined)?.confirm === "shrink";
     // Not awaited: the build takes seconds; the page and publish.json report how it went.
     deps.publisher
-      .publish("manual reindex")
+      .publish(
+        confirmed ? `manual reindex, ${CONFIRMED_SHRINK}` : "manual reindex",
+        confirmed ? { allowShrink: true } : {},
+      )
       .catch((err: unknown) => deps.log.error({ err }, "publish: manual reindex failed"));
     try {
-      await deps.audit.record({ user: user.name, action: "reindex" });
+      await deps.audit.record({
+        user: user.name,
+        action: "reindex",
+        ...(confirmed ? { detail: CONFIRMED_SHRINK } : {}),
+      });
     } catch (err) {
       deps.log.error({ err }, "audit: could not record the reindex");
     }
@@ -90,6 +103,7 @@ function publishPage(status: PublishStatus, user: AdminUser, csrfToken: string) 
         ${running ? "Đang xây dựng lại chỉ mục…" : "Không có lần xây dựng nào đang chạy."}
       </p>
       ${last ? lastPublish(last) : html`<p>Chưa xuất bản lần nào kể từ khi máy chủ khởi động.</p>`}
+      ${last && !last.ok && last.shrink && shrinkStep(last.shrink, user, csrfToken)}
     </section>
     ${
       user.role === "editor"
@@ -130,6 +144,30 @@ function lastPublish(last: LastPublish) {
           ${last.problems.map((p) => html`<li><code>${p}</code></li>`)}
         </ul>`
     }`;
+}
+
+/** After a build refused for dropping most entries: what it would do, and (editors) the confirm step. */
+function shrinkStep(
+  shrink: { live: number; next: number; dropped: number },
+  user: AdminUser,
+  csrfToken: string,
+) {
+  const what = html`<p class="publish-shrink">
+    Lần xây dựng này sẽ bỏ ${shrink.dropped} trong ${shrink.live} mục của chỉ mục đang dùng (hơn một nửa), chỉ
+    còn ${shrink.next} mục, nên chưa được xuất bản. Thư mục nội dung có thể đang thiếu tệp (một lần triển khai
+    hay git checkout dở dang).
+  </p>`;
+  if (user.role !== "editor") return what;
+  return html`${what}
+    <form method="post" action="/admin/reindex" class="publish-confirm">
+      <input type="hidden" name="_csrf" value="${csrfToken}" />
+      <input type="hidden" name="confirm" value="shrink" />
+      <p>
+        Nếu đúng là các mục đó cần bỏ đi, hãy xác nhận: chỉ mục mới sẽ bỏ ${shrink.dropped} trong
+        ${shrink.live} mục và còn ${shrink.next} mục.
+      </p>
+      <button type="submit">Xác nhận xuất bản</button>
+    </form>`;
 }
 
 function formatTime(iso: string): string {

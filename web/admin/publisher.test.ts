@@ -1,9 +1,10 @@
-import { cp, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { cp, mkdtemp, readFile, rename, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import { createAssistant, createMemoryStore, type Clock, type Logger } from "../../bot/index.ts";
 import { buildIndex, type KnowledgeIndex } from "../../indexer/index.ts";
+import { keepFourFixtureEntries } from "../../indexer/testing/fixture-content.ts";
 import type { Live } from "../app.ts";
 import { buildInThread, buildInWorker } from "./index-builder.ts";
 import { createPublisher, startRetention, type PublisherDeps, type PublishRecord } from "./publisher.ts";
@@ -259,6 +260,90 @@ describe("publish on the fixture content", () => {
       await sleep(600);
       expect(published).toHaveLength(1);
     });
+  });
+});
+
+describe.each([
+  ["on this thread", buildInThread],
+  ["in a worker thread", buildInWorker],
+])("publish when the content folder is gone or shrunk, building %s", (_how, builder) => {
+  it("refuses a missing content folder (content_missing) and keeps the live index", async () => {
+    const env = await setup(FIXTURE_CONTENT);
+    const before = env.live.current;
+    const publisher = createPublisher({ ...env, makeAssistant, log: captureLog(), clock: CLOCK, builder });
+    await rename(env.contentDir, `${env.contentDir}.old`);
+    const result = await publisher.publish("content changed on disk");
+    expect(result).toMatchObject({ ok: false, code: "content_missing", problems: [] });
+    if (!result.ok) expect(result.error).toMatch(/content folder .* is missing/);
+    expect(env.live.current).toBe(before);
+    expect(env.live.current.index.manifest.counts.entries).toBe(9);
+  });
+
+  it("refuses a build that drops more than half of the entries until it is confirmed", async () => {
+    const env = await setup(FIXTURE_CONTENT);
+    const before = env.live.current;
+    const publisher = createPublisher({ ...env, makeAssistant, log: captureLog(), clock: CLOCK, builder });
+    await keepFourFixtureEntries(env.contentDir);
+    const refused = await publisher.publish("manual reindex");
+    expect(refused).toMatchObject({
+      ok: false,
+      code: "content_shrink",
+      shrink: { live: 9, next: 4, dropped: 5 },
+    });
+    expect(env.live.current).toBe(before);
+    const confirmed = await publisher.publish("manual reindex (confirmed)", { allowShrink: true });
+    expect(confirmed).toMatchObject({ ok: true, entries: 4 });
+    expect(env.live.current.index.manifest.counts.entries).toBe(4);
+  });
+});
+
+describe("watching a content folder that is removed and re-created", () => {
+  let stop: (() => void) | undefined;
+  afterEach(() => stop?.());
+
+  it("keeps the live index while it is gone, and picks up edits in the folder that comes back", async () => {
+    const env = await setup(FIXTURE_CONTENT);
+    const published: PublishRecord[] = [];
+    const log = captureLog();
+    const publisher = createPublisher({
+      ...env,
+      makeAssistant,
+      log,
+      clock: CLOCK,
+      onPublished: (r) => published.push(r),
+    });
+    const before = env.live.current;
+    stop = publisher.watch(100, 100);
+    await sleep(200);
+
+    // A deploy that swaps folders: the old one moves away, and for a while there is none.
+    await rename(env.contentDir, `${env.contentDir}.old`);
+    await sleep(500);
+    expect(env.live.current).toBe(before);
+    expect(published.filter((r) => r.ok)).toEqual([]);
+
+    // The new folder arrives (another inode); the watcher follows it, and edits in it are published.
+    await cp(`${env.contentDir}.old`, env.contentDir, { recursive: true });
+    await sleep(400);
+    await edit(
+      env.contentDir,
+      "attractions/dinh-loc-tho.md",
+      /\n# English\n/,
+      "\nĐình mở cửa cả ngày.\n\n# English\n",
+    );
+    await waitFor(() => published.some((r) => r.ok), 10_000);
+    expect(env.live.current).not.toBe(before);
+    expect(env.live.current.index.get("dinh-loc-tho")?.body.vi).toContain("Đình mở cửa cả ngày.");
+    // And the old folder, moved away, is not watched any more.
+    const count = published.length;
+    await edit(
+      `${env.contentDir}.old`,
+      "attractions/dinh-loc-tho.md",
+      /\n# English\n/,
+      "\nCũ.\n\n# English\n",
+    );
+    await sleep(600);
+    expect(published).toHaveLength(count);
   });
 });
 

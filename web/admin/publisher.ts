@@ -1,4 +1,4 @@
-import { watch as watchFiles, type FSWatcher } from "node:fs";
+import { statSync, watch as watchFiles, type FSWatcher } from "node:fs";
 import path from "node:path";
 import type { Assistant, Clock, Logger, Store } from "../../bot/index.ts";
 import {
@@ -11,7 +11,7 @@ import {
 } from "../../indexer/index.ts";
 import type { Live } from "../app.ts";
 import { buildInThread, type IndexBuilder } from "./index-builder.ts";
-import type { Publisher, PublishResult } from "./types.ts";
+import type { Publisher, PublishOptions, PublishResult } from "./types.ts";
 
 /** A publish result with when it finished and why it ran (several reasons when calls were coalesced). */
 export type PublishRecord = PublishResult & { at: string; reason: string };
@@ -35,8 +35,13 @@ export type PublisherDeps = {
 
 /** Publishing plus the watcher of content/ for changes made outside the admin (a git pull). */
 export type ContentPublisher = Publisher & {
-  /** Republishes after .md files under contentDir stop changing for `debounceMs`; returns stop. */
-  watch(debounceMs?: number): () => void;
+  /**
+   * Republishes after .md files under contentDir stop changing for `debounceMs`; returns stop. Every
+   * `recheckMs` it looks whether contentDir is still the folder it watches: when the folder is removed
+   * it waits for it, and when one comes back (or another takes its place) it watches that one and
+   * republishes if its content differs.
+   */
+  watch(debounceMs?: number, recheckMs?: number): () => void;
   /** Settles when no build is running or queued (at shutdown: a build is not cut off halfway). */
   idle(): Promise<void>;
 };
@@ -49,10 +54,10 @@ export type ContentPublisher = Publisher & {
 export function createPublisher(deps: PublisherDeps): ContentPublisher {
   const { contentDir, indexDir, live, log, clock } = deps;
   let running: Promise<PublishResult> | undefined;
-  let next: { reasons: Set<string>; promise: Promise<PublishResult> } | undefined;
+  let next: { reasons: Set<string>; options: PublishOptions; promise: Promise<PublishResult> } | undefined;
   let last: PublishRecord | undefined;
 
-  async function build(reason: string): Promise<PublishResult> {
+  async function build(reason: string, options: PublishOptions): Promise<PublishResult> {
     const started = performance.now();
     log.info({ reason }, "publish: building the index");
     let result: PublishResult;
@@ -61,6 +66,7 @@ export function createPublisher(deps: PublisherDeps): ContentPublisher {
         contentDir,
         indexDir,
         ...(deps.embedder ? { embedder: deps.embedder } : {}),
+        ...(options.allowShrink ? { allowShrink: true } : {}),
         warn: (msg) => log.warn({ reason }, `publish: ${msg}`),
       });
       const assistant = deps.makeAssistant(index);
@@ -75,6 +81,7 @@ export function createPublisher(deps: PublisherDeps): ContentPublisher {
       log.info({ reason, version: result.version, ms: result.ms }, "publish: new index is live");
     } catch (err) {
       const problems = contentProblems(err);
+      const shrink = shrinkOf(err);
       result = {
         ok: false,
         error: problems.length
@@ -84,6 +91,8 @@ export function createPublisher(deps: PublisherDeps): ContentPublisher {
             : String(err),
         problems,
         ms: Math.round(performance.now() - started),
+        ...(err instanceof AppError ? { code: err.code } : {}),
+        ...(shrink ? { shrink } : {}),
       };
       log.warn(
         { reason, err: problems.length ? undefined : err, problems: problems.length, ms: result.ms },
@@ -99,26 +108,28 @@ export function createPublisher(deps: PublisherDeps): ContentPublisher {
     return result;
   }
 
-  function start(reasons: Set<string>): Promise<PublishResult> {
-    const promise: Promise<PublishResult> = build([...reasons].join(", ")).finally(() => {
+  function start(reasons: Set<string>, options: PublishOptions): Promise<PublishResult> {
+    const promise: Promise<PublishResult> = build([...reasons].join(", "), options).finally(() => {
       if (running === promise) running = undefined;
     });
     running = promise;
     return promise;
   }
 
-  function publish(reason: string): Promise<PublishResult> {
-    if (!running) return start(new Set([reason]));
+  function publish(reason: string, options: PublishOptions = {}): Promise<PublishResult> {
+    if (!running) return start(new Set([reason]), options);
     if (!next) {
       const reasons = new Set<string>();
+      const queued: PublishOptions = {};
       // `running` settles (and clears itself) before this callback runs: build() never rejects.
       const promise = running.then(() => {
         next = undefined;
-        return start(reasons);
+        return start(reasons, queued);
       });
-      next = { reasons, promise };
+      next = { reasons, options: queued, promise };
     }
     next.reasons.add(reason);
+    if (options.allowShrink) next.options.allowShrink = true;
     return next.promise;
   }
 
@@ -136,26 +147,82 @@ export function createPublisher(deps: PublisherDeps): ContentPublisher {
     await publish(reason);
   }
 
-  function watch(debounceMs = 1500): () => void {
+  function watch(debounceMs = 1500, recheckMs = 2000): () => void {
     let timer: NodeJS.Timeout | undefined;
-    let watcher: FSWatcher;
-    try {
-      watcher = watchFiles(contentDir, { recursive: true }, (_event, filename) => {
-        if (filename && !isContentFile(filename.toString())) return;
-        clearTimeout(timer);
-        timer = setTimeout(() => {
-          timer = undefined;
-          void publishIfChanged("content changed on disk");
-        }, debounceMs);
-      });
-    } catch (err) {
-      log.error({ err, contentDir }, "publish: cannot watch the content folder; republish from the admin");
-      return () => {};
-    }
-    watcher.on("error", (err) => log.error({ err }, "publish: watching the content folder failed"));
-    return () => {
+    let watcher: FSWatcher | undefined;
+    /** The folder being watched (device and inode), to notice another one in its place. */
+    let watched: { dev: number; ino: number } | undefined;
+    let stopped = false;
+    let started = false;
+
+    const schedule = () => {
       clearTimeout(timer);
-      watcher.close();
+      timer = setTimeout(() => {
+        timer = undefined;
+        void publishIfChanged("content changed on disk");
+      }, debounceMs);
+    };
+    const unwatch = () => {
+      watcher?.close();
+      watcher = undefined;
+      watched = undefined;
+    };
+
+    /** Watches contentDir as it is now; called at start, on every event, and every recheckMs. */
+    function follow(): void {
+      if (stopped) return;
+      let now: { dev: number; ino: number } | undefined;
+      try {
+        const st = statSync(contentDir);
+        if (st.isDirectory()) now = { dev: st.dev, ino: st.ino };
+      } catch {
+        now = undefined;
+      }
+      if (!now) {
+        if (watcher) {
+          log.warn(
+            { contentDir },
+            "publish: the content folder is gone; the live index stays, waiting for it",
+          );
+          unwatch();
+        }
+        return;
+      }
+      if (watched && watched.dev === now.dev && watched.ino === now.ino) return;
+      // Started, came back, or swapped for another folder: an inotify watch stays on the old one.
+      const replaced = watched !== undefined || started;
+      unwatch();
+      try {
+        const w = watchFiles(contentDir, { recursive: true }, (_event, filename) => {
+          if (!filename || isContentFile(filename.toString())) schedule();
+          // A removed or renamed folder comes as an event without a .md name: look at it at once.
+          else follow();
+        });
+        w.on("error", (err) => {
+          log.warn({ err }, "publish: watching the content folder failed; looking for it again");
+          if (watcher === w) unwatch();
+        });
+        watcher = w;
+        watched = now;
+      } catch (err) {
+        log.error({ err, contentDir }, "publish: cannot watch the content folder; trying again");
+        return;
+      }
+      if (replaced) {
+        log.info({ contentDir }, "publish: watching the content folder again");
+        schedule();
+      }
+    }
+
+    follow();
+    started = true;
+    const recheck = setInterval(follow, recheckMs);
+    recheck.unref();
+    return () => {
+      stopped = true;
+      clearTimeout(timer);
+      clearInterval(recheck);
+      unwatch();
     };
   }
 
@@ -173,6 +240,14 @@ export function createPublisher(deps: PublisherDeps): ContentPublisher {
 function isContentFile(filename: string): boolean {
   const name = path.basename(filename);
   return name.endsWith(".md") && !name.startsWith(".");
+}
+
+/** The counts of a content_shrink refusal (the publish page asks for a confirmation with them). */
+function shrinkOf(err: unknown): { live: number; next: number; dropped: number } | undefined {
+  if (!(err instanceof AppError) || err.code !== "content_shrink") return undefined;
+  const d = err.options.details as { live?: unknown; next?: unknown; dropped?: unknown } | undefined;
+  const n = (v: unknown) => (typeof v === "number" ? v : 0);
+  return { live: n(d?.live), next: n(d?.next), dropped: n(d?.dropped) };
 }
 
 /** The content problems of a content_invalid build as `path:line field: reason`; none for other errors. */

@@ -10,7 +10,7 @@ import { AppError, isEntryId } from "../../indexer/index.ts";
  * name and the declared type are not trusted), stored under a generated name in the uploads folder.
  */
 
-/** Largest image accepted. */
+/** Largest image accepted (this size included). */
 export const MAX_IMAGE_BYTES = 2 * 1024 * 1024;
 /** A request this much larger than an image is refused before it is read. */
 const MAX_REQUEST_BYTES = MAX_IMAGE_BYTES + 64 * 1024;
@@ -37,7 +37,7 @@ const EXTENSIONS: Record<ImageKind["ext"], string[]> = {
 
 export type ReceivedForm = {
   fields: Record<string, string>;
-  /** The file of the `image` field; `truncated` when it was larger than MAX_IMAGE_BYTES. */
+  /** The file of the `image` field; `truncated` (and cut off) when it is larger than MAX_IMAGE_BYTES. */
   file?: { name: string; bytes: Buffer; truncated: boolean };
 };
 
@@ -58,7 +58,9 @@ export function receiveImageForm(req: Request): Promise<ReceivedForm> {
     try {
       parser = busboy({
         headers: req.headers,
-        limits: { fileSize: MAX_IMAGE_BYTES, files: 1, fields: 10, fieldSize: 8 * 1024, parts: 12 },
+        // busboy cuts a file off (and says "limit") when it reaches fileSize: one byte more than the
+        // largest image accepted, so that an image of exactly MAX_IMAGE_BYTES arrives whole.
+        limits: { fileSize: MAX_IMAGE_BYTES + 1, files: 1, fields: 10, fieldSize: 8 * 1024, parts: 12 },
       });
     } catch (err) {
       reject(new AppError("bad_request:upload", "expected a multipart form", { expose: true, cause: err }));

@@ -619,6 +619,27 @@ describe("API on the real content", () => {
       }
     });
 
+    it("refuses an arrival outside 1901-2199 (in Vietnam time) with 400, however far its time zone", async () => {
+      for (const arrival of [
+        "9999-12-31T23:59:00-14:00",
+        "9999-01-01T00:00:00+07:00",
+        "2199-12-31T23:00:00-12:00",
+        "1900-12-31T23:00:00+07:00",
+        "0099-06-01T10:00:00Z",
+      ]) {
+        const res = await fetch(`${base}/api/lodging/deadline?guest=vn&arrival=${enc(arrival)}`);
+        expect(res.status, arrival).toBe(400);
+        const error = await errorOf(res);
+        expect(error.code).toBe("bad_request:deadline");
+        expect(error.message, arrival).toMatch(/^arrival: .*1901.*2199/);
+      }
+      // The edges themselves are fine.
+      const last = await deadline(`guest=vn&arrival=${enc("2199-12-31T10:00:00+07:00")}`);
+      expect(last.arrival).toBe("2199-12-31T10:00:00+07:00");
+      const first = await deadline(`guest=vn&arrival=${enc("1901-01-01T10:00:00+07:00")}`);
+      expect(first.arrival).toBe("1901-01-01T10:00:00+07:00");
+    });
+
     it("takes no personal data: extra parameters are neither echoed nor needed", async () => {
       const body = await deadline(
         `guest=vn&arrival=${enc("2026-11-22T22:00:00+07:00")}&name=Nguyen%20Van%20A&passport=B1234567`,
@@ -915,6 +936,21 @@ describe("API on fakes", () => {
     const search = await fetch(`${url}/api/search?q=chua`);
     expect(search.status).toBe(429);
     expect((await errorOf(search)).code).toBe("rate_limited");
+  });
+
+  it("behind one proxy (TRUST_PROXY=1), a client writing its own X-Forwarded-For is still limited", async () => {
+    const { url } = await serve(fakeSetup({ rateLimitPerMinute: 1, trustProxy: 1 }).deps);
+    // The proxy appends the address it saw; what the client wrote comes before it.
+    const via = (claimed: string, real: string) => ({ "x-forwarded-for": `${claimed}, ${real}` });
+    expect(
+      (await postJson(url, "/api/ask", { message: "hi" }, via("203.0.113.1", "198.51.100.7"))).status,
+    ).toBe(200);
+    expect(
+      (await postJson(url, "/api/ask", { message: "hi" }, via("203.0.113.2", "198.51.100.7"))).status,
+    ).toBe(429);
+    expect(
+      (await postJson(url, "/api/ask", { message: "hi" }, via("203.0.113.1", "198.51.100.8"))).status,
+    ).toBe(200);
   });
 
   it("keeps a separate count for each app", async () => {

@@ -74,6 +74,13 @@ const deadlineQuery = z.object({
     .max(40)
     .transform((s, ctx) => {
       const arrival = parseArrival(s);
+      // Both the year written and the day it is in Vietnam: a far offset moves 2199-12-31 into 2200, and
+      // a year past 9999 has no ISO form.
+      const written = /^\s*(\d{4})-/.exec(s)?.[1];
+      if ((written && !inDeadlineYears(`${written}-06-01`)) || (arrival && !inDeadlineYears(arrival.date))) {
+        ctx.addIssue({ code: "custom", message: "must be between 1901 and 2199 (in Vietnam time)" });
+        return z.NEVER;
+      }
       if (!arrival) {
         ctx.addIssue({
           code: "custom",
@@ -119,7 +126,7 @@ const feedbackBody = z.object({
  */
 export function mountApi(app: Express, deps: AppDeps, entry: RequestHandler): void {
   const { options } = deps;
-  const perMinute = { windowMs: 60_000, trustProxy: options.trustProxy };
+  const perMinute = { windowMs: 60_000, trustProxy: options.trustProxy !== false };
   const askLimiter = rateLimit({ name: "ask", limit: options.rateLimitPerMinute, ...perMinute });
   const apiLimiter = rateLimit({ name: "api", limit: options.rateLimitPerMinute * 4, ...perMinute });
   const readBody = jsonBody(API_BODY_LIMIT_BYTES);
@@ -374,6 +381,11 @@ function parseArrival(text: string): Arrival | undefined {
     minutes: local.getUTCHours() * 60 + local.getUTCMinutes(),
     iso: `${date}T${time}+07:00`,
   };
+}
+
+/** The years deadlines are computed for, as for the events calendar. */
+function inDeadlineYears(isoDate: string): boolean {
+  return isoDate >= "1901-01-01" && isoDate <= "2199-12-31";
 }
 
 function isRealDate(s: string): boolean {

@@ -1,5 +1,6 @@
 import { once } from "node:events";
 import { readFile } from "node:fs/promises";
+import { request } from "node:http";
 import type http from "node:http";
 import type { AddressInfo } from "node:net";
 import path from "node:path";
@@ -82,6 +83,30 @@ function get(pathAndQuery: string, from = base): Promise<Page> {
   return page;
 }
 
+/** A GET with headers fetch does not let a caller set (Host), as a client on the network can. */
+function rawGet(
+  from: string,
+  pathAndQuery: string,
+  headers: Record<string, string>,
+): Promise<{ status: number; cache: string; body: string }> {
+  const { hostname, port } = new URL(from);
+  return new Promise((resolve, reject) => {
+    const req = request(
+      { host: hostname, port, path: pathAndQuery, headers: { accept: "text/html", ...headers } },
+      (res) => {
+        let body = "";
+        res.setEncoding("utf8");
+        res.on("data", (d: string) => (body += d));
+        res.on("end", () =>
+          resolve({ status: res.statusCode ?? 0, cache: String(res.headers["cache-control"] ?? ""), body }),
+        );
+      },
+    );
+    req.on("error", reject);
+    req.end();
+  });
+}
+
 /** The English path of a Vietnamese one. */
 function en(p: string): string {
   return p === "/" ? "/en" : `/en${p}`;
@@ -153,7 +178,8 @@ describe("every page, in Vietnamese and English", () => {
     for (const p of PAGES) {
       const local = pathIn(lang, p);
       it(`${local}: 200 HTML with lang, title, description, canonical, hreflang, Open Graph, landmarks`, async () => {
-        const page = await get(local);
+        // Absolute links come from PUBLIC_URL only (a cached page must not carry a client's Host header).
+        const page = await get(local, publicBase);
         expect(page.status).toBe(200);
         expect(page.type).toMatch(/^text\/html/);
         expect(page.cache).toBe("public, max-age=300");
@@ -166,10 +192,10 @@ describe("every page, in Vietnamese and English", () => {
 
         const [pathname, query] = p.split("?") as [string, string | undefined];
         const canonical = unescape(attr(b, 'link rel="canonical"', "href") ?? "");
-        expect(canonical.startsWith(`${base}${pathIn(lang, pathname)}`)).toBe(true);
+        expect(canonical.startsWith(`${PUBLIC_URL}${pathIn(lang, pathname)}`)).toBe(true);
         const alt = (l: string) => unescape(attr(b, `link rel="alternate" hreflang="${l}"`, "href") ?? "");
-        expect(alt("vi").startsWith(`${base}${pathname}`)).toBe(true);
-        expect(alt("en").startsWith(`${base}${en(pathname)}`)).toBe(true);
+        expect(alt("vi").startsWith(`${PUBLIC_URL}${pathname}`)).toBe(true);
+        expect(alt("en").startsWith(`${PUBLIC_URL}${en(pathname)}`)).toBe(true);
         expect(alt("x-default")).toBe(alt("vi"));
         expect(new URL(alt("vi")).search).toBe(new URL(canonical).search);
 
@@ -211,13 +237,25 @@ describe("every page, in Vietnamese and English", () => {
     expect(attr(b, 'meta property="og:url"', "content")).toBe(`${PUBLIC_URL}/en/attractions/nui-sam`);
   });
 
+  it("without PUBLIC_URL leaves canonical, alternate and og:url out of cached pages, whatever the Host header", async () => {
+    for (const p of ["/attractions/nui-sam", "/en/events", "/search?q=x"]) {
+      const page = await rawGet(base, p, { host: "evil.example", "x-forwarded-host": "evil.example" });
+      expect(page.status, p).toBe(200);
+      expect(page.cache, p).toBe("public, max-age=300");
+      expect(page.body, p).not.toContain("evil.example");
+      expect(page.body, p).not.toMatch(/rel="canonical"|rel="alternate"|property="og:url"/);
+      // The rest of the head is there.
+      expect(page.body, p).toMatch(/property="og:title"/);
+    }
+  });
+
   it("keeps only the meaningful query in canonical links (the tag, not the calculator inputs)", async () => {
-    const tagged = (await get("/attractions?tag=ch%E1%BB%A3")).body;
+    const tagged = (await get("/attractions?tag=ch%E1%BB%A3", publicBase)).body;
     expect(unescape(attr(tagged, 'link rel="canonical"', "href") ?? "")).toBe(
-      `${base}/attractions?tag=ch%E1%BB%A3`,
+      `${PUBLIC_URL}/attractions?tag=ch%E1%BB%A3`,
     );
-    const calc = (await get("/lodging?guest=vn&time=23%3A30")).body;
-    expect(attr(calc, 'link rel="canonical"', "href")).toBe(`${base}/lodging`);
+    const calc = (await get("/lodging?guest=vn&time=23%3A30", publicBase)).body;
+    expect(attr(calc, 'link rel="canonical"', "href")).toBe(`${PUBLIC_URL}/lodging`);
   });
 
   it("has no inline script, no style attribute or element, and loads nothing from elsewhere (CSP)", async () => {

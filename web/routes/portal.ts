@@ -40,14 +40,16 @@ type Entry<T extends EntryType> = Extract<ContentEntry, { type: T }>;
 export function portalRouter(deps: AppDeps): Router {
   const router = Router();
 
-  /** What every page needs: language, absolute base URL, the path and the queries to keep. */
+  // Pages are sent with Cache-Control: public, so nothing in them may come from the request's Host header
+  // (a shared cache would hand a page with an attacker's host in its links to everyone).
+  const base = deps.options.publicUrl?.replace(/\/+$/, "");
+
+  /** What every page needs: language, absolute base URL (when configured), the path and the queries to keep. */
   function contextOf(req: Request, lang: Lang, path: string, keep: Record<string, string> = {}): PageContext {
-    const base =
-      deps.options.publicUrl?.replace(/\/+$/, "") ?? `${req.protocol}://${req.get("host") ?? "localhost"}`;
     const canonical = new URLSearchParams(Object.entries(keep).filter(([, v]) => v !== "")).toString();
     return {
       lang,
-      base,
+      ...(base !== undefined ? { base } : {}),
       path,
       canonicalQuery: canonical ? `?${canonical}` : "",
       query: queryOf(req),

@@ -3,8 +3,11 @@ import type { Lang } from "../../indexer/index.ts";
 /** What every page needs to know about the request it answers. */
 export type PageContext = {
   lang: Lang;
-  /** Absolute origin of the site, without a trailing slash: https://du-lich.example.vn. */
-  base: string;
+  /**
+   * Absolute origin of the site (PUBLIC_URL), without a trailing slash: https://du-lich.example.vn. Unset
+   * when PUBLIC_URL is: the pages then have no absolute links (never the request's Host, pages are cached).
+   */
+  base?: string;
   /** The page's path without the language prefix: "/", "/attractions/nui-sam". */
   path: string;
   /** Query kept in the canonical and alternate links ("?tag=ch%C3%B9a"), or "". */

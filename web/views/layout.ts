@@ -36,7 +36,10 @@ export function siteName(lang: Lang): string {
   return SITE[lang];
 }
 
-/** A whole page: head (title, description, canonical, hreflang, Open Graph), header, main, footer, widget. */
+/**
+ * A whole page: head (title, description, canonical, hreflang, Open Graph), header, main, footer, widget.
+ * The absolute links (canonical, hreflang, og:url) need the site's public URL and are left out without it.
+ */
 export function layout(ctx: PageContext, meta: PageMeta, main: SafeHtml): string {
   const { lang } = ctx;
   const other = otherLang(lang);
@@ -52,15 +55,18 @@ export function layout(ctx: PageContext, meta: PageMeta, main: SafeHtml): string
         <title>${fullTitle}</title>
         <meta name="description" content="${meta.description}" />
         ${meta.noindex && html`<meta name="robots" content="noindex" />`}
-        <link rel="canonical" href="${canonical}" />
-        <link rel="alternate" hreflang="vi" href="${url("vi")}" />
-        <link rel="alternate" hreflang="en" href="${url("en")}" />
-        <link rel="alternate" hreflang="x-default" href="${url("vi")}" />
+        ${
+          ctx.base !== undefined &&
+          html`<link rel="canonical" href="${canonical}" />
+          <link rel="alternate" hreflang="vi" href="${url("vi")}" />
+          <link rel="alternate" hreflang="en" href="${url("en")}" />
+          <link rel="alternate" hreflang="x-default" href="${url("vi")}" />`
+        }
         <meta property="og:type" content="${meta.ogType ?? "website"}" />
         <meta property="og:site_name" content="${SITE[lang]}" />
         <meta property="og:title" content="${meta.title}" />
         <meta property="og:description" content="${meta.description}" />
-        <meta property="og:url" content="${canonical}" />
+        ${ctx.base !== undefined && html`<meta property="og:url" content="${canonical}" />`}
         <meta property="og:locale" content="${OG_LOCALE[lang]}" />
         <meta property="og:locale:alternate" content="${OG_LOCALE[other]}" />
         <link rel="icon" href="data:," />

@@ -193,6 +193,7 @@ function telegramTestBed(
     dispatcher,
     log,
     transformer,
+    clock: CLOCK,
   });
 
   /** Delivers one webhook request; `headerSecret` null sends no secret header. */
@@ -509,6 +510,23 @@ describe("telegram adapter (updates through the webhook handler, calls captured)
     expect(t.calls).toEqual([]);
   });
 
+  it("acknowledges a message older than a day and does not answer it (a replay, or a backlog)", async () => {
+    const t = telegramTestBed({ assistant: scriptedAssistant(() => ({ answer: "trả lời" })) });
+    const chat = { chatId: freshChat() };
+    const old = textUpdate("tin cũ", chat);
+    old.message.date = DATE - 25 * 60 * 60;
+    expect((await t.deliver(old)).status).toBe(200);
+    await t.channel.idle();
+    expect(t.calls).toEqual([]);
+    expect(t.assistant.asked).toHaveLength(0);
+    expect(t.lines.map((l) => l.msg).join("\n")).toMatch(/older than a day/);
+    // A day's backlog (the bot was down for hours) is still answered.
+    const late = textUpdate("tin muộn", chat);
+    late.message.date = DATE - 23 * 60 * 60;
+    await t.exchange(late);
+    expect(visibleTexts(t.calls)).toEqual(["trả lời"]);
+  });
+
   it("answers a redelivered update_id once", async () => {
     const t = telegramTestBed({ assistant: scriptedAssistant(() => ({ answer: "một lần" })) });
     const update = textUpdate("xin chào", { chatId: freshChat() });
@@ -636,7 +654,14 @@ describe("telegram adapter against a fake Bot API on 127.0.0.1", () => {
     const { log, lines } = capturingLog();
     const assistant = spyOn(realAssistant);
     const dispatcher = createDispatcher({ assistant, store: createMemoryStore(), log, clock: CLOCK });
-    const channel = createTelegramChannel({ token: TOKEN, apiRoot: api.url, dispatcher, log, ...extra });
+    const channel = createTelegramChannel({
+      token: TOKEN,
+      apiRoot: api.url,
+      dispatcher,
+      log,
+      clock: CLOCK,
+      ...extra,
+    });
     stopChannel = () => channel.stop();
     return { channel, lines, assistant };
   }

@@ -4,7 +4,7 @@ import type { BotCommand, Message, MessageEntity, Update, UserFromGetMe } from "
 import { z } from "zod";
 import { AppError, type Lang } from "../../../indexer/index.ts";
 import { sameSecret } from "../../../indexer/util/same-secret.ts";
-import type { Logger } from "../../assistant/index.ts";
+import type { Clock, Logger } from "../../assistant/index.ts";
 import { splitText, type Dispatcher } from "../dispatch.ts";
 import { createChatQueue } from "../chat-queue.ts";
 import { webhookHeader } from "../webhook.ts";
@@ -95,6 +95,13 @@ export type TelegramChannelOptions = {
   log: Logger;
   /** The bot's own user (getMe); when given, no getMe call is made (tests). */
   botInfo?: UserFromGetMe;
+  /** What "now" is for the age of a message; the system clock by default. */
+  clock?: Clock;
+  /**
+   * Messages older than this are acknowledged and not answered: a replayed old update, or a backlog
+   * nobody waits for any more. Default one day.
+   */
+  maxMessageAgeMs?: number;
   /**
    * An API transformer installed beneath auto-retry (nearer the network), so it sees every attempt,
    * retries included; tests use it to capture calls and answer them without a network.
@@ -119,6 +126,8 @@ export function createTelegramChannel(options: TelegramChannelOptions): ChannelA
     );
   }
   const webhookUrl = publicUrl === undefined ? undefined : webhookUrlOf(publicUrl);
+  const clock = options.clock ?? { now: () => new Date() };
+  const maxMessageAgeMs = options.maxMessageAgeMs ?? 24 * 60 * 60_000;
 
   const bot = new Bot(token, {
     ...(options.botInfo ? { botInfo: options.botInfo } : {}),
@@ -141,7 +150,17 @@ export function createTelegramChannel(options: TelegramChannelOptions): ChannelA
     if (callback) {
       await ctx.api.answerCallbackQuery(callback.id).catch((err) => warn("answerCallbackQuery", err));
     }
-    const mapped = incomingFromUpdate(update, ctx.me, Date.now());
+    const now = clock.now().getTime();
+    // Acknowledged (the webhook has answered 200, polling moves on) and dropped; the update id is not
+    // claimed, so the answer is the same however often it comes.
+    if (update.message && now - update.message.date * 1000 > maxMessageAgeMs) {
+      log.info(
+        { updateId: update.update_id },
+        "telegram: message older than a day acknowledged, not answered",
+      );
+      return;
+    }
+    const mapped = incomingFromUpdate(update, ctx.me, now);
     if (!mapped) return;
     const { incoming, chatId } = mapped;
     const typing =

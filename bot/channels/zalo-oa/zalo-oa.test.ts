@@ -241,7 +241,9 @@ afterEach(async () => {
   for (const c of channels.splice(0)) await c.stop();
 });
 
-function setup(options: { assistant?: Assistant; store?: Store; refreshEveryMs?: number } = {}): Setup {
+function setup(
+  options: { assistant?: Assistant; store?: Store; refreshEveryMs?: number; maxEventAgeMs?: number } = {},
+): Setup {
   const store = options.store ?? createMemoryStore();
   const assistant = options.assistant ?? createAssistant({ index, clock: CLOCK });
   const logs = capturingLog();
@@ -260,6 +262,7 @@ function setup(options: { assistant?: Assistant; store?: Store; refreshEveryMs?:
     fetch: zalo.fetch,
     clock: CLOCK,
     ...(options.refreshEveryMs ? { refreshEveryMs: options.refreshEveryMs } : {}),
+    ...(options.maxEventAgeMs ? { maxEventAgeMs: options.maxEventAgeMs } : {}),
   });
   channels.push(channel);
   return {
@@ -318,6 +321,54 @@ describe("zalo-oa webhook authentication", () => {
     expect(await s.deliver(request)).toBe(200);
     await s.channel.idle();
     expect(assistant.asked).toHaveLength(1);
+  });
+
+  it("refuses a correctly signed event from outside the time window around now, and sends nothing", async () => {
+    const assistant = scriptedAssistant(() => ({ answer: "không được gửi" }));
+    const s = setup({ assistant });
+    const at = (ms: number) => ({ ...textEvent("cũ"), timestamp: String(ms) });
+    const now = CLOCK.now().getTime();
+    for (const event of [
+      at(Date.parse("2020-03-01T00:00:00Z")),
+      at(now - 5 * 60_000 - 1000),
+      at(now + 5 * 60_000 + 1000),
+      { ...textEvent("giây"), timestamp: String(Math.floor(Date.parse("2020-03-01T00:00:00Z") / 1000)) },
+      { ...textEvent("chữ"), timestamp: "yesterday" },
+    ]) {
+      const res = await s.channel.handleWebhook(signed(event));
+      expect(res.status, event.timestamp).toBe(403);
+      expect(JSON.stringify(res.body)).toMatch(/time window/);
+    }
+    // Within the window (a delivery delayed a few minutes, a clock a little ahead) it is answered.
+    expect(await s.deliver(signed(at(now - 4 * 60_000)))).toBe(200);
+    expect(await s.deliver(signed(at(now + 60_000)))).toBe(200);
+    await s.channel.idle();
+    expect(assistant.asked).toHaveLength(2);
+    expect(s.zalo.delivered()).toHaveLength(2);
+    expect(s.logs.text()).toMatch(/outside the accepted time window/);
+  });
+
+  it("takes the window from maxEventAgeMs", async () => {
+    const assistant = scriptedAssistant(() => ({ answer: "x" }));
+    const s = setup({ assistant, maxEventAgeMs: 30_000 });
+    const now = CLOCK.now().getTime();
+    expect(await s.deliver(signed({ ...textEvent("a"), timestamp: String(now - 60_000) }))).toBe(403);
+    expect(await s.deliver(signed({ ...textEvent("b"), timestamp: String(now - 20_000) }))).toBe(200);
+  });
+
+  it("refuses a correctly signed event of another app (app_id is not ZALO_APP_ID), and sends nothing", async () => {
+    const assistant = scriptedAssistant(() => ({ answer: "không được gửi" }));
+    const s = setup({ assistant });
+    for (const appId of ["999", "", 12345, `${APP_ID}0`]) {
+      const res = await s.channel.handleWebhook(signed({ ...textEvent("app khác"), app_id: appId }));
+      expect(res.status, String(appId)).toBe(403);
+    }
+    const noAppId: Partial<ReturnType<typeof textEvent>> = textEvent("không có app_id");
+    delete noAppId.app_id;
+    expect((await s.channel.handleWebhook(signed(noAppId))).status).not.toBe(200);
+    await s.channel.idle();
+    expect(assistant.asked).toHaveLength(0);
+    expect(s.zalo.calls).toHaveLength(0);
   });
 
   it("answers 400 to a body that is not JSON", async () => {

@@ -59,7 +59,15 @@ export type ZaloOaChannelOptions = {
   clock?: Clock;
   /** How often start() refreshes the token pair (the access token lives 25 h). Default 12 h. */
   refreshEveryMs?: number;
+  /**
+   * ZALO_OA_MAX_EVENT_AGE_SECONDS in ms: signed events whose timestamp is further than this from now
+   * (either way) are refused, so a recorded delivery cannot be replayed later. Default 5 minutes.
+   */
+  maxEventAgeMs?: number;
 };
+
+/** Default window around now that an event's timestamp must fall in. */
+export const DEFAULT_MAX_EVENT_AGE_MS = 5 * 60_000;
 
 const Id = z.union([z.string(), z.number()]).transform(String);
 
@@ -90,6 +98,7 @@ export function createZaloOaChannel(options: ZaloOaChannelOptions): ChannelAdapt
   const { dispatcher, store, log } = options;
   const clock = options.clock ?? { now: () => new Date() };
   const refreshEveryMs = options.refreshEveryMs ?? 12 * 60 * 60_000;
+  const maxEventAgeMs = options.maxEventAgeMs ?? DEFAULT_MAX_EVENT_AGE_MS;
   const client = createZaloOaClient({
     appId: options.appId,
     appSecret: options.appSecret,
@@ -179,6 +188,19 @@ export function createZaloOaChannel(options: ZaloOaChannelOptions): ChannelAdapt
       ) {
         log.warn({ channel: NAME }, "zalo-oa: webhook with a bad signature refused");
         return { status: 401, body: { error: "bad signature" } };
+      }
+      // The MAC proves the body came from Zalo once, not that it is for us or that it is new.
+      if (String(fields.app_id) !== options.appId) {
+        log.warn({ channel: NAME }, "zalo-oa: signed event of another app refused");
+        return { status: 403, body: { error: "the event is for another app" } };
+      }
+      const sentAt = eventTime(fields.timestamp);
+      if (sentAt === undefined || Math.abs(clock.now().getTime() - sentAt) > maxEventAgeMs) {
+        log.warn(
+          { channel: NAME, timestamp: String(fields.timestamp).slice(0, 20), maxEventAgeMs },
+          "zalo-oa: signed event outside the accepted time window refused (a replay, or a clock off)",
+        );
+        return { status: 403, body: { error: "the event is outside the accepted time window" } };
       }
       // From here on the delivery is Zalo's: always 200 at once (its 2-second window), or it retries.
       const event = ZaloOaEvent.safeParse(parsed);
@@ -305,6 +327,18 @@ export function verifySignature(
     .update(oaSecretKey, "utf8")
     .digest("hex");
   return sameSecret(signature.trim().replace(/^mac=/i, "").toLowerCase(), expected);
+}
+
+/** An event's timestamp in epoch ms: Zalo sends milliseconds (as a string); seconds are read as such. */
+function eventTime(value: unknown): number | undefined {
+  const n =
+    typeof value === "number"
+      ? value
+      : typeof value === "string" && /^\d{1,16}$/.test(value)
+        ? Number(value)
+        : NaN;
+  if (!Number.isFinite(n) || n <= 0) return undefined;
+  return n < 1e12 ? n * 1000 : n;
 }
 
 function isScalar(value: unknown): value is string | number {

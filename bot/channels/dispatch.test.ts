@@ -1,0 +1,53 @@
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { afterEach, describe, expect, it } from "vitest";
+import { openSqliteStore, type Store } from "../store/index.ts";
+import { scriptedAssistant } from "./channel.case.ts";
+import { createDispatcher } from "./dispatch.ts";
+import type { ChannelLimits, Incoming } from "./types.ts";
+
+/** The dispatcher on a real SQLite store in a temporary folder, with a clock the test moves. */
+
+const LIMITS: ChannelLimits = { maxText: 2000, maxButtons: 3, maxButtonLabel: 40, nativeLocation: false };
+const DAY = 24 * 60 * 60 * 1000;
+const silent = { info() {}, warn() {}, error() {} };
+
+let dir = "";
+let store: Store | undefined;
+afterEach(async () => {
+  await store?.close();
+  store = undefined;
+  if (dir) await rm(dir, { recursive: true, force: true });
+});
+
+describe("dispatcher", () => {
+  it("keeps the record of a handled update by when it came, not by the event's own time", async () => {
+    dir = await mkdtemp(path.join(tmpdir(), "chau-doc-dispatch-"));
+    store = openSqliteStore(path.join(dir, "assistant.sqlite"));
+    let now = Date.parse("2026-11-22T02:00:00Z");
+    const dispatcher = createDispatcher({
+      assistant: scriptedAssistant(() => ({ answer: "Miếu mở cửa cả ngày." })),
+      store,
+      log: silent,
+      clock: { now: () => new Date(now) },
+    });
+    // A delivery whose event says it is six years old (a replay of an old signed event, or a clock).
+    const old: Incoming = {
+      channel: "zalo-oa",
+      updateId: "msg-2020",
+      conversationId: "u1",
+      userId: "u1",
+      receivedAt: Date.parse("2020-01-01T00:00:00Z"),
+      event: { kind: "text", text: "Miếu Bà mấy giờ mở cửa?" },
+    };
+    expect((await dispatcher.handle(old, LIMITS)).map((m) => m.text)).toEqual(["Miếu mở cửa cả ngày."]);
+    // The daily retention purge (RETENTION_DAYS=180) runs, and the same delivery comes again.
+    await store.purgeBefore(new Date(now - 180 * DAY).toISOString());
+    now += 60_000;
+    expect(await dispatcher.handle(old, LIMITS)).toEqual([]);
+    now += 179 * DAY;
+    await store.purgeBefore(new Date(now - 180 * DAY).toISOString());
+    expect(await dispatcher.handle(old, LIMITS)).toEqual([]);
+  });
+});
