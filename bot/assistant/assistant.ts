@@ -534,8 +534,11 @@ function createRouter(d: RouterDeps) {
       : frame.attributes;
     const base = { ...frame, attributes, ...(lodgingTopic ? { lodgingTopic } : {}) };
     if (entryId) return { ...base, subject: entryId };
-    const { subject: _dropped, ...rest } = base;
-    return own.some((f) => f.kind === "out-of-scope") ? rest : base;
+    if (!own.some((f) => f.kind === "out-of-scope")) return base;
+    // A refused part leaves the conversation's subject as it was.
+    const rest = { ...base };
+    delete rest.subject;
+    return rest;
   }
 
   /** The entry a finding is about (a computed deadline or fine: the rule it applies). */

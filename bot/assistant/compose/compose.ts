@@ -2,7 +2,7 @@ import type { ContentEntry, Lang, Occurrence } from "../../../indexer/index.ts";
 import type { Finding, FineBracket, FineResult } from "../find/index.ts";
 import { statusOf } from "../find/index.ts";
 import type { Attribute } from "../understand/index.ts";
-import type { Answer, AnswerSource, FrameCoverage, Intent } from "../types.ts";
+import type { AnswerSource, FrameCoverage, Intent } from "../types.ts";
 import {
   deadlineDraft,
   eventsInRangeDraft,
@@ -15,7 +15,7 @@ import {
   suggestionFor,
   type Draft,
 } from "./drafts.ts";
-import { entryUrl, formatDate, formatRange, formatVnd } from "./format.ts";
+import { formatRange, formatVnd } from "./format.ts";
 
 /**
  * Composition: findings → one short answer per frame, in the user's language, the asked facts first,
@@ -549,6 +549,3 @@ function unknownBlock(f: Extract<Finding, { kind: "unknown" }>, c: ComposeContex
 function capitalize(s: string): string {
   return s.charAt(0).toUpperCase() + s.slice(1);
 }
-
-/** The portal URL of an entry (re-exported for the channels' links). */
-export { entryUrl };

@@ -146,6 +146,8 @@ export function createFinder(d: FinderDeps): Finder {
     }
 
     // "Một ngày ở Châu Đốc đi những đâu?", "2 days: a plan?": the itinerary that fits (or the one named).
+    // Another destination, and nothing of the area: out of scope, whatever is asked of it.
+    if (!subject && d.elsewhere.test(folded) && !reading.inArea) return [{ kind: "out-of-scope", frame }];
     const planLike = attributes.every((a) =>
       ["itinerary", "where", "what-to-see", "getting-there"].includes(a),
     );

@@ -59,6 +59,16 @@ const EMERGENCY_FOLDED = foldedPhrases([
   "bleeding",
   "unconscious",
   "rắn cắn",
+  "bị bỏng",
+  "bỏng nặng",
+  "cứu hộ",
+  "cứu nạn",
+  "rescue",
+  "burned",
+  "burnt",
+  "chay o day",
+  "chay nha",
+  "chay lon",
   "chó cắn",
   "bị cắn",
   "bị ong đốt",
@@ -142,7 +152,7 @@ export function greetingKind(n: Normalized): "greeting" | "help" | undefined {
     const rest = words.filter(
       (w) =>
         !GREETING_WORDS.has(w) &&
-        !/^(giup|help|huong|dan|lam|duoc|gi|biet|hoi|co|the|toi|minh|ban|what|can|you|do|know|how|does|this|work|who|are|la|ai|menu|me|i|with|for|us|can|could|about)$/.test(
+        !/^(giup|help|huong|dan|lam|duoc|gi|biet|hoi|co|the|toi|minh|ban|what|can|you|do|know|how|does|this|work|who|are|la|ai|menu|me|i|with|for|us|can|could|about|vay|the|nhi|ha|z|day|do|thế|vậy|đấy|đó)$/.test(
           w,
         ),
     );
@@ -266,6 +276,7 @@ export const OTHER_DESTINATIONS = [
   "đà nẵng",
   "danang",
   "hội an",
+  "hà tiên",
   "cái răng",
   "cái bè",
   "ninh kiều",
@@ -353,6 +364,19 @@ export const DOMAIN = foldedPhrases([
  * joke), live data it does not have (forecasts, prices, results), and attempts to change its rules.
  */
 const OFF_TOPIC_TASKS = foldedPhrases([
+  "đổi được bao nhiêu",
+  "đổi tiền",
+  "đổi usd",
+  "đổi đô",
+  "book me",
+  "book a",
+  "book my",
+  "đặt vé giúp",
+  "đặt giúp",
+  "đặt phòng giúp",
+  "đặt hộ",
+  "reserve a",
+  "make a reservation",
   "viết cho tôi",
   "viết cho mình",
   "soạn giúp",
