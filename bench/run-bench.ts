@@ -18,6 +18,7 @@ import type { KnowledgeIndex } from "../indexer/knowledge-index.ts";
 import { openIndex } from "../indexer/open.ts";
 import { loadQuestions } from "../eval/run-eval.ts";
 import { loadAnswerCases, DEFAULT_NOW } from "../eval/answer-eval.ts";
+import { loadChats, loadSingleQuestions } from "../eval/dialogue-eval.ts";
 import { createAssistant } from "../bot/assistant/index.ts";
 import { openSqliteStore, type Store } from "../bot/store/index.ts";
 import {
@@ -204,9 +205,15 @@ async function benchReal(): Promise<DatasetResult> {
     );
     log(`real: built ${runs.map((r) => r.toFixed(0)).join(", ")} ms; searching ${repeated.length} queries`);
     const search = await measureSearch(index, warmup, repeated);
+    // The public questions and answer cases, and the blind sets' questions and chat turns (multi-part
+    // questions and long turns cost the most).
     const answerQuestions = [
       ...questions,
       ...(await loadAnswerCases(ANSWERS_FILE)).flatMap((c) => c.turns ?? [c.q ?? ""]),
+      ...(await loadSingleQuestions(path.join(ROOT, "eval", "blind", "questions.jsonl"))).map((q) => q.q),
+      ...(await loadChats(path.join(ROOT, "eval", "blind", "chats.jsonl"))).flatMap((c) =>
+        c.turns.map((t) => t.say),
+      ),
     ].filter(Boolean);
     log(`real: answering ${answerQuestions.length} questions, without and with the SQLite store`);
     const plain = await measureAnswers(index, answerQuestions);

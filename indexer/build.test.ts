@@ -290,7 +290,7 @@ describe("buildIndex against the live index (a missing or emptied content folder
     await buildIndex(content, indexDir);
     const before = await liveState(indexDir);
     for (const folder of Object.values(TYPE_FOLDERS)) {
-      await rm(path.join(content, folder), { recursive: true });
+      await rm(path.join(content, folder), { recursive: true, force: true });
       await mkdir(path.join(content, folder));
     }
     for (const allowShrink of [false, true]) {

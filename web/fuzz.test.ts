@@ -27,7 +27,7 @@ import { closeServer, listenLocal } from "./testing/servers.ts";
 const SEED = 0x0c4a_d0c;
 const REQUESTS = 3000;
 const PARALLEL = 8;
-const NOW = new Date("2026-11-22T09:00:00+07:00");
+const NOW = new Date("2026-12-01T09:00:00+07:00");
 const ROOT = path.resolve(import.meta.dirname, "..");
 const VIEWER = { name: "minh", password: "Minh-chi-xem-2026!" };
 const TG_SECRET = "fuzz_secret-1";
@@ -59,7 +59,8 @@ beforeAll(async () => {
   tmp = await mkdtemp(path.join(tmpdir(), "chau-doc-fuzz-"));
   const contentDir = path.join(tmp, "content");
   await cp(path.join(ROOT, "content"), contentDir, { recursive: true });
-  const { entries } = await loadContent(contentDir, { today: "2026-11-22" });
+  const { entries, problems } = await loadContent(contentDir, { today: "2026-12-01" });
+  expect(problems).toEqual([]);
   ids = entries.map((e) => e.id);
   const { index } = await buildFromEntries(entries, "0".repeat(64));
   const clock = { now: () => NOW };
