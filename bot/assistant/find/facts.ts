@@ -17,6 +17,8 @@ export type FactUnit = {
   own: ReadonlySet<Attribute>;
   /** Folded words of the unit (and of its section's heading). */
   words: ReadonlySet<string>;
+  /** Its words of five letters or more, for matching word forms by their first five letters. */
+  longWords: readonly string[];
   /** Position in the entry, for a stable order among equals. */
   order: number;
   /** A structured field: stated once for both languages, and preferred for its attribute. */
@@ -45,6 +47,7 @@ function unitsOf(e: ContentEntry, lang: Lang): FactUnit[] {
     const own = new Set(factAttributes(clean, ""));
     for (const a of forced ?? []) own.add(a);
     const attributes = new Set([...own, ...(field ? [] : factAttributes(clean, heading))]);
+    const words = wordsOf(`${clean} ${field ? "" : heading}`);
     out.push({
       entryId: e.id,
       lang,
@@ -52,7 +55,8 @@ function unitsOf(e: ContentEntry, lang: Lang): FactUnit[] {
       heading,
       attributes,
       own,
-      words: wordsOf(`${clean} ${field ? "" : heading}`),
+      words,
+      longWords: [...words].filter((w) => w.length >= 5),
       order: out.length,
       ...(field ? { field } : {}),
     });
@@ -201,11 +205,10 @@ export function overlap(u: FactUnit, topicTerms: readonly string[]): number {
   let n = 0;
   for (const t of topicTerms) {
     if (u.words.has(t)) n++;
-    else if (
-      t.length >= 5 &&
-      [...u.words].some((w) => w.length >= 5 && (w.startsWith(t.slice(0, 5)) || t.startsWith(w.slice(0, 5))))
-    )
-      n += 0.7;
+    else if (t.length >= 5) {
+      const stem = t.slice(0, 5);
+      if (u.longWords.some((w) => w.startsWith(stem) || t.startsWith(w.slice(0, 5)))) n += 0.7;
+    }
   }
   return n;
 }

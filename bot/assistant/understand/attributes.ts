@@ -531,9 +531,10 @@ const QUESTION_CUES: Record<Attribute, string[]> = {
   ],
 };
 
+/** One regex per attribute: its cues as whole-word alternatives, longest first (global, for every match). */
 type Cue = { attribute: Attribute; re: RegExp };
 
-function cueRegex(cue: string): RegExp {
+function cueBody(cue: string): string {
   const open = cue.endsWith("*");
   const body = fold(open ? cue.slice(0, -1) : cue)
     .toLowerCase()
@@ -541,29 +542,30 @@ function cueRegex(cue: string): RegExp {
     .trim()
     .replace(/[.*+?^${}()|[\]\\]/g, "\\$&")
     .replace(/ +/g, "\\s+");
-  return new RegExp(`(?<![\\p{L}\\p{N}])${body}${open ? "\\p{L}*" : ""}(?![\\p{L}\\p{N}])`, "u");
+  return `${body}${open ? "\\p{L}*" : ""}`;
 }
 
-const CUES: Cue[] = ATTRIBUTES.flatMap((attribute) =>
-  QUESTION_CUES[attribute].map((c) => ({ attribute, re: cueRegex(c) })),
-);
+const CUES: Cue[] = ATTRIBUTES.map((attribute) => {
+  const bodies = [...new Set(QUESTION_CUES[attribute].map(cueBody))].sort((x, y) => y.length - x.length);
+  return { attribute, re: new RegExp(`(?<![\\p{L}\\p{N}])(?:${bodies.join("|")})(?![\\p{L}\\p{N}])`, "gu") };
+});
 
 /** The attributes a piece of a question asks for, by its cues, with the text each cue matched. */
 export function attributeCues(folded: string, exact = folded): { attribute: Attribute; match: string }[] {
   const out: { attribute: Attribute; match: string }[] = [];
   const typedWithDiacritics = fold(exact) !== exact;
   for (const c of CUES) {
-    const m = c.re.exec(folded);
-    if (!m) continue;
-    // Folded "ve" is both "vé" (a ticket) and "về" (about, back): the typed form decides, and without
-    // diacritics only beside a word of buying or price.
-    if (m[0] === "ve" && c.attribute === "price") {
-      const ticket = typedWithDiacritics
-        ? /(?<![\p{L}])vé(?![\p{L}])/u.test(exact)
-        : /\b(?:gia ve|ve vao|mua ve|ve bao|ve tau|ve cap treo|ve xe|tien ve|ve khu)\b/.test(folded);
-      if (!ticket) continue;
+    for (const m of folded.matchAll(c.re)) {
+      // Folded "ve" is both "vé" (a ticket) and "về" (about, back): the typed form decides, and without
+      // diacritics only beside a word of buying or price.
+      if (m[0] === "ve" && c.attribute === "price") {
+        const ticket = typedWithDiacritics
+          ? /(?<![\p{L}])vé(?![\p{L}])/u.test(exact)
+          : /\b(?:gia ve|ve vao|mua ve|ve bao|ve tau|ve cap treo|ve xe|tien ve|ve khu)\b/.test(folded);
+        if (!ticket) continue;
+      }
+      out.push({ attribute: c.attribute, match: m[0] });
     }
-    out.push({ attribute: c.attribute, match: m[0] });
   }
   return out;
 }

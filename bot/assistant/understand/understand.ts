@@ -138,10 +138,16 @@ export function splitClauses(text: string): string[] {
  */
 function mergeClauses(pieces: string[], options: { now: Date; lexicon: Lexicon }): Clause[] {
   const out: Clause[] = [];
+  const read = new Map<string, Clause>();
+  const readClause = (text: string) => {
+    let c = read.get(text);
+    if (!c) read.set(text, (c = readOneClause(text, options)));
+    return c;
+  };
   let pending = "";
   for (const [i, piece] of pieces.entries()) {
     const text = pending ? `${pending}, ${piece}` : piece;
-    const clause = readClause(text, options);
+    const clause = readClause(text);
     const next = pieces[i + 1];
     const empty =
       clause.named.length === 0 &&
@@ -153,18 +159,18 @@ function mergeClauses(pieces: string[], options: { now: Date; lexicon: Lexicon }
       clause.attributes.length === 0 &&
       clause.years.length === 0 &&
       clause.topicTerms.length === 0;
-    if (next !== undefined && (empty || (onlyName && readClause(next, options).named.length === 0))) {
+    if (next !== undefined && (empty || (onlyName && readClause(next).named.length === 0))) {
       pending = text;
       continue;
     }
     pending = "";
     out.push(clause);
   }
-  if (pending) out.push(readClause(pending, options));
+  if (pending) out.push(readClause(pending));
   return out;
 }
 
-function readClause(text: string, options: { now: Date; lexicon: Lexicon }): Clause {
+function readOneClause(text: string, options: { now: Date; lexicon: Lexicon }): Clause {
   const n = normalize(text);
   const all = options.lexicon.namedEntries(n.folded);
   const isOrigin = (name: string) =>
