@@ -533,7 +533,12 @@ describe("lodging", () => {
     const b = (await get("/lodging")).body;
     expect(b).not.toContain('class="field-error"');
     expect(b).not.toContain('class="result"');
-    expect(b).toMatch(/<form class="calculator" action="\/lodging" method="get"\s*>/);
+    // The form leads to its result's anchor, so the page reopens at the result, not at the top.
+    expect(b).toMatch(/<form class="calculator" action="\/lodging#result" method="get"\s*>/);
+    expect(b).not.toContain('id="result"');
+    const en = (await get("/en/lodging?guest=vn&time=23%3A30")).body;
+    expect(en).toMatch(/<form class="calculator" action="\/en\/lodging#result" method="get"\s*>/);
+    expect(en).toContain('<section class="result" id="result"');
   });
 
   it("shows each rule's channels, legal basis with status, penalties with caveats and verify note", async () => {
@@ -648,7 +653,24 @@ describe("errors and escaping", () => {
       expect(page.status, p).toBe(404);
       expect(page.type, p).toMatch(/^text\/html/);
       expect(page.body, p).toContain("<h1>404</h1>");
+      // The site's layout: header with the brand, the main navigation, the search form and the footer.
+      const en = p.startsWith("/en/");
+      expect(attr(page.body, "html", "lang"), p).toBe(en ? "en" : "vi");
+      expect(page.body, p).toContain('<header class="site-header">');
+      expect(section(page.body, "<nav", "</nav>").replace(/\s+/g, " "), p).toMatch(
+        en ? /href="\/en\/attractions" >Attractions</ : /href="\/attractions" >Điểm tham quan</,
+      );
+      expect(page.body, p).toContain(en ? "This page was not found." : "Không tìm thấy trang này.");
+      expect(page.body, p).toContain('<form class="search"');
+      expect(attr(page.body, 'meta name="robots"', "content"), p).toBe("noindex");
     }
+    // The API keeps its JSON errors, and so does a client that asks for JSON.
+    const api = await fetch(`${base}/api/nowhere`, { headers: { Accept: "text/html" } });
+    expect(api.status).toBe(404);
+    expect(api.headers.get("content-type")).toMatch(/^application\/json/);
+    const json = await fetch(`${base}/attractions/khong-co`, { headers: { Accept: "application/json" } });
+    expect(json.status).toBe(404);
+    expect(json.headers.get("content-type")).toMatch(/^application\/json/);
   });
 
   it("escapes a search query everywhere it appears", async () => {
