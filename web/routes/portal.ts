@@ -20,7 +20,7 @@ import {
   type CalculatorState,
   type FineCalculatorState,
 } from "../views/lodging.ts";
-import { attractionPage, attractionsPage, sameTag, tagLang } from "../views/places.ts";
+import { attractionPage, attractionsPage, filterTags, sameTag } from "../views/places.ts";
 import { itinerariesPage, itineraryPage } from "../views/itineraries.ts";
 import { practicalListPage, practicalPage } from "../views/practical.ts";
 import { notFoundPage } from "../views/not-found.ts";
@@ -70,6 +70,7 @@ export function portalRouter(deps: AppDeps): Router {
         homePage(ctx, {
           attractions: idx.list("attraction"),
           upcoming: idx.eventsBetween(ctx.today, addDays(ctx.today, 90)),
+          nextFestival: idx.eventsBetween(ctx.today, addDays(addMonths(ctx.today, 12), -1))[0],
           lodging: idx.list("lodging-rule"),
           practical: practicalEntries(idx),
           itineraries: idx.list("itinerary"),
@@ -100,10 +101,7 @@ export function portalRouter(deps: AppDeps): Router {
       const tag = param(req, "tag")?.trim().slice(0, 100) || undefined;
       const ctx = contextOf(req, lang, "/attractions", tag ? { tag } : {});
       const all = index().list("attraction") as Entry<"attraction">[];
-      const tags: string[] = [];
-      for (const e of all)
-        for (const tg of e.tags)
-          if (tagLang(tg) === lang && !tags.some((seen) => sameTag(seen, tg))) tags.push(tg);
+      const tags = filterTags(all, lang, tag);
       const places = tag ? all.filter((e) => e.tags.some((tg) => sameTag(tg, tag))) : all;
       send(res, attractionsPage(ctx, { places, tags, ...(tag ? { tag } : {}) }));
     });
