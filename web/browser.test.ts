@@ -20,6 +20,8 @@ const SILENT = { info() {}, warn() {}, error() {} };
 /** The widget's host element; Playwright's CSS selectors pierce its open shadow root. */
 const W = "#chau-doc-widget";
 const QUESTION = "Miếu Bà Chúa Xứ ở đâu?";
+/** A question whose answer is longer than the widget's panel on a phone. */
+const LONG_QUESTION = "Khách nước ngoài đến khách sạn thì khai báo tạm trú thế nào, hạn chót và mức phạt?";
 const XSS = `<img src=x onerror="window.__xss=1"><script>window.__xss=2</script>`;
 
 /** A third-party page that tries hard to break anything embedded in it. */
@@ -266,6 +268,73 @@ describe.sequential("the widget and the portal in chromium", () => {
     expect(await answer.locator(".text").textContent()).toContain("Address: Foot of Sam Mountain");
     expect(await answer.locator(".label").textContent()).toBe("Sources");
     expect(await answer.getByRole("button", { name: "Helpful answer", exact: true }).count()).toBe(1);
+  });
+
+  it("shows a place's map link once: in the list of places, not also as a raw URL in the text", async () => {
+    const p = await openHost();
+    await openWidget(p);
+    await ask(p, QUESTION);
+    const answer = lastAnswer(p);
+    expect(await answer.locator(".places a").count()).toBe(1);
+    expect(await answer.locator(".places a").textContent()).toContain("Xem bản đồ: Miếu Bà Chúa Xứ");
+    expect(await answer.locator('a[href^="https://www.google.com/maps"]').count()).toBe(1);
+    const text = (await answer.locator(".text").textContent()) ?? "";
+    expect(text).toContain("Chân núi Sam, phường Vĩnh Tế");
+    expect(text).not.toContain("google.com/maps");
+    expect(text).not.toContain("Bản đồ:");
+    // The server's answer does carry the map line: the widget is what shows it once.
+    expect((await saved(p)).messages.at(-1)?.text).toMatch(/Bản đồ: https:\/\/www\.google\.com\/maps/);
+  });
+
+  it("labels an English answer in English while the panel is still in Vietnamese", async () => {
+    const p = await openHost();
+    await openWidget(p);
+    await ask(p, "Where is the Ba Chua Xu Temple?");
+    const answer = lastAnswer(p);
+    expect(await answer.getAttribute("lang")).toBe("en");
+    // The panel stays Vietnamese: no language was chosen.
+    expect(await p.locator(`${W} h2`).textContent()).toBe("Trợ lý du lịch Châu Đốc");
+    expect(await answer.locator(".label").textContent()).toBe("Sources");
+    expect(await answer.locator(".places a").textContent()).toContain("View on map:");
+    expect(await answer.locator(".sr-only").first().textContent()).toBe("Assistant: ");
+    expect(await answer.locator(".sources a .sr-only").first().textContent()).toBe(" (opens in a new tab)");
+    expect(await answer.getByRole("button", { name: "Helpful answer", exact: true }).count()).toBe(1);
+    expect(await answer.locator(".chips").getAttribute("aria-label")).toBe("Suggested questions");
+    // And a Vietnamese answer after it is labelled in Vietnamese.
+    await ask(p, QUESTION);
+    expect(await lastAnswer(p).locator(".label").textContent()).toBe("Nguồn");
+    expect(
+      await lastAnswer(p).getByRole("button", { name: "Câu trả lời hữu ích", exact: true }).count(),
+    ).toBe(1);
+  });
+
+  it("scrolls to the start of a new answer that is taller than the panel, not to its end", async () => {
+    context = await browser.newContext({ locale: "vi-VN", viewport: { width: 390, height: 640 } });
+    page = await context.newPage();
+    const p = page;
+    await p.goto(`${hostOrigin}/`);
+    await p.locator(`${W} .launcher`).waitFor();
+    await openWidget(p);
+    await ask(p, QUESTION);
+    await ask(p, LONG_QUESTION);
+    const geometry = await p.evaluate(`(() => {
+      const r = document.getElementById("chau-doc-widget").shadowRoot;
+      const log = r.querySelector(".log");
+      const answers = r.querySelectorAll(".msg.bot:not(.pending):not(.welcome)");
+      const last = answers[answers.length - 1];
+      return {
+        offset: last.getBoundingClientRect().top - log.getBoundingClientRect().top,
+        answerHeight: last.getBoundingClientRect().height,
+        logHeight: log.clientHeight,
+        fromEnd: log.scrollHeight - log.clientHeight - log.scrollTop,
+      };
+    })()`);
+    const g = geometry as { offset: number; answerHeight: number; logHeight: number; fromEnd: number };
+    // The answer is taller than the log, so the start and the end cannot both show.
+    expect(g.answerHeight).toBeGreaterThan(g.logHeight);
+    expect(g.offset).toBeGreaterThanOrEqual(0);
+    expect(g.offset).toBeLessThanOrEqual(16);
+    expect(g.fromEnd).toBeGreaterThan(50);
   });
 
   it("shows markup typed by the user as text and never runs it", async () => {

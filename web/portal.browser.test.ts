@@ -225,6 +225,35 @@ describe.sequential("the portal in chromium", () => {
     expect(await p.locator(".itineraries li").count()).toBe(4);
   });
 
+  it("shows the deadline calculator's result in the viewport after submitting on a phone", async () => {
+    const origin = await serve();
+    const viewport = { width: 390, height: 844 };
+    const p = await open(`${origin}/lodging`, viewport);
+    await p.getByLabel("Người nước ngoài").check();
+    await p.locator("#time").fill("22:00");
+    await p.getByLabel("Phiếu giấy").check();
+    await p.locator("form.calculator [type=submit]").click();
+    await p.waitForURL(/\/lodging\?.*#result$/);
+    const result = p.locator("section#result");
+    expect(await result.textContent()).toContain("10:00");
+    // The form is taller than the window, so without the anchor the result would be below the fold.
+    await expect.poll(() => p.evaluate("window.scrollY")).toBeGreaterThan(0);
+    const box = await result.locator("h3").boundingBox();
+    if (!box) throw new Error("the result has no box");
+    expect(box.y).toBeGreaterThanOrEqual(0);
+    expect(box.y + box.height).toBeLessThanOrEqual(viewport.height);
+    const top = await result.boundingBox();
+    expect(top?.y ?? -1).toBeGreaterThanOrEqual(0);
+    expect(top?.y ?? viewport.height).toBeLessThan(viewport.height / 2);
+
+    // With a missing time the visitor lands on the form and its message, not the top of the page.
+    await p.goto(`${origin}/lodging?guest=vn&time=#result`);
+    const error = p.locator("#time-error");
+    expect(await error.isVisible()).toBe(true);
+    const errorBox = await error.boundingBox();
+    expect(errorBox && errorBox.y >= 0 && errorBox.y + errorBox.height <= viewport.height).toBe(true);
+  });
+
   it("has no serious or critical accessibility violations on every page type", async () => {
     const origin = await serve();
     // The portal's CSP forbids injected scripts; only this context bypasses it, to load axe.

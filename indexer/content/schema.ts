@@ -95,7 +95,16 @@ const distanceKm = z
   .strictObject({ min: z.number().positive(), max: z.number().positive() })
   .refine((d) => d.min <= d.max, "min must not exceed max");
 
+/**
+ * The area a place is in, for grouping the list of places: Núi Sam and its sites, the town and the river,
+ * or further out (Trà Sư, Núi Cấm, Tri Tôn, An Phú).
+ */
+export const AREAS = ["nui-sam", "town-river", "further-out"] as const;
+export type Area = (typeof AREAS)[number];
+
 export const attractionFields = z.strictObject({
+  /** Where the place is, for grouping (optional: a place without one is listed after the others). */
+  area: z.enum(AREAS).optional(),
   /** null means unknown: the assistant says so instead of guessing. */
   coordinates: coordinates.nullable(),
   /** Address with the administrative names in force since 1 July 2025. */
@@ -302,6 +311,11 @@ const common = {
   sources: z.array(source).min(1, "every entry names at least one source"),
   lastVerified: isoDate,
   related: z.array(z.string()).default([]),
+  /**
+   * Rank among the entries the portal puts first (1 first, then 2, …): the home page leads with the ranked
+   * attractions, and lists sort ranked entries before the others. Optional; most entries have none.
+   */
+  featured: z.number().int().min(1).max(99).optional(),
   /** Pictures with their credits; the first is the page's hero image. */
   images: z.array(entryImage).default([]),
   /**

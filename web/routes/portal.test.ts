@@ -385,13 +385,21 @@ describe("attraction pages", () => {
     const all = (await get("/attractions")).body;
     const listed = (b: string) =>
       [
-        ...section(b, '<ul class="cards">', "</ul>").matchAll(/href="\/(?:en\/)?attractions\/([a-z0-9-]+)"/g),
+        ...section(b, '<section aria-labelledby="list-heading">', "</main>").matchAll(
+          /<h4><a href="\/(?:en\/)?attractions\/([a-z0-9-]+)"/g,
+        ),
       ].map((m) => m[1]);
     expect(listed(all)).toHaveLength(index.list("attraction").length);
-    expect(all).toContain('href="/attractions?tag=ch%E1%BB%A3"');
     expect(all).toContain('href="/attractions?tag=t%C3%A2m%20linh"');
     expect(all).not.toContain('href="/attractions?tag=market"');
+    // Only the few tags that several places share are offered: "chợ" (one place) is not a chip…
+    expect(all).not.toContain('href="/attractions?tag=ch%E1%BB%A3"');
+    const chips = (b: string) => [...section(b, '<nav class="tags"', "</nav>").matchAll(/\?tag=/g)].length;
+    expect(chips(all)).toBeGreaterThanOrEqual(3);
+    expect(chips(all)).toBeLessThanOrEqual(6);
+    expect(chips((await get("/en/attractions")).body)).toBeLessThanOrEqual(6);
 
+    // …but it still filters, and the chip of the tag asked for is shown as current.
     const market = (await get("/attractions?tag=ch%E1%BB%A3")).body;
     expect(listed(market)).toEqual(["cho-chau-doc"]);
     expect(attr(market, 'a href="/attractions\\?tag=ch%E1%BB%A3"', "aria-current")).toBe("page");
@@ -401,12 +409,51 @@ describe("attraction pages", () => {
     expect(spiritual).not.toContain("cho-chau-doc");
 
     const enAll = (await get("/en/attractions")).body;
-    expect(enAll).toContain('href="/en/attractions?tag=market"');
+    expect(enAll).toContain('href="/en/attractions?tag=spiritual"');
     expect(listed((await get("/en/attractions?tag=Market")).body)).toEqual(["cho-chau-doc"]);
 
     const none = (await get("/attractions?tag=kh%C3%B4ng-c%C3%B3")).body;
     expect(listed(none)).toEqual([]);
     expect(none).toContain("Không có điểm nào với chủ đề này.");
+  });
+
+  it("groups the places by area (Núi Sam, the town and the river, further out) with their distance", async () => {
+    type A = Extract<ReturnType<KnowledgeIndex["list"]>[number], { type: "attraction" }>;
+    const places = index.list("attraction") as A[];
+    for (const [prefix, lang] of [
+      ["", "vi"],
+      ["/en", "en"],
+    ] as const) {
+      const b = (await get(`${prefix}/attractions`)).body;
+      const groups = [...b.matchAll(/<section class="area" aria-labelledby="area-([a-z-]+)">/g)].map(
+        (m) => m[1],
+      );
+      expect(groups).toEqual(["nui-sam", "town-river", "further-out"]);
+      for (const area of groups) {
+        const g = section(b, `<section class="area" aria-labelledby="area-${area}">`, "</section>");
+        const ids = [...g.matchAll(/<h4><a href="\/(?:en\/)?attractions\/([a-z0-9-]+)"/g)].map((m) => m[1]);
+        // Every place of the area, from the content's `area` field: ranked first, then by title.
+        const expected = places
+          .filter((e) => e.place.area === area)
+          .sort(
+            (x, y) =>
+              (x.featured ?? 99) - (y.featured ?? 99) || x.title[lang].localeCompare(y.title[lang], lang),
+          )
+          .map((e) => e.id);
+        expect(ids, `${prefix} ${area}`).toEqual(expected);
+      }
+      const samGroup = section(b, '<section class="area" aria-labelledby="area-nui-sam">', "</section>");
+      expect(samGroup).toContain(lang === "vi" ? "Núi Sam" : "Sam Mountain");
+      expect(samGroup.indexOf("mieu-ba-chua-xu")).toBeLessThan(samGroup.indexOf("attractions/chua-hang"));
+      const further = section(b, '<section class="area" aria-labelledby="area-further-out">', "</section>");
+      for (const id of ["rung-tram-tra-su", "nui-cam", "doi-tuc-dup", "bung-binh-thien"])
+        expect(further, id).toContain(`attractions/${id}"`);
+      // The distance from the centre, a range where sources differ.
+      expect(text(itemWith(further, 'attractions/rung-tram-tra-su"'))).toContain(
+        lang === "vi" ? "Cách trung tâm 20–30 km" : "20–30 km from the centre",
+      );
+    }
+    expect(places.every((e) => e.place.area !== undefined)).toBe(true);
   });
 });
 
@@ -571,7 +618,12 @@ describe("lodging", () => {
     const b = (await get("/lodging")).body;
     expect(b).not.toContain('class="field-error"');
     expect(b).not.toContain('class="result"');
-    expect(b).toMatch(/<form class="calculator" action="\/lodging" method="get"\s*>/);
+    // The form leads to its result's anchor, so the page reopens at the result, not at the top.
+    expect(b).toMatch(/<form class="calculator" action="\/lodging#result" method="get"\s*>/);
+    expect(b).not.toContain('id="result"');
+    const en = (await get("/en/lodging?guest=vn&time=23%3A30")).body;
+    expect(en).toMatch(/<form class="calculator" action="\/en\/lodging#result" method="get"\s*>/);
+    expect(en).toContain('<section class="result" id="result"');
   });
 
   it("shows each rule's channels, legal basis with status, penalties with caveats and verify note", async () => {
@@ -640,6 +692,36 @@ describe("practical, home and search", () => {
     );
   });
 
+  it("home: leads with Miếu Bà Chúa Xứ, Núi Sam's sites and the next festival, in rank order", async () => {
+    for (const [prefix, lang] of [
+      ["", "vi"],
+      ["/en", "en"],
+    ] as const) {
+      const b = (await get(prefix || "/")).body;
+      const cards = section(b, '<ul class="cards featured">', "</ul>");
+      const ids = [...cards.matchAll(/<h3><a href="\/(?:en\/)?attractions\/([a-z0-9-]+)"/g)].map((m) => m[1]);
+      expect(ids.slice(0, 5)).toEqual([
+        "mieu-ba-chua-xu",
+        "nui-sam",
+        "lang-thoai-ngoc-hau",
+        "chua-tay-an",
+        "chua-hang",
+      ]);
+      expect(ids.length).toBeLessThanOrEqual(6);
+      // The far places are a link away, not first on the home page.
+      expect(ids).not.toContain("bung-binh-thien");
+      // The next festival with a known date, right after the places.
+      const next = section(b, '<section class="next-festival"', "</section>");
+      const occurrence = index.eventsBetween("2026-11-22", "2027-11-21")[0];
+      expect(occurrence).toBeDefined();
+      expect(next).toContain(`href="${prefix}/events/${occurrence?.eventId}"`);
+      expect(text(next)).toContain(occurrence?.title[lang]);
+      expect(b.indexOf('class="next-festival"')).toBeLessThan(
+        b.indexOf('aria-labelledby="itineraries-heading"'),
+      );
+    }
+  });
+
   it("home: search form, featured places, next 90 days of events with lunar dates, lodging and practical links", async () => {
     const b = (await get("/")).body;
     expect(b).toMatch(/<form class="search" action="\/search" method="get" role="search"\s*>/);
@@ -686,7 +768,24 @@ describe("errors and escaping", () => {
       expect(page.status, p).toBe(404);
       expect(page.type, p).toMatch(/^text\/html/);
       expect(page.body, p).toContain("<h1>404</h1>");
+      // The site's layout: header with the brand, the main navigation, the search form and the footer.
+      const en = p.startsWith("/en/");
+      expect(attr(page.body, "html", "lang"), p).toBe(en ? "en" : "vi");
+      expect(page.body, p).toContain('<header class="site-header">');
+      expect(section(page.body, "<nav", "</nav>").replace(/\s+/g, " "), p).toMatch(
+        en ? /href="\/en\/attractions" >Attractions</ : /href="\/attractions" >Điểm tham quan</,
+      );
+      expect(page.body, p).toContain(en ? "This page was not found." : "Không tìm thấy trang này.");
+      expect(page.body, p).toContain('<form class="search"');
+      expect(attr(page.body, 'meta name="robots"', "content"), p).toBe("noindex");
     }
+    // The API keeps its JSON errors, and so does a client that asks for JSON.
+    const api = await fetch(`${base}/api/nowhere`, { headers: { Accept: "text/html" } });
+    expect(api.status).toBe(404);
+    expect(api.headers.get("content-type")).toMatch(/^application\/json/);
+    const json = await fetch(`${base}/attractions/khong-co`, { headers: { Accept: "application/json" } });
+    expect(json.status).toBe(404);
+    expect(json.headers.get("content-type")).toMatch(/^application\/json/);
   });
 
   it("escapes a search query everywhere it appears", async () => {

@@ -1,4 +1,4 @@
-import { Router, type Request, type Response } from "express";
+import { Router, type NextFunction, type Request, type Response } from "express";
 import { computeDeadlines, computeFine, isoOf, localToday } from "../../bot/index.ts";
 import {
   AppError,
@@ -20,9 +20,10 @@ import {
   type CalculatorState,
   type FineCalculatorState,
 } from "../views/lodging.ts";
-import { attractionPage, attractionsPage, sameTag, tagLang } from "../views/places.ts";
+import { attractionPage, attractionsPage, filterTags, sameTag } from "../views/places.ts";
 import { itinerariesPage, itineraryPage } from "../views/itineraries.ts";
 import { practicalListPage, practicalPage } from "../views/practical.ts";
+import { notFoundPage } from "../views/not-found.ts";
 
 /**
  * The server-rendered portal: Vietnamese at the root, English under /en, the same paths in both.
@@ -71,6 +72,7 @@ export function portalRouter(deps: AppDeps): Router {
         homePage(ctx, {
           attractions: idx.list("attraction"),
           upcoming: idx.eventsBetween(ctx.today, addDays(ctx.today, 90)),
+          nextFestival: idx.eventsBetween(ctx.today, addDays(addMonths(ctx.today, 12), -1))[0],
           lodging: idx.list("lodging-rule"),
           practical: practicalEntries(idx),
           itineraries: idx.list("itinerary"),
@@ -101,10 +103,7 @@ export function portalRouter(deps: AppDeps): Router {
       const tag = param(req, "tag")?.trim().slice(0, 100) || undefined;
       const ctx = contextOf(req, lang, "/attractions", tag ? { tag } : {});
       const all = index().list("attraction") as Entry<"attraction">[];
-      const tags: string[] = [];
-      for (const e of all)
-        for (const tg of e.tags)
-          if (tagLang(tg) === lang && !tags.some((seen) => sameTag(seen, tg))) tags.push(tg);
+      const tags = filterTags(all, lang, tag);
       const places = tag ? all.filter((e) => e.tags.some((tg) => sameTag(tg, tag))) : all;
       send(res, attractionsPage(ctx, { places, tags, ...(tag ? { tag } : {}) }));
     });
@@ -182,6 +181,33 @@ export function portalRouter(deps: AppDeps): Router {
     });
   }
 
+  /**
+   * A page the portal does not have, or an entry that does not exist, is answered with the 404 page in
+   * the site's layout, in the language of its path. The API, the admin area and the webhooks keep their
+   * own errors (web/errors.ts), and so does a client that prefers JSON.
+   */
+  const wantsPortal404 = (req: Request) =>
+    (req.method === "GET" || req.method === "HEAD") &&
+    !/^\/(?:api|admin|webhooks)(?:\/|$)/.test(req.path) &&
+    req.accepts(["json", "html"]) === "html";
+  const send404 = (req: Request, res: Response) => {
+    const lang: Lang = /^\/en(?:\/|$)/.test(req.path) ? "en" : "vi";
+    const path = lang === "en" ? req.path.slice(3) || "/" : req.path;
+    res
+      .status(404)
+      .type("html")
+      .send(notFoundPage(contextOf(req, lang, path)));
+  };
+  router.use((req: Request, res: Response, next: NextFunction) => {
+    if (!wantsPortal404(req)) return next();
+    send404(req, res);
+  });
+  router.use((err: unknown, req: Request, res: Response, next: NextFunction) => {
+    if (!(err instanceof AppError && err.code === "not_found" && wantsPortal404(req)) || res.headersSent)
+      return next(err);
+    send404(req, res);
+  });
+
   return router;
 }
 
@@ -189,7 +215,7 @@ function send(res: Response, page: string): void {
   res.set("Cache-Control", CACHE_CONTROL).type("html").send(page);
 }
 
-/** The entry of a type, or a 404 (rendered as an HTML page by web/errors.ts). */
+/** The entry of a type, or a 404 (rendered as the portal's 404 page at the end of the router). */
 function entryOf<T extends EntryType>(index: KnowledgeIndex, type: T, id: unknown): Entry<T> {
   const entry = typeof id === "string" ? index.get(id) : undefined;
   if (!entry || entry.type !== type) throw new AppError("not_found", "page not found", { expose: true });

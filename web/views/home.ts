@@ -3,7 +3,11 @@ import { href, t, type PageContext } from "./context.ts";
 import { html } from "./html.ts";
 import { layout, siteName } from "./layout.ts";
 import { itineraryCards } from "./itineraries.ts";
+import { byFeaturedThenTitle, featuredOnly } from "./order.ts";
 import { entryHref, occurrenceHtml, searchForm, thumbnail, typeLabel } from "./parts.ts";
+
+/** How many places the home page shows (the first ranked ones); the rest are a link away. */
+const MAX_FEATURED = 6;
 
 export type HomeData = {
   attractions: ContentEntry[];
@@ -12,11 +16,19 @@ export type HomeData = {
   lodging: ContentEntry[];
   practical: ContentEntry[];
   itineraries: ContentEntry[];
+  /** The first festival with a known date in the next twelve months, if any. */
+  nextFestival?: Occurrence;
 };
 
 /** The home page: search, featured places, the next 90 days of events, lodging rules and practical info. */
 export function homePage(ctx: PageContext, data: HomeData): string {
   const { lang } = ctx;
+  // The ranked places lead (Miếu Bà Chúa Xứ, then Núi Sam's sites); without ranks, every place by title.
+  const ranked = featuredOnly(data.attractions, lang);
+  const featured = ranked.length
+    ? ranked.slice(0, MAX_FEATURED)
+    : byFeaturedThenTitle(data.attractions, lang);
+  const next = data.nextFestival;
   const main = html`<h1>${siteName(lang)}</h1>
     <p class="lead">
       ${t(
@@ -27,9 +39,9 @@ export function homePage(ctx: PageContext, data: HomeData): string {
     </p>
     ${searchForm(ctx)}
     <section aria-labelledby="places-heading">
-      <h2 id="places-heading">${t(lang, "Điểm tham quan", "Places to visit")}</h2>
-      <ul class="cards">
-        ${data.attractions.map(
+      <h2 id="places-heading">${t(lang, "Nên đến trước", "Where to start")}</h2>
+      <ul class="cards featured">
+        ${featured.map(
           (e) =>
             html`<li>
               ${thumbnail(e)}
@@ -40,10 +52,21 @@ export function homePage(ctx: PageContext, data: HomeData): string {
       </ul>
       <p>
         <a href="${href(ctx, "/attractions")}"
-          >${t(lang, "Tất cả điểm tham quan, lọc theo chủ đề", "All places, by theme")}</a
+          >${t(lang, `Tất cả ${data.attractions.length} điểm tham quan, theo khu vực`, `All ${data.attractions.length} places, by area`)}</a
         >
       </p>
     </section>
+    ${
+      next
+        ? html`<section class="next-festival" aria-labelledby="next-festival-heading">
+            <h2 id="next-festival-heading">${t(lang, "Lễ hội sắp tới", "The next festival")}</h2>
+            <p class="next-festival-title">
+              <a href="${entryHref(ctx, "event", next.eventId)}">${next.title[lang]}</a>
+            </p>
+            <p>${occurrenceHtml(next, lang)}</p>
+          </section>`
+        : ""
+    }
     <section aria-labelledby="itineraries-heading">
       <h2 id="itineraries-heading">${t(lang, "Lịch trình gợi ý", "Suggested itineraries")}</h2>
       ${itineraryCards(ctx, data.itineraries)}

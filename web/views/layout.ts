@@ -3,7 +3,16 @@ import { href, localPath, otherLang, t, type PageContext } from "./context.ts";
 import { html, type SafeHtml } from "./html.ts";
 
 /** The sections of the main navigation. */
-export type Section = "home" | "attractions" | "itineraries" | "events" | "lodging" | "practical" | "search";
+export type Section =
+  | "home"
+  | "attractions"
+  | "itineraries"
+  | "events"
+  | "lodging"
+  | "practical"
+  | "search"
+  /** A page outside every section (the 404 page). */
+  | "error";
 
 export type PageMeta = {
   /** The page's own title; the site name is added after it. */

@@ -211,7 +211,7 @@ function calculator(ctx: PageContext, s: CalculatorState, rules: LodgingEntry[])
   const result = s.result;
   const byId = new Map(rules.map((e) => [e.id, e]));
   const resultHtml = result
-    ? html`<section class="result" aria-labelledby="result-heading">
+    ? html`<section class="result" id="result" aria-labelledby="result-heading">
         <h3 id="result-heading">
           ${result.guest === "vn" ? t(lang, "Khách Việt Nam", "A Vietnamese guest") : t(lang, "Khách nước ngoài", "A foreign guest")}
           ${t(lang, "đến lúc", "arriving at")}
@@ -244,7 +244,10 @@ function calculator(ctx: PageContext, s: CalculatorState, rules: LodgingEntry[])
     : "";
   const guestDescribed = err.guest ? html` aria-describedby="guest-error"` : "";
   const methodDescribed = err.method ? html` aria-describedby="method-error"` : "";
-  return html`<form class="calculator" action="${href(ctx, "/lodging")}" method="get">
+  // The form leads to its result (#result), so that the page does not reopen at the top; with errors
+  // and no result, the form itself carries the id and the visitor lands on the messages beside the fields.
+  const formId = !result && Object.keys(err).length > 0 ? html` id="result"` : "";
+  return html`<form class="calculator"${formId} action="${href(ctx, "/lodging")}#result" method="get">
 <p>${t(
     lang,
     "Chọn loại khách và giờ khách đến; trang sẽ tính hạn chót và cho biết căn cứ pháp lý. Không cần và không lưu thông tin cá nhân nào của khách.",

@@ -1,4 +1,5 @@
-import type { ContentEntry, Lang, Occurrence } from "../../indexer/index.ts";
+import { AREAS, type Area, type ContentEntry, type Lang, type Occurrence } from "../../indexer/index.ts";
+import { byFeaturedThenTitle } from "./order.ts";
 import { href, t, type PageContext } from "./context.ts";
 import { html, type SafeHtml } from "./html.ts";
 import { layout } from "./layout.ts";
@@ -34,6 +35,87 @@ export function placePoints(ctx: PageContext, places: Attraction[]): MapPoint[] 
   );
 }
 
+type AreaKey = Area | "other";
+
+const AREA_NAME: Record<AreaKey, Record<Lang, string>> = {
+  "nui-sam": { vi: "Núi Sam", en: "Sam Mountain (Núi Sam)" },
+  "town-river": { vi: "Trong thị xã và trên sông", en: "The town and the river" },
+  "further-out": {
+    vi: "Xa hơn: Trà Sư, Núi Cấm, Tri Tôn, An Phú",
+    en: "Further out: Trà Sư, Núi Cấm, Tri Tôn, An Phú",
+  },
+  other: { vi: "Những điểm khác", en: "Other places" },
+};
+
+const AREA_NOTE: Record<AreaKey, Record<Lang, string>> = {
+  "nui-sam": {
+    vi: "Miếu, chùa, lăng quanh chân núi Sam, cách trung tâm khoảng 5 km.",
+    en: "The temple, pagodas and tomb around the foot of Sam Mountain, about 5 km from the centre.",
+  },
+  "town-river": {
+    vi: "Chợ, làng nổi và làng Chăm, đi bộ hoặc đi đò từ trung tâm.",
+    en: "The market, the floating village and the Cham village, on foot or by boat from the centre.",
+  },
+  "further-out": {
+    vi: "Đi trong ngày bằng xe, từ 20 đến khoảng 40 km.",
+    en: "Day trips by road, from 20 to about 40 km.",
+  },
+  other: { vi: "", en: "" },
+};
+
+/** The distance from the centre as a visitor reads it ("5 km", "20–30 km"), or undefined when unknown. */
+export function distanceText(e: Attraction, lang: Lang): string | undefined {
+  const d = e.place.distanceFromCentreKm;
+  if (!d) return undefined;
+  return d.min === d.max
+    ? `${formatNumber(d.min, lang)} km`
+    : `${formatNumber(d.min, lang)}–${formatNumber(d.max, lang)} km`;
+}
+
+/**
+ * The places grouped by their `area` (Núi Sam, the town and the river, further out; places without an
+ * area last), each group in the portal's order: featured rank, then title in the page's language.
+ */
+export function areaGroups(places: Attraction[], lang: Lang): { key: AreaKey; places: Attraction[] }[] {
+  const keys: AreaKey[] = [...AREAS, "other"];
+  return keys
+    .map((key) => ({
+      key,
+      places: byFeaturedThenTitle(
+        places.filter((e) => (e.place.area ?? "other") === key),
+        lang,
+      ),
+    }))
+    .filter((g) => g.places.length > 0);
+}
+
+/** How many filter chips the list of places offers at most. */
+const MAX_TAGS = 6;
+
+/**
+ * The few tags a visitor filters by: those of the page's language that at least two places share, the
+ * most shared first (first seen breaks ties), at most MAX_TAGS; the tag asked for is kept. A tag that is
+ * not offered still filters when typed into the address.
+ */
+export function filterTags(places: Attraction[], lang: Lang, asked?: string): string[] {
+  const counts: { tag: string; n: number }[] = [];
+  for (const e of places)
+    for (const tg of e.tags) {
+      if (tagLang(tg) !== lang) continue;
+      const seen = counts.find((c) => sameTag(c.tag, tg));
+      if (seen) seen.n++;
+      else counts.push({ tag: tg, n: 1 });
+    }
+  const offered = counts
+    .filter((c) => c.n >= 2)
+    .sort((a, b) => b.n - a.n)
+    .slice(0, MAX_TAGS)
+    .map((c) => c.tag);
+  const current = asked ? counts.find((c) => sameTag(c.tag, asked)) : undefined;
+  if (current && !offered.some((tg) => sameTag(tg, current.tag))) offered.push(current.tag);
+  return offered;
+}
+
 /**
  * The language a tag is written in. Tags are one mixed list per entry; Vietnamese ones carry diacritics,
  * so a tag with none is shown on the English pages.
@@ -49,7 +131,7 @@ export function sameTag(a: string, b: string): boolean {
 
 export type AttractionsData = {
   places: Attraction[];
-  /** Every tag of every place, in the page's language, in first-seen order. */
+  /** The tags offered as filters, in the page's language (see filterTags). */
   tags: string[];
   /** The tag asked for (?tag=…), when there is one. */
   tag?: string;
@@ -101,17 +183,25 @@ export function attractionsPage(ctx: PageContext, data: AttractionsData): string
       </h2>
       ${
         places.length
-          ? html`<ul class="cards">
-              ${places.map(
-                (e) =>
-                  html`<li>
-                    ${thumbnail(e)}
-                    <h3><a href="${entryHref(ctx, e.type, e.id)}">${e.title[lang]}</a></h3>
-                    <p>${e.summary[lang]}</p>
-                    <p class="muted">${e.place.address[lang]}</p>
-                  </li>`,
-              )}
-            </ul>`
+          ? areaGroups(places, lang).map(
+              (g) =>
+                html`<section class="area" aria-labelledby="area-${g.key}">
+                  <h3 id="area-${g.key}">${AREA_NAME[g.key][lang]}</h3>
+                  <p class="muted">${AREA_NOTE[g.key][lang]}</p>
+                  <ul class="cards">
+                    ${g.places.map((e) => {
+                      const km = distanceText(e, lang);
+                      return html`<li>
+                        ${thumbnail(e)}
+                        <h4><a href="${entryHref(ctx, e.type, e.id)}">${e.title[lang]}</a></h4>
+                        ${km ? html`<p class="distance">${t(lang, `Cách trung tâm ${km}`, `${km} from the centre`)}</p>` : ""}
+                        <p>${e.summary[lang]}</p>
+                        <p class="muted">${e.place.address[lang]}</p>
+                      </li>`;
+                    })}
+                  </ul>
+                </section>`,
+            )
           : html`<p>
               ${t(lang, "Không có điểm nào với chủ đề này.", "No places with this theme.")}
               <a href="${href(ctx, "/attractions")}">${t(lang, "Xem tất cả", "See all places")}</a>
@@ -150,9 +240,7 @@ export function attractionPage(ctx: PageContext, data: AttractionData): string {
   const p = entry.place;
   const unknown = html`<span class="unknown">${unknownText(lang)}</span>`;
   const bilingual = (v: { vi: string; en: string } | null): SafeHtml | string => (v ? v[lang] : unknown);
-  const distance = p.distanceFromCentreKm
-    ? `${p.distanceFromCentreKm.min === p.distanceFromCentreKm.max ? formatNumber(p.distanceFromCentreKm.min, lang) : `${formatNumber(p.distanceFromCentreKm.min, lang)}–${formatNumber(p.distanceFromCentreKm.max, lang)}`} km`
-    : unknown;
+  const distance = distanceText(entry, lang) ?? unknown;
   const c = p.coordinates;
   const map = c
     ? html`${mapLinks(ctx, c.lat, c.lng)} <span class="muted">(${c.lat}, ${c.lng})</span>${c.approximate ? html` <span class="note">(${t(lang, "vị trí gần đúng", "approximate location")})</span>` : ""}`

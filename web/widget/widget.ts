@@ -374,6 +374,26 @@ function linkified(text: string, newTab: string): DocumentFragment {
   return out;
 }
 
+/**
+ * The answer's text without the lines that only give a place's map link ("• Bản đồ: https://…"), when
+ * that link is shown in the list of places anyway: the map link then appears once.
+ */
+function withoutMapLines(text: string, places: readonly Place[]): string {
+  if (!places.length) return text;
+  const maps = new Set(places.map((p) => p.mapUrl));
+  return text
+    .split("\n")
+    .filter((line) => {
+      const urls = [...line.matchAll(/https?:\/\/[^\s<>"]+/g)].map((m) => m[0]);
+      const isMap = urls.some((u) => maps.has(safeUrl(u, "http://invalid/") ?? u) || maps.has(u));
+      if (!isMap) return true;
+      // Only a label is left beside the link ("• Map:", "(approximate location)"): the line goes.
+      const rest = urls.reduce((acc, u) => acc.replace(u, ""), line).replace(/\([^)]*\)/g, "");
+      return rest.replace(/[\s•:\-–]/g, "").length > 24;
+    })
+    .join("\n");
+}
+
 function externalLink(href: string, text: string, newTab: string): HTMLAnchorElement {
   const a = el("a", undefined, text);
   a.href = href;
@@ -566,21 +586,25 @@ function start(script: HTMLScriptElement | null): void {
       node.setAttribute("role", "alert");
       return node;
     }
+    // Everything inside an answer (labels, notes, buttons) is in the answer's language, which may differ
+    // from the panel's when the language was detected from the question.
+    const a = STRINGS[message.lang];
     const node = el("div", "msg bot");
     node.lang = message.lang;
-    node.append(el("span", "sr-only", s.assistant + " "));
+    node.append(el("span", "sr-only", a.assistant + " "));
     const text = el("p", "text");
-    text.append(linkified(message.text, s.newTab));
+    // A map link is shown once, in the list of places below, not also as a raw URL in the text.
+    text.append(linkified(withoutMapLines(message.text, message.places), a.newTab));
     node.append(text);
     if (message.places.length) {
       const list = el("ul", "places");
       for (const place of message.places) {
         const item = el("li");
-        const label = place.distanceKm === undefined ? `${s.map}: ${place.name}` : `${place.name}`;
-        item.append(externalLink(place.mapUrl, label, s.newTab));
+        const label = place.distanceKm === undefined ? `${a.map}: ${place.name}` : `${place.name}`;
+        item.append(externalLink(place.mapUrl, label, a.newTab));
         const notes = [
-          place.distanceKm === undefined ? "" : `${place.distanceKm.toFixed(1)} ${s.km}`,
-          place.approximate ? s.approximate : "",
+          place.distanceKm === undefined ? "" : `${place.distanceKm.toFixed(1)} ${a.km}`,
+          place.approximate ? a.approximate : "",
         ].filter(Boolean);
         if (notes.length) item.append(document.createTextNode(" " + notes.join(" ")));
         list.append(item);
@@ -588,11 +612,11 @@ function start(script: HTMLScriptElement | null): void {
       node.append(list);
     }
     if (message.sources.length) {
-      node.append(el("p", "label", s.sources));
+      node.append(el("p", "label", a.sources));
       const list = el("ul", "sources");
       for (const source of message.sources) {
         const item = el("li");
-        item.append(externalLink(source.url, source.title, s.newTab));
+        item.append(externalLink(source.url, source.title, a.newTab));
         list.append(item);
       }
       node.append(list);
@@ -601,7 +625,7 @@ function start(script: HTMLScriptElement | null): void {
     if (latest && message.suggestions.length) {
       const chips = el("div", "chips");
       chips.setAttribute("role", "group");
-      chips.setAttribute("aria-label", s.suggestions);
+      chips.setAttribute("aria-label", a.suggestions);
       for (const suggestion of message.suggestions) {
         const chip = el("button", "chip", suggestion);
         chip.type = "button";
@@ -614,7 +638,7 @@ function start(script: HTMLScriptElement | null): void {
   }
 
   function feedbackRow(message: BotMessage): HTMLElement {
-    const s = t();
+    const s = STRINGS[message.lang];
     const row = el("div", "feedback");
     if (message.feedback) {
       row.textContent = s.thanks;
@@ -653,13 +677,13 @@ function start(script: HTMLScriptElement | null): void {
     if (ok) {
       message.feedback = value;
       save();
-      row.replaceChildren(document.createTextNode(t().thanks));
-      announce(t().thanks);
+      row.replaceChildren(document.createTextNode(STRINGS[message.lang].thanks));
+      announce(STRINGS[message.lang].thanks);
       // The pressed button is gone: keep keyboard users in the panel rather than on the page body.
       if (hadFocus) input.focus();
     } else {
       for (const b of row.querySelectorAll("button")) b.disabled = false;
-      announce(t().feedbackFailed);
+      announce(STRINGS[message.lang].feedbackFailed);
     }
   }
 
@@ -675,11 +699,28 @@ function start(script: HTMLScriptElement | null): void {
       nodes.push(renderMessage(m, i === lastBot && i === state.messages.length - 1)),
     );
     log.replaceChildren(...nodes);
-    scrollDown();
+    revealLatest();
   }
 
   function scrollDown(): void {
     log.scrollTop = log.scrollHeight;
+  }
+
+  /**
+   * Scrolls the log so that a message's first line is at the top of the log (or the whole message shows,
+   * when it is short and the log is at its end): a long answer is read from its beginning, not upwards
+   * from its last line.
+   */
+  function reveal(node: HTMLElement): void {
+    const gap = 8;
+    const offset = node.getBoundingClientRect().top - log.getBoundingClientRect().top;
+    // The browser clamps scrollTop to the end of the log, so a short message ends up fully in view.
+    log.scrollTop = Math.max(0, log.scrollTop + offset - gap);
+  }
+
+  function revealLatest(): void {
+    const last = log.lastElementChild;
+    if (last instanceof HTMLElement) reveal(last);
   }
 
   function announce(text: string): void {
@@ -717,7 +758,7 @@ function start(script: HTMLScriptElement | null): void {
       if (!streamed) pendingText.className = "text";
       streamed += delta;
       pendingText.textContent = streamed;
-      scrollDown();
+      reveal(pending);
     };
     const body = JSON.stringify({
       message: text,
@@ -833,7 +874,7 @@ function start(script: HTMLScriptElement | null): void {
   function open(): void {
     panel.hidden = false;
     launcher.setAttribute("aria-expanded", "true");
-    scrollDown();
+    revealLatest();
     input.focus();
   }
 
