@@ -107,7 +107,14 @@ export function createFinder(d: FinderDeps): Finder {
     let attributes = frame.attributes.filter(
       (a) => !LODGING_ATTRIBUTES.has(a) || lodgingContext || a === "fine",
     );
-    if (lodgingContext && (!subject || subject.type === "lodging-rule")) {
+    // A guest's kind or arrival makes a lodging question of one that names a practical entry
+    // ("nhà nghỉ khai báo khách nước ngoài trước mấy giờ?" names where-to-stay).
+    const guestGiven = frame.lodging.guest !== undefined || frame.lodging.arrival !== undefined;
+    const lodgingSubject =
+      !subject ||
+      subject.type === "lodging-rule" ||
+      (subject.type === "practical" && guestGiven && lodgingContext);
+    if (lodgingContext && lodgingSubject) {
       const when: Attribute[] = attributes.filter(
         (a) => a === "dates" || a === "hours" || a === "travel-time",
       );
@@ -121,10 +128,7 @@ export function createFinder(d: FinderDeps): Finder {
 
     const out: Finding[] = [];
     const lodgingAsked = attributes.filter((a) => LODGING_ATTRIBUTES.has(a));
-    if (
-      lodgingAsked.length &&
-      (!subject || subject.type === "lodging-rule" || frame.subjectSource !== "named")
-    ) {
+    if (lodgingAsked.length && (lodgingSubject || frame.subjectSource !== "named")) {
       for (const a of lodgingAsked) out.push(lodgingFinding(a, frame, subject));
       const rest = attributes.filter((a) => !LODGING_ATTRIBUTES.has(a) && a !== "price" && a !== "dates");
       if (!rest.length || !subject || subject.type === "lodging-rule") return out;
