@@ -485,7 +485,7 @@ export function createFinder(d: FinderDeps): Finder {
     let stating = unitsStating(units, attribute, frame);
     if (attribute === "where" && stating.length === 0) stating = unitsStating(units, "distance", frame);
     if (stating.length === 0) return { kind: "unknown", frame, entryId: entry.id, attribute, candidates: [] };
-    const limit = attribute === "what-to-see" || attribute === "history" || attribute === "rite-time" ? 3 : 2;
+    const limit = 3;
     // A structured field answers its attribute alone unless the question's words point at a sentence.
     const first = stating[0] as FactUnit;
     const picked =
@@ -500,7 +500,7 @@ export function createFinder(d: FinderDeps): Finder {
               .slice(0, 1),
           ]
         : stating.slice(0, limit);
-    return { kind: "facts", frame, entryId: entry.id, attribute, units: picked };
+    return { kind: "facts", frame, entryId: entry.id, attribute, units: withCaveats(picked, units) };
   }
 
   function lodgingFinding(attribute: Attribute, frame: Frame, subject: ContentEntry | undefined): Finding {
@@ -635,6 +635,23 @@ export function createFinder(d: FinderDeps): Finder {
   function isEventName(term: string): boolean {
     return catalog.entries.some((e) => e.type === "event" && fold(e.title.vi).split(/\s+/).includes(term));
   }
+}
+
+/** A sentence that says a claim is unconfirmed, disputed or may have changed. */
+const HEDGE =
+  /\b(?:chua (?:duoc )?xac nhan|chua (?:duoc )?kiem chung|co the da thay doi|cac nguon khac nhau|nguon khac nhau|unconfirmed|not (?:been )?confirmed|may have changed|sources differ|not verified)\b/;
+
+/**
+ * The picked sentences, and the caveat of their section when another sentence of it carries one
+ * ("… but this is unconfirmed"): a fact is not quoted without the doubt its section states.
+ */
+function withCaveats(picked: FactUnit[], units: readonly FactUnit[]): FactUnit[] {
+  if (picked.some((u) => HEDGE.test(normalize(u.text).folded))) return picked;
+  const headings = new Set(picked.filter((u) => !u.field && u.heading).map((u) => u.heading));
+  const caveat = units.find(
+    (u) => !u.field && headings.has(u.heading) && !picked.includes(u) && HEDGE.test(normalize(u.text).folded),
+  );
+  return caveat ? [...picked, caveat] : picked;
 }
 
 /** Words of a festival: "khi nào?" of a temple with them asks the festival's dates. */
