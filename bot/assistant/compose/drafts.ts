@@ -318,74 +318,6 @@ export function occurrenceLine(o: Occurrence, lang: Lang, withTitle: boolean): s
   return s;
 }
 
-/** A specific event: its dates in the years asked (or the next ones), with where and the caveats. */
-export function eventDraft(
-  entry: Entry<"event">,
-  occurrences: Occurrence[],
-  lang: Lang,
-  context: { label?: string; today: string; passage?: string },
-): Draft {
-  const e = entry.event;
-  const lines: string[] = [`${entry.title[lang]}${context.label ? ` (${context.label})` : ""}:`];
-  const computable = e.calendar === "lunar-vn" || e.calendar === "solar";
-  const shown = occurrences.filter((o) => o.status !== "known");
-  for (const o of shown) {
-    const ongoing = o.start <= context.today && o.end >= context.today;
-    lines.push(
-      `• ${occurrenceLine(o, lang, false)}${ongoing ? t(lang, " – đang diễn ra", " – happening now") : ""}`,
-    );
-  }
-  if (!computable) {
-    lines.push(
-      t(
-        lang,
-        `Ngày của lễ này theo lịch ${e.calendar === "khmer" ? "Khmer" : "Hồi giáo"}, được công bố hằng năm; tôi không tự tính được.`,
-        `This event follows the ${e.calendar === "khmer" ? "Khmer" : "Islamic"} calendar; its dates are announced each year, so I cannot compute them.`,
-      ),
-    );
-    const known = e.knownDates.map(
-      (k) => `${formatRange(k.start, k.end, lang)}${k.note ? ` (${k.note[lang]})` : ""}`,
-    );
-    if (known.length) lines.push(`${t(lang, "Các lần trước", "Past dates")}: ${known.join("; ")}.`);
-    else
-      lines.push(
-        t(
-          lang,
-          "Chưa có ngày đã xác nhận trong nguồn của chúng tôi.",
-          "Our sources have no confirmed past dates.",
-        ),
-      );
-  } else if (shown.length === 0) {
-    lines.push(
-      t(lang, "Không có lần nào trong khoảng thời gian này.", "It does not take place in that period."),
-    );
-  }
-  lines.push(`${t(lang, "Địa điểm", "Where")}: ${e.where[lang]}.`);
-  if (e.calendar === "lunar-vn")
-    lines.push(
-      t(
-        lang,
-        "Ngày dương lịch được tính từ âm lịch; hãy xem thông báo của ban tổ chức trước khi đi.",
-        "Gregorian dates are computed from the lunar calendar; check the organisers' announcement before you travel.",
-      ),
-    );
-  else if (!computable)
-    lines.push(
-      t(
-        lang,
-        "Hãy hỏi ban tổ chức hoặc xem báo An Giang gần ngày.",
-        "Ask the organisers or check the An Giang news nearer the time.",
-      ),
-    );
-  return {
-    answer: lines.join("\n"),
-    intent: "event",
-    confidence: 0.95,
-    sources: [sourceOf(entry, lang)],
-    suggestions: [],
-  };
-}
-
 /** Events in a period ("tháng sau", "this weekend"), or what comes next when there are none. */
 export function eventsInRangeDraft(
   label: string,
@@ -592,31 +524,6 @@ export function infoDraft(
     sources: [sourceOf(entry, lang)],
     suggestions: [],
     ...(placeOf(entry, lang) ? { place: placeOf(entry, lang) as AnswerPlace } : {}),
-  };
-}
-
-/** Low confidence: say so and offer the closest topics instead of guessing. */
-export function unsureDraft(candidates: ContentEntry[], lang: Lang): Draft {
-  const lines = [
-    t(lang, "Tôi không chắc mình có câu trả lời cho câu hỏi này.", "I am not sure I have an answer to that."),
-    ...(candidates.length
-      ? [
-          t(lang, "Các chủ đề gần nhất tôi có:", "The closest topics I have:"),
-          ...candidates.map((e) => `• ${e.title[lang]}`),
-        ]
-      : []),
-    t(
-      lang,
-      "Bạn có thể hỏi lại cụ thể hơn, hoặc liên hệ văn phòng du lịch.",
-      "You could ask more specifically, or contact the tourism office.",
-    ),
-  ];
-  return {
-    answer: lines.join("\n"),
-    intent: "info",
-    confidence: 0.2,
-    sources: candidates.map((e) => sourceOf(e, lang)),
-    suggestions: candidates.map((e) => suggestionFor(e, lang)),
   };
 }
 

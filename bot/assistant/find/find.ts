@@ -135,19 +135,8 @@ export function createFinder(d: FinderDeps): Finder {
       return [...out, ...entryFindings(subject, rest, frame, lang)];
     }
 
-    if (subject && subject.type !== "lodging-rule") {
-      const names = unknownNames(frame.text, subject, lang);
-      if (names.length)
-        return [
-          {
-            kind: "unknown",
-            frame,
-            entryId: subject.id,
-            ...(attributes[0] ? { attribute: attributes[0] } : {}),
-            candidates: [],
-          },
-        ];
-    }
+    const namesUnknown = subject && aboutAnUnknownName(subject, frame, attributes, lang);
+    if (namesUnknown) return [namesUnknown];
 
     // "Một ngày ở Châu Đốc đi những đâu?", "2 days: a plan?": the itinerary that fits (or the one named).
     // Another destination, and nothing of the area: out of scope, whatever is asked of it.
@@ -177,19 +166,29 @@ export function createFinder(d: FinderDeps): Finder {
         found.kind === "none" && found.finding.kind === "unknown" ? topicEntry(attributes, frame) : undefined;
       if (found.kind !== "subject" && !topical) return [found.finding];
       subject = found.kind === "subject" ? found.entry : (topical as ContentEntry);
-      if (subject.type !== "lodging-rule" && unknownNames(frame.text, subject, lang).length)
-        return [
-          {
-            kind: "unknown",
-            frame,
-            entryId: subject.id,
-            ...(attributes[0] ? { attribute: attributes[0] } : {}),
-            candidates: [],
-          },
-        ];
+      const searchedUnknown = aboutAnUnknownName(subject, frame, attributes, lang);
+      if (searchedUnknown) return [searchedUnknown];
     }
     return entryFindings(subject, attributes, frame, lang);
   };
+
+  /** "I don't have that" for a clause about a name the content does not know (see unknownNames). */
+  function aboutAnUnknownName(
+    subject: ContentEntry,
+    frame: Frame,
+    attributes: Attribute[],
+    lang: Lang,
+  ): Finding | undefined {
+    if (subject.type === "lodging-rule" || unknownNames(frame.text, subject, lang).length === 0)
+      return undefined;
+    return {
+      kind: "unknown",
+      frame,
+      entryId: subject.id,
+      ...(attributes[0] ? { attribute: attributes[0] } : {}),
+      candidates: [],
+    };
+  }
 
   /**
    * Names in a clause that the content does not know ("Quán Út Hiệp", "app ASM"): the question is about
