@@ -210,8 +210,12 @@ describe.sequential("the widget and the portal in chromium", () => {
     expect(await source.getAttribute("href")).toBe(`${appOrigin}/attractions/mieu-ba-chua-xu`);
     expect(await source.getAttribute("target")).toBe("_blank");
     expect(await source.getAttribute("rel")).toContain("noopener");
-    expect(await answer.locator(".places a").getAttribute("href")).toMatch(
+    expect(await answer.locator(".places a").first().getAttribute("href")).toMatch(
       /^https:\/\/www\.google\.com\/maps/,
+    );
+    // The place's page at its map, on the portal that serves the widget.
+    expect(await answer.locator(".places a").nth(1).getAttribute("href")).toBe(
+      `${appOrigin}/attractions/mieu-ba-chua-xu#place-map`,
     );
     await expect
       .poll(() => p.locator(`${W} [aria-live="polite"]`).textContent())
@@ -275,9 +279,11 @@ describe.sequential("the widget and the portal in chromium", () => {
     await openWidget(p);
     await ask(p, QUESTION);
     const answer = lastAnswer(p);
-    expect(await answer.locator(".places a").count()).toBe(1);
-    expect(await answer.locator(".places a").textContent()).toContain("Xem bản đồ: Miếu Bà Chúa Xứ");
+    // One Google Maps link, and one to the place's page at its map on the portal.
+    expect(await answer.locator(".places a").count()).toBe(2);
+    expect(await answer.locator(".places a").first().textContent()).toContain("Xem bản đồ: Miếu Bà Chúa Xứ");
     expect(await answer.locator('a[href^="https://www.google.com/maps"]').count()).toBe(1);
+    expect(await answer.locator('.places a[href$="/attractions/mieu-ba-chua-xu#place-map"]').count()).toBe(1);
     const text = (await answer.locator(".text").textContent()) ?? "";
     expect(text).toContain("Chân núi Sam, phường Vĩnh Tế");
     expect(text).not.toContain("google.com/maps");
@@ -295,7 +301,7 @@ describe.sequential("the widget and the portal in chromium", () => {
     // The panel stays Vietnamese: no language was chosen.
     expect(await p.locator(`${W} h2`).textContent()).toBe("Trợ lý du lịch Châu Đốc");
     expect(await answer.locator(".label").textContent()).toBe("Sources");
-    expect(await answer.locator(".places a").textContent()).toContain("View on map:");
+    expect(await answer.locator(".places a").first().textContent()).toContain("View on map:");
     expect(await answer.locator(".sr-only").first().textContent()).toBe("Assistant: ");
     expect(await answer.locator(".sources a .sr-only").first().textContent()).toBe(" (opens in a new tab)");
     expect(await answer.getByRole("button", { name: "Helpful answer", exact: true }).count()).toBe(1);

@@ -343,19 +343,29 @@ export function buildOpenApiDocument(
         },
         Place: {
           type: "object",
-          required: ["id", "name", "lat", "lng", "mapUrl", "approximate"],
+          required: ["id", "name", "lat", "lng", "mapUrl", "pageUrl", "approximate"],
           properties: {
             id: str(),
             name: str(),
             lat: { type: "number" },
             lng: { type: "number" },
-            mapUrl: str(),
+            mapUrl: str("Google Maps"),
+            pageUrl: str("The place's page on the portal, at its map"),
             approximate: { type: "boolean" },
           },
         },
         Answer: {
           type: "object",
-          required: ["answer", "language", "intent", "confidence", "sources", "suggestions", "composer"],
+          required: [
+            "answer",
+            "language",
+            "intent",
+            "confidence",
+            "sources",
+            "suggestions",
+            "coverage",
+            "composer",
+          ],
           properties: {
             answerId: str("Present when the answer was recorded; send it with feedback"),
             answer: str("Plain text with line breaks and • bullets"),
@@ -378,7 +388,21 @@ export function buildOpenApiDocument(
                 ],
               },
             },
-            missing: { type: "array", items: { type: "string", enum: ["guest", "arrival"] } },
+            missing: { type: "array", items: { type: "string", enum: ["guest", "arrival", "guests"] } },
+            coverage: {
+              type: "array",
+              description:
+                "What the answer covered, one item per thing asked; unknown and not-understood parts are content gaps",
+              items: {
+                type: "object",
+                required: ["status"],
+                properties: {
+                  subject: str("Entry id"),
+                  attribute: str("What was asked of it: hours, price, fine, dates …"),
+                  status: { type: "string", enum: ["answered", "unknown", "not-understood"] },
+                },
+              },
+            },
             composer: { type: "string", enum: ["extractive", "model"] },
           },
         },

@@ -40,6 +40,8 @@ export type AnswerPlace = {
   lat: number;
   lng: number;
   mapUrl: string;
+  /** The place's page on the portal, at its map (relative to the portal: "/attractions/…#place-map"). */
+  pageUrl: string;
   approximate: boolean;
 };
 

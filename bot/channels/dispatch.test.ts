@@ -4,7 +4,9 @@ import path from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { openSqliteStore, type Store } from "../store/index.ts";
 import { scriptedAssistant } from "./channel.case.ts";
-import { createDispatcher } from "./dispatch.ts";
+import { createMemoryStore } from "../store/index.ts";
+import type { Answer } from "../assistant/index.ts";
+import { createDispatcher, planMessages } from "./dispatch.ts";
 import type { ChannelLimits, Incoming } from "./types.ts";
 
 /** The dispatcher on a real SQLite store in a temporary folder, with a clock the test moves. */
@@ -49,5 +51,45 @@ describe("dispatcher", () => {
     now += 179 * DAY;
     await store.purgeBefore(new Date(now - 180 * DAY).toISOString());
     expect(await dispatcher.handle(old, LIMITS)).toEqual([]);
+  });
+});
+
+describe("planMessages", () => {
+  const place: Answer = {
+    answer: "Miếu Bà Chúa Xứ Núi Sam:\n• Địa chỉ: Chân núi Sam",
+    language: "vi",
+    intent: "place",
+    confidence: 0.9,
+    sources: [
+      { id: "mieu-ba-chua-xu", type: "attraction", title: "Miếu Bà", url: "/attractions/mieu-ba-chua-xu" },
+    ],
+    suggestions: [],
+    coverage: [{ subject: "mieu-ba-chua-xu", attribute: "where", status: "answered" }],
+    composer: "extractive",
+    place: {
+      id: "mieu-ba-chua-xu",
+      name: "Miếu Bà Chúa Xứ Núi Sam",
+      lat: 10.6787,
+      lng: 105.0806,
+      mapUrl: "https://www.google.com/maps/search/?api=1&query=10.6787,105.0806",
+      pageUrl: "/attractions/mieu-ba-chua-xu#place-map",
+      approximate: true,
+    },
+  };
+  const limits: ChannelLimits = { maxText: 4000, maxButtons: 8, maxButtonLabel: 40, nativeLocation: false };
+
+  it("links a place to Google Maps and, with a public address, to its page's map on the portal", async () => {
+    const [withUrl] = await planMessages(place, limits, createMemoryStore(), "https://du-lich.example.vn/");
+    expect(withUrl?.buttons.filter((b) => b.kind === "url")).toEqual([
+      { kind: "url", label: "Bản đồ", url: place.place?.mapUrl },
+      {
+        kind: "url",
+        label: "Trang địa điểm",
+        url: "https://du-lich.example.vn/attractions/mieu-ba-chua-xu#place-map",
+      },
+    ]);
+    // Without a public address there is nothing absolute to link to: Google Maps only.
+    const [without] = await planMessages(place, limits, createMemoryStore());
+    expect(without?.buttons.filter((b) => b.kind === "url")).toHaveLength(1);
   });
 });

@@ -45,6 +45,7 @@ const TEXT = {
   language: { vi: "Đã chuyển sang tiếng Việt.", en: "Switched to English." },
   sources: { vi: "Nguồn", en: "Sources" },
   map: { vi: "Bản đồ", en: "Map" },
+  portalMap: { vi: "Trang địa điểm", en: "Place page" },
 } as const;
 
 /** The question each command asks the assistant, in the conversation's language. */
@@ -182,6 +183,9 @@ export async function planMessages(
   const parts = splitText(`${answer.answer}${sources}`, limits.maxText);
   const buttons: OutgoingMessage["buttons"] = [];
   if (answer.place) buttons.push({ kind: "url", label: TEXT.map[lang], url: answer.place.mapUrl });
+  // The place's page and its map on the portal, when the portal has a public address to link to.
+  if (answer.place && base)
+    buttons.push({ kind: "url", label: TEXT.portalMap[lang], url: `${base}${answer.place.pageUrl}` });
   for (const suggestion of answer.suggestions) {
     if (buttons.length >= limits.maxButtons) break;
     const key = suggestionKey(suggestion);

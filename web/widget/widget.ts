@@ -9,7 +9,7 @@
 
 type Lang = "vi" | "en";
 type Source = { title: string; url: string };
-type Place = { name: string; mapUrl: string; approximate: boolean; distanceKm?: number };
+type Place = { name: string; mapUrl: string; pageUrl?: string; approximate: boolean; distanceKm?: number };
 type ErrorKey = "rateLimited" | "network" | "tooLong" | "badRequest" | "forbidden" | "server";
 type Message =
   | { role: "user"; text: string }
@@ -50,6 +50,7 @@ const STRINGS = {
     thinking: "Đang trả lời…",
     sources: "Nguồn",
     map: "Xem bản đồ",
+    placePage: "trang địa điểm",
     approximate: "(vị trí gần đúng)",
     suggestions: "Gợi ý câu hỏi",
     helpful: "Câu trả lời hữu ích",
@@ -83,6 +84,7 @@ const STRINGS = {
     thinking: "Answering…",
     sources: "Sources",
     map: "View on map",
+    placePage: "place page",
     approximate: "(approximate location)",
     suggestions: "Suggested questions",
     helpful: "Helpful answer",
@@ -251,6 +253,9 @@ function toBotMessage(data: unknown, host: string, fallbackLang: Lang): BotMessa
     const name = str(p.name);
     if (!mapUrl || !name) continue;
     const place: Place = { name, mapUrl, approximate: p.approximate === true };
+    // The place's page on the portal, at its map (a path on the widget's own host).
+    const pageUrl = safeUrl(p.pageUrl, host);
+    if (pageUrl) place.pageUrl = pageUrl;
     if (typeof p.distanceKm === "number" && Number.isFinite(p.distanceKm)) place.distanceKm = p.distanceKm;
     places.push(place);
   }
@@ -602,6 +607,10 @@ function start(script: HTMLScriptElement | null): void {
         const item = el("li");
         const label = place.distanceKm === undefined ? `${a.map}: ${place.name}` : `${place.name}`;
         item.append(externalLink(place.mapUrl, label, a.newTab));
+        if (place.pageUrl) {
+          item.append(document.createTextNode(" · "));
+          item.append(externalLink(place.pageUrl, a.placePage, a.newTab));
+        }
         const notes = [
           place.distanceKm === undefined ? "" : `${place.distanceKm.toFixed(1)} ${a.km}`,
           place.approximate ? a.approximate : "",

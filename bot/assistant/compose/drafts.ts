@@ -41,6 +41,7 @@ export function placeOf(e: ContentEntry, lang: Lang): AnswerPlace | undefined {
     lat: c.lat,
     lng: c.lng,
     mapUrl: mapUrl(c.lat, c.lng),
+    pageUrl: `${entryUrl(e.type, e.id)}#place-map`,
     approximate: c.approximate,
   };
 }
@@ -453,7 +454,15 @@ export function nearbyDraft(
 }
 
 function withoutDistance(p: AnswerPlace & { distanceKm: number }): AnswerPlace {
-  return { id: p.id, name: p.name, lat: p.lat, lng: p.lng, mapUrl: p.mapUrl, approximate: p.approximate };
+  return {
+    id: p.id,
+    name: p.name,
+    lat: p.lat,
+    lng: p.lng,
+    mapUrl: p.mapUrl,
+    pageUrl: p.pageUrl,
+    approximate: p.approximate,
+  };
 }
 
 /** Asks for a location when "near me" comes without one. */
