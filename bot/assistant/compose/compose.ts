@@ -15,7 +15,7 @@ import {
   suggestionFor,
   type Draft,
 } from "./drafts.ts";
-import { formatRange, formatVnd } from "./format.ts";
+import { formatDate, formatRange, formatVnd } from "./format.ts";
 
 /**
  * Composition: findings → one short answer per frame, in the user's language, the asked facts first,
@@ -164,6 +164,7 @@ const ATTRIBUTE_NAME: Record<Attribute, { vi: string; en: string }> = {
   fine: { vi: "mức phạt", en: "the fine" },
   documents: { vi: "giấy tờ, thông tin cần có", en: "the documents or details needed" },
   "how-to-register": { vi: "cách khai báo", en: "how to declare" },
+  "legal-basis": { vi: "căn cứ pháp lý", en: "the legal basis" },
   "events-list": { vi: "sự kiện", en: "events" },
   itinerary: { vi: "lịch trình", en: "an itinerary" },
   official: { vi: "tên người phụ trách", en: "the name of the person in charge" },
@@ -407,6 +408,16 @@ function fineBlock(f: Extract<Finding, { kind: "fine" }>, c: ComposeContext): Dr
   };
 }
 
+const STATUS_TEXT = {
+  "in-force": { vi: "đang có hiệu lực", en: "in force" },
+  amended: { vi: "đã được sửa đổi", en: "amended" },
+  replaced: { vi: "đã bị thay thế", en: "replaced" },
+  "reported-change-unconfirmed": {
+    vi: "thay đổi được báo cáo, chưa xác nhận",
+    en: "reported change, unconfirmed",
+  },
+} as const;
+
 function lodgingFieldBlock(f: Extract<Finding, { kind: "lodging-field" }>, c: ComposeContext): Draft {
   const { lang } = c;
   const e = c.get(f.entryId) as Extract<ContentEntry, { type: "lodging-rule" }>;
@@ -415,10 +426,15 @@ function lodgingFieldBlock(f: Extract<Finding, { kind: "lodging-field" }>, c: Co
   if (f.attribute === "documents" && l.guestDetails)
     lines.push(`${t(lang, "Thông tin cần có", "Details required")}: ${l.guestDetails[lang].join("; ")}.`);
   else if (f.attribute === "documents") lines.push(`• ${e.summary[lang]}`);
+  if (f.attribute === "legal-basis")
+    for (const b of l.legalBasis)
+      lines.push(
+        `• ${b.document}${b.article ? `, ${b.article}` : ""}${b.inForce ? t(lang, ` (hiệu lực ${formatDate(b.inForce, lang)})`, ` (in force ${formatDate(b.inForce, lang)})`) : ""}: ${STATUS_TEXT[b.status][lang]}${b.note ? `. ${b.note[lang]}` : ""}`,
+      );
   if (f.attribute === "how-to-register")
     for (const ch of l.channels.slice(0, 5)) lines.push(`• ${ch.name[lang]}${ch.url ? ` (${ch.url})` : ""}`);
   const basis = l.legalBasis.filter((b) => b.status === "in-force");
-  if (basis.length)
+  if (basis.length && f.attribute !== "legal-basis")
     lines.push(
       `${t(lang, "Căn cứ", "Legal basis")}: ${basis.map((b) => `${b.document}${b.article ? `, ${b.article}` : ""}`).join("; ")}.`,
     );

@@ -58,7 +58,12 @@ export type Finding =
   | { kind: "deadline"; frame: Frame; query: DeadlineQuery; computed: ComputedDeadline[] }
   | { kind: "fine"; frame: Frame; fine?: FineResult; both?: FineResult[]; missing: FineMissing[] }
   /** The lodging rule's details or channels. */
-  | { kind: "lodging-field"; frame: Frame; entryId: string; attribute: "documents" | "how-to-register" }
+  | {
+      kind: "lodging-field";
+      frame: Frame;
+      entryId: string;
+      attribute: "documents" | "how-to-register" | "legal-basis";
+    }
   /** An itinerary: its stops in order. */
   | { kind: "itinerary"; frame: Frame; entryId: string }
   /** The content has nothing for this; `entryId` is the subject when there was one. */
@@ -114,7 +119,9 @@ export function createFinder(d: FinderDeps): Finder {
       !subject ||
       subject.type === "lodging-rule" ||
       (subject.type === "practical" && guestGiven && lodgingContext);
-    if (lodgingContext && lodgingSubject) {
+    // "Tạm trú tối đa bao lâu?" of the temporary-residence rule is not a deadline: it has none.
+    const hasDeadlines = !subject || subject.type !== "lodging-rule" || subject.lodging.deadlines.length > 0;
+    if (lodgingContext && lodgingSubject && hasDeadlines) {
       const when: Attribute[] = attributes.filter(
         (a) => a === "dates" || a === "hours" || a === "travel-time",
       );
@@ -468,6 +475,9 @@ export function createFinder(d: FinderDeps): Finder {
     units: readonly FactUnit[],
   ): Finding {
     if (attribute === "dates" && entry.type === "event") return eventDates(entry, frame);
+    // A rule's legal basis is data: the documents, articles and whether each is in force.
+    if (attribute === "legal-basis" && entry.type === "lodging-rule")
+      return { kind: "lodging-field", frame, entryId: entry.id, attribute };
     // A place whose hours or tickets no source gives: unknown, unless a sentence states a figure.
     const nullField =
       entry.type === "attraction" &&

@@ -26,6 +26,7 @@ export const ATTRIBUTES = [
   "events-list",
   "official",
   "itinerary",
+  "legal-basis",
 ] as const;
 export type Attribute = (typeof ATTRIBUTES)[number];
 
@@ -457,6 +458,23 @@ const QUESTION_CUES: Record<Attribute, string[]> = {
     "app",
     "link",
   ],
+  "legal-basis": [
+    "nghị định nào",
+    "luật nào",
+    "văn bản nào",
+    "thông tư nào",
+    "điều nào",
+    "căn cứ",
+    "theo luật",
+    "quy định ở đâu",
+    "which decree",
+    "which law",
+    "what law",
+    "what decree",
+    "legal basis",
+    "under which",
+    "which article",
+  ],
   itinerary: [
     "lịch trình",
     "lộ trình",
@@ -689,6 +707,11 @@ export function factAttributes(sentence: string, heading: string): Set<Attribute
     )
   )
     out.add("what-to-see");
+  if (
+    has(/\b(?:luat|nghi dinh|thong tu|decree|law|circular|dieu \d+|article \d+)\b/) &&
+    has(/\b\d+\/\d{4}\b/)
+  )
+    out.add("legal-basis");
   // The heading of a section says what its sentences are about.
   if (/\b(?:lich su|history|kien truc|architecture|nguon goc|origin|truyen thuyet|legend)\b/.test(h))
     out.add("history");
