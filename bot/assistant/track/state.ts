@@ -119,7 +119,8 @@ function compactFrame(f: Frame): Frame {
 export function framesFor(state: DialogueState, reading: Reading): Frame[] {
   if (reading.act === "correction" && state.frames.length) return corrected(state, reading);
   const frames: Frame[] = [];
-  const lastFrames = state.frames;
+  // The state is read only where a clause needs it, so that a plan made from it can be shared by every
+  // conversation whose state agrees on what was read (see PlanCache).
   for (const [i, clause] of reading.clauses.entries()) {
     const previous = frames[i - 1];
     const frame = frameOf(clause, reading.lodging);
@@ -144,12 +145,16 @@ export function framesFor(state: DialogueState, reading: Reading): Frame[] {
     }
     if (frame.attributes.length === 0) {
       // "còn 2029?", "còn khách Việt Nam thì sao?", "and Chùa Hang?": the attributes asked just before.
-      const carried = previous?.attributes.length ? previous.attributes : (lastFrames[0]?.attributes ?? []);
       const leansBack =
         clause.pointsBack ||
         (previous !== undefined && clause.named.length > 0) ||
         (clause.named.length === 0 && (clause.years.length > 0 || hasLodgingDetail(reading.lodging)));
-      if (leansBack && carried.length) frame.attributes = [...carried];
+      const carried = !leansBack
+        ? []
+        : previous?.attributes.length
+          ? previous.attributes
+          : (state.frames[0]?.attributes ?? []);
+      if (carried.length) frame.attributes = [...carried];
       if (clause.years.length === 0 && !clause.range && previous && leansBack) {
         if (previous.range) frame.range = previous.range;
       }
@@ -163,7 +168,7 @@ export function framesFor(state: DialogueState, reading: Reading): Frame[] {
       frame.attributes = ["history"];
     if (isLodgingFrame(frame) || (frame.attributes.length === 0 && hasLodgingDetail(reading.lodging))) {
       // Lodging details carry over within a lodging topic: "còn khách Việt Nam?" keeps the arrival time.
-      const carry = lastFrames.some((f) => f.lodgingTopic || isLodgingFrame(f)) ? state.lodging : {};
+      const carry = state.frames.some((f) => f.lodgingTopic || isLodgingFrame(f)) ? state.lodging : {};
       frame.lodging = { ...carry, ...reading.lodging };
     }
     frames.push(frame);
