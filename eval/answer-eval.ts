@@ -1,7 +1,7 @@
-import { readFile } from "node:fs/promises";
 import { z } from "zod";
 import { createAssistant, type Answer } from "../bot/assistant/index.ts";
 import { fold, type KnowledgeIndex } from "../indexer/index.ts";
+import { loadJsonl, rate } from "./jsonl.ts";
 
 /**
  * Answer-level evaluation (eval/answers.jsonl): for each question, the expected entry among the answer's
@@ -31,12 +31,7 @@ export const DEFAULT_NOW = "2026-11-22T09:00:00+07:00";
 
 /** Loads eval/answers.jsonl. */
 export async function loadAnswerCases(file: string): Promise<AnswerCase[]> {
-  const lines = (await readFile(file, "utf8")).split("\n").filter((l) => l.trim());
-  return lines.map((l, i) => {
-    const parsed = lineSchema.safeParse(JSON.parse(l));
-    if (!parsed.success) throw new Error(`${file}:${i + 1}: ${z.prettifyError(parsed.error)}`);
-    return parsed.data;
-  });
+  return loadJsonl(file, lineSchema);
 }
 
 export type CaseResult = {
@@ -101,11 +96,6 @@ export type AnswerReport = {
   outOfScopeRefused: { n: number; ok: number; rate: number };
   inScopeRefused: { n: number; ok: number; rate: number };
   byGroup: Record<string, { n: number; ok: number; rate: number }>;
-};
-
-const rate = (items: boolean[]) => {
-  const ok = items.filter(Boolean).length;
-  return { n: items.length, ok, rate: items.length ? ok / items.length : 1 };
 };
 
 /** Sums the results; `extraInScope` are refusal flags of further in-scope questions (the retrieval set). */

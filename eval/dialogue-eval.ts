@@ -1,7 +1,10 @@
-import { readFile } from "node:fs/promises";
 import { z } from "zod";
 import { createAssistant, type Answer } from "../bot/assistant/index.ts";
+import { EN_MONTHS } from "../bot/assistant/understand/index.ts";
 import { fold, type KnowledgeIndex } from "../indexer/index.ts";
+import { loadJsonl, rate, type Rate } from "./jsonl.ts";
+
+export type { Rate };
 
 /**
  * The conversation set and the single-question set (eval/blind/, eval/holdout/): each turn's answer is
@@ -41,34 +44,12 @@ type Expectation = Pick<SingleQuestion, "expect" | "sources" | "facts" | "notFac
 
 export const DIALOGUE_NOW = "2026-12-01T10:00:00+07:00";
 
-async function loadJsonl<T>(file: string, schema: z.ZodType<T>): Promise<T[]> {
-  const lines = (await readFile(file, "utf8")).split("\n").filter((l) => l.trim());
-  return lines.map((l, i) => {
-    const parsed = schema.safeParse(JSON.parse(l));
-    if (!parsed.success) throw new Error(`${file}:${i + 1}: ${z.prettifyError(parsed.error)}`);
-    return parsed.data;
-  });
-}
-
 export const loadChats = (file: string) => loadJsonl(file, chatSchema);
 export const loadSingleQuestions = (file: string) => loadJsonl(file, questionSchema);
 
 // ---------------------------------------------------------------- matching
 
-const MONTHS = [
-  "january",
-  "february",
-  "march",
-  "april",
-  "may",
-  "june",
-  "july",
-  "august",
-  "september",
-  "october",
-  "november",
-  "december",
-];
+const MONTHS = EN_MONTHS.map((m) => m.toLowerCase());
 
 /**
  * Text as the checker compares it: folded (no diacritics, lowercase), amounts written out in digits
@@ -235,12 +216,6 @@ export async function runSingleQuestions(
   }
   return out;
 }
-
-export type Rate = { n: number; ok: number; rate: number };
-const rate = (xs: boolean[]): Rate => {
-  const ok = xs.filter(Boolean).length;
-  return { n: xs.length, ok, rate: xs.length ? ok / xs.length : 1 };
-};
 
 /** Turn pass per kind of turn, overall, and whole-chat pass. */
 export function summarizeChats(results: TurnResult[]) {

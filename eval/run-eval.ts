@@ -13,6 +13,7 @@ import { loadContent, formatProblem } from "../indexer/content/load.ts";
 import type { KnowledgeIndex, SearchMode } from "../indexer/knowledge-index.ts";
 import { detectLanguage } from "../indexer/text/normalize.ts";
 import { createAssistant } from "../bot/assistant/index.ts";
+import { loadJsonl } from "./jsonl.ts";
 import { printDialogueSets } from "./run-dialogues.ts";
 import {
   loadAnswerCases,
@@ -48,12 +49,7 @@ export function score(results: { expected: string[]; ranked: string[] }[]): Metr
 
 /** Loads and validates the question file. */
 export async function loadQuestions(file: string): Promise<Question[]> {
-  const lines = (await readFile(file, "utf8")).split("\n").filter((l) => l.trim() !== "");
-  return lines.map((l, i) => {
-    const parsed = questionSchema.safeParse(JSON.parse(l));
-    if (!parsed.success) throw new Error(`${file}:${i + 1}: ${z.prettifyError(parsed.error)}`);
-    return parsed.data;
-  });
+  return loadJsonl(file, questionSchema);
 }
 
 /** Runs every question through one search mode. */

@@ -12,7 +12,15 @@ export {
   type Clock,
   type Logger,
 } from "./assistant.ts";
-export { deadlineText, entryUrl, formatDate, formatLunar, formatVnd, mapUrl } from "./compose/index.ts";
+export {
+  deadlineText,
+  entryUrl,
+  formatDate,
+  formatLunar,
+  formatVnd,
+  LEGAL_STATUS,
+  mapUrl,
+} from "./compose/index.ts";
 export {
   computeDeadlines,
   computeFine,

@@ -1,4 +1,10 @@
-import { deadlineText, formatVnd, type ComputedDeadline, type FineResult } from "../../bot/index.ts";
+import {
+  deadlineText,
+  formatVnd,
+  LEGAL_STATUS,
+  type ComputedDeadline,
+  type FineResult,
+} from "../../bot/index.ts";
 import type { ContentEntry, DeadlineRule, Lang } from "../../indexer/index.ts";
 import { href, t, type PageContext } from "./context.ts";
 import { html, type SafeHtml } from "./html.ts";
@@ -25,16 +31,6 @@ export type CalculatorState = {
   errors: { guest?: "missing" | "invalid"; time?: "missing" | "invalid"; method?: "invalid" };
   /** Present when the inputs were valid. */
   result?: { guest: "vn" | "foreign"; arrival: string; remote: boolean; deadlines: ComputedDeadline[] };
-};
-
-const STATUS: Record<Legal["status"], { vi: string; en: string }> = {
-  "in-force": { vi: "đang có hiệu lực", en: "in force" },
-  amended: { vi: "đã được sửa đổi", en: "amended" },
-  replaced: { vi: "đã bị thay thế", en: "replaced" },
-  "reported-change-unconfirmed": {
-    vi: "thay đổi được báo cáo, chưa xác nhận",
-    en: "reported change, unconfirmed",
-  },
 };
 
 const APPLIES: Record<LodgingEntry["lodging"]["appliesTo"][number], { vi: string; en: string }> = {
@@ -83,7 +79,7 @@ function ruleText(r: DeadlineRule, lang: Lang): string {
 
 function legalItem(b: Legal, lang: Lang): SafeHtml {
   const name = html`${b.document}${b.article ? `, ${b.article}` : ""}`;
-  const status = STATUS[b.status][lang];
+  const status = LEGAL_STATUS[b.status][lang];
   return html`<li><strong${langAttr(b.document, lang)}>${b.url ? externalLink(b.url, name) : name}</strong>
 <br>${b.issued ? html`${t(lang, "Ban hành", "Issued")}: ${dateHtml(b.issued, lang)}; ` : ""}${t(lang, "Hiệu lực từ", "In force from")}: ${
     b.inForce ? dateHtml(b.inForce, lang) : html`<span class="unknown">${unknownText(lang)}</span>`

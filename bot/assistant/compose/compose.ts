@@ -15,15 +15,13 @@ import {
   suggestionFor,
   type Draft,
 } from "./drafts.ts";
-import { formatDate, formatRange, formatVnd } from "./format.ts";
+import { capitalize, formatDate, formatRange, formatVnd, LEGAL_STATUS, t } from "./format.ts";
 
 /**
  * Composition: findings → one short answer per frame, in the user's language, the asked facts first,
  * each block under the title of the entry it comes from (the sources list links them), "not known,
  * check with …" where the content lacks what was asked, and never a card that does not answer it.
  */
-
-const t = <T>(lang: Lang, vi: T, en: T): T => (lang === "vi" ? vi : en);
 
 export type ComposeContext = {
   lang: Lang;
@@ -117,7 +115,7 @@ function block(f: Finding, c: ComposeContext): Draft {
     case "card": {
       const e = c.get(f.entryId) as ContentEntry;
       if (e.type === "attraction") return placeDraft(e, [], lang, c.location);
-      const card = infoDraft(e, undefined, lang, { penalties: false, details: false });
+      const card = infoDraft(e, lang);
       if (!f.units?.length) return card;
       // The summary, then the sentences that match the question, then the rest of the card.
       const [head, ...rest] = card.answer.split("\n");
@@ -408,16 +406,6 @@ function fineBlock(f: Extract<Finding, { kind: "fine" }>, c: ComposeContext): Dr
   };
 }
 
-const STATUS_TEXT = {
-  "in-force": { vi: "đang có hiệu lực", en: "in force" },
-  amended: { vi: "đã được sửa đổi", en: "amended" },
-  replaced: { vi: "đã bị thay thế", en: "replaced" },
-  "reported-change-unconfirmed": {
-    vi: "thay đổi được báo cáo, chưa xác nhận",
-    en: "reported change, unconfirmed",
-  },
-} as const;
-
 function lodgingFieldBlock(f: Extract<Finding, { kind: "lodging-field" }>, c: ComposeContext): Draft {
   const { lang } = c;
   const e = c.get(f.entryId) as Extract<ContentEntry, { type: "lodging-rule" }>;
@@ -429,7 +417,7 @@ function lodgingFieldBlock(f: Extract<Finding, { kind: "lodging-field" }>, c: Co
   if (f.attribute === "legal-basis")
     for (const b of l.legalBasis)
       lines.push(
-        `• ${b.document}${b.article ? `, ${b.article}` : ""}${b.inForce ? t(lang, ` (hiệu lực ${formatDate(b.inForce, lang)})`, ` (in force ${formatDate(b.inForce, lang)})`) : ""}: ${STATUS_TEXT[b.status][lang]}${b.note ? `. ${b.note[lang]}` : ""}`,
+        `• ${b.document}${b.article ? `, ${b.article}` : ""}${b.inForce ? t(lang, ` (hiệu lực ${formatDate(b.inForce, lang)})`, ` (in force ${formatDate(b.inForce, lang)})`) : ""}: ${LEGAL_STATUS[b.status][lang]}${b.note ? `. ${b.note[lang]}` : ""}`,
       );
   if (f.attribute === "how-to-register")
     for (const ch of l.channels.slice(0, 5)) lines.push(`• ${ch.name[lang]}${ch.url ? ` (${ch.url})` : ""}`);
@@ -560,8 +548,4 @@ function unknownBlock(f: Extract<Finding, { kind: "unknown" }>, c: ComposeContex
     sources,
     suggestions: candidates.map((x) => suggestionFor(x, lang)),
   };
-}
-
-function capitalize(s: string): string {
-  return s.charAt(0).toUpperCase() + s.slice(1);
 }

@@ -1,5 +1,6 @@
-import type { ContentEntry, Lang, Occurrence, SearchHit } from "../../../indexer/index.ts";
+import type { ContentEntry, Lang, Occurrence } from "../../../indexer/index.ts";
 import {
+  capitalize,
   distanceKm,
   entryUrl,
   formatDate,
@@ -8,6 +9,7 @@ import {
   formatRange,
   formatVnd,
   mapUrl,
+  t,
 } from "./format.ts";
 import type { ComputedDeadline } from "../find/index.ts";
 import type { DeadlineQuery } from "../understand/index.ts";
@@ -23,8 +25,6 @@ import type { Answer, AnswerPlace, AnswerSource } from "../types.ts";
 export type Draft = Omit<Answer, "language" | "composer" | "answerId" | "coverage">;
 
 type Entry<T extends ContentEntry["type"]> = Extract<ContentEntry, { type: T }>;
-
-const t = <T>(lang: Lang, vi: T, en: T): T => (lang === "vi" ? vi : en);
 
 /** A source reference to an entry. */
 export function sourceOf(e: ContentEntry, lang: Lang): AnswerSource {
@@ -293,10 +293,6 @@ function remoteNote(
   return "";
 }
 
-function capitalize(s: string): string {
-  return s.charAt(0).toUpperCase() + s.slice(1);
-}
-
 // ---------------------------------------------------------------- events
 
 /** One occurrence as a line: dates, lunar dates beside them, and whether they are announced yearly. */
@@ -482,23 +478,9 @@ export function askLocationDraft(lang: Lang): Draft {
 
 // ---------------------------------------------------------------- general information
 
-/** A lodging rule, practical topic or anything else: the summary, the best passage and the key facts. */
-export function infoDraft(
-  entry: ContentEntry,
-  hit: SearchHit | undefined,
-  lang: Lang,
-  wants: { penalties: boolean; details: boolean },
-): Draft {
+/** A lodging rule, practical topic or anything else: the summary and the key facts (contacts, facts, legal basis). */
+export function infoDraft(entry: ContentEntry, lang: Lang): Draft {
   const lines = [`${entry.title[lang]}: ${entry.summary[lang]}`];
-  const passage = hit?.passage;
-  if (
-    passage &&
-    passage.lang === lang &&
-    passage.heading !== "" &&
-    !entry.summary[lang].includes(passage.text.slice(0, 60))
-  ) {
-    lines.push(trimPassage(passage.text, 600));
-  }
   if (entry.type === "practical") {
     for (const c of entry.practical.contacts.slice(0, 6)) lines.push(`• ${c.label[lang]}: ${c.phone}`);
     for (const f of entry.practical.facts.slice(0, 5)) lines.push(`• ${f.label[lang]}: ${f.value[lang]}`);
@@ -512,27 +494,26 @@ export function infoDraft(
           `${b.document}${b.article ? `, ${b.article}` : ""}${b.inForce ? t(lang, ` (hiệu lực ${formatDate(b.inForce, lang)})`, ` (in force ${formatDate(b.inForce, lang)})`) : ""}`,
       );
     if (basis.length) lines.push(`${t(lang, "Căn cứ", "Legal basis")}: ${basis.join("; ")}.`);
-    if (wants.penalties || entry.id.includes("phat")) {
+    if (entry.id.includes("phat")) {
       for (const p of l.penalties) {
         const amount = `${formatVnd(p.minVnd, lang)} – ${formatVnd(p.maxVnd, lang)}`;
         const caveat = p.confirmed ? "" : t(lang, " (chưa xác nhận)", " (unconfirmed)");
         lines.push(`• ${p.violation[lang]}: ${amount}${caveat} (${p.basis})`);
       }
     }
-    if (wants.details && l.guestDetails)
-      lines.push(`${t(lang, "Thông tin cần có", "Details required")}: ${l.guestDetails[lang].join("; ")}.`);
     lines.push(`${t(lang, "Lưu ý", "Note")}: ${l.verifyNote[lang]}`);
   }
   if (entry.type === "event") {
     lines.push(`${t(lang, "Địa điểm", "Where")}: ${entry.event.where[lang]}.`);
   }
+  const place = placeOf(entry, lang);
   return {
     answer: lines.join("\n"),
     intent: "info",
     confidence: 0.8,
     sources: [sourceOf(entry, lang)],
     suggestions: [],
-    ...(placeOf(entry, lang) ? { place: placeOf(entry, lang) as AnswerPlace } : {}),
+    ...(place ? { place } : {}),
   };
 }
 
@@ -549,12 +530,4 @@ export function suggestionFor(e: ContentEntry, lang: Lang, year?: number): strin
     default:
       return title;
   }
-}
-
-function trimPassage(text: string, max: number): string {
-  const clean = text.replace(/\s+/g, " ").trim();
-  if (clean.length <= max) return clean;
-  const cut = clean.slice(0, max);
-  const end = Math.max(cut.lastIndexOf(". "), cut.lastIndexOf("; "));
-  return `${end > max / 2 ? cut.slice(0, end + 1) : cut}…`;
 }

@@ -1,4 +1,4 @@
-import type { EntryType, Lang, LunarDate } from "../../../indexer/index.ts";
+import type { ContentEntry, EntryType, Lang, LunarDate } from "../../../indexer/index.ts";
 import { TYPE_FOLDERS } from "../../../indexer/index.ts";
 import { EN_MONTHS } from "../understand/index.ts";
 
@@ -63,3 +63,24 @@ export function formatKm(km: number, lang: Lang): string {
   const s = km < 10 ? km.toFixed(1) : String(Math.round(km));
   return `${lang === "vi" ? s.replace(".", ",") : s} km`;
 }
+
+/** The one of two texts that is in the answer's language. */
+export const t = <T>(lang: Lang, vi: T, en: T): T => (lang === "vi" ? vi : en);
+
+/** The first letter upper-cased. */
+export function capitalize(s: string): string {
+  return s.charAt(0).toUpperCase() + s.slice(1);
+}
+
+type LegalStatus = Extract<ContentEntry, { type: "lodging-rule" }>["lodging"]["legalBasis"][number]["status"];
+
+/** How a legal document's status reads, in answers and on the portal's lodging pages. */
+export const LEGAL_STATUS: Record<LegalStatus, { vi: string; en: string }> = {
+  "in-force": { vi: "đang có hiệu lực", en: "in force" },
+  amended: { vi: "đã được sửa đổi", en: "amended" },
+  replaced: { vi: "đã bị thay thế", en: "replaced" },
+  "reported-change-unconfirmed": {
+    vi: "thay đổi được báo cáo, chưa xác nhận",
+    en: "reported change, unconfirmed",
+  },
+};

@@ -11,4 +11,4 @@ export {
   suggestionFor,
   type Draft,
 } from "./drafts.ts";
-export { entryUrl, formatDate, formatLunar, formatVnd, mapUrl } from "./format.ts";
+export { entryUrl, formatDate, formatLunar, formatVnd, LEGAL_STATUS, mapUrl } from "./format.ts";

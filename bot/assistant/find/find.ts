@@ -97,6 +97,10 @@ const VEHICLE =
 /** Creates the finder over one index (a republished index makes a new one). */
 export function createFinder(d: FinderDeps): Finder {
   const { index, catalog, facts } = d;
+  // The words of the events' titles, folded once: a clause naming one asks for that event, not a list.
+  const eventTitleWords = new Set(
+    catalog.entries.filter((e) => e.type === "event").flatMap((e) => fold(e.title.vi).split(/\s+/)),
+  );
 
   return async function find(frame, reading, lang) {
     const folded = ` ${reading.normalized.folded} `;
@@ -232,15 +236,13 @@ export function createFinder(d: FinderDeps): Finder {
     const asked = frame.attributes
       .filter((a) => !LODGING_ATTRIBUTES.has(a))
       .map((a) => (subject.type === "attraction" && a === "dates" ? "history" : a));
-    if (asked.length && !asked.some((a) => units.some((u) => u.own.has(a)))) {
-      const hits = await index.search(frame.text, { k: 1, lang });
-      if (hits[0] && hits[0].id !== subject.id) return false;
-    }
     const hits = await index.search(frame.text, { k: 3, lang });
-    const terms = catalog.questionTerms(frame.text);
-    const own = catalog.coverage(terms, subject.id);
     const best = hits[0];
     if (!best || best.id === subject.id) return true;
+    // The subject states nothing of what is asked and search points elsewhere: a new topic.
+    if (asked.length && !asked.some((a) => units.some((u) => u.own.has(a)))) return false;
+    const terms = catalog.questionTerms(frame.text);
+    const own = catalog.coverage(terms, subject.id);
     const other = catalog.coverage(terms, best.id);
     return own + 0.15 >= other;
   }
@@ -250,15 +252,9 @@ export function createFinder(d: FinderDeps): Finder {
    * does not place ("what do people eat here?" → food; "best month to come?" → seasons).
    */
   function topicEntry(attributes: Attribute[], frame: Frame): ContentEntry | undefined {
-    const topic: Record<string, string> = {
-      "made-of": "food",
-      season: "seasons",
-      contact: "safety",
-      "getting-there": "getting-there",
-      "travel-time": "getting-there",
-    };
     for (const a of attributes) {
-      const t = topic[a];
+      // A travel time is asked of the getting-there entry too (TOPIC_OF keeps it apart elsewhere).
+      const t = TOPIC_OF[a] ?? (a === "travel-time" ? "getting-there" : undefined);
       if (!t) continue;
       const e = catalog.entries.find((x) => x.type === "practical" && x.practical.topic === t);
       if (e && (frame.topicTerms.length <= 3 || a !== "contact")) return e;
@@ -457,8 +453,7 @@ export function createFinder(d: FinderDeps): Finder {
       min,
     );
     if (matching.length && terms.length > 0) {
-      const best = matching[0] as FactUnit;
-      const top = matching.filter((u) => overlapScore(u, matching, best)).slice(0, 2);
+      const top = matching.slice(0, 2);
       // An entry about a topic leads with its summary; a place's specific sentence stands alone.
       if (entry.type === "practical" || entry.type === "lodging-rule")
         return [{ kind: "card", frame, entryId: entry.id, units: top }];
@@ -642,7 +637,7 @@ export function createFinder(d: FinderDeps): Finder {
   }
 
   function isEventName(term: string): boolean {
-    return catalog.entries.some((e) => e.type === "event" && fold(e.title.vi).split(/\s+/).includes(term));
+    return eventTitleWords.has(term);
   }
 }
 
@@ -684,10 +679,6 @@ function hasLodgingAttribute(attributes: Attribute[]): boolean {
 
 function mentionsNumber(u: FactUnit): boolean {
   return /\d/.test(u.text);
-}
-
-function overlapScore(u: FactUnit, all: FactUnit[], best: FactUnit): boolean {
-  return u === best || all.indexOf(u) < 2;
 }
 
 /** Two findings quoting the same unit: the second keeps only its other units. */

@@ -3,7 +3,8 @@ import type { DeadlineQuery } from "../understand/index.ts";
 
 /**
  * The lodging-deadline calculator. The rules are data in content/lodging/*.md (`deadlines`); this file
- * only reads a question's details (guest, arrival time, remote area, paper or online) and applies them.
+ * applies them to a question's details (guest, arrival time, remote area, paper or online), which
+ * understand/lodging-details.ts reads.
  * No guest's personal data is asked for or kept: only a kind of guest and a clock time.
  */
 

@@ -83,15 +83,13 @@ export function reduce(state: DialogueState, turn: TrackedTurn): DialogueState {
     // Small talk, greetings and refusals keep the subject; an emergency or a refusal keeps it too.
     return base;
   }
-  const last = turn.answered[turn.answered.length - 1] as Frame;
   const subject = [...turn.answered].reverse().find((f) => f.subject)?.subject;
   // Lodging details (guest, arrival, count, payer) carry over while the conversation stays on lodging.
   const lodgingFrame = turn.answered.find((f) => f.lodgingTopic || isLodgingFrame(f));
-  void last;
   return {
     ...base,
     ...(subject ? { subject } : {}),
-    frames: turn.answered.map(compactFrame),
+    frames: [...turn.answered],
     lodging: lodgingFrame ? { ...state.lodging, ...lodgingFrame.lodging } : {},
   };
 }
@@ -104,11 +102,6 @@ export function replay(turns: readonly TrackedTurn[]): DialogueState {
 /** True for a frame about registering guests (a deadline, a fine, documents, how to declare). */
 export function isLodgingFrame(f: Frame): boolean {
   return f.attributes.some((a) => LODGING_ATTRIBUTES.has(a));
-}
-
-function compactFrame(f: Frame): Frame {
-  const { range, ...rest } = f;
-  return { ...rest, ...(range ? { range } : {}) };
 }
 
 /**

@@ -180,57 +180,6 @@ export function asksNearby(n: Normalized): boolean {
   return NEARBY.test(n.folded);
 }
 
-const EVENT_ASK_EXACT = phrases(["lễ", "hội", "lịch", "tết"]);
-const EVENT_ASK = foldedPhrases([
-  "lễ hội",
-  "sự kiện",
-  "ngày nào",
-  "ngày mấy",
-  "khi nào",
-  "bao giờ",
-  "lúc nào",
-  "diễn ra",
-  "tổ chức",
-  "có gì",
-  "lịch lễ",
-  "festival",
-  "festivals",
-  "event",
-  "events",
-  "when",
-  "what date",
-  "which day",
-  "what's on",
-  "whats on",
-  "what is on",
-  "happening",
-  "going on",
-  "celebrate",
-  "celebration",
-]);
-
-/** True when the question asks about events or dates. */
-export function asksEvent(n: Normalized): boolean {
-  return EVENT_ASK.test(n.folded) || EVENT_ASK_EXACT.test(n.exact);
-}
-
-const PENALTY = foldedPhrases([
-  "phạt",
-  "mức phạt",
-  "bị phạt",
-  "xử phạt",
-  "fine",
-  "fines",
-  "fined",
-  "penalty",
-  "penalties",
-]);
-
-/** True when the question asks about fines. */
-export function asksPenalty(n: Normalized): boolean {
-  return PENALTY.test(n.folded);
-}
-
 const FOLLOW_UP_EXACT = phrases(["còn", "thì sao", "nó", "ở đó", "chỗ đó", "nơi đó", "đó", "đấy", "ở đấy"]);
 const FOLLOW_UP_FOLDED = foldedPhrases([
   "thì sao",
@@ -463,23 +412,4 @@ export function isOffTopicTask(n: Normalized, dayRange: boolean): boolean {
   if (ARITHMETIC.test(n.folded) && !/\d{1,2}\s*(?:h|g|:)\s*\d{0,2}/.test(n.folded)) return true;
   // "thời tiết tháng 12" is about seasons (in the content); tomorrow's weather is a forecast.
   return WEATHER.test(n.folded) && dayRange;
-}
-
-const DETAILS = foldedPhrases([
-  "thông tin gì",
-  "thông tin nào",
-  "giấy tờ",
-  "cần gì",
-  "cần những gì",
-  "nội dung",
-  "details",
-  "documents",
-  "information",
-  "what do i need",
-  "required",
-]);
-
-/** True when the question asks which guest details or documents a rule requires. */
-export function asksDetails(n: Normalized): boolean {
-  return DETAILS.test(n.folded);
 }

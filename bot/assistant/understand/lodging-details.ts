@@ -149,32 +149,6 @@ export const LODGING_TOPIC = foldedPhrases([
   "paper form",
 ]);
 
-/** Words that ask for a deadline rather than for the rule in general. */
-export const DEADLINE_ASK = foldedPhrases([
-  "trước mấy giờ",
-  "mấy giờ",
-  "hạn",
-  "thời hạn",
-  "hạn chót",
-  "chậm nhất",
-  "bao lâu",
-  "khi nào",
-  "lúc nào",
-  "trong vòng",
-  "deadline",
-  "by when",
-  "by what time",
-  "what time",
-  "how long",
-  "how soon",
-  "within",
-  "when must",
-  "when do",
-  "when should",
-  "latest",
-  "time limit",
-]);
-
 // "22h", "22h30", "22 giờ", "22g", "22:00", "10 giờ tối", "6pm", "11:15 pm", "11.15pm", "lúc 9 giờ".
 const TIME =
   /(?<![\d/])(\d{1,2})(?:\s*(?:giờ|gio|hours?|:|\.|h|g)\s*(\d{2})?(?:\s*(?:phút|phut|p)(?![a-z.]))?)?\s*(am|pm|a\.m\.|p\.m\.|sáng|sang|trưa|trua|chiều|chieu|tối|toi|đêm|dem|khuya)?(?![\d/])/giu;
