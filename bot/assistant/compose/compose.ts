@@ -280,7 +280,7 @@ function eventBlock(f: Extract<Finding, { kind: "event-dates" }>, c: ComposeCont
     const shownKnown = new Set(f.occurrences.filter((o) => o.status === "known").map((o) => o.start));
     const known = ev.knownDates
       .filter((k) => !shownKnown.has(k.start))
-      .map((k) => `${formatRange(k.start, k.end, lang)}${k.note ? ` (${k.note})` : ""}`);
+      .map((k) => `${formatRange(k.start, k.end, lang)}${k.note ? ` (${k.note[lang]})` : ""}`);
     if (known.length) lines.push(`${t(lang, "Các lần trước", "Past dates")}: ${known.join("; ")}.`);
   }
   lines.push(`${t(lang, "Địa điểm", "Where")}: ${ev.where[lang]}.`);

@@ -23,6 +23,8 @@ export type FactUnit = {
   order: number;
   /** A structured field: stated once for both languages, and preferred for its attribute. */
   field?: string;
+  /** The attributes a structured field is made for (the tickets field states a price). */
+  forced?: readonly Attribute[];
 };
 
 export type FactIndex = {
@@ -59,6 +61,7 @@ function unitsOf(e: ContentEntry, lang: Lang): FactUnit[] {
       longWords: [...words].filter((w) => w.length >= 5),
       order: out.length,
       ...(field ? { field } : {}),
+      ...(forced ? { forced } : {}),
     });
   };
   if (e.type === "attraction") {
@@ -163,28 +166,91 @@ export function wordsOf(text: string): Set<string> {
 }
 
 /**
- * The units of an entry that state an attribute, best first: structured fields first, then sentences
- * sharing the most of the question's topic words, then in the entry's order.
+ * The units of an entry that state an attribute, best first. Each unit is scored, not just kept:
+ * - how surely it states the attribute: a structured field made for it (2), the sentence's own words
+ *   (1), only its section's heading (0.4);
+ * - the question's words it shares, each weighted by how rare the word is among the entry's units
+ *   ("lăng" is in every sentence of the tomb's entry; "an táng" in one), the cue's words at half;
+ * - a number, when the question asks "how many / which year".
  */
 export function unitsStating(
   units: readonly FactUnit[],
   attribute: Attribute,
   asked: { topicTerms: readonly string[]; cueTerms?: readonly string[]; wantsNumber?: boolean },
 ): FactUnit[] {
-  // The question's own words count most; the words of its cue ("xây", "thiết kế") point at the
-  // sentence within the attribute; a "how many / which year" question wants a sentence with a number.
-  return units
-    .filter((u) => u.attributes.has(attribute))
-    .map((u) => ({
+  return rankStating(units, attribute, asked).map((x) => x.u);
+}
+
+/** unitsStating with each unit's score. */
+export function rankStating(
+  units: readonly FactUnit[],
+  attribute: Attribute,
+  asked: {
+    topicTerms: readonly string[];
+    cueTerms?: readonly string[];
+    wantsNumber?: boolean;
+    years?: readonly number[];
+  },
+): { u: FactUnit; score: number }[] {
+  const rarity = rarityOf(units);
+  const years = asked.years ?? [];
+  const out: { u: FactUnit; score: number }[] = [];
+  for (const u of units) {
+    const labelled = u.attributes.has(attribute);
+    const topical = weightedOverlap(u, asked.topicTerms, rarity);
+    // A sentence without the label still answers when it has the question's own rare words ("phim" of
+    // "which film was shot there"): the labels miss what no cue names.
+    if (!labelled && (u.field || topical < UNLABELLED_MIN)) continue;
+    out.push({
       u,
       score:
-        (u.field && u.field !== "facts" ? 2 : u.field ? 0.5 : 0) +
-        overlap(u, asked.topicTerms) +
-        Math.min(1, 0.5 * overlap(u, asked.cueTerms ?? [])) +
-        (asked.wantsNumber && /\d/.test(u.text) ? 0.3 : 0),
-    }))
-    .sort((a, b) => b.score - a.score || a.u.order - b.u.order)
-    .map((x) => x.u);
+        (labelled ? sureness(u, attribute) + topical : UNLABELLED_WEIGHT * topical) +
+        Math.min(1, 0.5 * weightedOverlap(u, asked.cueTerms ?? [], rarity)) +
+        (asked.wantsNumber && /\d/.test(u.text) ? 0.3 : 0) +
+        (years.some((y) => u.text.includes(String(y))) ? 0.5 : 0),
+    });
+  }
+  return out.sort((a, b) => b.score - a.score || a.u.order - b.u.order);
+}
+
+/** An unlabelled sentence needs this much of the question's own words, and counts them at this weight. */
+const UNLABELLED_MIN = 1.2;
+const UNLABELLED_WEIGHT = 0.8;
+
+function sureness(u: FactUnit, attribute: Attribute): number {
+  if (u.field && u.field !== "facts") return u.forced?.includes(attribute) ? 2 : 0.6;
+  if (u.field) return u.own.has(attribute) ? 1.5 : 0.4;
+  return u.own.has(attribute) ? 1 : 0.4;
+}
+
+const rarities = new WeakMap<readonly FactUnit[], (word: string) => number>();
+
+/** A word's weight among an entry's units: 1 for a word in one unit, less the more units share it. */
+function rarityOf(units: readonly FactUnit[]): (word: string) => number {
+  let r = rarities.get(units);
+  if (r) return r;
+  const df = new Map<string, number>();
+  for (const u of units) for (const w of u.words) df.set(w, (df.get(w) ?? 0) + 1);
+  const n = Math.max(1, units.length);
+  r = (w) => {
+    const d = df.get(w) ?? 1;
+    return Math.min(1, Math.log(1 + n / d) / Math.log(1 + n / 1.5));
+  };
+  rarities.set(units, r);
+  return r;
+}
+
+function weightedOverlap(u: FactUnit, terms: readonly string[], rarity: (w: string) => number): number {
+  let n = 0;
+  for (const t of terms) {
+    if (u.words.has(t)) n += 0.3 + 0.7 * rarity(t);
+    else if (t.length >= 5) {
+      const stem = t.slice(0, 5);
+      const w = u.longWords.find((w) => w.startsWith(stem) || t.startsWith(w.slice(0, 5)));
+      if (w) n += 0.7 * (0.3 + 0.7 * rarity(w));
+    }
+  }
+  return n;
 }
 
 /** Units sharing the question's topic words, best first (at least `min` of them). */

@@ -40,6 +40,29 @@ describe("fact units", () => {
     expect(rites.some((u) => /15:00|3 pm|midnight/i.test(u.text))).toBe(true);
   });
 
+  it("ranks a field made for another attribute behind the sentence that states the one asked", () => {
+    // The tomb's tickets field mentions years (2023, 2025) and reads as history; the sentence with
+    // "xây" and the year of building must still come first for "xây năm nào".
+    const facts = buildFactIndex(entries);
+    const built = unitsStating(facts.of("lang-thoai-ngoc-hau", "vi"), "history", {
+      topicTerms: [],
+      cueTerms: ["xay"],
+      wantsNumber: true,
+    });
+    expect(built[0]?.text).toMatch(/1822/);
+    expect(built[0]?.field).toBeUndefined();
+  });
+
+  it("lets a sentence without the attribute's label answer when it has the question's rare words", () => {
+    const units = buildFactIndex(entries).of("lang-thoai-ngoc-hau", "vi");
+    // No sentence of the tomb states a travel time; "an táng" (buried) is in one, which answers.
+    expect(units.some((u) => u.attributes.has("travel-time"))).toBe(false);
+    const ranked = unitsStating(units, "travel-time", { topicTerms: ["an", "tang"] });
+    expect(ranked[0]?.text).toMatch(/an táng/);
+    // Words every sentence of the entry shares do not pull an unlabelled sentence in.
+    expect(unitsStating(units, "travel-time", { topicTerms: ["lang"] })).toEqual([]);
+  });
+
   it("labels a place's structured fields with their attribute", () => {
     const facts = buildFactIndex(entries);
     const where = unitsStating(facts.of("chua-tay-an", "vi"), "where", { topicTerms: [] });

@@ -19,7 +19,7 @@ import {
   type Reading,
 } from "../understand/index.ts";
 import type { Catalog } from "./catalog.ts";
-import { unitsMatching, unitsStating, type FactIndex, type FactUnit } from "./facts.ts";
+import { rankStating, unitsMatching, unitsStating, type FactIndex, type FactUnit } from "./facts.ts";
 import { computeDeadlines, type ComputedDeadline } from "./lodging-deadline.ts";
 import { computeFine, type FineMissing, type FineResult } from "./lodging-fine.ts";
 
@@ -486,9 +486,12 @@ export function createFinder(d: FinderDeps): Finder {
         return { kind: "unknown", frame, entryId: entry.id, attribute, candidates: [] };
       return { kind: "facts", frame, entryId: entry.id, attribute, units: stated.slice(0, 2) };
     }
-    let stating = unitsStating(units, attribute, frame);
-    if (attribute === "where" && stating.length === 0) stating = unitsStating(units, "distance", frame);
-    if (stating.length === 0) return { kind: "unknown", frame, entryId: entry.id, attribute, candidates: [] };
+    let ranked = rankStating(units, attribute, frame);
+    if (attribute === "where" && ranked.length === 0) ranked = rankStating(units, "distance", frame);
+    if (ranked.length === 0) return { kind: "unknown", frame, entryId: entry.id, attribute, candidates: [] };
+    // Sentences far behind the best one answer something else.
+    const best = ranked[0]?.score ?? 0;
+    const stating = ranked.filter((x) => x.score >= best - 1).map((x) => x.u);
     const limit = 3;
     // A structured field answers its attribute alone unless the question's words point at a sentence.
     const first = stating[0] as FactUnit;

@@ -1,4 +1,6 @@
 import { describe, expect, it } from "vitest";
+import { guessAttributes, parseExamples } from "./attribute-classifier.ts";
+import { ATTRIBUTE_EXAMPLES } from "./attribute-examples.ts";
 import { factAttributes } from "./attributes.ts";
 import { parseGuestCount, parseLodgingDetails } from "./lodging-details.ts";
 import { normalize } from "./phrases.ts";
@@ -121,5 +123,29 @@ describe("labels of the knowledge base's sentences", () => {
 
   it("takes the section's heading into account", () => {
     expect(factAttributes("Nguồn không ghi rõ.", "Lịch sử và kiến trúc")).toContain("history");
+  });
+});
+
+describe("the attribute classifier", () => {
+  it("reads an attribute no cue names, from the examples' words and word pairs", () => {
+    // No cue of attributes.ts matches "tối có vào được không"; the examples teach "vào được" at night.
+    expect(read("chùa Tây An tối có vào được không").clauses[0]?.attributes).toEqual(["hours"]);
+    expect(guessAttributes("tối có vào được không")[0]?.attribute).toBe("hours");
+  });
+
+  it("stays unsure of a sentence that asks nothing", () => {
+    expect(guessAttributes("hôm nay trời đẹp quá")[0]?.p).toBeLessThan(0.5);
+    expect(read("chào bạn").clauses.flatMap((c) => c.attributes)).toEqual([]);
+  });
+
+  it("leaves the cues' reading alone when they find one", () => {
+    expect(read("núi Cấm cao bao nhiêu").clauses[0]?.attributes).toEqual(["size"]);
+  });
+
+  it("has examples for every attribute, and rejects a line with an unknown attribute", () => {
+    const examples = parseExamples(ATTRIBUTE_EXAMPLES);
+    expect(examples.length).toBeGreaterThan(250);
+    expect(() => parseExamples("colour | what colour is it")).toThrow(/line 0: unknown attribute "colour"/);
+    expect(() => parseExamples("where")).toThrow(/line 0/);
   });
 });

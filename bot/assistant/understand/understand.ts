@@ -1,4 +1,5 @@
 import { fold, type Lang } from "../../../indexer/index.ts";
+import { guessAttributes } from "./attribute-classifier.ts";
 import { attributeCues, type Attribute } from "./attributes.ts";
 import { AREA, asksNearby, greetingKind, isEmergency, isOffTopicTask, soundsLikeFollowUp } from "./cues.ts";
 import { resolveDateRange, type DateRange } from "./dates.ts";
@@ -189,6 +190,17 @@ function readOneClause(text: string, options: { now: Date; lexicon: Lexicon }): 
       (!/phạt/u.test(n.exact) && /\b(?:tuong|chua|di lac|thay|phap|buddha)\b/.test(n.folded));
     if (buddha) attributes = attributes.filter((a) => a !== "fine");
   }
+  // No cue: the classifier's reading of the clause without its names, when it is fairly sure.
+  if (!attributes.length) {
+    const named = new Set(names.flatMap((m) => m.name.split(" ")));
+    const rest = n.folded
+      .split(" ")
+      .filter((w) => !named.has(w))
+      .join(" ");
+    attributes = guessAttributes(rest)
+      .filter((g) => g.p >= GUESS_AT_LEAST)
+      .map((g) => g.attribute);
+  }
   // "mấy giờ" is hours at a place and a rite time at a festival: the composer decides with the subject.
   if (/\bmay gio\b|\bwhat time\b|\bluc may gio\b/.test(n.folded) && !attributes.length)
     attributes = ["hours"];
@@ -233,12 +245,15 @@ function yearsOf(folded: string, range: DateRange | undefined, now: Date): numbe
   return [...new Set(years)].sort((a, b) => a - b);
 }
 
+/** How sure the classifier must be to read an attribute the cues did not. */
+const GUESS_AT_LEAST = 0.5;
+
 /** Words of a question that carry no topic: question words, pronouns, politeness, the area's name. */
 const FRAME_WORDS: ReadonlySet<string> = new Set(
   (
     "gi nao dau may bao nhieu lau sao the nhe nha a ha khong ko k chua roi duoc dc co cho xin hoi oi ban minh toi " +
     "em anh chi ad shop vay va voi thi la cua cac nhung mot hai nay do day kia o tai den di nam thang ngay tuan gio luc hom mai " +
-    "sau truoc con ve len xuong ra vao tu qua nua cung rat lam the nao nhu vay a u uh ok " +
+    "sau truoc con ve len xuong ra vao tu qua nua cung rat lam the nao nhu vay a u uh ok trong ai " +
     "chau doc an giang nui sam vinh te " +
     "what where when how which who why whose does do did is are was were be can could should would will shall " +
     "tell me about please the a an of to in on at for from and or it its this that there here there's what's " +

@@ -1,0 +1,99 @@
+import { fold } from "../../../indexer/index.ts";
+import { ATTRIBUTE_EXAMPLES } from "./attribute-examples.ts";
+import { ATTRIBUTES, type Attribute } from "./attributes.ts";
+
+/**
+ * A small classifier of what a question asks: one logistic regression per attribute over the folded
+ * words and word pairs of the question, learnt from the examples in attribute-examples.ts when first
+ * used (a few ms). It reads paraphrases that no cue list names ("do ai lập", "who put it up"): the cue
+ * lists (attributes.ts) stay the precise first reading, and this one fills in where they find nothing.
+ */
+export type AttributeGuess = { attribute: Attribute; p: number };
+
+type Model = {
+  features: Map<string, number>;
+  /** weights[attribute][feature], plus a bias at index 0. */
+  weights: Float64Array[];
+};
+
+let model: Model | undefined;
+
+/** Each attribute with the probability that the question asks it, most likely first. */
+export function guessAttributes(question: string): AttributeGuess[] {
+  const m = (model ??= train(parseExamples(ATTRIBUTE_EXAMPLES)));
+  const ids = featuresOf(question)
+    .map((f) => m.features.get(f))
+    .filter((i): i is number => i !== undefined);
+  return ATTRIBUTES.map((attribute, a) => {
+    const w = m.weights[a] as Float64Array;
+    let z = w[0] as number;
+    for (const i of ids) z += w[i] as number;
+    return { attribute, p: 1 / (1 + Math.exp(-z)) };
+  }).sort((x, y) => y.p - x.p);
+}
+
+/** The folded words of a text (digits as "#"), and each pair of neighbouring words. */
+export function featuresOf(text: string): string[] {
+  const words = fold(text.toLowerCase())
+    .replace(/\d+/g, "#")
+    .split(/[^\p{L}#]+/u)
+    .filter((w) => w.length > 0);
+  const out = new Set(words);
+  for (let i = 1; i < words.length; i++) out.add(`${words[i - 1]} ${words[i]}`);
+  return [...out];
+}
+
+type Example = { labels: ReadonlySet<Attribute>; features: string[] };
+
+export function parseExamples(text: string): Example[] {
+  const known = new Set<string>(ATTRIBUTES);
+  const out: Example[] = [];
+  for (const [n, line] of text.split("\n").entries()) {
+    if (!line.trim()) continue;
+    const bar = line.indexOf("|");
+    const labels = line
+      .slice(0, bar)
+      .split(",")
+      .map((l) => l.trim());
+    const question = line.slice(bar + 1).trim();
+    for (const l of labels)
+      if (l !== "none" && !known.has(l))
+        throw new Error(`attribute-examples line ${n}: unknown attribute "${l}"`);
+    if (bar < 0 || !question)
+      throw new Error(`attribute-examples line ${n}: expected "attribute | question"`);
+    out.push({
+      labels: new Set(labels.filter((l) => l !== "none") as Attribute[]),
+      features: featuresOf(question),
+    });
+  }
+  return out;
+}
+
+/** One-vs-rest logistic regression, trained by stochastic gradient descent in a fixed order. */
+function train(examples: readonly Example[]): Model {
+  const features = new Map<string, number>();
+  for (const e of examples)
+    for (const f of e.features) if (!features.has(f)) features.set(f, features.size + 1);
+  const rows = examples.map((e) => ({
+    labels: e.labels,
+    ids: e.features.map((f) => features.get(f) as number),
+  }));
+  const weights = ATTRIBUTES.map(() => new Float64Array(features.size + 1));
+  const epochs = 40;
+  const l2 = 1e-4;
+  for (let epoch = 0; epoch < epochs; epoch++) {
+    const rate = 0.5 / (1 + epoch * 0.1);
+    for (const [a, attribute] of ATTRIBUTES.entries()) {
+      const w = weights[a] as Float64Array;
+      for (const r of rows) {
+        let z = w[0] as number;
+        for (const i of r.ids) z += w[i] as number;
+        const p = 1 / (1 + Math.exp(-z));
+        const g = (r.labels.has(attribute) ? 1 : 0) - p;
+        w[0] = (w[0] as number) + rate * g;
+        for (const i of r.ids) w[i] = (w[i] as number) * (1 - rate * l2) + rate * g;
+      }
+    }
+  }
+  return { features, weights };
+}
