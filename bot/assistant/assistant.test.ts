@@ -241,6 +241,25 @@ describe("event dates", () => {
 });
 
 describe("lodging deadline", () => {
+  it("'how do I declare' is answered whole: the channels, what to send, and by when, each said once", async () => {
+    const a = await ask("Khách nước ngoài tới homestay thì khai báo sao?");
+    expect(ids(a)).toEqual(["khai-bao-tam-tru-nguoi-nuoc-ngoai"]);
+    expect(a.answer).toContain("Trang thông tin điện tử của Phòng Quản lý xuất nhập cảnh");
+    expect(a.answer).toMatch(/12 giờ/);
+    expect(a.coverage?.map((c) => c.attribute)).toEqual(["how-to-register", "documents", "deadline"]);
+    // The ways to declare are listed once, not summed up again under the deadline.
+    expect(a.answer).not.toContain("Cách khai báo:");
+    expect(a.answer.match(/^Lưu ý: /gm)?.length).toBe(1);
+    expect(a.answer.trimEnd().split("\n").at(-1)).not.toMatch(/^Lưu ý/);
+  });
+
+  it("'report my guests to the police' is the declaration, not a hotline", async () => {
+    const a = await ask("Do I have to report Vietnamese guests to the police?");
+    expect(ids(a)).toEqual(["thong-bao-luu-tru"]);
+    expect(a.coverage?.map((c) => c.attribute)).not.toContain("contact");
+    expect(a.answer).toMatch(/before 23:00 the same day/i);
+  });
+
   it("Vietnamese guest at 22:00: before 23:00 the same day", async () => {
     const a = await ask("Khách Việt Nam đến lúc 22:00 thì thông báo lưu trú trước mấy giờ?");
     expect(a.intent).toBe("lodging_deadline");

@@ -46,6 +46,13 @@ export function composeFindings(all: Finding[], c: ComposeContext): Draft & { co
     return true;
   });
   const blocks: Draft[] = findings.map((f) => block(f, c));
+  // The ways to declare, once listed in full, are not summed up again under the deadline.
+  if (findings.some((f) => f.kind === "lodging-field" && f.attribute === "how-to-register"))
+    for (const [i, f] of findings.entries())
+      if (f.kind === "deadline") {
+        const b = blocks[i] as Draft;
+        blocks[i] = { ...b, answer: b.answer.replace(/\n(?:Cách khai báo|How): [^\n]*/, "") };
+      }
   if (blocks.length === 1 && findings[0]?.kind === "out-of-scope") {
     return { ...(blocks[0] as Draft), coverage: [coverageOf(findings[0], c)] };
   }
@@ -81,24 +88,41 @@ function joinBlocks(blocks: string[]): string {
   const out: string[][] = [];
   const seen = new Set<string>();
   for (const b of blocks) {
-    const lines = b
-      .split("\n")
-      .filter((l) => !(l.startsWith("Lưu ý") || l.startsWith("Note")) || !seen.has(l));
+    const lines = b.split("\n").filter((l) => !REPEATABLE_ONCE.test(l) || !seen.has(l));
     for (const l of lines) seen.add(l);
     const last = out[out.length - 1];
     if (last && lines[0] && last[0] === lines[0] && lines[0].endsWith(":")) last.push(...lines.slice(1));
     else out.push(lines);
   }
-  return out.map((lines) => [...new Set(lines)].join("\n")).join("\n\n");
+  // A block's note goes last, after every fact of it.
+  const note = (l: string) => l.startsWith("Lưu ý: ") || l.startsWith("Note: ");
+  return out
+    .map((lines) => [...new Set([...lines.filter((l) => !note(l)), ...lines.filter(note)])].join("\n"))
+    .join("\n\n");
 }
+
+/** Lines that say the same thing wherever they come: a note, a legal basis, the ways to declare. */
+const REPEATABLE_ONCE = /^(?:Lưu ý|Note|Căn cứ|Legal basis|Cách khai báo|How): /;
 
 /** Intents of computed answers: an answer with one of them is that kind of answer. */
 const COMPUTED_INTENTS: ReadonlySet<Intent> = new Set(["lodging_deadline", "lodging_fine", "event"]);
 
 function coverageOf(f: Finding, c: ComposeContext): FrameCoverage {
   const subject =
-    "entryId" in f && f.entryId ? f.entryId : f.kind === "fine" ? f.fine?.entryId : f.frame.subject;
-  const attribute = "attribute" in f && f.attribute ? f.attribute : f.frame.attributes[0];
+    "entryId" in f && f.entryId
+      ? f.entryId
+      : f.kind === "fine"
+        ? f.fine?.entryId
+        : f.kind === "deadline"
+          ? (f.computed[0]?.entryId ?? f.frame.subject)
+          : f.frame.subject;
+  // A calculator's finding covers what it computes, whatever word of the question led to it.
+  const attribute =
+    f.kind === "deadline" || f.kind === "fine"
+      ? f.kind
+      : "attribute" in f && f.attribute
+        ? f.attribute
+        : f.frame.attributes[0];
   const status = statusOf(f);
   return {
     ...(subject && c.get(subject) ? { subject } : {}),

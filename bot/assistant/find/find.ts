@@ -131,6 +131,12 @@ export function createFinder(d: FinderDeps): Finder {
       );
       if (when.length && !attributes.includes("deadline") && !attributes.includes("fine"))
         attributes = [...attributes.filter((a) => !when.includes(a)), "deadline"];
+      // "Báo cho công an", "gọi điện được không": reporting a stay is the declaration, not a hotline.
+      if (attributes.includes("contact"))
+        attributes = [...new Set(attributes.map((a) => (a === "contact" ? "how-to-register" : a)))];
+      // "How do I declare?" is answered whole: the channels, by when, and what to send.
+      if (attributes.length === 1 && attributes[0] === "how-to-register")
+        attributes = ["how-to-register", "documents", "deadline"];
     }
     if (subject && frame.alternatives?.length) subject = bestNamed(subject, frame, attributes, lang);
 
