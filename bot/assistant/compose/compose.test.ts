@@ -41,3 +41,27 @@ describe("composed answers", () => {
     expect(checked).toBe(entries.length * 10);
   });
 });
+
+let conversations = 0;
+const ask = (text: string) => assistant.ask({ text, conversationId: `single-${++conversations}` });
+function conversation() {
+  const conversationId = `chat-${++conversations}`;
+  return (text: string) => assistant.ask({ text, conversationId });
+}
+const ids = (a: { sources: { id: string }[] }) => a.sources.map((s) => s.id);
+
+describe("lodging rules on the real content", () => {
+  it("a stay of a month or more is a temporary residence, whose term is not a deadline", async () => {
+    const a = await ask("I'm Vietnamese, staying with my aunt for 45 days, anything to register?");
+    expect(ids(a)[0]).toBe("dang-ky-tam-tru");
+    const say = conversation();
+    await say("ở nhờ nhà người quen 2 tháng thì phải làm gì");
+    const term = await say("đăng ký tạm trú được tối đa bao lâu");
+    expect(ids(term)).toEqual(["dang-ky-tam-tru"]);
+    expect(term.intent).not.toBe("lodging_deadline");
+    // A short stay is still the stay report.
+    expect(ids(await ask("khách Việt ở 2 ngày thì báo lưu trú trước mấy giờ"))).toEqual([
+      "thong-bao-luu-tru",
+    ]);
+  });
+});

@@ -190,6 +190,7 @@ export function rankStating(
     cueTerms?: readonly string[];
     wantsNumber?: boolean;
     years?: readonly number[];
+    contextTerms?: readonly string[];
   },
 ): { u: FactUnit; score: number }[] {
   const rarity = rarityOf(units);
@@ -197,7 +198,10 @@ export function rankStating(
   const out: { u: FactUnit; score: number }[] = [];
   for (const u of units) {
     const labelled = u.attributes.has(attribute);
-    const topical = weightedOverlap(u, asked.topicTerms, rarity);
+    // The conversation's topic words count for less than the question's own.
+    const topical =
+      weightedOverlap(u, asked.topicTerms, rarity) +
+      CONTEXT_WEIGHT * weightedOverlap(u, asked.contextTerms ?? [], rarity);
     // A sentence without the label still answers when it has the question's own rare words ("phim" of
     // "which film was shot there"): the labels miss what no cue names.
     if (!labelled && (u.field || topical < UNLABELLED_MIN)) continue;
@@ -205,7 +209,7 @@ export function rankStating(
       u,
       score:
         (labelled ? sureness(u, attribute) + topical : UNLABELLED_WEIGHT * topical) +
-        Math.min(1, 0.5 * weightedOverlap(u, asked.cueTerms ?? [], rarity)) +
+        Math.min(CUE_CAP, CUE_W * weightedOverlap(u, asked.cueTerms ?? [], rarity)) +
         (asked.wantsNumber && /\d/.test(u.text) ? 0.3 : 0) +
         (years.some((y) => u.text.includes(String(y))) ? 0.5 : 0),
     });
@@ -216,9 +220,15 @@ export function rankStating(
 /** An unlabelled sentence needs this much of the question's own words, and counts them at this weight. */
 const UNLABELLED_MIN = 1.2;
 const UNLABELLED_WEIGHT = 0.8;
+const CONTEXT_WEIGHT = 0.3;
+/** A field made for the attribute asked; a field stating it by the way; the cue's words, at most. */
+const FIELD_SURE = 2;
+const FIELD_OTHER = 0.3;
+const CUE_W = 0.5;
+const CUE_CAP = 1;
 
 function sureness(u: FactUnit, attribute: Attribute): number {
-  if (u.field && u.field !== "facts") return u.forced?.includes(attribute) ? 2 : 0.6;
+  if (u.field && u.field !== "facts") return u.forced?.includes(attribute) ? FIELD_SURE : FIELD_OTHER;
   if (u.field) return u.own.has(attribute) ? 1.5 : 0.4;
   return u.own.has(attribute) ? 1 : 0.4;
 }

@@ -138,7 +138,27 @@ export function createFinder(d: FinderDeps): Finder {
       if (attributes.length === 1 && attributes[0] === "how-to-register")
         attributes = ["how-to-register", "documents", "deadline"];
     }
+    // A Vietnamese staying a month or more registers temporary residence: the rule whose threshold the
+    // stay reaches, unless the clause names another subject.
+    const longStay = longStayRule(frame);
+    if (longStay && (!subject || subject.type === "lodging-rule" || frame.subjectSource !== "named"))
+      subject = longStay;
+    // A rule without deadlines ("tạm trú tối đa bao lâu?") is not asked for one: its own words answer.
+    if (subject?.type === "lodging-rule" && subject.lodging.deadlines.length === 0)
+      attributes = attributes.filter((a) => a !== "deadline");
     if (subject && frame.alternatives?.length) subject = bestNamed(subject, frame, attributes, lang);
+    // A season or festival named beside an attribute it cannot have ("mùa nước nổi hồ rộng cỡ nào?")
+    // is a time for the place the conversation is about, when that place states the attribute.
+    const before = frame.previousSubject ? catalog.get(frame.previousSubject) : undefined;
+    if (
+      subject?.type === "event" &&
+      before &&
+      before.type !== "event" &&
+      attributes.length > 0 &&
+      attributes.every((a) => !EVENT_ATTRIBUTES.has(a)) &&
+      attributes.every((a) => facts.of(before.id, lang).some((u) => u.own.has(a)))
+    )
+      subject = before;
 
     if (subject && frame.subjectSource === "weak" && !(await keepsSubject(subject, frame, lang)))
       subject = undefined;
@@ -551,6 +571,20 @@ export function createFinder(d: FinderDeps): Finder {
     return { kind: "lodging-field", frame, entryId: rule.id, attribute: a };
   }
 
+  /** The rule for a stay as long as the frame's, for a guest who is not foreign (see thresholdDays). */
+  function longStayRule(frame: Frame): ContentEntry | undefined {
+    const days = frame.lodging.stayDays;
+    if (days === undefined || frame.lodging.guest === "foreign") return undefined;
+    return catalog.entries
+      .filter(
+        (e): e is Extract<ContentEntry, { type: "lodging-rule" }> =>
+          e.type === "lodging-rule" &&
+          e.lodging.thresholdDays !== undefined &&
+          e.lodging.thresholdDays <= days,
+      )
+      .sort((a, b) => (b.lodging.thresholdDays ?? 0) - (a.lodging.thresholdDays ?? 0))[0];
+  }
+
   /** The lodging rule a question is about: the subject, else by the guest (foreign → declaration). */
   function lodgingRuleFor(
     subject: ContentEntry | undefined,
@@ -666,6 +700,18 @@ function withCaveats(picked: FactUnit[], units: readonly FactUnit[]): FactUnit[]
   );
   return caveat ? [...picked, caveat] : picked;
 }
+
+/** What a festival or season itself can be asked. */
+const EVENT_ATTRIBUTES: ReadonlySet<Attribute> = new Set<Attribute>([
+  "dates",
+  "rite-time",
+  "events-list",
+  "where",
+  "what-to-see",
+  "history",
+  "season",
+  "itinerary",
+]);
 
 /** Words of a festival: "khi nào?" of a temple with them asks the festival's dates. */
 const FESTIVAL_WORDS = /\b(?:le hoi|festival|via|hoi|le|tet|event)\b/;

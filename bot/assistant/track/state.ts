@@ -31,6 +31,8 @@ export type SubjectSource =
 /** One thing to answer: a subject (or none: found by search), what is asked of it, and its constraints. */
 export type Frame = {
   subject?: string;
+  /** The conversation's subject before a clause that names another one (find may keep it; see find). */
+  previousSubject?: string;
   /** Other entries the clause names by the same name ("mắm thái": the market and the food); find picks. */
   alternatives?: string[];
   subjectSource?: SubjectSource;
@@ -43,6 +45,11 @@ export type Frame = {
   cueTerms?: string[];
   wantsNumber?: boolean;
   lodging: LodgingDetails;
+  /**
+   * The words of the conversation's topic, for a clause that leans on its subject: after "the cable car
+   * of Núi Cấm", "how long is the line?" asks of the cable car (find ranks with them, at a lower weight).
+   */
+  contextTerms?: string[];
   /** The frame was about registering guests (set once answered): its lodging details carry over. */
   lodgingTopic?: boolean;
 };
@@ -57,6 +64,8 @@ export type DialogueState = {
   lodging: LodgingDetails;
   /** The last question asked, as typed (a model sees it as context). */
   question?: string;
+  /** The topic's own words so far (the latest last), kept while the subject stays: see Frame.contextTerms. */
+  topic?: string[];
   turns: number;
 };
 
@@ -86,13 +95,21 @@ export function reduce(state: DialogueState, turn: TrackedTurn): DialogueState {
   const subject = [...turn.answered].reverse().find((f) => f.subject)?.subject;
   // Lodging details (guest, arrival, count, payer) carry over while the conversation stays on lodging.
   const lodgingFrame = turn.answered.find((f) => f.lodgingTopic || isLodgingFrame(f));
+  // The topic's words: the last frames', after the earlier ones while the subject stays.
+  const own = turn.answered.flatMap((f) => f.topicTerms);
+  const kept = subject && subject === state.subject ? (state.topic ?? []) : [];
+  const topic = [...new Set([...kept.filter((w) => !own.includes(w)), ...own])].slice(-TOPIC_WORDS);
   return {
     ...base,
     ...(subject ? { subject } : {}),
+    topic,
     frames: [...turn.answered],
     lodging: lodgingFrame ? { ...state.lodging, ...lodgingFrame.lodging } : {},
   };
 }
+
+/** How many of the topic's words the state keeps. */
+const TOPIC_WORDS = 8;
 
 /** Replays turns from the initial state. */
 export function replay(turns: readonly TrackedTurn[]): DialogueState {
@@ -121,6 +138,9 @@ export function framesFor(state: DialogueState, reading: Reading): Frame[] {
       frame.subject = clause.named[0];
       frame.subjectSource = "named";
       if (clause.named.length > 1) frame.alternatives = clause.named.slice(1);
+      // "Mùa nước nổi hồ rộng cỡ nào?" after the lake: a season named as a time, find decides.
+      if (!previous && clause.pointsBack === false && state.subject && state.subject !== clause.named[0])
+        frame.previousSubject = state.subject;
     } else if (previous?.subject) {
       frame.subject = previous.subject;
       frame.subjectSource = "turn";
@@ -135,6 +155,8 @@ export function framesFor(state: DialogueState, reading: Reading): Frame[] {
         (clause.attributes.length === 0 && (clause.years.length > 0 || hasLodgingDetail(reading.lodging)));
       frame.subject = state.subject;
       frame.subjectSource = leans ? "conversation" : "weak";
+      const context = (state.topic ?? []).filter((w) => !clause.topicTerms.includes(w));
+      if (context.length) frame.contextTerms = context;
     }
     if (frame.attributes.length === 0) {
       // "còn 2029?", "còn khách Việt Nam thì sao?", "and Chùa Hang?": the attributes asked just before.
@@ -183,7 +205,13 @@ function frameOf(clause: Clause, lodging: LodgingDetails): Frame {
 }
 
 function hasLodgingDetail(d: LodgingDetails): boolean {
-  return d.guest !== undefined || d.arrival !== undefined || d.guests !== undefined || d.payer !== undefined;
+  return (
+    d.guest !== undefined ||
+    d.arrival !== undefined ||
+    d.guests !== undefined ||
+    d.payer !== undefined ||
+    d.stayDays !== undefined
+  );
 }
 
 /**

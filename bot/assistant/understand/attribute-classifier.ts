@@ -18,6 +18,8 @@ type Model = {
 
 let model: Model | undefined;
 
+const POSITIVE_WEIGHT_MAX = 4;
+
 /** Each attribute with the probability that the question asks it, most likely first. */
 export function guessAttributes(question: string): AttributeGuess[] {
   const m = (model ??= train(parseExamples(ATTRIBUTE_EXAMPLES)));
@@ -79,17 +81,25 @@ function train(examples: readonly Example[]): Model {
     ids: e.features.map((f) => features.get(f) as number),
   }));
   const weights = ATTRIBUTES.map(() => new Float64Array(features.size + 1));
-  const epochs = 40;
+  const epochs = 30;
   const l2 = 1e-4;
+  // Each attribute has a few examples among hundreds: its own count more, so that one telling word
+  // ("rộng", "phạt") is enough, as it is for a person.
+  const positives = ATTRIBUTES.map((a) => rows.filter((r) => r.labels.has(a)).length);
   for (let epoch = 0; epoch < epochs; epoch++) {
     const rate = 0.5 / (1 + epoch * 0.1);
     for (const [a, attribute] of ATTRIBUTES.entries()) {
       const w = weights[a] as Float64Array;
+      const up = Math.min(
+        POSITIVE_WEIGHT_MAX,
+        (rows.length - (positives[a] ?? 0)) / Math.max(1, positives[a] ?? 0),
+      );
       for (const r of rows) {
         let z = w[0] as number;
         for (const i of r.ids) z += w[i] as number;
         const p = 1 / (1 + Math.exp(-z));
-        const g = (r.labels.has(attribute) ? 1 : 0) - p;
+        const yes = r.labels.has(attribute);
+        const g = ((yes ? 1 : 0) - p) * (yes ? up : 1);
         w[0] = (w[0] as number) + rate * g;
         for (const i of r.ids) w[i] = (w[i] as number) * (1 - rate * l2) + rate * g;
       }

@@ -21,6 +21,8 @@ export type LodgingDetails = DeadlineQuery & {
   guests?: number;
   /** Who runs the lodging: the fines for organisations are double. */
   payer?: "individual" | "organisation";
+  /** How long the stay is, in days ("ở 2 tháng", "for 45 days"): 30 or more is a temporary residence. */
+  stayDays?: number;
 };
 
 const FOREIGN = foldedPhrases([
@@ -291,8 +293,46 @@ const INDIVIDUAL = foldedPhrases([
 ]);
 
 /** Reads every lodging detail a question gives. */
+/** The length of a stay: "ở 2 tháng", "thuê 45 ngày", "staying for three months", "a month". */
+export function parseStayDays(folded: string): number | undefined {
+  const m =
+    /\b(?:o|song|thue|lai|stay|staying|stays|live|living|rent|renting|for)\s+(?:(?:lai|tai|khoang|about|around|tam|for|o|day|here|there|in \w+)\s+)*(\d{1,3}|mot|hai|ba|bon|nam|sau|a|an|one|two|three|four|five|six)\s+(ngay|thang|tuan|nam|days?|weeks?|months?|years?)\b/.exec(
+      folded,
+    );
+  if (!m) return undefined;
+  const count = /^\d+$/.test(m[1] as string) ? Number(m[1]) : (STAY_WORDS[m[1] as string] ?? 0);
+  const unit = m[2] as string;
+  const days = /^(?:ngay|days?)$/.test(unit)
+    ? 1
+    : /^(?:tuan|weeks?)$/.test(unit)
+      ? 7
+      : /^(?:thang|months?)$/.test(unit)
+        ? 30
+        : 365;
+  return count > 0 ? count * days : undefined;
+}
+
+const STAY_WORDS: Record<string, number> = {
+  mot: 1,
+  hai: 2,
+  ba: 3,
+  bon: 4,
+  nam: 5,
+  sau: 6,
+  a: 1,
+  an: 1,
+  one: 1,
+  two: 2,
+  three: 3,
+  four: 4,
+  five: 5,
+  six: 6,
+};
+
 export function parseLodgingDetails(n: Normalized): LodgingDetails {
   const q: LodgingDetails = parseDeadlineQuery(n);
+  const stay = parseStayDays(n.folded);
+  if (stay !== undefined) q.stayDays = stay;
   const guests = parseGuestCount(n.folded);
   if (guests !== undefined && guests > 0) q.guests = guests;
   if (ORGANISATION.test(n.folded)) q.payer = "organisation";

@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { guessAttributes, parseExamples } from "./attribute-classifier.ts";
 import { ATTRIBUTE_EXAMPLES } from "./attribute-examples.ts";
 import { factAttributes } from "./attributes.ts";
-import { parseGuestCount, parseLodgingDetails } from "./lodging-details.ts";
+import { parseGuestCount, parseLodgingDetails, parseStayDays } from "./lodging-details.ts";
 import { normalize } from "./phrases.ts";
 import { splitClauses, understandTurn, type Lexicon } from "./understand.ts";
 
@@ -147,5 +147,26 @@ describe("the attribute classifier", () => {
     expect(examples.length).toBeGreaterThan(250);
     expect(() => parseExamples("colour | what colour is it")).toThrow(/line 0: unknown attribute "colour"/);
     expect(() => parseExamples("where")).toThrow(/line 0/);
+  });
+});
+
+describe("the length of a stay", () => {
+  it("reads days, weeks, months and years, in digits or words, in both languages", () => {
+    expect(parseStayDays("nguoi thue o 2 thang")).toBe(60);
+    expect(parseStayDays("staying with my aunt for 45 days")).toBe(45);
+    expect(parseStayDays("we stay for three weeks")).toBe(21);
+    expect(parseStayDays("o lai mot nam")).toBe(365);
+    expect(parseStayDays("tour 2 ngay 1 dem")).toBeUndefined();
+    expect(parseStayDays("khach den luc 22h")).toBeUndefined();
+  });
+
+  it("is a lodging detail that carries through the turn", () => {
+    expect(read("tôi ở lại 2 tháng thì sao").lodging.stayDays).toBe(60);
+  });
+
+  it("names a landmark as where the question is measured from, not what it is about", () => {
+    const clause = read("lăng nằm chỗ nào, gần núi Cấm không").clauses.at(-1);
+    expect(clause?.named).toEqual([]);
+    expect(clause?.origins).toEqual(["nui-cam"]);
   });
 });

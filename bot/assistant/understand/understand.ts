@@ -174,8 +174,12 @@ function mergeClauses(pieces: string[], options: { now: Date; lexicon: Lexicon }
 function readOneClause(text: string, options: { now: Date; lexicon: Lexicon }): Clause {
   const n = normalize(text);
   const all = options.lexicon.namedEntries(n.folded);
+  // A place named as a starting point or a landmark ("từ chùa Tây An", "gần miếu Bà", "near the market")
+  // is where the question is measured from, not what it is about.
   const isOrigin = (name: string) =>
-    new RegExp(`(?:^| )(?:tu|from|di tu|starting at) ${name}(?= |$)`).test(n.folded);
+    new RegExp(
+      `(?:^| )(?:tu|from|di tu|starting at|gan|near|close to|next to|canh|ben canh|doi dien|opposite) ${name}(?= |$)`,
+    ).test(n.folded);
   const names = all.filter((m) => !isOrigin(m.name));
   const origins = all.filter((m) => isOrigin(m.name));
   const cues = attributeCues(n.folded, n.exact);
