@@ -499,7 +499,21 @@ function createRouter(d: RouterDeps) {
         break;
     }
     const frames = framesFor(state ?? INITIAL_STATE, reading);
-    const findings = (await Promise.all(frames.map((f) => d.finder(f, reading, lang)))).flat();
+    // Frames are found in order: a clause that names nothing after one whose subject search found
+    // ("did the rules change with law 118? what's different?") leans on that subject, as find confirms.
+    const findings: Finding[] = [];
+    for (const [i, f] of frames.entries()) {
+      const before =
+        i > 0
+          ? findings
+              .filter((g) => g.frame === frames[i - 1])
+              .map(entryOf)
+              .find((id) => id)
+          : undefined;
+      const frame: Frame = !f.subject && before ? { ...f, subject: before, subjectSource: "weak" } : f;
+      frames[i] = frame;
+      findings.push(...(await d.finder(frame, reading, lang)));
+    }
     const draft = composeFindings(findings, {
       lang,
       get: catalog.get,

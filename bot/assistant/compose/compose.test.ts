@@ -65,3 +65,20 @@ describe("lodging rules on the real content", () => {
     ]);
   });
 });
+
+describe("a turn of several clauses on the real content", () => {
+  it("a clause that names nothing leans on the subject the clause before it found", async () => {
+    const a = await ask("Luật 118 có đổi gì về thông báo lưu trú không? Cụ thể là gì?");
+    expect(ids(a)).toEqual(["thong-bao-luu-tru"]);
+    expect(a.coverage?.every((c) => c.status === "answered")).toBe(true);
+    expect(a.answer).not.toMatch(/Tôi không chắc/);
+  });
+
+  it("quotes the doubt with the claim: a cable car on Núi Sam is not confirmed", async () => {
+    const vi = await ask("núi Sam có cáp treo không");
+    expect(vi.answer).toMatch(/chưa được xác nhận/);
+    expect(vi.answer).toMatch(/núi Cấm/);
+    const en = await ask("is there a cable car on Sam Mountain?");
+    expect(en.answer).toMatch(/not confirmed/);
+  });
+});

@@ -69,7 +69,10 @@ export function composeFindings(all: Finding[], c: ComposeContext): Draft & { co
   const places = kept.map(({ b }) => b.places).find((p) => p);
   return {
     answer: joinBlocks(kept.map(({ b }) => b.answer)),
-    intent: (kept.find(({ b }) => COMPUTED_INTENTS.has(b.intent))?.b ?? first).intent,
+    intent: (
+      kept.find(({ f, b }) => COMPUTED_INTENTS.has(b.intent) && !(f.kind === "deadline" && f.supplement))
+        ?.b ?? first
+    ).intent,
     confidence: Math.min(...kept.map(({ b }) => b.confidence)),
     sources,
     suggestions: kept.flatMap(({ b }) => b.suggestions),

@@ -55,7 +55,14 @@ export type Finding =
       occurrences: Occurrence[];
       next: Occurrence[];
     }
-  | { kind: "deadline"; frame: Frame; query: DeadlineQuery; computed: ComputedDeadline[] }
+  | {
+      kind: "deadline";
+      frame: Frame;
+      query: DeadlineQuery;
+      computed: ComputedDeadline[];
+      /** Given beside what was asked ("how do I declare?" also says by when): not what the answer is. */
+      supplement?: boolean;
+    }
   | { kind: "fine"; frame: Frame; fine?: FineResult; both?: FineResult[]; missing: FineMissing[] }
   /** The lodging rule's details or channels. */
   | {
@@ -125,6 +132,7 @@ export function createFinder(d: FinderDeps): Finder {
       (subject.type === "practical" && guestGiven && lodgingContext);
     // "Tạm trú tối đa bao lâu?" of the temporary-residence rule is not a deadline: it has none.
     const hasDeadlines = !subject || subject.type !== "lodging-rule" || subject.lodging.deadlines.length > 0;
+    const supplements = new Set<Attribute>();
     if (lodgingContext && lodgingSubject && hasDeadlines) {
       const when: Attribute[] = attributes.filter(
         (a) => a === "dates" || a === "hours" || a === "travel-time",
@@ -134,9 +142,12 @@ export function createFinder(d: FinderDeps): Finder {
       // "Báo cho công an", "gọi điện được không": reporting a stay is the declaration, not a hotline.
       if (attributes.includes("contact"))
         attributes = [...new Set(attributes.map((a) => (a === "contact" ? "how-to-register" : a)))];
-      // "How do I declare?" is answered whole: the channels, by when, and what to send.
-      if (attributes.length === 1 && attributes[0] === "how-to-register")
-        attributes = ["how-to-register", "documents", "deadline"];
+      // "How do I declare?" is answered whole: the channels, what to send, and by when (once the kind
+      // of guest is known: both kinds' deadlines would bury the answer).
+      if (attributes.length === 1 && attributes[0] === "how-to-register") {
+        attributes = ["how-to-register", "documents"];
+        if (frame.lodging.guest) supplements.add("deadline");
+      }
     }
     // A Vietnamese staying a month or more registers temporary residence: the rule whose threshold the
     // stay reaches, unless the clause names another subject.
@@ -167,6 +178,10 @@ export function createFinder(d: FinderDeps): Finder {
     const lodgingAsked = attributes.filter((a) => LODGING_ATTRIBUTES.has(a));
     if (lodgingAsked.length && (lodgingSubject || frame.subjectSource !== "named")) {
       for (const a of lodgingAsked) out.push(lodgingFinding(a, frame, subject));
+      for (const a of supplements) {
+        const f = lodgingFinding(a, frame, subject);
+        out.push(f.kind === "deadline" ? { ...f, supplement: true } : f);
+      }
       const rest = attributes.filter((a) => !LODGING_ATTRIBUTES.has(a) && a !== "price" && a !== "dates");
       if (!rest.length || !subject || subject.type === "lodging-rule") return out;
       return [...out, ...entryFindings(subject, rest, frame, lang)];
@@ -686,7 +701,7 @@ export function createFinder(d: FinderDeps): Finder {
 
 /** A sentence that says a claim is unconfirmed, disputed or may have changed. */
 const HEDGE =
-  /\b(?:chua (?:duoc )?xac nhan|chua (?:duoc )?kiem chung|co the da thay doi|cac nguon khac nhau|nguon khac nhau|unconfirmed|not (?:been )?confirmed|may have changed|sources differ|not verified)\b/;
+  /\b(?:chua (?:duoc )?xac nhan|chua (?:duoc )?kiem chung|co the da thay doi|cac nguon khac nhau|nguon khac nhau|khong tim thay nguon|chua tim thay nguon|unconfirmed|not (?:been )?confirmed|may have changed|sources differ|not verified|found no source|cannot say)\b/;
 
 /**
  * The picked sentences, and the caveat of their section when another sentence of it carries one

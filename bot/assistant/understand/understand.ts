@@ -213,11 +213,16 @@ function readOneClause(text: string, options: { now: Date; lexicon: Lexicon }): 
   const namedWords = new Set(names.flatMap((m) => m.name.split(" ")));
   // The words of the cues that matched say what is asked; the rest (names aside) say what it is about.
   const cueWords = new Set(cues.flatMap((c) => c.match.split(/\s+/)));
+  // A cue that names a thing ("cáp treo", "taxi", "ferry") is also what the question is about.
   const topicTerms = n.folded
     .split(" ")
     .filter(
       (w) =>
-        w.length > 1 && !cueWords.has(w) && !namedWords.has(w) && !FRAME_WORDS.has(w) && !/^\d+$/.test(w),
+        w.length > 1 &&
+        (!cueWords.has(w) || THING_WORDS.has(w)) &&
+        !namedWords.has(w) &&
+        !FRAME_WORDS.has(w) &&
+        !/^\d+$/.test(w),
     );
   return {
     text,
@@ -249,6 +254,11 @@ function yearsOf(folded: string, range: DateRange | undefined, now: Date): numbe
   return [...new Set(years)].sort((a, b) => a - b);
 }
 
+/** Words of cues that name things, not ways of asking: they are topic words too. */
+const THING_WORDS: ReadonlySet<string> = new Set(
+  "cap treo cable car taxi grab bus buses buyt boat boats ferry motorbike visa passport".split(" "),
+);
+
 /** How sure the classifier must be to read an attribute the cues did not. */
 const GUESS_AT_LEAST = 0.5;
 
@@ -258,6 +268,7 @@ const FRAME_WORDS: ReadonlySet<string> = new Set(
     "gi nao dau may bao nhieu lau sao the nhe nha a ha khong ko k chua roi duoc dc co cho xin hoi oi ban minh toi " +
     "em anh chi ad shop vay va voi thi la cua cac nhung mot hai nay do day kia o tai den di nam thang ngay tuan gio luc hom mai " +
     "sau truoc con ve len xuong ra vao tu qua nua cung rat lam the nao nhu vay a u uh ok trong ai " +
+    "up down " +
     "chau doc an giang nui sam vinh te " +
     "what where when how which who why whose does do did is are was were be can could should would will shall " +
     "tell me about please the a an of to in on at for from and or it its this that there here there's what's " +
