@@ -346,6 +346,16 @@ export type ItineraryFields = z.infer<typeof itineraryFields>;
 export type DeadlineRule = z.infer<typeof deadline>;
 export type EntryImage = z.infer<typeof entryImage>;
 
+/**
+ * Where the portal serves an entry image: a content image (images/<name>) at /content-images/<name>, an
+ * upload (/media/<name>) where the admin put it. The portal's pages and the chat channels' photos use it.
+ */
+export function imageUrl(image: Pick<EntryImage, "file">): string {
+  return image.file.startsWith("images/")
+    ? `/content-images/${image.file.slice("images/".length)}`
+    : image.file;
+}
+
 /** A validated entry: front matter plus the body text of each language. */
 export type ContentEntry = FrontMatter & {
   body: Record<Lang, string>;
