@@ -25,6 +25,7 @@ import {
 } from "./admin/index.ts";
 import { createApp, DEFAULT_APP_OPTIONS, type Live } from "./app.ts";
 import { readWebConfig, type WebConfig } from "./config.ts";
+import { imageFileResolver } from "./image-files.ts";
 import { startupFailure } from "./startup-failure.ts";
 
 /**
@@ -102,7 +103,15 @@ const dispatcher = createDispatcher({
 });
 const channels = createChannels(
   { ...config.channels, ...(config.publicUrl ? { publicUrl: config.publicUrl } : {}) },
-  { dispatcher, store, log },
+  {
+    dispatcher,
+    store,
+    log,
+    photoFile: imageFileResolver({
+      contentImagesDir: path.join(config.contentDir, "images"),
+      uploadsDir: config.uploadsDir,
+    }),
+  },
 );
 const app = createApp({
   channels,

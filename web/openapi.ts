@@ -375,6 +375,18 @@ export function buildOpenApiDocument(
             sources: { type: "array", items: ref("AnswerSource") },
             suggestions: { type: "array", items: str(), maxItems: 3 },
             place: ref("Place"),
+            image: {
+              type: "object",
+              description: "The first picture of the entry the answer is about, with its credit",
+              required: ["url", "alt", "author", "licence", "sourceUrl"],
+              properties: {
+                url: str("Portal path of the picture (/content-images/… or /media/…)"),
+                alt: str("Alt text in the answer's language"),
+                author: str(),
+                licence: str(),
+                sourceUrl: str("Where the picture and its licence were read"),
+              },
+            },
             places: {
               type: "array",
               items: {

@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import { fold, type ContentEntry, type KnowledgeIndex, type Lang } from "../../indexer/index.ts";
+import { fold, imageUrl, type ContentEntry, type KnowledgeIndex, type Lang } from "../../indexer/index.ts";
 import { hashId, type Store } from "../store/index.ts";
 import {
   askLocationDraft,
@@ -31,7 +31,7 @@ import {
   type Frame,
   type TrackedTurn,
 } from "./track/index.ts";
-import type { Answer, FrameCoverage, Question } from "./types.ts";
+import type { Answer, AnswerImage, FrameCoverage, Question } from "./types.ts";
 import {
   foldedPhrases,
   isoOf,
@@ -165,6 +165,7 @@ export function createAssistant(deps: AssistantDeps): Assistant {
     started: number,
   ): Promise<Answer> {
     const answerId = randomUUID();
+    const image = imageOf(plan, sources);
     const answer: Answer = {
       ...plan.draft,
       answerId,
@@ -172,6 +173,7 @@ export function createAssistant(deps: AssistantDeps): Assistant {
       language: plan.lang,
       sources,
       suggestions: plan.suggestions,
+      ...(image ? { image } : {}),
       composer,
     };
     memory.set(question.conversationId, reduce(previousState(question) ?? INITIAL_STATE, plan.turn));
@@ -202,6 +204,24 @@ export function createAssistant(deps: AssistantDeps): Assistant {
       }
     }
     return answer;
+  }
+
+  /**
+   * The picture of the entry an answer is about: its place, or the first source of an answer about one
+   * place, event or topic (not of a list of nearby places, a greeting or a lodging calculation).
+   */
+  function imageOf(plan: Plan, sources: Answer["sources"]): AnswerImage | undefined {
+    if (!["place", "event", "info"].includes(plan.draft.intent)) return undefined;
+    const id = plan.draft.place?.id ?? sources[0]?.id;
+    const image = id === undefined ? undefined : catalog.get(id)?.images[0];
+    if (!image) return undefined;
+    return {
+      url: imageUrl(image),
+      alt: image.alt[plan.lang],
+      author: image.author,
+      licence: image.licence,
+      sourceUrl: image.sourceUrl,
+    };
   }
 
   /** The state a question was answered against (read again in finish, before it is replaced). */

@@ -33,6 +33,7 @@ export { openAiChatModel, type ChatMessage, type ChatModel, type ChatOptions } f
 export {
   INTENTS,
   type Answer,
+  type AnswerImage,
   type AnswerPlace,
   type AnswerSource,
   type FrameCoverage,

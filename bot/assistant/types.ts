@@ -45,6 +45,16 @@ export type AnswerPlace = {
   approximate: boolean;
 };
 
+/** The picture of the entry an answer is about, with the credit its licence asks for. */
+export type AnswerImage = {
+  /** Where the portal serves it (relative: "/content-images/…" or "/media/…"). */
+  url: string;
+  alt: string;
+  author: string;
+  licence: string;
+  sourceUrl: string;
+};
+
 /** What one asked thing (a frame) got: its subject, the attribute asked, and whether it was answered. */
 export type FrameCoverage = {
   subject?: string;
@@ -66,6 +76,8 @@ export type Answer = {
   suggestions: string[];
   /** The place the answer is about, when there is one with known coordinates. */
   place?: AnswerPlace;
+  /** The first picture of the entry the answer is about (its place, or its first source), when it has one. */
+  image?: AnswerImage;
   /** Nearby answers: the closest places, nearest first. */
   places?: (AnswerPlace & { distanceKm: number })[];
   /** Details the assistant needs before it can answer (the lodging-deadline calculator asks for them). */

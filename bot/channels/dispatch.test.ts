@@ -93,3 +93,46 @@ describe("planMessages", () => {
     expect(without?.buttons.filter((b) => b.kind === "url")).toHaveLength(1);
   });
 });
+
+describe("planMessages with a picture", () => {
+  const image = {
+    url: "/media/mieu-ba.png",
+    alt: "Miếu Bà Chúa Xứ nhìn từ quảng trường",
+    author: "Nguyễn Văn A",
+    licence: "CC BY-SA 4.0",
+    sourceUrl: "https://commons.wikimedia.org/wiki/File:Mieu_Ba.png",
+  };
+  const base: Answer = {
+    answer: "Miếu Bà Chúa Xứ Núi Sam:\n• Địa chỉ: Chân núi Sam",
+    language: "vi",
+    intent: "place",
+    confidence: 0.9,
+    sources: [],
+    suggestions: ["Giờ mở cửa?"],
+    coverage: [],
+    composer: "extractive",
+    image,
+  };
+  const limits: ChannelLimits = { maxText: 60, maxButtons: 4, maxButtonLabel: 40, nativeLocation: false };
+
+  it("puts the picture with its credit on the first message only, in the answer's language", async () => {
+    const long = { ...base, answer: `${"Một câu khá dài về miếu. ".repeat(6)}` };
+    const messages = await planMessages(long, limits, createMemoryStore());
+    expect(messages.length).toBeGreaterThan(1);
+    expect(messages[0]?.photo).toEqual({
+      url: "/media/mieu-ba.png",
+      alt: image.alt,
+      credit: "Ảnh: Nguyễn Văn A · CC BY-SA 4.0 · https://commons.wikimedia.org/wiki/File:Mieu_Ba.png",
+    });
+    expect(messages.slice(1).every((m) => m.photo === undefined)).toBe(true);
+    const [en] = await planMessages({ ...base, language: "en" }, limits, createMemoryStore());
+    expect(en?.photo?.credit).toMatch(/^Photo: Nguyễn Văn A · CC BY-SA 4.0 · https:/);
+  });
+
+  it("has no picture when the answer has none", async () => {
+    const without: Answer = { ...base };
+    delete without.image;
+    const [message] = await planMessages(without, limits, createMemoryStore());
+    expect(message?.photo).toBeUndefined();
+  });
+});

@@ -46,6 +46,7 @@ const TEXT = {
   sources: { vi: "Nguồn", en: "Sources" },
   map: { vi: "Bản đồ", en: "Map" },
   portalMap: { vi: "Trang địa điểm", en: "Place page" },
+  photo: { vi: "Ảnh", en: "Photo" },
 } as const;
 
 /** The question each command asks the assistant, in the conversation's language. */
@@ -166,8 +167,8 @@ export function suggestionKey(text: string): string {
 
 /**
  * An Answer as messages within a channel's limits: the text (with its sources) split at paragraph
- * boundaries, suggestion and map buttons on the last message, and the place as a venue where the
- * channel has native locations. Suggestion texts are remembered in the store under their keys.
+ * boundaries, the entry's picture with its credit on the first message, suggestion and map buttons on the
+ * last message, and the place as a venue where the channel has native locations. Suggestion texts are remembered in the store under their keys.
  */
 export async function planMessages(
   answer: Answer,
@@ -193,6 +194,14 @@ export async function planMessages(
     buttons.push({ kind: "suggestion", label: clip(suggestion, limits.maxButtonLabel), key });
   }
   const messages: OutgoingMessage[] = parts.map((text) => ({ text, buttons: [] }));
+  const image = answer.image;
+  if (image) {
+    (messages[0] as OutgoingMessage).photo = {
+      url: image.url,
+      alt: image.alt,
+      credit: `${TEXT.photo[lang]}: ${image.author} · ${image.licence} · ${image.sourceUrl}`,
+    };
+  }
   const last = messages[messages.length - 1] as OutgoingMessage;
   last.buttons = buttons.slice(0, limits.maxButtons);
   if (answer.place && limits.nativeLocation) {

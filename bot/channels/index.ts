@@ -14,6 +14,7 @@ export {
   type Incoming,
   type OutgoingButton,
   type OutgoingMessage,
+  type OutgoingPhoto,
   type WebhookRequest,
   type WebhookResponse,
 } from "./types.ts";

@@ -27,7 +27,13 @@ export type ChannelSettings = {
 /** Builds the configured channels; each missing one is skipped with one log line. */
 export function createChannels(
   settings: ChannelSettings,
-  deps: { dispatcher: Dispatcher; store: Store; log: Logger },
+  deps: {
+    dispatcher: Dispatcher;
+    store: Store;
+    log: Logger;
+    /** The local file of a portal image path, for the channels that upload pictures (Telegram). */
+    photoFile?: (url: string) => string | undefined;
+  },
 ): ChannelAdapter[] {
   const { dispatcher, store, log } = deps;
   const out: ChannelAdapter[] = [];
@@ -40,6 +46,7 @@ export function createChannels(
         apiRoot: t.apiRoot,
         ...publicUrl,
         ...(t.webhookSecret ? { webhookSecret: t.webhookSecret } : {}),
+        ...(deps.photoFile ? { photoFile: deps.photoFile } : {}),
         dispatcher,
         log,
       }),

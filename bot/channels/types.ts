@@ -48,6 +48,20 @@ export type OutgoingMessage = {
   buttons: OutgoingButton[];
   /** A place to send as a native venue where the channel can. */
   venue?: { lat: number; lng: number; title: string; address: string };
+  /**
+   * The picture of the entry the answer is about, on the first message only; a channel that can send
+   * photos sends it with this message (Telegram sendPhoto), the others leave it out.
+   */
+  photo?: OutgoingPhoto;
+};
+
+/** A picture to send: where the portal serves it, its alt text and the credit its licence asks for. */
+export type OutgoingPhoto = {
+  /** Portal path ("/content-images/…", "/media/…"); each channel finds the file or public URL from it. */
+  url: string;
+  alt: string;
+  /** "Ảnh: author · licence · source link", in the answer's language. */
+  credit: string;
 };
 
 export type OutgoingButton =

@@ -301,6 +301,8 @@ export const itineraryFields = z.strictObject({
   stops: z.array(itineraryStop).min(2, "an itinerary has at least two stops"),
 });
 
+const FEATURED_RANK = "must be a whole number from 1 to 99";
+
 const common = {
   id: z.string().regex(/^[a-z0-9]+(-[a-z0-9]+)*$/, "must be lowercase kebab-case (a-z, 0-9, -)"),
   title: bilingual,
@@ -315,7 +317,12 @@ const common = {
    * Rank among the entries the portal puts first (1 first, then 2, …): the home page leads with the ranked
    * attractions, and lists sort ranked entries before the others. Optional; most entries have none.
    */
-  featured: z.number().int().min(1).max(99).optional(),
+  featured: z
+    .number({ error: FEATURED_RANK })
+    .int(FEATURED_RANK)
+    .min(1, FEATURED_RANK)
+    .max(99, FEATURED_RANK)
+    .optional(),
   /** Pictures with their credits; the first is the page's hero image. */
   images: z.array(entryImage).default([]),
   /**
@@ -345,6 +352,16 @@ export type PracticalFields = z.infer<typeof practicalFields>;
 export type ItineraryFields = z.infer<typeof itineraryFields>;
 export type DeadlineRule = z.infer<typeof deadline>;
 export type EntryImage = z.infer<typeof entryImage>;
+
+/**
+ * Where the portal serves an entry image: a content image (images/<name>) at /content-images/<name>, an
+ * upload (/media/<name>) where the admin put it. The portal's pages and the chat channels' photos use it.
+ */
+export function imageUrl(image: Pick<EntryImage, "file">): string {
+  return image.file.startsWith("images/")
+    ? `/content-images/${image.file.slice("images/".length)}`
+    : image.file;
+}
 
 /** A validated entry: front matter plus the body text of each language. */
 export type ContentEntry = FrontMatter & {

@@ -606,6 +606,121 @@ describe("deleting", () => {
   });
 });
 
+describe("featured rank and area", () => {
+  it("shows and saves the featured rank and the area: only those lines change", async () => {
+    const original = await read(MIEU);
+    const page = (await get("/entries/mieu-ba-chua-xu/edit")).text;
+    const form = formOf(page);
+    expect(form.featured).toBe("1");
+    expect(form["place.area"]).toBe("nui-sam");
+    for (const area of ["nui-sam", "town-river", "further-out"])
+      expect(page).toContain(`<option value="${area}"`);
+    const res = await post("/entries/mieu-ba-chua-xu", {
+      ...form,
+      featured: "12",
+      "place.area": "town-river",
+      action: "save",
+    });
+    expect(res.status).toBe(303);
+    // The two lines are far apart in the file; every other line stays as it was.
+    const before = original.split("\n");
+    const after = (await read(MIEU)).split("\n");
+    expect(after).toHaveLength(before.length);
+    expect(before.filter((l, n) => l !== after[n])).toEqual(["featured: 1", "  area: nui-sam"]);
+    expect(after.filter((l, n) => l !== before[n])).toEqual(["featured: 12", "  area: town-river"]);
+    expect(formOf((await get("/entries/mieu-ba-chua-xu/edit")).text)["place.area"]).toBe("town-river");
+  });
+
+  it("removes the rank and the area when they are left blank, and offers the rank on every type", async () => {
+    const form = formOf((await get("/entries/mieu-ba-chua-xu/edit")).text);
+    const res = await post("/entries/mieu-ba-chua-xu", {
+      ...form,
+      featured: "",
+      "place.area": "",
+      action: "save",
+    });
+    expect(res.status).toBe(303);
+    const after = await read(MIEU);
+    expect(after).not.toMatch(/^featured:/m);
+    expect(after).not.toMatch(/^ {2}area:/m);
+    // Events, lodging rules, practical entries and itineraries have a rank too, but no area.
+    const event = (await get("/entries/via-ba-chua-xu/edit")).text;
+    expect(event).toContain('name="featured"');
+    expect(event).not.toContain('name="place.area"');
+  });
+
+  it("refuses a rank that is not a whole number from 1 to 99, and an unknown area, with 422 at the field", async () => {
+    const original = await read(MIEU);
+    const form = formOf((await get("/entries/mieu-ba-chua-xu/edit")).text);
+    for (const featured of ["0", "100", "2.5", "abc", "-3"]) {
+      const res = await post("/entries/mieu-ba-chua-xu", { ...form, featured, action: "save" });
+      expect(res.status, featured).toBe(422);
+      expect(elementText(res.text, "f-featured-err"), featured).toMatch(
+        /phải là (số nguyên từ 1 đến 99|một số)/,
+      );
+      expect(formOf(res.text).featured).toBe(featured);
+    }
+    const area = await post("/entries/mieu-ba-chua-xu", {
+      ...form,
+      "place.area": "sai-khu-vuc",
+      action: "save",
+    });
+    expect(area.status).toBe(422);
+    expect(elementText(area.text, "f-place-area-err")).toContain("nui-sam");
+    expect(await read(MIEU)).toBe(original);
+    expect(publishes).toEqual([]);
+  });
+});
+
+describe("image picker", () => {
+  it("offers uploaded images, refuses a picture without its credit, and saves one with it", async () => {
+    expect((await upload("mieu-ba-chua-xu", "mieu.png", PNG)).status).toBe(201);
+    const [name] = await readdir(uploadsDir);
+    const url = `/media/${name}`;
+    const page = (await get("/entries/mieu-ba-chua-xu/edit")).text;
+    expect(page).toMatch(/<select id="f-images-0-file" name="images.0.file"/);
+    expect(page).toContain(`<option value="${url}">`);
+    const original = await read(MIEU);
+    const form = formOf(page);
+    const chosen = { ...form, "images.0.file": url, "images.0.alt.vi": "Miếu Bà nhìn từ quảng trường" };
+    const refused = await post("/entries/mieu-ba-chua-xu", { ...chosen, action: "save" });
+    expect(refused.status).toBe(422);
+    for (const field of ["alt-en", "author", "licence", "sourceUrl"]) {
+      expect(elementText(refused.text, `f-images-0-${field}-err`), field).not.toBe("");
+    }
+    expect(formOf(refused.text)["images.0.file"]).toBe(url);
+    expect(await read(MIEU)).toBe(original);
+
+    const saved = await post("/entries/mieu-ba-chua-xu", {
+      ...chosen,
+      "images.0.alt.en": "The temple from the square",
+      "images.0.author": "Nguyễn Văn A",
+      "images.0.licence": "CC BY-SA 4.0",
+      "images.0.sourceUrl": "ftp://example.org/x",
+      action: "save",
+    });
+    expect(saved.status).toBe(422);
+    expect(elementText(saved.text, "f-images-0-sourceUrl-err")).toContain("phải là liên kết http");
+    const ok = await post("/entries/mieu-ba-chua-xu", {
+      ...formOf(saved.text),
+      "images.0.sourceUrl": "https://commons.wikimedia.org/wiki/File:Mieu.png",
+      action: "save",
+    });
+    expect(ok.status).toBe(303);
+    const { entries, problems } = await loadContent(contentDir, { today: TODAY });
+    expect(problems).toEqual([]);
+    expect(entries.find((e) => e.id === "mieu-ba-chua-xu")?.images).toEqual([
+      {
+        file: url,
+        alt: { vi: "Miếu Bà nhìn từ quảng trường", en: "The temple from the square" },
+        author: "Nguyễn Văn A",
+        licence: "CC BY-SA 4.0",
+        sourceUrl: "https://commons.wikimedia.org/wiki/File:Mieu.png",
+      },
+    ]);
+  });
+});
+
 describe("image upload", () => {
   it("accepts a real PNG under a generated name and shows its URL", async () => {
     const res = await upload("mieu-ba-chua-xu", "anh mieu.png", PNG);

@@ -99,6 +99,7 @@ export function formValuesOf(type: EntryType, text: string): FormValues {
   putRows("sources", fm.sources);
   putRows("images", fm.images);
   put("lastVerified", fm.lastVerified);
+  put("featured", fm.featured);
   put("staffNote", fm.staffNote);
   putLines("related", fm.related);
   put("body.vi", parts.body.vi);
@@ -106,6 +107,7 @@ export function formValuesOf(type: EntryType, text: string): FormValues {
 
   if (type === "attraction") {
     const p = fm.place;
+    put("place.area", at(p, "area"));
     putPair("place.address", at(p, "address"));
     putLines("place.formerNames", at(p, "formerNames"));
     put("place.distanceFromCentreKm.min", at(p, "distanceFromCentreKm", "min"));
@@ -204,6 +206,9 @@ export function buildChanges(
     readRows("sources").map((r) => compact({ url: r.url, title: r.title, note: notePair(r) })),
   );
   set(["lastVerified"], form.verified === "on" ? today : line("lastVerified"));
+  // Blank: not ranked. Text that is not a whole number is kept, so the content check names the field.
+  const featured = line("featured");
+  set(["featured"], featured === "" ? undefined : numberOrText(featured));
   const staffNote = bodyText(form.staffNote);
   setUnlessDefault(["staffNote"], staffNote === "" ? undefined : staffNote, staffNote === "");
   const images = readRows("images").map((r) =>
@@ -220,6 +225,8 @@ export function buildChanges(
   setUnlessDefault(["related"], related, related.length === 0);
 
   if (type === "attraction") {
+    const area = line("place.area");
+    set(["place", "area"], area === "" ? undefined : area);
     const lat = line("place.coordinates.lat");
     const lng = line("place.coordinates.lng");
     set(

@@ -18,6 +18,7 @@ import {
 import { internalMarker } from "../../indexer/content/public-text.ts";
 import { createApp, DEFAULT_APP_OPTIONS, type AppDeps, type AppOptions } from "../app.ts";
 import { closeServer } from "../testing/servers.ts";
+import { tagLang } from "../views/places.ts";
 
 /**
  * The portal in-process on an ephemeral port, on the real content with the real assistant and a fixed
@@ -161,7 +162,7 @@ const PAGES = [
   "/",
   "/search?q=n%C3%BAi%20Sam",
   "/attractions",
-  "/attractions?tag=ch%C3%B9a",
+  "/attractions?tag=t%C3%A2m%20linh",
   "/attractions/mieu-ba-chua-xu",
   "/events",
   "/events/via-ba-chua-xu",
@@ -250,9 +251,9 @@ describe("every page, in Vietnamese and English", () => {
   });
 
   it("keeps only the meaningful query in canonical links (the tag, not the calculator inputs)", async () => {
-    const tagged = (await get("/attractions?tag=ch%E1%BB%A3", publicBase)).body;
+    const tagged = (await get("/attractions?tag=l%E1%BB%8Bch%20s%E1%BB%AD", publicBase)).body;
     expect(unescape(attr(tagged, 'link rel="canonical"', "href") ?? "")).toBe(
-      `${PUBLIC_URL}/attractions?tag=ch%E1%BB%A3`,
+      `${PUBLIC_URL}/attractions?tag=l%E1%BB%8Bch+s%E1%BB%AD`,
     );
     const calc = (await get("/lodging?guest=vn&time=23%3A30", publicBase)).body;
     expect(attr(calc, 'link rel="canonical"', "href")).toBe(`${PUBLIC_URL}/lodging`);
@@ -391,18 +392,31 @@ describe("attraction pages", () => {
       ].map((m) => m[1]);
     expect(listed(all)).toHaveLength(index.list("attraction").length);
     expect(all).toContain('href="/attractions?tag=t%C3%A2m%20linh"');
-    expect(all).not.toContain('href="/attractions?tag=market"');
-    // Only the few tags that several places share are offered: "chợ" (one place) is not a chip…
-    expect(all).not.toContain('href="/attractions?tag=ch%E1%BB%A3"');
-    const chips = (b: string) => [...section(b, '<nav class="tags"', "</nav>").matchAll(/\?tag=/g)].length;
-    expect(chips(all)).toBeGreaterThanOrEqual(3);
-    expect(chips(all)).toBeLessThanOrEqual(6);
-    expect(chips((await get("/en/attractions")).body)).toBeLessThanOrEqual(6);
+    // The content's tags are the few themes a visitor filters by, in both languages; the chips are those
+    // several places share ("ẩm thực", the market's alone, is not a chip).
+    const chipNames = (b: string) =>
+      [...section(b, '<nav class="tags"', "</nav>").matchAll(/\?tag=([^"]+)"/g)]
+        .map((m) => decodeURIComponent(m[1] as string))
+        .sort();
+    expect(chipNames(all)).toEqual(["lịch sử", "sông nước", "thiên nhiên", "tâm linh", "văn hóa"].sort());
+    expect(chipNames((await get("/en/attractions")).body)).toEqual([
+      "culture",
+      "history",
+      "nature",
+      "river",
+      "spiritual",
+    ]);
+    for (const place of index.list("attraction")) {
+      expect(place.tags.length, place.id).toBeLessThanOrEqual(6);
+      expect(place.tags.filter((tg) => tagLang(tg) === "vi").length, place.id).toBe(
+        place.tags.filter((tg) => tagLang(tg) === "en").length,
+      );
+    }
 
-    // …but it still filters, and the chip of the tag asked for is shown as current.
-    const market = (await get("/attractions?tag=ch%E1%BB%A3")).body;
-    expect(listed(market)).toEqual(["cho-chau-doc"]);
-    expect(attr(market, 'a href="/attractions\\?tag=ch%E1%BB%A3"', "aria-current")).toBe("page");
+    // …but a tag of one place still filters, and the chip of the tag asked for is shown as current.
+    const food = (await get("/attractions?tag=%E1%BA%A9m%20th%E1%BB%B1c")).body;
+    expect(listed(food)).toEqual(["cho-chau-doc"]);
+    expect(attr(food, 'a href="/attractions\\?tag=%E1%BA%A9m%20th%E1%BB%B1c"', "aria-current")).toBe("page");
 
     const spiritual = listed((await get("/attractions?tag=t%C3%A2m%20linh")).body);
     expect(spiritual).toContain("mieu-ba-chua-xu");
@@ -410,7 +424,7 @@ describe("attraction pages", () => {
 
     const enAll = (await get("/en/attractions")).body;
     expect(enAll).toContain('href="/en/attractions?tag=spiritual"');
-    expect(listed((await get("/en/attractions?tag=Market")).body)).toEqual(["cho-chau-doc"]);
+    expect(listed((await get("/en/attractions?tag=Food")).body)).toEqual(["cho-chau-doc"]);
 
     const none = (await get("/attractions?tag=kh%C3%B4ng-c%C3%B3")).body;
     expect(listed(none)).toEqual([]);

@@ -1,6 +1,7 @@
 import { entryUrl, formatDate, formatLunar } from "../../bot/index.ts";
 import {
   detectLanguage,
+  imageUrl,
   type ContentEntry,
   type EntryImage,
   type EntryType,
@@ -165,13 +166,6 @@ export function hostOf(url: string): string {
 /** A whole number or decimal in the page's language ("2,5" in Vietnamese). */
 export function formatNumber(n: number, lang: Lang): string {
   return lang === "vi" ? String(n).replace(".", ",") : String(n);
-}
-
-/** The URL of an entry image: content images at /content-images/, uploads where the admin put them. */
-export function imageUrl(image: EntryImage): string {
-  return image.file.startsWith("images/")
-    ? `/content-images/${image.file.slice("images/".length)}`
-    : image.file;
 }
 
 /** The designed picture shown when an entry has no photo: one per type, and per kind of place. */

@@ -37,7 +37,8 @@ export function placePoints(ctx: PageContext, places: Attraction[]): MapPoint[] 
 
 type AreaKey = Area | "other";
 
-const AREA_NAME: Record<AreaKey, Record<Lang, string>> = {
+/** The name of each area, as the list of places heads its groups (the admin's area choice uses it too). */
+export const AREA_NAME: Record<AreaKey, Record<Lang, string>> = {
   "nui-sam": { vi: "Núi Sam", en: "Sam Mountain (Núi Sam)" },
   "town-river": { vi: "Trong thị xã và trên sông", en: "The town and the river" },
   "further-out": {

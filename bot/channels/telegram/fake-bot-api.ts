@@ -8,7 +8,9 @@ import type { Update, UserFromGetMe } from "grammy/types";
  * a JSON body, answered with `{ ok, result }` or `{ ok: false, error_code, description, parameters }` the
  * way api.telegram.org does. It records every call, long-polls getUpdates, checks the parts of
  * sendMessage that Telegram rejects (HTML it cannot parse, text over 4096, callback_data over 64 bytes),
- * and can be told to fail the next call of a method with a 429 or a "can't parse entities".
+ * and can be told to fail the next call of a method with a 429 or a "can't parse entities". sendPhoto
+ * takes a multipart upload (checked to be a JPEG, PNG or WebP, as Telegram refuses other bytes) or a
+ * file id it gave before, and a caption of at most 1024 characters.
  */
 export type FakeBotApi = {
   /** The apiRoot to give grammY. */
@@ -31,12 +33,18 @@ export type FakeBotApi = {
 export type RecordedCall = {
   method: string;
   payload: Record<string, unknown>;
+  /** The files of a multipart call, by the field's attach:// name. */
+  files?: Record<string, { filename: string; bytes: Buffer }>;
   /** The HTTP status answered. */
   status: number;
   at: number;
 };
 
-export type FakeFailure = { kind: "retry_after"; seconds: number } | { kind: "cant_parse_entities" };
+export type FakeFailure =
+  | { kind: "retry_after"; seconds: number }
+  | { kind: "cant_parse_entities" }
+  /** Telegram's 400 for a photo it cannot use (a stale file id, an unreachable URL). */
+  | { kind: "wrong_file" };
 
 type Reply = { status: number; body: Record<string, unknown> };
 
@@ -108,10 +116,13 @@ export async function startFakeBotApi(options: {
     };
   }
 
+  const photoIds = new Set<string>();
+
   async function answer(
     method: string,
     payload: Record<string, unknown>,
     res: ServerResponse,
+    files: Record<string, { filename: string; bytes: Buffer }> = {},
   ): Promise<Reply> {
     const failure = failures.get(method)?.shift();
     if (failure?.kind === "retry_after") {
@@ -119,6 +130,9 @@ export async function startFakeBotApi(options: {
     }
     if (failure?.kind === "cant_parse_entities") {
       return fail(400, 'Bad Request: can\'t parse entities: Unsupported start tag "x" at byte offset 0');
+    }
+    if (failure?.kind === "wrong_file") {
+      return fail(400, "Bad Request: wrong file identifier/HTTP URL specified");
     }
     switch (method) {
       case "getMe":
@@ -142,6 +156,8 @@ export async function startFakeBotApi(options: {
         return getUpdates(payload, res);
       case "sendMessage":
         return checkMessage(payload) ?? ok(sentMessage(payload, { text: payload.text }));
+      case "sendPhoto":
+        return sendPhoto(payload, files);
       case "sendVenue": {
         const { latitude, longitude, title, address } = payload;
         if (typeof latitude !== "number" || typeof longitude !== "number") {
@@ -186,6 +202,53 @@ export async function startFakeBotApi(options: {
     return ok(queue.slice(0, limit));
   }
 
+  function sendPhoto(
+    payload: Record<string, unknown>,
+    files: Record<string, { filename: string; bytes: Buffer }>,
+  ): Reply {
+    if (payload.chat_id === undefined) return fail(400, "Bad Request: chat_id is empty");
+    const photo = payload.photo;
+    if (typeof photo !== "string" || !photo)
+      return fail(400, "Bad Request: there is no photo in the request");
+    if (photo.startsWith("attach://")) {
+      const file = files[photo.slice("attach://".length)];
+      if (!file) return fail(400, "Bad Request: wrong HTTP URL specified");
+      if (!isImage(file.bytes)) return fail(400, "Bad Request: IMAGE_PROCESS_FAILED");
+    } else if (!photoIds.has(photo)) {
+      return fail(400, "Bad Request: wrong file identifier/HTTP URL specified");
+    }
+    let caption = typeof payload.caption === "string" ? payload.caption : "";
+    if (payload.parse_mode === "HTML") {
+      const parsed = parseHtml(caption);
+      if (typeof parsed !== "string") return fail(400, `Bad Request: can't parse entities: ${parsed.error}`);
+      caption = parsed;
+    } else if (payload.parse_mode !== undefined) {
+      return fail(400, "Bad Request: unsupported parse_mode in this fake");
+    }
+    if (caption.length > 1024) return fail(400, "Bad Request: message caption is too long");
+    const keyboardProblem = checkKeyboard(payload);
+    if (keyboardProblem) return keyboardProblem;
+    const id = photo.startsWith("attach://") ? `photo-${nextMessageId}` : photo;
+    photoIds.add(id);
+    return ok(
+      sentMessage(payload, {
+        photo: [{ file_id: id, file_unique_id: `u-${id}`, width: 1280, height: 720 }],
+        ...(caption ? { caption } : {}),
+      }),
+    );
+  }
+
+  function checkKeyboard(payload: Record<string, unknown>): Reply | undefined {
+    const markup = payload.reply_markup as { inline_keyboard?: { callback_data?: string }[][] } | undefined;
+    for (const button of markup?.inline_keyboard?.flat() ?? []) {
+      const data = button.callback_data;
+      if (data !== undefined && (data.length === 0 || Buffer.byteLength(data, "utf8") > 64)) {
+        return fail(400, "Bad Request: BUTTON_DATA_INVALID");
+      }
+    }
+    return undefined;
+  }
+
   /** What Telegram would refuse in a sendMessage; undefined when it would be accepted. */
   function checkMessage(payload: Record<string, unknown>): Reply | undefined {
     if (payload.chat_id === undefined) return fail(400, "Bad Request: chat_id is empty");
@@ -201,14 +264,7 @@ export async function startFakeBotApi(options: {
       return fail(400, "Bad Request: unsupported parse_mode in this fake");
     }
     if (visible.length > 4096) return fail(400, "Bad Request: message is too long");
-    const markup = payload.reply_markup as { inline_keyboard?: { callback_data?: string }[][] } | undefined;
-    for (const button of markup?.inline_keyboard?.flat() ?? []) {
-      const data = button.callback_data;
-      if (data !== undefined && (data.length === 0 || Buffer.byteLength(data, "utf8") > 64)) {
-        return fail(400, "Bad Request: BUTTON_DATA_INVALID");
-      }
-    }
-    return undefined;
+    return checkKeyboard(payload);
   }
 
   const server = createServer((req, res) => {
@@ -223,6 +279,7 @@ export async function startFakeBotApi(options: {
     let reply: Reply;
     let method = "";
     let payload: Record<string, unknown> = {};
+    let files: Record<string, { filename: string; bytes: Buffer }> | undefined;
     if (req.method !== "POST" || !match) {
       reply = fail(404, "Not Found");
     } else if (match[1] !== options.token) {
@@ -232,15 +289,23 @@ export async function startFakeBotApi(options: {
       method = match[2] ?? "";
       const chunks: Buffer[] = [];
       for await (const chunk of req) chunks.push(chunk as Buffer);
-      const raw = Buffer.concat(chunks).toString("utf8");
+      const body = Buffer.concat(chunks);
+      const boundary = /^multipart\/form-data;\s*boundary=(.+)$/i.exec(
+        req.headers["content-type"] ?? "",
+      )?.[1];
       try {
-        payload = raw ? (JSON.parse(raw) as Record<string, unknown>) : {};
-        reply = await answer(method, payload, res);
+        if (boundary) {
+          ({ payload, files } = parseMultipart(body, boundary));
+        } else {
+          const raw = body.toString("utf8");
+          payload = raw ? (JSON.parse(raw) as Record<string, unknown>) : {};
+        }
+        reply = await answer(method, payload, res, files);
       } catch {
-        reply = fail(400, "Bad Request: the fake reads JSON bodies only");
+        reply = fail(400, "Bad Request: the fake reads JSON and multipart bodies only");
       }
     }
-    calls.push({ method, payload, status: reply.status, at: Date.now() });
+    calls.push({ method, payload, ...(files ? { files } : {}), status: reply.status, at: Date.now() });
     for (const watcher of [...watchers]) watcher();
     if (res.destroyed) return;
     res.writeHead(reply.status, { "content-type": "application/json" });
@@ -291,6 +356,60 @@ export async function startFakeBotApi(options: {
       await once(server, "close");
     },
   };
+}
+
+/**
+ * A multipart/form-data body as grammY sends one: text fields (objects as JSON, parsed back here) and
+ * files under their attach:// names.
+ */
+function parseMultipart(
+  body: Buffer,
+  boundary: string,
+): { payload: Record<string, unknown>; files: Record<string, { filename: string; bytes: Buffer }> } {
+  const payload: Record<string, unknown> = {};
+  const files: Record<string, { filename: string; bytes: Buffer }> = {};
+  const delimiter = Buffer.from(`--${boundary}`);
+  let at = body.indexOf(delimiter);
+  if (at < 0) throw new Error("no boundary");
+  while (true) {
+    const start = at + delimiter.length;
+    if (body.subarray(start, start + 2).toString() === "--") break;
+    const next = body.indexOf(delimiter, start);
+    if (next < 0) throw new Error("unterminated part");
+    // Each part: CRLF, headers, CRLF CRLF, content, CRLF before the next delimiter.
+    const part = body.subarray(start + 2, next - 2);
+    const split = part.indexOf("\r\n\r\n");
+    if (split < 0) throw new Error("part without headers");
+    const headers = part.subarray(0, split).toString("utf8");
+    const content = part.subarray(split + 4);
+    const name = /name="([^"]*)"/i.exec(headers)?.[1];
+    if (name === undefined) throw new Error("part without a name");
+    const filename = /filename="?([^";\r\n]*)"?/i.exec(headers)?.[1];
+    if (filename !== undefined) {
+      files[name] = { filename, bytes: Buffer.from(content) };
+    } else {
+      const text = content.toString("utf8");
+      payload[name] = JSON_FIELDS.has(name)
+        ? (JSON.parse(text) as unknown)
+        : name === "chat_id" && /^-?\d+$/.test(text)
+          ? Number(text)
+          : text;
+    }
+    at = next;
+  }
+  return { payload, files };
+}
+
+/** The multipart fields grammY sends as JSON (objects and arrays of the Bot API). */
+const JSON_FIELDS = new Set(["reply_markup", "caption_entities", "reply_parameters", "link_preview_options"]);
+
+/** JPEG, PNG or WebP by their first bytes: Telegram refuses a photo it cannot decode. */
+function isImage(bytes: Buffer): boolean {
+  const jpeg = bytes[0] === 0xff && bytes[1] === 0xd8 && bytes[2] === 0xff;
+  const png = bytes.subarray(0, 8).equals(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]));
+  const webp =
+    bytes.subarray(0, 4).toString("latin1") === "RIFF" && bytes.subarray(8, 12).toString("latin1") === "WEBP";
+  return jpeg || png || webp;
 }
 
 /**

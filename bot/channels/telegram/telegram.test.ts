@@ -1,8 +1,8 @@
-import { mkdtemp, rm } from "node:fs/promises";
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import type { Transformer } from "grammy";
-import { afterEach, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { buildFromEntries, loadContent } from "../../../indexer/index.ts";
 import {
   createAssistant,
@@ -739,5 +739,212 @@ describe("telegram adapter against a fake Bot API on 127.0.0.1", () => {
     const [message] = await fake.waitFor("sendMessage");
     expect(message?.chat_id).toBe(chatId);
     expect(visible(message)).toMatch(/^Hello! I am the Châu Đốc tourism assistant/);
+  });
+});
+
+// ---------------------------------------------------------------------------------------------------
+
+describe("telegram answers with a picture (sendPhoto against the fake Bot API)", () => {
+  /** A 1×1 PNG: the fake, like Telegram, refuses bytes that are not an image. */
+  const PNG = Buffer.from(
+    "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAQAAAC1HAwCAAAAC0lEQVR42mNkYAAAAAYAAjCB0C8AAAAASUVORK5CYII=",
+    "base64",
+  );
+  const IMAGE = {
+    file: "/media/mieu-ba-test.png",
+    alt: { vi: "Miếu Bà Chúa Xứ nhìn từ quảng trường", en: "The Ba Chua Xu Temple from the square" },
+    author: "Nguyễn Văn A",
+    licence: "CC BY-SA 4.0",
+    sourceUrl: "https://commons.wikimedia.org/wiki/File:Mieu_Ba_test.png",
+  };
+  const CREDIT_VI = `Ảnh: Nguyễn Văn A · CC BY-SA 4.0 · ${IMAGE.sourceUrl}`;
+
+  let dir = "";
+  let pictured: Assistant;
+  let fake: FakeBotApi | undefined;
+  let stopChannel: (() => Promise<void>) | undefined;
+
+  beforeAll(async () => {
+    dir = await mkdtemp(path.join(tmpdir(), "chau-doc-tg-photo-"));
+    await writeFile(path.join(dir, "mieu-ba-test.png"), PNG);
+    await writeFile(path.join(dir, "not-an-image.png"), "<html>not a picture</html>");
+    // The real content, with a picture on the temple (the shipped content has no photo yet).
+    const { entries } = await loadContent(path.resolve(import.meta.dirname, "../../../content"), {
+      today: "2026-12-01",
+    });
+    const withImage = entries.map((e) => (e.id === "mieu-ba-chua-xu" ? { ...e, images: [IMAGE] } : e));
+    const { index } = await buildFromEntries(withImage, "1".repeat(64));
+    pictured = createAssistant({ index, clock: CLOCK, store: createMemoryStore() });
+  });
+  afterEach(async () => {
+    await stopChannel?.();
+    await fake?.close();
+    stopChannel = undefined;
+    fake = undefined;
+  });
+  afterAll(async () => {
+    if (dir) await rm(dir, { recursive: true, force: true });
+  });
+
+  /** The channel polling the fake, its pictures under `dir` ("/media/<name>" → dir/<name>). */
+  async function pollingChannel(assistant: Assistant, options: { photos?: boolean } = {}) {
+    fake = await startFakeBotApi({ token: TOKEN, botInfo: BOT });
+    const { log, lines } = capturingLog();
+    const dispatcher = createDispatcher({ assistant, store: createMemoryStore(), log, clock: CLOCK });
+    const channel = createTelegramChannel({
+      token: TOKEN,
+      apiRoot: fake.url,
+      dispatcher,
+      log,
+      clock: CLOCK,
+      ...(options.photos === false
+        ? {}
+        : {
+            photoFile: (url: string) =>
+              url.startsWith("/media/") ? path.join(dir, url.slice(7)) : undefined,
+          }),
+    });
+    stopChannel = () => channel.stop();
+    await channel.start();
+    return { fake, lines };
+  }
+
+  const captionOf = (payload: Record<string, unknown> | undefined) => {
+    const parsed = parseHtml(String(payload?.caption ?? ""));
+    return typeof parsed === "string" ? parsed : `unparsable: ${parsed.error}`;
+  };
+  const sentMethods = (api: FakeBotApi) =>
+    api.calls
+      .filter(
+        (c) =>
+          c.status === 200 && !["getUpdates", "getMe", "setMyCommands", "deleteWebhook"].includes(c.method),
+      )
+      .map((c) => c.method);
+
+  it("uploads the entry's picture with the whole short answer, its credit and the buttons as the caption", async () => {
+    const { fake } = await pollingChannel(pictured);
+    const chatId = freshChat();
+    fake.queueUpdate(textUpdate("Miếu Bà Chúa Xứ ở đâu?", { chatId, lang: "vi" }));
+    await fake.waitFor("sendVenue");
+    expect(sentMethods(fake)).toEqual(["sendChatAction", "sendPhoto", "sendVenue"]);
+    const call = fake.calls.find((c) => c.method === "sendPhoto");
+    expect(call?.payload.chat_id).toBe(chatId);
+    // Uploaded as multipart from the local file: the bytes Telegram received are the file's.
+    const attach = String(call?.payload.photo);
+    expect(attach).toMatch(/^attach:\/\//);
+    expect(call?.files?.[attach.slice("attach://".length)]?.bytes.equals(PNG)).toBe(true);
+    const caption = captionOf(call?.payload);
+    expect(caption).toContain("Địa chỉ: Chân núi Sam, phường Vĩnh Tế");
+    expect(caption.endsWith(CREDIT_VI)).toBe(true);
+    expect(caption.length).toBeLessThanOrEqual(1024);
+    expect(call?.payload.parse_mode).toBe("HTML");
+    const labels = buttonsOf(call?.payload).map((b) => b.text);
+    expect(labels).toContain("Bản đồ");
+    expect(labels.length).toBeGreaterThan(1);
+  });
+
+  it("uploads a picture once and sends it by Telegram's file id after that", async () => {
+    const { fake } = await pollingChannel(pictured);
+    fake.queueUpdate(textUpdate("Miếu Bà Chúa Xứ ở đâu?", { chatId: freshChat(), lang: "vi" }));
+    const [first] = await fake.waitFor("sendPhoto");
+    fake.queueUpdate(textUpdate("Where is the Ba Chua Xu Temple?", { chatId: freshChat(), lang: "en" }));
+    const [, second] = await fake.waitFor("sendPhoto", 2);
+    expect(String(first?.photo)).toMatch(/^attach:\/\//);
+    expect(String(second?.photo)).toMatch(/^photo-\d+$/);
+    const caption = captionOf(second);
+    expect(caption).toContain("Ba Chua Xu");
+    expect(caption).toContain(`Photo: Nguyễn Văn A · CC BY-SA 4.0 · ${IMAGE.sourceUrl}`);
+  });
+
+  it("uploads again when Telegram refuses a remembered file id", async () => {
+    const { fake } = await pollingChannel(pictured);
+    fake.queueUpdate(textUpdate("Miếu Bà Chúa Xứ ở đâu?", { chatId: freshChat(), lang: "vi" }));
+    await fake.waitFor("sendPhoto");
+    fake.failNext("sendPhoto", { kind: "wrong_file" });
+    fake.queueUpdate(textUpdate("Miếu Bà Chúa Xứ ở đâu?", { chatId: freshChat(), lang: "vi" }));
+    await fake.waitFor("sendPhoto", 2);
+    const attempts = fake.calls.filter((c) => c.method === "sendPhoto");
+    expect(attempts.map((c) => c.status)).toEqual([200, 400, 200]);
+    expect(String(attempts[2]?.payload.photo)).toMatch(/^attach:\/\//);
+  });
+
+  it("sends a long answer's picture with its alt text and credit first, then the text with the buttons", async () => {
+    const long = `Miếu Bà Chúa Xứ Núi Sam:\n${"• Một chi tiết dài về lễ hội và cách đi lại quanh núi Sam. ".repeat(40)}`;
+    const assistant = scriptedAssistant(() => ({
+      answer: long,
+      intent: "place",
+      suggestions: ["Giờ mở cửa?", "Vía Bà là ngày nào?"],
+      image: {
+        url: IMAGE.file,
+        alt: IMAGE.alt.vi,
+        author: IMAGE.author,
+        licence: IMAGE.licence,
+        sourceUrl: IMAGE.sourceUrl,
+      },
+    }));
+    const { fake } = await pollingChannel(assistant);
+    fake.queueUpdate(textUpdate("Kể về miếu Bà", { chatId: freshChat(), lang: "vi" }));
+    await fake.waitFor("sendMessage");
+    expect(sentMethods(fake)).toEqual(["sendChatAction", "sendPhoto", "sendMessage"]);
+    const [photo] = fake.sent("sendPhoto");
+    expect(captionOf(photo)).toBe(`${IMAGE.alt.vi}\n${CREDIT_VI}`);
+    expect(photo?.reply_markup).toBeUndefined();
+    const [message] = fake.sent("sendMessage");
+    expect(String(message?.text)).toContain("Một chi tiết dài");
+    expect(buttonsOf(message).map((b) => b.text)).toEqual(["Giờ mở cửa?", "Vía Bà là ngày nào?"]);
+  });
+
+  it("falls back to the text when Telegram refuses the picture, keeping the buttons", async () => {
+    const { fake, lines } = await pollingChannel(pictured);
+    fake.failNext("sendPhoto", { kind: "wrong_file" });
+    const chatId = freshChat();
+    fake.queueUpdate(textUpdate("Miếu Bà Chúa Xứ ở đâu?", { chatId, lang: "vi" }));
+    await fake.waitFor("sendVenue");
+    expect(fake.calls.filter((c) => c.method === "sendPhoto").map((c) => c.status)).toEqual([400]);
+    const [message] = fake.sent("sendMessage");
+    expect(String(message?.text)).toContain("Địa chỉ: Chân núi Sam, phường Vĩnh Tế");
+    expect(buttonsOf(message).map((b) => b.text)).toContain("Bản đồ");
+    expect(lines.some((l) => l.level === "warn" && JSON.stringify(l.obj).includes("sendPhoto"))).toBe(true);
+    expect(JSON.stringify(lines)).not.toContain(TOKEN);
+  });
+
+  it("sends text only when the file is missing, is not an image, or no file source is configured", async () => {
+    const withFile = (file: string) =>
+      scriptedAssistant(() => ({
+        answer: "Miếu Bà Chúa Xứ Núi Sam:\n• Địa chỉ: Chân núi Sam",
+        intent: "place",
+        image: { url: file, alt: "Miếu", author: "A", licence: "CC0", sourceUrl: "https://example.org/a" },
+      }));
+    for (const [assistant, options, refused] of [
+      [withFile("/media/missing.png"), {}, 0],
+      [withFile("/media/not-an-image.png"), {}, 1],
+      [withFile("/content-images/elsewhere.png"), {}, 0],
+      [withFile(IMAGE.file), { photos: false }, 0],
+    ] as const) {
+      const { fake } = await pollingChannel(assistant, options);
+      fake.queueUpdate(textUpdate("Miếu Bà ở đâu?", { chatId: freshChat(), lang: "vi" }));
+      const [message] = await fake.waitFor("sendMessage");
+      expect(String(message?.text)).toContain("Chân núi Sam");
+      expect(fake.sent("sendPhoto")).toEqual([]);
+      expect(fake.calls.filter((c) => c.method === "sendPhoto")).toHaveLength(refused);
+      await stopChannel?.();
+      await fake.close();
+      stopChannel = undefined;
+    }
+    fake = undefined;
+  });
+
+  it("gives no picture to an answer about several places", async () => {
+    const answer = await pictured.ask({ text: "", location: { lat: 10.6787, lng: 105.0806 }, lang: "vi" });
+    expect(answer.intent).toBe("nearby");
+    expect(answer.image).toBeUndefined();
+    const place = await pictured.ask({ text: "Miếu Bà Chúa Xứ ở đâu?", lang: "vi" });
+    expect(place.image).toEqual({
+      url: IMAGE.file,
+      alt: IMAGE.alt.vi,
+      author: IMAGE.author,
+      licence: IMAGE.licence,
+      sourceUrl: IMAGE.sourceUrl,
+    });
   });
 });

@@ -1,5 +1,15 @@
+import { stat } from "node:fs/promises";
 import { autoRetry } from "@grammyjs/auto-retry";
-import { Bot, BotError, GrammyError, HttpError, InlineKeyboard, type Api, type Transformer } from "grammy";
+import {
+  Bot,
+  BotError,
+  GrammyError,
+  HttpError,
+  InlineKeyboard,
+  InputFile,
+  type Api,
+  type Transformer,
+} from "grammy";
 import type { BotCommand, Message, MessageEntity, Update, UserFromGetMe } from "grammy/types";
 import { z } from "zod";
 import { AppError, type Lang } from "../../../indexer/index.ts";
@@ -14,6 +24,7 @@ import type {
   Incoming,
   OutgoingButton,
   OutgoingMessage,
+  OutgoingPhoto,
   WebhookRequest,
   WebhookResponse,
 } from "../types.ts";
@@ -32,9 +43,16 @@ export const TELEGRAM_LIMITS: ChannelLimits = {
 /** Where web/routes/webhooks.ts mounts the adapter, and the URL registered with setWebhook. */
 export const TELEGRAM_WEBHOOK_PATH = "/webhooks/telegram";
 
-/** Telegram's own ceilings (Bot API: sendMessage text 1-4096 characters, callback_data 1-64 bytes). */
+/**
+ * Telegram's own ceilings (Bot API: sendMessage text 1-4096 characters, a caption 0-1024, callback_data
+ * 1-64 bytes, a photo uploaded with sendPhoto at most 10 MB).
+ */
 const MAX_MESSAGE = 4096;
+const MAX_CAPTION = 1024;
 const MAX_CALLBACK_BYTES = 64;
+const MAX_PHOTO_BYTES = 10 * 1024 * 1024;
+/** Telegram file ids of photos already uploaded, so a picture is uploaded once per file version. */
+const MAX_REMEMBERED_PHOTOS = 500;
 /** The updates the adapter reads; everything else Telegram need not send. */
 const ALLOWED_UPDATES = ["message", "callback_query"] as const;
 /** setWebhook's secret_token: 1-256 characters, A-Z, a-z, 0-9, _ and -. */
@@ -102,6 +120,12 @@ export type TelegramChannelOptions = {
    * nobody waits for any more. Default one day.
    */
   maxMessageAgeMs?: number;
+  /**
+   * The local file of a portal image path ("/content-images/…", "/media/…"): answers about an entry with a
+   * picture send it first with sendPhoto, uploaded from this file (Telegram need not reach the portal, and
+   * it works without PUBLIC_URL). Without it, or when it gives no file, answers go as text only.
+   */
+  photoFile?: (url: string) => string | undefined;
   /**
    * An API transformer installed beneath auto-retry (nearer the network), so it sees every attempt,
    * retries included; tests use it to capture calls and answer them without a network.
@@ -178,7 +202,8 @@ export function createTelegramChannel(options: TelegramChannelOptions): ChannelA
 
   async function sendMessages(api: Api, chatId: number, messages: OutgoingMessage[]): Promise<void> {
     for (const [m, message] of messages.entries()) {
-      const parts = fitMessage(message.text);
+      let parts = fitMessage(message.text);
+      if (message.photo && (await sendPhoto(api, chatId, message, message.photo, parts))) parts = [];
       for (const [p, part] of parts.entries()) {
         const keyboard = p === parts.length - 1 ? keyboardOf(message.buttons) : undefined;
         await sendText(api, chatId, part, m === 0 && p === 0, keyboard);
@@ -189,6 +214,67 @@ export function createTelegramChannel(options: TelegramChannelOptions): ChannelA
         await api.sendVenue(chatId, venue.lat, venue.lng, venue.title, address);
       }
     }
+  }
+
+  const uploaded = new Map<string, string>();
+
+  /**
+   * Sends a message's picture. A short answer goes whole as the caption (with the credit, and the
+   * buttons): true, nothing is left to send. A longer one (over Telegram's 1024-character caption) gets
+   * the picture with its alt text and credit first, then the text as messages with the buttons on the
+   * last, so the buttons stay under the answer. A picture that cannot be sent (no file, too big, refused
+   * by Telegram) is left out and logged: the answer goes as text all the same.
+   */
+  async function sendPhoto(
+    api: Api,
+    chatId: number,
+    message: OutgoingMessage,
+    photo: OutgoingPhoto,
+    parts: string[],
+  ): Promise<boolean> {
+    const file = options.photoFile?.(photo.url);
+    if (file === undefined) return false;
+    let version: string;
+    try {
+      const info = await stat(file);
+      if (!info.isFile() || info.size > MAX_PHOTO_BYTES) {
+        log.warn(
+          { url: photo.url, bytes: info.size },
+          "telegram: picture not a file or over 10 MB, left out",
+        );
+        return false;
+      }
+      version = `${file}:${info.mtimeMs}:${info.size}`;
+    } catch (err) {
+      log.warn({ url: photo.url, err: describeError(err, token) }, "telegram: picture not found, left out");
+      return false;
+    }
+    const full = `${message.text}\n\n${photo.credit}`;
+    const whole = parts.length === 1 && full.length <= MAX_CAPTION;
+    const caption = whole ? full : clipText(`${photo.alt}\n${photo.credit}`, MAX_CAPTION);
+    const keyboard = whole ? keyboardOf(message.buttons) : undefined;
+    const other = {
+      caption: renderHtml(caption, whole),
+      parse_mode: "HTML" as const,
+      ...(keyboard ? { reply_markup: keyboard } : {}),
+    };
+    // A file id Telegram gave for this file before, then (when there is none, or it is refused) the file.
+    const known = uploaded.get(version);
+    for (const source of known ? [known, undefined] : [undefined]) {
+      try {
+        const sent = await api.sendPhoto(chatId, source ?? new InputFile(file), other);
+        const largest = sent.photo.at(-1)?.file_id;
+        if (largest) {
+          if (uploaded.size >= MAX_REMEMBERED_PHOTOS) uploaded.delete(uploaded.keys().next().value as string);
+          uploaded.set(version, largest);
+        }
+        return whole;
+      } catch (err) {
+        uploaded.delete(version);
+        warn("sendPhoto", err);
+      }
+    }
+    return false;
   }
 
   async function sendText(
@@ -488,6 +574,17 @@ function fitMessage(text: string): string[] {
   if (renderHtml(text, true).length <= MAX_MESSAGE) return [text];
   const half = Math.max(1, Math.floor(text.length / 2));
   return splitText(text, half).flatMap(fitMessage);
+}
+
+/** At most `max` UTF-16 units (what Telegram counts), cut at a character with an ellipsis. */
+function clipText(text: string, max: number): string {
+  if (text.length <= max) return text;
+  let out = "";
+  for (const ch of text) {
+    if (out.length + ch.length > max - 1) break;
+    out += ch;
+  }
+  return `${out}…`;
 }
 
 /** An error as a log field, with the token cut out of every message (network errors quote the URL). */

@@ -47,6 +47,8 @@ export type ZaloBotClient = {
   getWebhookInfo(): Promise<unknown>;
   /** Sends a text of 1–2000 characters. */
   sendMessage(params: { chat_id: string; text: string }): Promise<ZaloBotSent>;
+  /** Sends a picture Zalo fetches from `photo` (a public http(s) URL), with a caption of up to 2000 characters. */
+  sendPhoto(params: { chat_id: string; photo: string; caption?: string }): Promise<ZaloBotSent>;
   /** Shows "typing…" in the chat. */
   sendChatAction(params: { chat_id: string; action: "typing" }): Promise<void>;
   /** Any other method; the `result` of a successful call. */
@@ -175,6 +177,10 @@ export function createZaloBotClient(options: ZaloBotClientOptions): ZaloBotClien
     getWebhookInfo: () => call("getWebhookInfo"),
     async sendMessage(params) {
       const result = await call("sendMessage", params);
+      return (typeof result === "object" && result !== null ? result : {}) as ZaloBotSent;
+    },
+    async sendPhoto(params) {
+      const result = await call("sendPhoto", params);
       return (typeof result === "object" && result !== null ? result : {}) as ZaloBotSent;
     },
     async sendChatAction(params) {

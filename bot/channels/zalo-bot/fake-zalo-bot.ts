@@ -6,7 +6,8 @@ import type { AddressInfo } from "node:net";
  * reference's samples: `POST /bot<token>/<method>` answered with `{ok, result}` or
  * `{ok:false, error_code, description}`. getUpdates hands out one queued update per call, or holds the
  * request until one is queued or the timeout passes and then answers error_code 408; like the real
- * platform it returns nothing while a webhook is set. sendMessage refuses texts over 2000 characters.
+ * platform it returns nothing while a webhook is set. sendMessage refuses texts over 2000 characters;
+ * sendPhoto takes a photo URL (http or https; it fetches nothing) and a caption of at most 2000.
  */
 
 export type FakeZaloBotCall = { method: string; body: Record<string, unknown> };
@@ -19,6 +20,10 @@ export type FakeZaloBot = {
   calls: FakeZaloBotCall[];
   /** Texts accepted by sendMessage, in order. */
   sent(): { chat_id: string; text: string }[];
+  /** Photos accepted by sendPhoto, in order. */
+  photos(): { chat_id: string; photo: string; caption?: string }[];
+  /** The next sendPhoto fails with a 400, as for a URL Zalo cannot fetch. */
+  failNextPhoto(): void;
   /** Queues an update for the next getUpdates (and wakes a waiting one). */
   queueUpdate(update: object): void;
   /** The webhook set with setWebhook, if any. */
@@ -38,6 +43,8 @@ export async function startFakeZaloBot(options: { token: string }): Promise<Fake
   const waiters = new Set<() => void>();
   let webhook: { url: string; secret_token: string } | undefined;
   const accepted: { chat_id: string; text: string }[] = [];
+  const photos: { chat_id: string; photo: string; caption?: string }[] = [];
+  let failPhoto = false;
 
   const server = createServer((req, res) => {
     void handle(req, res).catch(() => {
@@ -111,6 +118,21 @@ export async function startFakeZaloBot(options: { token: string }): Promise<Fake
         accepted.push({ chat_id, text });
         return reply(res, 200, { ok: true, result: { message_id: `m${accepted.length}`, date: Date.now() } });
       }
+      case "sendPhoto": {
+        const { chat_id, photo, caption } = body;
+        if (typeof chat_id !== "string" || !chat_id) {
+          return reply(res, 400, { ok: false, error_code: 400, description: "Bad Request: chat_id" });
+        }
+        if (failPhoto || typeof photo !== "string" || !/^https?:\/\/[^/]+\//.test(photo)) {
+          failPhoto = false;
+          return reply(res, 400, { ok: false, error_code: 400, description: "Bad Request: photo url" });
+        }
+        if (caption !== undefined && (typeof caption !== "string" || [...caption].length > MAX_TEXT)) {
+          return reply(res, 400, { ok: false, error_code: 400, description: "Bad Request: caption 0-2000" });
+        }
+        photos.push({ chat_id, photo, ...(typeof caption === "string" ? { caption } : {}) });
+        return reply(res, 200, { ok: true, result: { message_id: `p${photos.length}`, date: Date.now() } });
+      }
       case "sendChatAction":
         if (body.action !== "typing") {
           return reply(res, 400, { ok: false, error_code: 400, description: "Bad Request: action" });
@@ -155,6 +177,10 @@ export async function startFakeZaloBot(options: { token: string }): Promise<Fake
     token,
     calls,
     sent: () => [...accepted],
+    photos: () => [...photos],
+    failNextPhoto() {
+      failPhoto = true;
+    },
     queueUpdate(update) {
       queue.push(update);
       for (const wake of [...waiters]) wake();

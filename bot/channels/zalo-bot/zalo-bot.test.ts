@@ -609,6 +609,50 @@ describe("Zalo Bot channel against the fake Zalo Bot API", () => {
     expect(fake.calls.some((c) => c.method === "getUpdates")).toBe(false);
   });
 
+  it("sends the entry's picture by the portal's public HTTPS URL, with its credit, before the text", async () => {
+    const image = {
+      url: "/media/mieu-ba.png",
+      alt: "Miếu Bà Chúa Xứ nhìn từ quảng trường",
+      author: "Nguyễn Văn A",
+      licence: "CC BY-SA 4.0",
+      sourceUrl: "https://commons.wikimedia.org/wiki/File:Mieu_Ba.png",
+    };
+    const pictured = scriptedAssistant((q) => ({ answer: `đáp: ${q.text}`, intent: "place", image }));
+    // Zalo fetches the picture itself: without a public HTTPS address (polling) there is none to give.
+    const api = stubFetch();
+    const local = makeChannel(pictured, { fetch: api.fetch });
+    expect(
+      (await local.handleWebhook(webhookRequest({ ok: true, result: zaloUpdate({ text: "miếu" }) }))).status,
+    ).toBe(200);
+    await local.idle();
+    expect(api.methods()).not.toContain("sendPhoto");
+    expect(api.sentTexts()).toEqual(["đáp: miếu"]);
+    await local.stop();
+
+    fake = await startFakeZaloBot({ token: TOKEN });
+    channel = makeChannel(pictured, { apiBase: fake.url, publicUrl: "https://du-lich.example.vn/" });
+    await channel.start();
+    const url = await serveWebhook(channel);
+    await deliverWebhook(url, zaloUpdate({ text: "miếu", chatId: "c2" }), SECRET);
+    await channel.idle();
+    expect(fake.photos()).toEqual([
+      {
+        chat_id: "c2",
+        photo: "https://du-lich.example.vn/media/mieu-ba.png",
+        caption: `${image.alt}\nẢnh: Nguyễn Văn A · CC BY-SA 4.0 · ${image.sourceUrl}`,
+      },
+    ]);
+    const methods = fake.calls.map((c) => c.method);
+    expect(methods.indexOf("sendPhoto")).toBeLessThan(methods.indexOf("sendMessage"));
+
+    // A picture Zalo refuses is left out; the answer still goes.
+    fake.failNextPhoto();
+    await deliverWebhook(url, zaloUpdate({ text: "lần nữa", chatId: "c2" }), SECRET);
+    await channel.idle();
+    expect(fake.photos()).toHaveLength(1);
+    expect(fake.sent().at(-1)).toEqual({ chat_id: "c2", text: "đáp: lần nữa" });
+  });
+
   it("stop() ends a long poll promptly and polls no more", async () => {
     fake = await startFakeZaloBot({ token: TOKEN });
     channel = makeChannel(

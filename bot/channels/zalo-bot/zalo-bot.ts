@@ -60,6 +60,8 @@ const SECRET_HEADER = "x-bot-api-secret-token";
 const MAX_BODY_BYTES = 1024 * 1024;
 const MAX_RETRY_DELAY_MS = 30_000;
 const SEEN_LIMIT = 10_000;
+/** sendPhoto's caption: at most 2000 characters (Zalo Bot API reference). */
+const MAX_CAPTION = 2000;
 const COMMANDS = ["start", "help", "events", "lodging", "language"] as const;
 
 const idSchema = z.union([z.string().min(1), z.number()]).transform(String);
@@ -125,6 +127,8 @@ export function createZaloBotChannel(options: ZaloBotChannelOptions): ChannelAda
   if (publicUrl && !secret) {
     throw new AppError("config_invalid", "ZALO_BOT_WEBHOOK_SECRET is required when PUBLIC_URL is set");
   }
+  // sendPhoto takes only a URL Zalo can fetch: pictures go only when the portal has a public HTTPS address.
+  const photoBase = publicUrl?.startsWith("https://") ? publicUrl : undefined;
   const client: ZaloBotClient = createZaloBotClient({
     token,
     ...(options.apiBase ? { apiBase: options.apiBase } : {}),
@@ -175,6 +179,18 @@ export function createZaloBotChannel(options: ZaloBotChannelOptions): ChannelAda
         .catch((err: unknown) => logError("warn", err, context, "zalo-bot: sendChatAction failed"));
       const messages = await dispatcher.handle(incoming, ZALO_BOT_LIMITS);
       await typing;
+      const photo = messages[0]?.photo;
+      if (photo && photoBase) {
+        // Zalo fetches the picture itself, from the portal's public HTTPS address; a failure leaves the
+        // picture out and the text goes all the same.
+        await client
+          .sendPhoto({
+            chat_id,
+            photo: `${photoBase}${photo.url}`,
+            caption: clipCaption(`${photo.alt}\n${photo.credit}`),
+          })
+          .catch((err: unknown) => logError("warn", err, context, "zalo-bot: sendPhoto failed, text only"));
+      }
       for (const text of renderMessages(messages, ZALO_BOT_LIMITS.maxText)) {
         await client.sendMessage({ chat_id, text });
       }
@@ -324,6 +340,12 @@ export function renderMessages(messages: OutgoingMessage[], maxText: number): st
     out.push(...splitText(text, maxText).filter((part) => part.trim() !== ""));
   }
   return out;
+}
+
+/** A photo caption within Zalo's 2000 characters. */
+function clipCaption(text: string): string {
+  const chars = [...text];
+  return chars.length <= MAX_CAPTION ? text : `${chars.slice(0, MAX_CAPTION - 1).join("")}…`;
 }
 
 function errorText(err: unknown): string {

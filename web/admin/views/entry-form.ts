@@ -1,6 +1,7 @@
-import { CALENDARS, PRACTICAL_TOPICS, type EntryType } from "../../../indexer/index.ts";
+import { AREAS, CALENDARS, PRACTICAL_TOPICS, type EntryType } from "../../../indexer/index.ts";
 import { html, type SafeHtml } from "../../views/html.ts";
 import { typeLabel } from "../../views/parts.ts";
+import { AREA_NAME } from "../../views/places.ts";
 import {
   APPLIES_TO,
   formFieldsOf,
@@ -140,6 +141,7 @@ const REASONS: [RegExp, (m: RegExpExecArray) => string][] = [
   [/^every entry names at least one source$/, () => "cần ít nhất một nguồn"],
   [/^must be an http\(s\) link$/, () => "phải là liên kết http:// hoặc https://"],
   [/^Invalid input: expected number/, () => "phải là một số"],
+  [/^must be a whole number from 1 to 99$/, () => "phải là số nguyên từ 1 đến 99"],
   [/^min must not exceed max$/, () => "số nhỏ nhất không được lớn hơn số lớn nhất"],
   [
     /^must be lowercase kebab-case/,
@@ -373,6 +375,10 @@ function typeFields(f: Fields, type: EntryType): SafeHtml {
     case "attraction":
       return html`<section aria-labelledby="h-type" class="form-section">
         <h2 id="h-type">Thông tin địa điểm</h2>
+        ${f.select("place.area", "Khu vực (nhóm trong danh sách điểm tham quan)", [
+          ["", "— Chưa xếp khu vực (xếp cuối danh sách) —"],
+          ...AREAS.map((a): [string, string] => [a, AREA_NAME[a].vi]),
+        ])}
         ${f.pair("place.address", "Địa chỉ", "text", { hint: "Tên hành chính áp dụng từ 1/7/2025 (phường Châu Đốc, phường Vĩnh Tế, xã Vĩnh Hậu, tỉnh An Giang)." })}
         ${f.area("place.formerNames", "Tên cũ (mỗi dòng một tên)", { hint: "Tên cũ người ta vẫn tìm: phường Núi Sam, TP. Châu Đốc, huyện Tịnh Biên…", rows: 3 })}
         ${f.group(
@@ -509,6 +515,11 @@ function formFields(f: Fields, d: EntryFormData): SafeHtml {
         "Chỉ dùng ảnh mà bạn đã đọc giấy phép. Tác giả, giấy phép, trang nguồn và mô tả ở cả hai ngôn ngữ đều bắt buộc. Tải ảnh lên ở cuối trang rồi chọn ở đây.",
       )}
       ${f.area("related", "Mục liên quan (id, mỗi dòng một id)", { rows: 3 })}
+      ${f.text("featured", "Thứ hạng nổi bật (1 đứng đầu)", {
+        inputmode: "numeric",
+        size: 4,
+        hint: "Số nguyên từ 1 đến 99: trang chủ và các danh sách đưa mục có hạng lên trước, hạng 1 đầu tiên. Để trống nếu mục không nổi bật.",
+      })}
       ${f.text("lastVerified", "Ngày kiểm tra nguồn gần nhất", { type: "date" })}
       ${f.check("verified", "Đã kiểm tra lại nguồn hôm nay (ghi ngày hôm nay khi lưu)")}
     </section>
