@@ -82,3 +82,21 @@ describe("a turn of several clauses on the real content", () => {
     expect(en.answer).toMatch(/not confirmed/);
   });
 });
+
+describe("an event whose dates are announced yearly", () => {
+  it("says it has no confirmed date, then what its sources say of the year asked, with the doubt", async () => {
+    // The clock is 1 Dec 2026: "this year" is 2026, and the entry has a 2026 estimate but no date.
+    const en = await ask("when does Ramadan start this year?");
+    expect(en.answer).toMatch(/I don't have the confirmed dates/);
+    expect(en.answer).toMatch(/18 or 19 February 2026/);
+    expect(en.answer).toMatch(/unconfirmed/);
+    const vi = await ask("Ramadan năm 2027 bắt đầu ngày nào");
+    expect(vi.answer).toMatch(/2027: chưa có nguồn/);
+    // The caveat that introduces the list comes before it.
+    const lines = vi.answer.split("\n");
+    const caveat = lines.findIndex((l) => /chưa được xác nhận:$/.test(l));
+    const estimate = lines.findIndex((l) => l.includes("2027: chưa có nguồn"));
+    expect(caveat).toBeGreaterThan(-1);
+    expect(caveat).toBeLessThan(estimate);
+  });
+});

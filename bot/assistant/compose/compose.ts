@@ -296,6 +296,10 @@ function eventBlock(f: Extract<Finding, { kind: "event-dates" }>, c: ComposeCont
         "I don't have the confirmed dates for the time you asked about.",
       ),
     );
+  if (f.said?.length) {
+    lines.push(t(lang, "Nguồn của chúng tôi ghi:", "What our sources say:"));
+    for (const u of f.said) lines.push(`• ${u.text}`);
+  }
   if (!computable) {
     lines.push(
       t(

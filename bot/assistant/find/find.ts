@@ -45,6 +45,8 @@ export type Finding =
       past?: Occurrence;
       /** The dates are announced yearly and the content has none for the time asked: a gap. */
       undated?: boolean;
+      /** What the entry says of the years asked when it has no date for them (estimates, news). */
+      said?: FactUnit[];
       period?: { vi: string; en: string };
     }
   /** What is on in a period. */
@@ -430,7 +432,7 @@ export function createFinder(d: FinderDeps): Finder {
         frame.topicTerms.length > 0 &&
         specific(units, frame);
       if (aboutSomethingElse) return specificOrCard(entry, frame, units);
-      if (dateish) out.push(eventDates(entry, frame));
+      if (dateish) out.push(eventDates(entry, frame, units));
       for (const a of other) out.push(attributeFinding(entry, a === "hours" ? "rite-time" : a, frame, units));
       if (!out.length) out.push(...specificOrCard(entry, frame, units));
       return out;
@@ -442,7 +444,7 @@ export function createFinder(d: FinderDeps): Finder {
         attributes = [...new Set(attributes.map((a) => (a === "dates" ? "history" : a)))];
       else {
         return [
-          eventDates(event, frame),
+          eventDates(event, frame, facts.of(event.id, lang)),
           ...attributes.filter((a) => a !== "dates").map((a) => attributeFinding(entry, a, frame, units)),
         ];
       }
@@ -500,7 +502,7 @@ export function createFinder(d: FinderDeps): Finder {
         return [{ kind: "card", frame, entryId: entry.id, units: top }];
       return [{ kind: "facts", frame, entryId: entry.id, units: top }];
     }
-    if (entry.type === "event") return [eventDates(entry, frame)];
+    if (entry.type === "event") return [eventDates(entry, frame, units)];
     return [{ kind: "card", frame, entryId: entry.id }];
   }
 
@@ -510,7 +512,7 @@ export function createFinder(d: FinderDeps): Finder {
     frame: Frame,
     units: readonly FactUnit[],
   ): Finding {
-    if (attribute === "dates" && entry.type === "event") return eventDates(entry, frame);
+    if (attribute === "dates" && entry.type === "event") return eventDates(entry, frame, units);
     // A rule's legal basis is data: the documents, articles and whether each is in force.
     if (attribute === "legal-basis" && entry.type === "lodging-rule")
       return { kind: "lodging-field", frame, entryId: entry.id, attribute };
@@ -613,7 +615,20 @@ export function createFinder(d: FinderDeps): Finder {
     );
   }
 
-  function eventDates(entry: ContentEntry, frame: Frame): Finding {
+  /**
+   * An event's dates; when they are announced yearly and the content has none for the time asked, also
+   * what the entry says of those years ("2026: expected to start on 18 or 19 February …"), with its doubt.
+   */
+  function eventDates(entry: ContentEntry, frame: Frame, units: readonly FactUnit[]): Finding {
+    const f = eventDatesOf(entry, frame);
+    if (f.kind !== "event-dates" || !f.undated) return f;
+    const thisYear = Number(d.today().slice(0, 4));
+    const years = f.years.length ? f.years : [thisYear, thisYear + 1];
+    const said = units.filter((u) => !u.field && years.some((y) => new RegExp(`\\b${y}\\b`).test(u.text)));
+    return said.length ? { ...f, said: withCaveats(said.slice(0, 2), units) } : f;
+  }
+
+  function eventDatesOf(entry: ContentEntry, frame: Frame): Finding {
     const today = d.today();
     const announced = entry.type === "event" && entry.event.announcedYearly;
     const all = (from: string, to: string) =>
@@ -713,7 +728,9 @@ function withCaveats(picked: FactUnit[], units: readonly FactUnit[]): FactUnit[]
   const caveat = units.find(
     (u) => !u.field && headings.has(u.heading) && !picked.includes(u) && HEDGE.test(normalize(u.text).folded),
   );
-  return caveat ? [...picked, caveat] : picked;
+  if (!caveat) return picked;
+  // A caveat that introduces a list ("For later years the date is unconfirmed:") goes before it.
+  return caveat.text.trimEnd().endsWith(":") ? [caveat, ...picked] : [...picked, caveat];
 }
 
 /** What a festival or season itself can be asked. */
