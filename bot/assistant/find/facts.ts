@@ -1,5 +1,5 @@
 import { fold, type ContentEntry, type Lang } from "../../../indexer/index.ts";
-import { factAttributes, type Attribute } from "../understand/index.ts";
+import { factAttributes, familiesOf, type Attribute } from "../understand/index.ts";
 
 /**
  * Fact units: each entry split into the sentences and bullets of its body (in both languages) and its
@@ -19,6 +19,8 @@ export type FactUnit = {
   words: ReadonlySet<string>;
   /** Its words of five letters or more, for matching word forms by their first five letters. */
   longWords: readonly string[];
+  /** The word families it has a member of (understand/word-families.ts). */
+  families: ReadonlySet<string>;
   /** Position in the entry, for a stable order among equals. */
   order: number;
   /** A structured field: stated once for both languages, and preferred for its attribute. */
@@ -59,6 +61,7 @@ function unitsOf(e: ContentEntry, lang: Lang): FactUnit[] {
       own,
       words,
       longWords: [...words].filter((w) => w.length >= 5),
+      families: new Set(familiesOf(clean)),
       order: out.length,
       ...(field ? { field } : {}),
       ...(forced ? { forced } : {}),
@@ -191,6 +194,7 @@ export function rankStating(
     wantsNumber?: boolean;
     years?: readonly number[];
     contextTerms?: readonly string[];
+    families?: readonly string[];
   },
 ): { u: FactUnit; score: number }[] {
   const rarity = rarityOf(units);
@@ -199,9 +203,11 @@ export function rankStating(
   for (const u of units) {
     const labelled = u.attributes.has(attribute);
     // The conversation's topic words count for less than the question's own.
+    // A word family shared with the question ("trùng tu" asked, "xây lại" written) counts like a word.
     const topical =
       weightedOverlap(u, asked.topicTerms, rarity) +
-      CONTEXT_WEIGHT * weightedOverlap(u, asked.contextTerms ?? [], rarity);
+      CONTEXT_WEIGHT * weightedOverlap(u, asked.contextTerms ?? [], rarity) +
+      FAMILY_WEIGHT * Math.min(2, (asked.families ?? []).filter((f) => u.families.has(f)).length);
     // A sentence without the label still answers when it has the question's own rare words ("phim" of
     // "which film was shot there"): the labels miss what no cue names.
     if (!labelled && (u.field || topical < UNLABELLED_MIN)) continue;
@@ -221,6 +227,7 @@ export function rankStating(
 const UNLABELLED_MIN = 1.2;
 const UNLABELLED_WEIGHT = 0.8;
 const CONTEXT_WEIGHT = 0.3;
+const FAMILY_WEIGHT = 0.5;
 /** A field made for the attribute asked; a field stating it by the way; the cue's words, at most. */
 const FIELD_SURE = 2;
 const FIELD_OTHER = 0.3;

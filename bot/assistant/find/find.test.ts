@@ -2,6 +2,7 @@ import path from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { loadContent, type ContentEntry } from "../../../indexer/index.ts";
 import { bodyUnits, buildFactIndex, sentences, unitsStating } from "./facts.ts";
+import { familiesOf } from "../understand/index.ts";
 import { computeFine } from "./lodging-fine.ts";
 
 /** Fact units and the fine calculator, on the real content (the fines are data in content/lodging). */
@@ -61,6 +62,13 @@ describe("fact units", () => {
     expect(ranked[0]?.text).toMatch(/an táng/);
     // Words every sentence of the entry shares do not pull an unlabelled sentence in.
     expect(unitsStating(units, "travel-time", { topicTerms: ["lang"] })).toEqual([]);
+  });
+
+  it("ranks by word families: 'trùng tu' asked finds 'xây lại' written", () => {
+    const units = buildFactIndex(entries).of("chua-hang", "vi");
+    const asked = { topicTerms: [], families: familiesOf("chùa trùng tu năm nào") };
+    expect(asked.families).toContain("rebuilt");
+    expect(unitsStating(units, "history", asked)[0]?.text).toMatch(/xây lại/);
   });
 
   it("labels a place's structured fields with their attribute", () => {

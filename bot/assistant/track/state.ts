@@ -43,6 +43,7 @@ export type Frame = {
   text: string;
   topicTerms: string[];
   cueTerms?: string[];
+  families?: string[];
   wantsNumber?: boolean;
   lodging: LodgingDetails;
   /**
@@ -199,6 +200,7 @@ function frameOf(clause: Clause, lodging: LodgingDetails): Frame {
     text: clause.text,
     topicTerms: [...clause.topicTerms],
     cueTerms: [...clause.cueTerms],
+    families: [...clause.families],
     wantsNumber: clause.wantsNumber,
     lodging: { ...lodging },
   };

@@ -28,3 +28,4 @@ export {
   type Lexicon,
   type Reading,
 } from "./understand.ts";
+export { familiesOf, type WordFamily } from "./word-families.ts";

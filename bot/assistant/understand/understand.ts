@@ -6,6 +6,7 @@ import { resolveDateRange, type DateRange } from "./dates.ts";
 import { parseLodgingDetails, type LodgingDetails } from "./lodging-details.ts";
 import { chooseLanguage, type LanguageChoice } from "./language.ts";
 import { normalize, type Normalized } from "./phrases.ts";
+import { familiesOf } from "./word-families.ts";
 
 /**
  * Understanding one turn: its text → what it does (the act) and what it asks, as clauses, each naming
@@ -35,6 +36,8 @@ export type Clause = {
   topicTerms: string[];
   /** The content words of the cues that matched ("xay", "thiet ke"): which part of an attribute. */
   cueTerms: string[];
+  /** The word families the clause has a member of (word-families.ts), its names aside. */
+  families: string[];
   /** The clause asks for a number: a year, a count, a size, a price ("năm nào", "bao nhiêu"). */
   wantsNumber: boolean;
 };
@@ -229,6 +232,12 @@ function readOneClause(text: string, options: { now: Date; lexicon: Lexicon }): 
     named: names.map((m) => m.id),
     origins: origins.map((m) => m.id),
     cueTerms: [...cueWords].filter((w) => w.length > 2 && !FRAME_WORDS.has(w)),
+    families: familiesOf(
+      n.folded
+        .split(" ")
+        .filter((w) => !namedWords.has(w))
+        .join(" "),
+    ),
     wantsNumber:
       /\b(?:nam nao|bao nhieu|may|how many|how much|how high|how tall|how far|how long|which year|what year|when)\b/.test(
         n.folded,
