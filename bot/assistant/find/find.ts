@@ -135,15 +135,21 @@ export function createFinder(d: FinderDeps): Finder {
     // "Tạm trú tối đa bao lâu?" of the temporary-residence rule is not a deadline: it has none.
     const hasDeadlines = !subject || subject.type !== "lodging-rule" || subject.lodging.deadlines.length > 0;
     const supplements = new Set<Attribute>();
+    // "Báo cho công an", "gọi điện được không": reporting a stay is the declaration, not a hotline.
+    if (lodgingContext && lodgingSubject && attributes.includes("contact")) {
+      const other = attributes.some((a) => a !== "contact" && LODGING_ATTRIBUTES.has(a));
+      attributes = [
+        ...new Set(
+          attributes.flatMap((a) => (a !== "contact" ? [a] : other ? [] : ["how-to-register" as const])),
+        ),
+      ];
+    }
     if (lodgingContext && lodgingSubject && hasDeadlines) {
       const when: Attribute[] = attributes.filter(
         (a) => a === "dates" || a === "hours" || a === "travel-time",
       );
       if (when.length && !attributes.includes("deadline") && !attributes.includes("fine"))
         attributes = [...attributes.filter((a) => !when.includes(a)), "deadline"];
-      // "Báo cho công an", "gọi điện được không": reporting a stay is the declaration, not a hotline.
-      if (attributes.includes("contact"))
-        attributes = [...new Set(attributes.map((a) => (a === "contact" ? "how-to-register" : a)))];
       // "How do I declare?" is answered whole: the channels, what to send, and by when (once the kind
       // of guest is known: both kinds' deadlines would bury the answer).
       if (attributes.length === 1 && attributes[0] === "how-to-register") {
@@ -156,6 +162,18 @@ export function createFinder(d: FinderDeps): Finder {
     const longStay = longStayRule(frame);
     if (longStay && (!subject || subject.type === "lodging-rule" || frame.subjectSource !== "named"))
       subject = longStay;
+    // After the fines, a question about declaring that does not ask a fine is about the guest's rule
+    // ("khai online thì cần gì?" of a foreign guest: the declaration, not the fines again).
+    if (
+      subject?.type === "lodging-rule" &&
+      subject.lodging.deadlines.length === 0 &&
+      subject.lodging.channels.length === 0 &&
+      !attributes.includes("fine") &&
+      frame.subjectSource !== "named" &&
+      !longStay &&
+      frame.lodging.guest
+    )
+      subject = lodgingRuleFor(undefined, frame.lodging.guest) ?? subject;
     // A rule without deadlines ("tạm trú tối đa bao lâu?") is not asked for one: its own words answer.
     if (subject?.type === "lodging-rule" && subject.lodging.deadlines.length === 0)
       attributes = attributes.filter((a) => a !== "deadline");

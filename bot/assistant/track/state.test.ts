@@ -115,4 +115,23 @@ describe("dialogue state", () => {
     // A state survives a trip through JSON (any store can keep it).
     expect(JSON.parse(JSON.stringify(t3.state))).toEqual(t3.state);
   });
+
+  it("carries the last attributes to a turn that only gives a detail, not to one with words of its own", () => {
+    const t1 = turn(INITIAL_STATE, "quên báo 2 khách thì bị phạt bao nhiêu", ["muc-phat-luu-tru"]);
+    expect(t1.frames[0]?.attributes).toEqual(["fine"]);
+    // A detail: the fine again, for the new count.
+    const t2 = turn(t1.state, "còn 10 khách thì sao");
+    expect(t2.frames[0]?.attributes).toEqual(["fine"]);
+    // A new question about the same topic, with its own words: not the fine again.
+    const t3 = turn(t1.state, "khai online thì cần chụp gì của passport");
+    expect(t3.frames[0]?.attributes).not.toContain("fine");
+  });
+
+  it("keeps the topic's words while the subject stays, and drops them with a new subject", () => {
+    const t1 = turn(INITIAL_STATE, "Miếu Bà Chúa Xứ có lễ tắm tượng không");
+    const t2 = turn(t1.state, "mấy giờ");
+    expect(t2.frames[0]?.contextTerms).toContain("tuong");
+    const t3 = turn(t2.state, "chùa Hang ở đâu");
+    expect(t3.state.topic).not.toContain("tuong");
+  });
 });

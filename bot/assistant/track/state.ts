@@ -109,6 +109,18 @@ export function reduce(state: DialogueState, turn: TrackedTurn): DialogueState {
   };
 }
 
+/** Words that give a lodging detail or a year, not a topic ("khách Việt", "5 guests", "công ty"). */
+const DETAIL_WORDS: ReadonlySet<string> = new Set(
+  (
+    "khach guest guests viet vietnamese nuoc ngoai foreign foreigner foreigners tay han quoc nhat korean " +
+    "japanese chinese cong ty company ca nhan individual ho kinh doanh nguoi dem night toi sang chieu khuya luc " +
+    "arrive arrives arriving arrival year nam sau next last ngay thang " +
+    "french german american british australian dutch canadian cambodian thai phap duc my uc anh campuchia " +
+    "paper form forms phieu giay online truc tuyen dien tu electronic electronically remote vung sau xa use dung " +
+    "ks hotel homestay guesthouse nha nghi san owned owner run runs person one business kinh doanh ten phai chu same"
+  ).split(" "),
+);
+
 /** How many of the topic's words the state keeps. */
 const TOPIC_WORDS = 8;
 
@@ -161,10 +173,15 @@ export function framesFor(state: DialogueState, reading: Reading): Frame[] {
     }
     if (frame.attributes.length === 0) {
       // "còn 2029?", "còn khách Việt Nam thì sao?", "and Chùa Hang?": the attributes asked just before.
+      // A clause with words of its own besides the detail ("khai online thì cần chụp gì của passport")
+      // asks something new: it does not take the last question's attributes.
+      const ownWords = clause.topicTerms.filter((w) => !DETAIL_WORDS.has(w)).length;
       const leansBack =
         clause.pointsBack ||
         (previous !== undefined && clause.named.length > 0) ||
-        (clause.named.length === 0 && (clause.years.length > 0 || hasLodgingDetail(reading.lodging)));
+        (clause.named.length === 0 &&
+          ownWords <= 2 &&
+          (clause.years.length > 0 || hasLodgingDetail(reading.lodging)));
       const carried = !leansBack
         ? []
         : previous?.attributes.length

@@ -1,5 +1,5 @@
 import type { GuestKind } from "../../../indexer/index.ts";
-import { foldedPhrases, type Normalized } from "./phrases.ts";
+import { foldedPhrases, type Normalized, type PhraseSet } from "./phrases.ts";
 
 /**
  * The details a lodging question gives: the kind of guest, their arrival time, a remote area, paper or
@@ -290,7 +290,35 @@ const INDIVIDUAL = foldedPhrases([
   "family run",
   "sole trader",
   "private person",
+  "one person",
+  "owned by one",
+  "một người",
+  "owner-run",
 ]);
+
+/**
+ * Who runs the lodging. A denied one counts for the other: "không phải công ty", "not the company" is an
+ * individual; "ko phải cá nhân" an organisation. When both are named, the one not denied wins.
+ */
+export function parsePayer(text: string): LodgingDetails["payer"] {
+  const folded = ` ${text.trim()} `;
+  const at = (set: PhraseSet) => {
+    const m = set.match(folded);
+    if (!m) return undefined;
+    const i = folded.indexOf(m);
+    return { denied: NEGATION_BEFORE.test(folded.slice(Math.max(0, i - 24), i)) };
+  };
+  const org = at(ORGANISATION);
+  const ind = at(INDIVIDUAL);
+  if (org && !org.denied) return "organisation";
+  if (ind && !ind.denied) return "individual";
+  if (org?.denied) return "individual";
+  if (ind?.denied) return "organisation";
+  return undefined;
+}
+
+const NEGATION_BEFORE =
+  /(?:khong phai|ko phai|k phai|hong phai|chu khong phai|khong con la|not|not a|not the|isn t|isn t a|isn t the|is not|no longer|rather than|instead of)\s+(?:la\s+|do\s+|cua\s+|a\s+|an\s+|the\s+|our\s+|my\s+)?$/;
 
 /** Reads every lodging detail a question gives. */
 /** The length of a stay: "ở 2 tháng", "thuê 45 ngày", "staying for three months", "a month". */
@@ -335,7 +363,7 @@ export function parseLodgingDetails(n: Normalized): LodgingDetails {
   if (stay !== undefined) q.stayDays = stay;
   const guests = parseGuestCount(n.folded);
   if (guests !== undefined && guests > 0) q.guests = guests;
-  if (ORGANISATION.test(n.folded)) q.payer = "organisation";
-  else if (INDIVIDUAL.test(n.folded)) q.payer = "individual";
+  const payer = parsePayer(n.folded);
+  if (payer) q.payer = payer;
   return q;
 }

@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { guessAttributes, parseExamples } from "./attribute-classifier.ts";
 import { ATTRIBUTE_EXAMPLES } from "./attribute-examples.ts";
 import { factAttributes } from "./attributes.ts";
-import { parseGuestCount, parseLodgingDetails, parseStayDays } from "./lodging-details.ts";
+import { parseGuestCount, parseLodgingDetails, parsePayer, parseStayDays } from "./lodging-details.ts";
 import { normalize } from "./phrases.ts";
 import { splitClauses, understandTurn, type Lexicon } from "./understand.ts";
 
@@ -168,5 +168,21 @@ describe("the length of a stay", () => {
     const clause = read("lăng nằm chỗ nào, gần núi Cấm không").clauses.at(-1);
     expect(clause?.named).toEqual([]);
     expect(clause?.origins).toEqual(["nui-cam"]);
+  });
+});
+
+describe("who runs the lodging", () => {
+  it("reads a denied one as the other", () => {
+    expect(parsePayer("ks dung ten cong ty nha ko phai ca nhan")).toBe("organisation");
+    expect(parsePayer("sorry it s not the company it s a homestay owned by one person")).toBe("individual");
+    expect(parsePayer("khong phai cong ty")).toBe("individual");
+    expect(parsePayer("our company runs a hotel")).toBe("organisation");
+    expect(parsePayer("minh la ca nhan dung ten kinh doanh")).toBe("individual");
+    expect(parsePayer("khach den luc 9h")).toBeUndefined();
+  });
+
+  it("takes 'thanks, that's all' as thanks", () => {
+    expect(read("thanks, that's all for now").act).toBe("thanks");
+    expect(read("ok vậy thôi, cảm ơn").act).toBe("thanks");
   });
 });

@@ -65,7 +65,7 @@ export type Lexicon = {
 export const MAX_QUESTION = 2000;
 
 const THANKS =
-  /^(?:(?:cam on|cảm ơn|cám ơn|thanks?|thank you|thx|tks|ok|oke|okay|okie|ok nha|da|dạ|vang|vâng|duoc roi|được rồi|tuyet|tuyệt|tuyet voi|great|cool|nice|good|perfect|awesome|bye|tam biet|tạm biệt|hay qua|hay quá|vay a|vậy à|vay ha|got it|i see|alright|noted|ban|bạn|nhieu|nhiều|nha|nhé|nhe|a|ạ|ad|em|anh|chi|chị|so much|very much|lot|a lot|bot|ban oi|nhe ban|you|guys|mn|moi nguoi)\s*)+$/u;
+  /^(?:(?:cam on|cảm ơn|cám ơn|thanks?|thank you|thx|tks|ok|oke|okay|okie|ok nha|da|dạ|vang|vâng|duoc roi|được rồi|tuyet|tuyệt|tuyet voi|great|cool|nice|good|perfect|awesome|bye|tam biet|tạm biệt|hay qua|hay quá|vay a|vậy à|vay ha|got it|i see|alright|noted|ban|bạn|nhieu|nhiều|nha|nhé|nhe|a|ạ|ad|em|anh|chi|chị|so much|very much|lot|a lot|bot|ban oi|nhe ban|you|guys|mn|moi nguoi|that s all|thats all|that is all|that s it|thats it|for now|all good|het roi|vay thoi|the thoi|vay la du|du roi)\s*)+$/u;
 
 const CORRECTION_START =
   /^(?:a khong|à không|a ko|ko phai|không phải|khong phai|khong|không|ko|k|nham|nhầm|xin loi|xin lỗi|sorry|no|nope|not|i mean|i meant|y toi la|ý tôi là|y minh la|ý mình là|y la|ý là|thuc ra|thật ra|actually|oh|ah|à|a|ờ|o)\b[\s,.!]*/u;
@@ -218,7 +218,7 @@ function readOneClause(text: string, options: { now: Date; lexicon: Lexicon }): 
   const cueWords = new Set(cues.flatMap((c) => c.match.split(/\s+/)));
   // A cue that names a thing ("cáp treo", "taxi", "ferry") is also what the question is about.
   const topicTerms = n.folded
-    .split(" ")
+    .split(/[^\p{L}\p{N}]+/u)
     .filter(
       (w) =>
         w.length > 1 &&
