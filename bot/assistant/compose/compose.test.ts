@@ -100,3 +100,15 @@ describe("an event whose dates are announced yearly", () => {
     expect(caveat).toBeLessThan(estimate);
   });
 });
+
+describe("a value the content says it does not have", () => {
+  it("is said plainly as unknown, with the entry's own words on it, and counts as a gap", async () => {
+    const a = await ask("cửa khẩu Tịnh Biên mấy giờ mở cửa");
+    expect(a.answer).toMatch(/Giờ mở cửa: chưa có thông tin xác nhận/);
+    expect(a.answer).toMatch(/Lonely Planet/);
+    expect(a.coverage?.[0]?.status).toBe("unknown");
+    const hotline = await ask("tourist hotline number of An Giang?");
+    expect(hotline.coverage?.[0]?.status).toBe("unknown");
+    expect(hotline.answer).toMatch(/not confirmed in our sources|don't have/);
+  });
+});

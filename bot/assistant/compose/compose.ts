@@ -565,7 +565,7 @@ function unknownBlock(f: Extract<Finding, { kind: "unknown" }>, c: ComposeContex
         "Tôi không chắc mình có câu trả lời cho câu hỏi này.",
         "I am not sure I have an answer to that.",
       );
-  const lines = [head, whereToCheck(e, f.attribute, lang)];
+  const lines = [head, ...(f.said ?? []).map((u) => `• ${u.text}`), whereToCheck(e, f.attribute, lang)];
   const candidates = f.candidates.map((id) => c.get(id)).filter((x): x is ContentEntry => !!x);
   if (candidates.length) {
     lines.push(t(lang, "Các chủ đề gần nhất tôi có:", "The closest topics I have:"));

@@ -76,7 +76,15 @@ export type Finding =
   /** An itinerary: its stops in order. */
   | { kind: "itinerary"; frame: Frame; entryId: string }
   /** The content has nothing for this; `entryId` is the subject when there was one. */
-  | { kind: "unknown"; frame: Frame; entryId?: string; attribute?: Attribute; candidates: string[] }
+  | {
+      kind: "unknown";
+      frame: Frame;
+      entryId?: string;
+      attribute?: Attribute;
+      candidates: string[];
+      /** What the entry says of the gap ("the hotline number has not been found; call 113 …"). */
+      said?: FactUnit[];
+    }
   | { kind: "out-of-scope"; frame: Frame };
 
 /** The coverage of a finding: answered, or a gap for the dashboard. */
@@ -478,6 +486,10 @@ export function createFinder(d: FinderDeps): Finder {
           .filter((u) => !u.field)
           .slice(0, 2),
       );
+      const value = attributes.find((a) => VALUE_ATTRIBUTES.has(a));
+      const top = stating[0];
+      if (value && top && saysNotKnown(top))
+        return [{ kind: "unknown", frame, entryId: entry.id, attribute: value, candidates: [], said: [top] }];
       return [{ kind: "card", frame, entryId: entry.id, units: stating }];
     }
     // A route has a duration, not a size: "how long is the boat?" asks how long it takes.
@@ -553,6 +565,13 @@ export function createFinder(d: FinderDeps): Finder {
     // Sentences far behind the best one answer something else.
     const best = ranked[0]?.score ?? 0;
     const stating = ranked.filter((x) => x.score >= best - 1).map((x) => x.u);
+    // A value asked (hours, a price, a number to call) that the entry says it does not have: an unknown,
+    // said plainly, with the entry's own words on it.
+    const top = stating[0] as FactUnit;
+    if (VALUE_ATTRIBUTES.has(attribute) && saysNotKnown(top)) {
+      const said = stating.filter((u) => saysNotKnown(u) || hasValue(u, attribute)).slice(0, 2);
+      return { kind: "unknown", frame, entryId: entry.id, attribute, candidates: [], said };
+    }
     const limit = 3;
     // A structured field answers its attribute alone unless the question's words point at a sentence.
     const first = stating[0] as FactUnit;
@@ -730,6 +749,32 @@ export function createFinder(d: FinderDeps): Finder {
   function isEventName(term: string): boolean {
     return eventTitleWords.has(term);
   }
+}
+
+/** Attributes asked for a value: a time, an amount, a number to call, a duration. */
+const VALUE_ATTRIBUTES: ReadonlySet<Attribute> = new Set<Attribute>([
+  "hours",
+  "price",
+  "contact",
+  "travel-time",
+]);
+
+/** A sentence that says the content lacks something. */
+const NOT_KNOWN =
+  /\b(?:chua (?:duoc )?xac nhan|chua co (?:nguon|thong tin|gio chinh thuc|so)|khong co (?:nguon|thong tin)|chua tim thay|khong tim thay|chua tim duoc|khong tim duoc|chua co gio|not (?:been )?confirmed|unconfirmed|have not found|has not been found|not found|no official|no source|we do not have|we don t have)\b/;
+
+function saysNotKnown(u: FactUnit): boolean {
+  return NOT_KNOWN.test(normalize(u.text).folded);
+}
+
+/** True when a sentence gives the kind of value an attribute asks (a time, an amount, a phone number). */
+function hasValue(u: FactUnit, attribute: Attribute): boolean {
+  const s = normalize(u.text).folded;
+  if (attribute === "hours") return /\b\d{1,2}(?::\d{2}|h\d{0,2}|\s*gio|\s*(?:am|pm))\b/.test(s);
+  if (attribute === "price")
+    return /\d{1,3}(?:[.,]\d{3})+|\d+\s*(?:dong|vnd|usd|k\b|nghin|trieu)|\$\s*\d/.test(s);
+  if (attribute === "contact") return /\b(?:0\d{2,3}[ .]?\d{3}[ .]?\d{3,4}|11[345])\b/.test(s);
+  return /\d/.test(s);
 }
 
 /** A sentence that says a claim is unconfirmed, disputed or may have changed. */
