@@ -17,11 +17,21 @@ import {
   buildFactIndex,
   createFinder,
   entryText,
+  hhmm,
   type Catalog,
   type Finding,
 } from "./find/index.ts";
 import type { ChatModel } from "./model/chat-model.ts";
 import { buildMessages, CitationFilter, leaksRules, type Passage } from "./model/grounded.ts";
+import {
+  answerWithTools,
+  createToolLoop,
+  drain,
+  type ToolCallingModel,
+  type ToolLoop,
+  type ToolLoopInput,
+} from "./model/tool-loop.ts";
+import { createKnowledgeTools } from "./tools/index.ts";
 import {
   ConversationMemory,
   framesFor,
@@ -64,11 +74,15 @@ export type AssistantOptions = {
   minCoverage?: number;
   /** Routed questions kept for reuse (see PlanCache); 0 turns the cache off. Default 2000. */
   planCacheSize?: number;
+  /** Model calls per answer on the tool-calling path, the answering one included. Default 4. */
+  maxModelSteps?: number;
 };
 
 export type AssistantDeps = {
   index: KnowledgeIndex;
   chatModel?: ChatModel;
+  /** A LangChain chat model that calls tools (ChatOpenAI): when given, it answers instead of chatModel. */
+  toolModel?: ToolCallingModel;
   store?: Store;
   clock?: Clock;
   log?: Logger;
@@ -117,6 +131,7 @@ export function createAssistant(deps: AssistantDeps): Assistant {
     hashSalt: deps.options?.hashSalt ?? "chau-doc",
     minCoverage: deps.options?.minCoverage ?? 0.55,
     planCacheSize: deps.options?.planCacheSize ?? 2000,
+    maxModelSteps: deps.options?.maxModelSteps ?? 4,
   };
   const catalog = buildCatalog(index);
   const memory = new ConversationMemory({
@@ -133,6 +148,7 @@ export function createAssistant(deps: AssistantDeps): Assistant {
   const finder = createFinder({ index, catalog, facts, elsewhere, minCoverage: opts.minCoverage, today });
   const router = createRouter({ catalog, clock, finder, today });
   const plans = new PlanCache(opts.planCacheSize);
+  const tools = deps.toolModel ? toolPath(deps.toolModel, opts.maxModelSteps) : undefined;
 
   /** Routes a question and picks its suggestions (which depend on the plan and the date only). */
   async function routePlan(question: Question, previous: DialogueState | undefined): Promise<Plan> {
@@ -230,11 +246,67 @@ export function createAssistant(deps: AssistantDeps): Assistant {
     return sources.map((e) => sourceOf(e, plan.lang));
   }
 
+  // ---------------------------------------------------------------- the tool-calling model path
+
+  /** The loops of each answer language (the tools give titles and texts in it). */
+  function toolPath(model: ToolCallingModel, maxSteps: number): Record<Lang, ToolLoop> {
+    const loop = (lang: Lang) => createToolLoop(model, createKnowledgeTools({ index, lang }), { maxSteps });
+    return { vi: loop("vi"), en: loop("en") };
+  }
+
+  /** Questions in scope that the content answers at least in part; refusals and small talk never. */
+  function usesTools(plan: Plan): boolean {
+    return (plan.turn.act === "question" || plan.turn.act === "correction") && plan.draft.sources.length > 0;
+  }
+
+  /** The loop's seed: the question, the dialogue state after this turn, and the extractive draft. */
+  function toolInputFor(question: Question, plan: Plan, previous: DialogueState | undefined): ToolLoopInput {
+    const state = reduce(previous ?? INITIAL_STATE, plan.turn);
+    const subject = state.subject ? catalog.get(state.subject) : undefined;
+    const { arrival, ...lodging } = state.lodging;
+    const iso = today();
+    return {
+      question: question.text.slice(0, MAX_QUESTION),
+      lang: plan.lang,
+      today: { iso, weekday: new Date(`${iso}T12:00:00Z`).toLocaleDateString("en", { weekday: "long" }) },
+      state: {
+        ...(previous?.question ? { previousQuestion: previous.question } : {}),
+        ...(subject ? { subject: { id: subject.id, title: subject.title[plan.lang] } } : {}),
+        lodging: {
+          ...lodging,
+          ...(arrival !== undefined ? { arrival: `${hhmm(arrival)} (HH:MM)` } : {}),
+        },
+      },
+      draft: { text: plan.draft.answer, entries: plan.draft.sources.map((s) => s.id) },
+    };
+  }
+
+  function sourcesOf(ids: string[], lang: Lang): Answer["sources"] {
+    return ids
+      .map((id) => catalog.get(id))
+      .filter((e): e is ContentEntry => !!e)
+      .map((e) => sourceOf(e, lang));
+  }
+
+  // ---------------------------------------------------------------- answers
+
   return {
     async ask(question) {
       const started = performance.now();
       const previous = memory.get(question.conversationId);
       const plan = await planFor(question, previous);
+      if (tools && usesTools(plan)) {
+        const result = await drain(
+          answerWithTools(tools[plan.lang], toolInputFor(question, plan, previous), {
+            timeoutMs: opts.modelTimeoutMs,
+            stream: false,
+            log,
+          }),
+        );
+        if (result)
+          return finish(question, plan, result.text, "model", sourcesOf(result.cited, plan.lang), started);
+        return finish(question, plan, plan.draft.answer, "extractive", plan.draft.sources, started);
+      }
       if (chatModel && plan.grounding) {
         const signal = AbortSignal.timeout(opts.modelTimeoutMs);
         try {
@@ -262,6 +334,25 @@ export function createAssistant(deps: AssistantDeps): Assistant {
       const started = performance.now();
       const previous = memory.get(question.conversationId);
       const plan = await planFor(question, previous);
+      if (tools && usesTools(plan)) {
+        if (plan.other) yield { type: "delta", text: `${OTHER_LANGUAGE_NOTE}\n` };
+        const run = answerWithTools(tools[plan.lang], toolInputFor(question, plan, previous), {
+          timeoutMs: opts.modelTimeoutMs,
+          stream: true,
+          log,
+        });
+        let step = await run.next();
+        for (; !step.done; step = await run.next()) yield { type: "delta", text: step.value };
+        const result = step.value;
+        // The final Answer replaces whatever was streamed.
+        yield {
+          type: "answer",
+          answer: result
+            ? await finish(question, plan, result.text, "model", sourcesOf(result.cited, plan.lang), started)
+            : await finish(question, plan, plan.draft.answer, "extractive", plan.draft.sources, started),
+        };
+        return;
+      }
       if (chatModel && plan.grounding) {
         const filter = new CitationFilter(plan.grounding.passages.length);
         let text = "";
