@@ -1,7 +1,8 @@
 /**
  * The assistant: question → Answer, shared by the web widget, Telegram and Zalo. Inside, four steps:
  * understand/ (a turn → frames), track/ (the dialogue state), find/ (frames → facts), compose/ (facts →
- * the answer); model/ lets an OpenAI-compatible model write the text from the same facts.
+ * the answer); model/ lets an OpenAI-compatible model write the text from the same facts, or answer with
+ * the knowledge tools of tools/ in a bounded tool-calling loop.
  */
 export {
   createAssistant,
@@ -30,6 +31,16 @@ export {
   type FineResult,
 } from "./find/index.ts";
 export { openAiChatModel, type ChatMessage, type ChatModel, type ChatOptions } from "./model/chat-model.ts";
+export { openAiToolModel } from "./model/tool-model.ts";
+export {
+  createToolLoop,
+  ToolLoopFailure,
+  type ToolCallingModel,
+  type ToolLoop,
+  type ToolLoopInput,
+  type ToolLoopResult,
+} from "./model/tool-loop.ts";
+export { createKnowledgeTools, type KnowledgeToolsOptions, type ToolSources } from "./tools/index.ts";
 export {
   INTENTS,
   type Answer,
