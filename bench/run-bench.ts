@@ -19,7 +19,8 @@ import { openIndex } from "../indexer/open.ts";
 import { loadQuestions } from "../eval/run-eval.ts";
 import { loadAnswerCases, DEFAULT_NOW } from "../eval/answer-eval.ts";
 import { loadChats, loadSingleQuestions } from "../eval/dialogue-eval.ts";
-import { createAssistant, openAiToolModel } from "../bot/assistant/index.ts";
+import { createAssistant } from "../bot/assistant/index.ts";
+import { openAiToolModel } from "../bot/langchain.ts";
 import { startFakeOpenAi, type ChatRequestBody, type FakeReply } from "../bot/assistant/model/fake-openai.ts";
 import { openSqliteStore, type Store } from "../bot/store/index.ts";
 import {

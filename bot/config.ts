@@ -2,10 +2,10 @@ import path from "node:path";
 import { z } from "zod";
 import { readIndexerConfig, type IndexerConfig } from "../indexer/index.ts";
 import {
+  lazyOpenAiToolModel,
   openAiChatModel,
-  openAiToolModel,
   type ChatModel,
-  type ToolCallingModel,
+  type LazyToolModel,
 } from "./assistant/index.ts";
 
 /**
@@ -33,8 +33,8 @@ const envSchema = z.object({
 export type BotConfig = IndexerConfig & {
   /** The model that rewrites the extractive draft (CHAT_MODEL=rewrite). */
   chatModel?: ChatModel;
-  /** The model of the tool-calling path (CHAT_MODEL=auto or tools). */
-  toolModel?: ToolCallingModel;
+  /** The model of the tool-calling path (CHAT_MODEL=auto or tools), made on first use. */
+  toolModel?: LazyToolModel;
   modelTimeoutMs: number;
   maxModelSteps: number;
   storeFile: string;
@@ -64,16 +64,12 @@ export function readBotConfig(env: NodeJS.ProcessEnv = process.env): BotConfig {
     hashSalt: e.HASH_SALT,
     ...(endpoint && e.CHAT_MODEL === "rewrite" ? { chatModel: openAiChatModel(model) } : {}),
     ...(endpoint && (e.CHAT_MODEL === "auto" || e.CHAT_MODEL === "tools")
-      ? { toolModel: openAiToolModel(model) }
+      ? { toolModel: lazyOpenAiToolModel(model) }
       : {}),
   };
 }
 
 /** The configured model for logs and banners: "tools:gpt-4o-mini", "openai:gpt-4o-mini" or "none". */
 export function modelId(config: Pick<BotConfig, "chatModel" | "toolModel">): string {
-  if (config.toolModel) {
-    const m = config.toolModel as unknown as { model?: unknown };
-    return `tools:${typeof m.model === "string" ? m.model : config.toolModel.getName()}`;
-  }
-  return config.chatModel?.id ?? "none";
+  return config.toolModel?.id ?? config.chatModel?.id ?? "none";
 }

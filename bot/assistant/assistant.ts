@@ -23,15 +23,8 @@ import {
 } from "./find/index.ts";
 import type { ChatModel } from "./model/chat-model.ts";
 import { buildMessages, CitationFilter, leaksRules, type Passage } from "./model/grounded.ts";
-import {
-  answerWithTools,
-  createToolLoop,
-  drain,
-  type ToolCallingModel,
-  type ToolLoop,
-  type ToolLoopInput,
-} from "./model/tool-loop.ts";
-import { createKnowledgeTools } from "./tools/index.ts";
+import type * as ToolLoopModule from "./model/tool-loop.ts";
+import type { LazyToolModel, ToolCallingModel, ToolLoop, ToolLoopInput } from "./model/tool-loop.ts";
 import {
   ConversationMemory,
   framesFor,
@@ -81,8 +74,11 @@ export type AssistantOptions = {
 export type AssistantDeps = {
   index: KnowledgeIndex;
   chatModel?: ChatModel;
-  /** A LangChain chat model that calls tools (ChatOpenAI): when given, it answers instead of chatModel. */
-  toolModel?: ToolCallingModel;
+  /**
+   * A LangChain chat model that calls tools (ChatOpenAI), or one made on first use: when given, it
+   * answers instead of chatModel (see model/tool-loop.ts).
+   */
+  toolModel?: ToolCallingModel | LazyToolModel;
   store?: Store;
   clock?: Clock;
   log?: Logger;
@@ -149,6 +145,7 @@ export function createAssistant(deps: AssistantDeps): Assistant {
   const router = createRouter({ catalog, clock, finder, today });
   const plans = new PlanCache(opts.planCacheSize);
   const tools = deps.toolModel ? toolPath(deps.toolModel, opts.maxModelSteps) : undefined;
+  let toolsReady: Promise<ToolPath> | undefined;
 
   /** Routes a question and picks its suggestions (which depend on the plan and the date only). */
   async function routePlan(question: Question, previous: DialogueState | undefined): Promise<Plan> {
@@ -248,10 +245,28 @@ export function createAssistant(deps: AssistantDeps): Assistant {
 
   // ---------------------------------------------------------------- the tool-calling model path
 
-  /** The loops of each answer language (the tools give titles and texts in it). */
-  function toolPath(model: ToolCallingModel, maxSteps: number): Record<Lang, ToolLoop> {
-    const loop = (lang: Lang) => createToolLoop(model, createKnowledgeTools({ index, lang }), { maxSteps });
-    return { vi: loop("vi"), en: loop("en") };
+  /**
+   * The loops of each answer language, and the loop's helpers, loaded on first use: an assistant
+   * without a tool model never loads LangChain.
+   */
+  function toolPath(model: ToolCallingModel | LazyToolModel, maxSteps: number): () => Promise<ToolPath> {
+    return () =>
+      (toolsReady ??= (async () => {
+        const loop = await import("./model/tool-loop.ts");
+        const chat = "load" in model ? await model.load() : model;
+        return { ...loop, loops: loop.createToolLoops(chat, index, { maxSteps }) };
+      })());
+  }
+
+  /** The tool path, or undefined (logged) when it cannot be loaded: the extractive answer is sent. */
+  async function readyTools(): Promise<ToolPath | undefined> {
+    try {
+      return await tools?.();
+    } catch (err) {
+      toolsReady = undefined;
+      log.error({ err: errorSummary(err) }, "tool-calling model could not be loaded: extractive answer used");
+      return undefined;
+    }
   }
 
   /** Questions in scope that the content answers at least in part; refusals and small talk never. */
@@ -295,9 +310,10 @@ export function createAssistant(deps: AssistantDeps): Assistant {
       const started = performance.now();
       const previous = memory.get(question.conversationId);
       const plan = await planFor(question, previous);
-      if (tools && usesTools(plan)) {
-        const result = await drain(
-          answerWithTools(tools[plan.lang], toolInputFor(question, plan, previous), {
+      const t = tools && usesTools(plan) ? await readyTools() : undefined;
+      if (t) {
+        const result = await t.drain(
+          t.answerWithTools(t.loops[plan.lang], toolInputFor(question, plan, previous), {
             timeoutMs: opts.modelTimeoutMs,
             stream: false,
             log,
@@ -334,9 +350,10 @@ export function createAssistant(deps: AssistantDeps): Assistant {
       const started = performance.now();
       const previous = memory.get(question.conversationId);
       const plan = await planFor(question, previous);
-      if (tools && usesTools(plan)) {
+      const t = tools && usesTools(plan) ? await readyTools() : undefined;
+      if (t) {
         if (plan.other) yield { type: "delta", text: `${OTHER_LANGUAGE_NOTE}\n` };
-        const run = answerWithTools(tools[plan.lang], toolInputFor(question, plan, previous), {
+        const run = t.answerWithTools(t.loops[plan.lang], toolInputFor(question, plan, previous), {
           timeoutMs: opts.modelTimeoutMs,
           stream: true,
           log,
@@ -458,6 +475,9 @@ export class PlanCache {
     return this.items.size;
   }
 }
+
+/** The tool-calling path once loaded: the loops of each language and the loop module's helpers. */
+type ToolPath = typeof ToolLoopModule & { loops: Record<Lang, ToolLoop> };
 
 /** A plan, whether there was a remembered turn, and the turn's fields that routing read, with their values. */
 type CachedPlan = { hadTurn: boolean; reads: [string, string][]; plan: Plan };

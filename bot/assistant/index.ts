@@ -30,17 +30,22 @@ export {
   type FineQuery,
   type FineResult,
 } from "./find/index.ts";
-export { openAiChatModel, type ChatMessage, type ChatModel, type ChatOptions } from "./model/chat-model.ts";
-export { openAiToolModel } from "./model/tool-model.ts";
 export {
-  createToolLoop,
-  ToolLoopFailure,
-  type ToolCallingModel,
-  type ToolLoop,
-  type ToolLoopInput,
-  type ToolLoopResult,
+  lazyOpenAiToolModel,
+  openAiChatModel,
+  type ChatMessage,
+  type ChatModel,
+  type ChatOptions,
+} from "./model/chat-model.ts";
+// Types only: the LangChain modules load when a tool model is used (bot/langchain.ts has the values).
+export type {
+  LazyToolModel,
+  ToolCallingModel,
+  ToolLoop,
+  ToolLoopInput,
+  ToolLoopResult,
 } from "./model/tool-loop.ts";
-export { createKnowledgeTools, type KnowledgeToolsOptions, type ToolSources } from "./tools/index.ts";
+export type { KnowledgeToolsOptions, ToolSources } from "./tools/index.ts";
 export {
   INTENTS,
   type Answer,

@@ -16,6 +16,7 @@ import {
   type FakeReply,
   type FakeToolCall,
 } from "./model/fake-openai.ts";
+import { lazyOpenAiToolModel } from "./model/chat-model.ts";
 import { openAiToolModel } from "./model/tool-model.ts";
 import { createKnowledgeTools } from "./tools/index.ts";
 import type { Answer, Question } from "./types.ts";
@@ -320,6 +321,43 @@ describe("answers without the citations they need are replaced", () => {
       "Tay An Pagoda:\n• It stands at the foot of Sam Mountain.\n• Opening hours: see the notice [board] at the gate.",
     );
     expect(answer.sources.map((s) => s.id)).toEqual(["chua-tay-an"]);
+  });
+});
+
+describe("a tool model made on first use", () => {
+  it("is loaded by the first question that needs it, and answers", async () => {
+    const fake = await startFakeOpenAi(
+      scripted(
+        calls({ name: "get_entry", arguments: { id: "chua-tay-an" } }),
+        text("Tay An Pagoda stands at the foot of Sam Mountain [chua-tay-an]."),
+      ),
+    );
+    onTestFinished(() => fake.close());
+    const model = lazyOpenAiToolModel({ model: "fake", apiKey: "test", baseURL: fake.baseURL });
+    const load = vi.spyOn(model, "load");
+    const assistant = createAssistant({ index, clock: CLOCK, toolModel: model });
+    await assistant.ask({ text: "xin chào" });
+    expect(load).not.toHaveBeenCalled();
+    expect((await assistant.ask({ text: TAY_AN })).composer).toBe("model");
+    expect((await collect(assistant.stream({ text: TAY_AN }))).answer.composer).toBe("model");
+    expect(load).toHaveBeenCalledTimes(1);
+  });
+
+  it("that cannot be loaded: the extractive answer, logged", async () => {
+    const errors: string[] = [];
+    const log: Logger = { info() {}, warn() {}, error: (_o, msg) => errors.push(msg ?? "") };
+    const assistant = createAssistant({
+      index,
+      clock: CLOCK,
+      log,
+      toolModel: { id: "tools:broken", load: () => Promise.reject(new Error("no such module")) },
+    });
+    await expectExtractive(await assistant.ask({ text: TAY_AN }), { text: TAY_AN });
+    await expectExtractive((await collect(assistant.stream({ text: TAY_AN }))).answer, { text: TAY_AN });
+    expect(errors).toEqual([
+      expect.stringMatching(/could not be loaded/),
+      expect.stringMatching(/could not be loaded/),
+    ]);
   });
 });
 

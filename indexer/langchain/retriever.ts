@@ -1,6 +1,7 @@
 import { BaseRetriever, type BaseRetrieverInput } from "@langchain/core/retrievers";
 import { Document } from "@langchain/core/documents";
-import { TYPE_FOLDERS, type EntryType, type Lang } from "../content/schema.ts";
+import type { EntryType, Lang } from "../content/schema.ts";
+import { portalPath } from "../portal-path.ts";
 import type { KnowledgeIndex, SearchMode } from "../knowledge-index.ts";
 
 /** What every Document of the knowledge base carries, so that a chain can cite and link its sources. */
@@ -93,9 +94,4 @@ export class KnowledgeRetriever extends BaseRetriever<KnowledgeDocumentMetadata>
       });
     });
   }
-}
-
-/** The portal page of an entry ("/attractions/chua-tay-an"), as the portal's routes serve it. */
-export function portalPath(type: EntryType, id: string): string {
-  return `/${TYPE_FOLDERS[type]}/${id}`;
 }

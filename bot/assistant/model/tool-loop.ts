@@ -9,8 +9,8 @@ import {
   type ToolCall,
 } from "@langchain/core/messages";
 import { ToolInputParsingException, type StructuredToolInterface } from "@langchain/core/tools";
-import type { Lang } from "../../../indexer/index.ts";
-import type { ToolSources } from "../tools/index.ts";
+import type { KnowledgeIndex, Lang } from "../../../indexer/index.ts";
+import { createKnowledgeTools, type ToolSources } from "../tools/index.ts";
 import { leaksRules } from "./grounded.ts";
 
 /**
@@ -110,6 +110,22 @@ const LEAK_MARKERS = [
 
 /** A LangChain chat model that can call tools: ChatOpenAI, ChatOllama, a fake in tests. */
 export type ToolCallingModel = BaseChatModel;
+
+/**
+ * A tool-calling model made on first use, so that a server without one never loads LangChain (about
+ * 30 MB of resident memory).
+ */
+export type LazyToolModel = { readonly id: string; load(): Promise<ToolCallingModel> };
+
+/** The loops of each answer language over the knowledge tools of an index (titles and texts in it). */
+export function createToolLoops(
+  model: ToolCallingModel,
+  index: KnowledgeIndex,
+  options: ToolLoopOptions = {},
+): Record<Lang, ToolLoop> {
+  const loop = (lang: Lang) => createToolLoop(model, createKnowledgeTools({ index, lang }), options);
+  return { vi: loop("vi"), en: loop("en") };
+}
 
 /** Creates the loop over a chat model that can call tools (ChatOpenAI, or any LangChain chat model). */
 export function createToolLoop(
