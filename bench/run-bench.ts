@@ -20,6 +20,8 @@ import { loadQuestions } from "../eval/run-eval.ts";
 import { loadAnswerCases, DEFAULT_NOW } from "../eval/answer-eval.ts";
 import { loadChats, loadSingleQuestions } from "../eval/dialogue-eval.ts";
 import { createAssistant } from "../bot/assistant/index.ts";
+import { openAiToolModel } from "../bot/langchain.ts";
+import { startFakeOpenAi, type ChatRequestBody, type FakeReply } from "../bot/assistant/model/fake-openai.ts";
 import { openSqliteStore, type Store } from "../bot/store/index.ts";
 import {
   HTTP_TARGETS,
@@ -78,6 +80,16 @@ export type DatasetResult = {
   answers?: {
     plain: LatencyStats & { perSecond: number };
     withSqliteStore: LatencyStats & { perSecond: number };
+  };
+  /**
+   * Real content: a three-part question answered by the tool-calling loop against a local fake model that
+   * answers at once (2 model calls, 3 tool calls), next to the same question answered without a model.
+   */
+  toolLoop?: {
+    withFakeModel: LatencyStats;
+    extractive: LatencyStats;
+    overheadP50Ms: number;
+    overheadP99Ms: number;
   };
   /** Real content: opening the built index from disk. Generated: the Markdown → buildIndex → open round trip. */
   disk?: { writeMarkdownMs?: number; buildIndexMs?: number; openMs: number; peakRssMb: number };
@@ -161,6 +173,67 @@ async function measureAnswers(
   return { ...latencyStats(samples, questions.length), perSecond: (samples.length / total) * 1000 };
 }
 
+const TOOL_QUESTION =
+  "We arrive Friday night at 23:00 with two Korean guests: when must the homestay declare them, " +
+  "what is on that weekend, and how far is Tra Su?";
+const TOOL_SCRIPT: FakeReply[] = [
+  {
+    kind: "tool_calls",
+    calls: [
+      { name: "lodging_deadline", arguments: { guest: "foreign", arrival: "23:00" } },
+      { name: "events_between", arguments: { from: "2026-11-27", to: "2026-11-29" } },
+      { name: "get_entry", arguments: { id: "rung-tram-tra-su" } },
+    ],
+  },
+  {
+    kind: "text",
+    text:
+      "Declare foreign guests at check-in online, or on paper before 11:00 the next day [khai-bao-tam-tru-nguoi-nuoc-ngoai]. " +
+      "That weekend falls in the flood season [mua-nuoc-noi]. Trà Sư is about 30 km away [rung-tram-tra-su].",
+  },
+];
+
+/**
+ * The tool-calling loop's own overhead: the same question answered through the loop with a local fake
+ * model that answers at once (so what is measured is LangChain, the HTTP round trips on 127.0.0.1, the
+ * tools and the checks) and without a model; plan cache off in both.
+ */
+async function measureToolLoop(index: KnowledgeIndex): Promise<NonNullable<DatasetResult["toolLoop"]>> {
+  const fake = await startFakeOpenAi(({ body }) => {
+    const step = (body as ChatRequestBody).messages.filter((m) => m.role === "assistant").length;
+    return TOOL_SCRIPT[Math.min(step, TOOL_SCRIPT.length - 1)] as FakeReply;
+  });
+  try {
+    const now = new Date(DEFAULT_NOW);
+    const common = { index, clock: { now: () => now }, options: { planCacheSize: 0 } };
+    const withTools = createAssistant({
+      ...common,
+      toolModel: openAiToolModel({ model: "fake", apiKey: "bench", baseURL: fake.baseURL }),
+    });
+    const plain = createAssistant(common);
+    const run = async (assistant: typeof plain, composer: "model" | "extractive") => {
+      const samples: number[] = [];
+      for (let i = 0; i < 250; i++) {
+        const t = performance.now();
+        const answer = await assistant.ask({ text: TOOL_QUESTION, conversationId: `t${i}` });
+        if (i >= 50) samples.push(performance.now() - t);
+        if (answer.composer !== composer) throw new Error(`tool loop bench: a ${answer.composer} answer`);
+      }
+      return latencyStats(samples, 50);
+    };
+    const withFakeModel = await run(withTools, "model");
+    const extractive = await run(plain, "extractive");
+    return {
+      withFakeModel,
+      extractive,
+      overheadP50Ms: withFakeModel.p50 - extractive.p50,
+      overheadP99Ms: withFakeModel.p99 - extractive.p99,
+    };
+  } finally {
+    await fake.close();
+  }
+}
+
 /** maxRSS is reported in kilobytes. */
 const peakRssMb = () => process.resourceUsage().maxRSS / 1024;
 
@@ -222,6 +295,8 @@ async function benchReal(): Promise<DatasetResult> {
     const store = openSqliteStore(path.join(storeDir, "bench.sqlite"));
     const withSqliteStore = await measureAnswers(index, answerQuestions, store);
     await store.close();
+    log("real: the tool-calling loop with a local fake model");
+    const toolLoop = await measureToolLoop(index);
     const m = index.manifest;
     const peak = peakRssMb();
     return {
@@ -234,6 +309,7 @@ async function benchReal(): Promise<DatasetResult> {
       buildRunsMs: runs,
       search,
       answers: { plain, withSqliteStore },
+      toolLoop,
       peakRssMb: peak,
       disk: { openMs, peakRssMb: peak },
     };
@@ -517,6 +593,14 @@ async function main(): Promise<void> {
         `${fmt(x.perSecond)} answers/s on one core (${x.queries} answers, plan cache off)`;
       console.log(a("without a model", r.answers.plain));
       console.log(a("without a model + SQLite store", r.answers.withSqliteStore));
+    }
+    if (r.toolLoop) {
+      const t = r.toolLoop;
+      console.log(
+        `  real: tool-calling loop, fake model on 127.0.0.1 (2 model calls, 3 tool calls): p50 ${fmt(t.withFakeModel.p50, 2)} ms, ` +
+          `p99 ${fmt(t.withFakeModel.p99, 2)} ms; the same question without a model p50 ${fmt(t.extractive.p50, 2)} ms; ` +
+          `loop overhead p50 ${fmt(t.overheadP50Ms, 2)} ms, p99 ${fmt(t.overheadP99Ms, 2)} ms`,
+      );
     }
     if (r.buildStepsMs) console.log(`  ${r.dataset}: build steps ms: ${formatSteps(r.buildStepsMs)}`);
     if (!r.disk) continue;

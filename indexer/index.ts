@@ -64,3 +64,5 @@ export { detectLanguage, fold, isStopword, tokenize } from "./text/normalize.ts"
 export { loadDotEnv, readIndexerConfig, type IndexerConfig } from "./cli/config.ts";
 export { openFreshIndex } from "./cli/fresh-index.ts";
 export { withinOneEdit } from "./search/lexical.ts";
+export { portalPath } from "./portal-path.ts";
+// The LangChain retriever is in ./langchain/index.ts, so that importing the indexer never loads LangChain.

@@ -45,7 +45,13 @@ export async function bundleServer(entry: string, outfile: string): Promise<void
     throw new Error(`the bundle must be written inside ${ROOT}, not to ${outfile}`);
   await build({
     entryPoints: [entry],
-    outfile,
+    // Split, so that what the server imports on first use only (the LangChain model path) stays in a
+    // chunk of its own and its packages load when it does: one file per entry, chunks beside it.
+    outdir: path.dirname(outfile),
+    entryNames: path.basename(outfile, ".mjs"),
+    outExtension: { ".js": ".mjs" },
+    chunkNames: "chunks/[name]-[hash]",
+    splitting: true,
     bundle: true,
     platform: "node",
     format: "esm",

@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { modelId } from "../bot/config.ts";
 import { readWebConfig } from "./config.ts";
 
 const base = { DATA_DIR: "/tmp/chau-doc-config-test" };
@@ -11,7 +12,24 @@ describe("readWebConfig", () => {
     expect(c.rateLimitPerMinute).toBe(30);
     expect(c.channels).toEqual({});
     expect(c.chatModel).toBeUndefined();
+    expect(c.toolModel).toBeUndefined();
+    expect(c.maxModelSteps).toBe(4);
     expect(c.storeFile).toBe("/tmp/chau-doc-config-test/assistant.sqlite");
+  });
+
+  it("picks the model path from CHAT_MODEL once an endpoint is set: tools by default", () => {
+    const endpoint = { ...base, OPENAI_BASE_URL: "http://127.0.0.1:11434/v1", OPENAI_MODEL: "qwen2.5:7b" };
+    const auto = readWebConfig(endpoint);
+    expect(auto.toolModel).toBeDefined();
+    expect(auto.chatModel).toBeUndefined();
+    expect(modelId(auto)).toBe("tools:qwen2.5:7b");
+    const rewrite = readWebConfig({ ...endpoint, CHAT_MODEL: "rewrite" });
+    expect(rewrite.toolModel).toBeUndefined();
+    expect(modelId(rewrite)).toBe("openai:qwen2.5:7b");
+    expect(readWebConfig({ ...endpoint, CHAT_MODEL: "off" }).toolModel).toBeUndefined();
+    expect(readWebConfig({ ...endpoint, MODEL_MAX_STEPS: "6" }).maxModelSteps).toBe(6);
+    expect(() => readWebConfig({ ...endpoint, MODEL_MAX_STEPS: "1" })).toThrow(/MODEL_MAX_STEPS/);
+    expect(() => readWebConfig({ ...endpoint, CHAT_MODEL: "always" })).toThrow(/CHAT_MODEL/);
   });
 
   it("names every bad variable in one error", () => {

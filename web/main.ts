@@ -24,6 +24,7 @@ import {
   startRetention,
 } from "./admin/index.ts";
 import { createApp, DEFAULT_APP_OPTIONS, type Live } from "./app.ts";
+import { modelId } from "../bot/config.ts";
 import { readWebConfig, type WebConfig } from "./config.ts";
 import { imageFileResolver } from "./image-files.ts";
 import { startupFailure } from "./startup-failure.ts";
@@ -64,7 +65,13 @@ const makeAssistant = (index: KnowledgeIndex): Assistant =>
     clock,
     log,
     ...(config.chatModel ? { chatModel: config.chatModel } : {}),
-    options: { modelTimeoutMs: config.modelTimeoutMs, hashSalt: config.hashSalt },
+    ...(config.toolModel ? { toolModel: config.toolModel } : {}),
+    ...(config.toolModel ? { toolModel: config.toolModel } : {}),
+    options: {
+      modelTimeoutMs: config.modelTimeoutMs,
+      maxModelSteps: config.maxModelSteps,
+      hashSalt: config.hashSalt,
+    },
   });
 /** The live pair; the publisher replaces it in one assignment, and every request reads it once. */
 const live: { current: Live } = { current: { index, assistant: makeAssistant(index) } };
@@ -146,7 +153,7 @@ const server: Server = app.listen(config.port, config.host, () => {
   const port = typeof address === "object" && address ? address.port : config.port;
   const shown = config.host === "0.0.0.0" || config.host === "::" ? "localhost" : config.host;
   log.info(
-    { index: live.current.index.manifest.version, model: config.chatModel?.id ?? "none" },
+    { index: live.current.index.manifest.version, model: modelId(config) },
     `Châu Đốc assistant listening on http://${shown}:${port}`,
   );
   console.log(

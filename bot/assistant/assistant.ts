@@ -17,11 +17,14 @@ import {
   buildFactIndex,
   createFinder,
   entryText,
+  hhmm,
   type Catalog,
   type Finding,
 } from "./find/index.ts";
 import type { ChatModel } from "./model/chat-model.ts";
 import { buildMessages, CitationFilter, leaksRules, type Passage } from "./model/grounded.ts";
+import type * as ToolLoopModule from "./model/tool-loop.ts";
+import type { LazyToolModel, ToolCallingModel, ToolLoop, ToolLoopInput } from "./model/tool-loop.ts";
 import {
   ConversationMemory,
   framesFor,
@@ -64,11 +67,18 @@ export type AssistantOptions = {
   minCoverage?: number;
   /** Routed questions kept for reuse (see PlanCache); 0 turns the cache off. Default 2000. */
   planCacheSize?: number;
+  /** Model calls per answer on the tool-calling path, the answering one included. Default 4. */
+  maxModelSteps?: number;
 };
 
 export type AssistantDeps = {
   index: KnowledgeIndex;
   chatModel?: ChatModel;
+  /**
+   * A LangChain chat model that calls tools (ChatOpenAI), or one made on first use: when given, it
+   * answers instead of chatModel (see model/tool-loop.ts).
+   */
+  toolModel?: ToolCallingModel | LazyToolModel;
   store?: Store;
   clock?: Clock;
   log?: Logger;
@@ -117,6 +127,7 @@ export function createAssistant(deps: AssistantDeps): Assistant {
     hashSalt: deps.options?.hashSalt ?? "chau-doc",
     minCoverage: deps.options?.minCoverage ?? 0.55,
     planCacheSize: deps.options?.planCacheSize ?? 2000,
+    maxModelSteps: deps.options?.maxModelSteps ?? 4,
   };
   const catalog = buildCatalog(index);
   const memory = new ConversationMemory({
@@ -133,6 +144,8 @@ export function createAssistant(deps: AssistantDeps): Assistant {
   const finder = createFinder({ index, catalog, facts, elsewhere, minCoverage: opts.minCoverage, today });
   const router = createRouter({ catalog, clock, finder, today });
   const plans = new PlanCache(opts.planCacheSize);
+  const tools = deps.toolModel ? toolPath(deps.toolModel, opts.maxModelSteps) : undefined;
+  let toolsReady: Promise<ToolPath> | undefined;
 
   /** Routes a question and picks its suggestions (which depend on the plan and the date only). */
   async function routePlan(question: Question, previous: DialogueState | undefined): Promise<Plan> {
@@ -250,11 +263,86 @@ export function createAssistant(deps: AssistantDeps): Assistant {
     return sources.map((e) => sourceOf(e, plan.lang));
   }
 
+  // ---------------------------------------------------------------- the tool-calling model path
+
+  /**
+   * The loops of each answer language, and the loop's helpers, loaded on first use: an assistant
+   * without a tool model never loads LangChain.
+   */
+  function toolPath(model: ToolCallingModel | LazyToolModel, maxSteps: number): () => Promise<ToolPath> {
+    return () =>
+      (toolsReady ??= (async () => {
+        const loop = await import("./model/tool-loop.ts");
+        const chat = "load" in model ? await model.load() : model;
+        return { ...loop, loops: loop.createToolLoops(chat, index, { maxSteps }) };
+      })());
+  }
+
+  /** The tool path, or undefined (logged) when it cannot be loaded: the extractive answer is sent. */
+  async function readyTools(): Promise<ToolPath | undefined> {
+    try {
+      return await tools?.();
+    } catch (err) {
+      toolsReady = undefined;
+      log.error({ err: errorSummary(err) }, "tool-calling model could not be loaded: extractive answer used");
+      return undefined;
+    }
+  }
+
+  /** Questions in scope that the content answers at least in part; refusals and small talk never. */
+  function usesTools(plan: Plan): boolean {
+    return (plan.turn.act === "question" || plan.turn.act === "correction") && plan.draft.sources.length > 0;
+  }
+
+  /** The loop's seed: the question, the dialogue state after this turn, and the extractive draft. */
+  function toolInputFor(question: Question, plan: Plan, previous: DialogueState | undefined): ToolLoopInput {
+    const state = reduce(previous ?? INITIAL_STATE, plan.turn);
+    const subject = state.subject ? catalog.get(state.subject) : undefined;
+    const { arrival, ...lodging } = state.lodging;
+    const iso = today();
+    return {
+      question: question.text.slice(0, MAX_QUESTION),
+      lang: plan.lang,
+      today: { iso, weekday: new Date(`${iso}T12:00:00Z`).toLocaleDateString("en", { weekday: "long" }) },
+      state: {
+        ...(previous?.question ? { previousQuestion: previous.question } : {}),
+        ...(subject ? { subject: { id: subject.id, title: subject.title[plan.lang] } } : {}),
+        lodging: {
+          ...lodging,
+          ...(arrival !== undefined ? { arrival: `${hhmm(arrival)} (HH:MM)` } : {}),
+        },
+      },
+      draft: { text: plan.draft.answer, entries: plan.draft.sources.map((s) => s.id) },
+    };
+  }
+
+  function sourcesOf(ids: string[], lang: Lang): Answer["sources"] {
+    return ids
+      .map((id) => catalog.get(id))
+      .filter((e): e is ContentEntry => !!e)
+      .map((e) => sourceOf(e, lang));
+  }
+
+  // ---------------------------------------------------------------- answers
+
   return {
     async ask(question) {
       const started = performance.now();
       const previous = memory.get(question.conversationId);
       const plan = await planFor(question, previous);
+      const t = tools && usesTools(plan) ? await readyTools() : undefined;
+      if (t) {
+        const result = await t.drain(
+          t.answerWithTools(t.loops[plan.lang], toolInputFor(question, plan, previous), {
+            timeoutMs: opts.modelTimeoutMs,
+            stream: false,
+            log,
+          }),
+        );
+        if (result)
+          return finish(question, plan, result.text, "model", sourcesOf(result.cited, plan.lang), started);
+        return finish(question, plan, plan.draft.answer, "extractive", plan.draft.sources, started);
+      }
       if (chatModel && plan.grounding) {
         const signal = AbortSignal.timeout(opts.modelTimeoutMs);
         try {
@@ -282,6 +370,26 @@ export function createAssistant(deps: AssistantDeps): Assistant {
       const started = performance.now();
       const previous = memory.get(question.conversationId);
       const plan = await planFor(question, previous);
+      const t = tools && usesTools(plan) ? await readyTools() : undefined;
+      if (t) {
+        if (plan.other) yield { type: "delta", text: `${OTHER_LANGUAGE_NOTE}\n` };
+        const run = t.answerWithTools(t.loops[plan.lang], toolInputFor(question, plan, previous), {
+          timeoutMs: opts.modelTimeoutMs,
+          stream: true,
+          log,
+        });
+        let step = await run.next();
+        for (; !step.done; step = await run.next()) yield { type: "delta", text: step.value };
+        const result = step.value;
+        // The final Answer replaces whatever was streamed.
+        yield {
+          type: "answer",
+          answer: result
+            ? await finish(question, plan, result.text, "model", sourcesOf(result.cited, plan.lang), started)
+            : await finish(question, plan, plan.draft.answer, "extractive", plan.draft.sources, started),
+        };
+        return;
+      }
       if (chatModel && plan.grounding) {
         const filter = new CitationFilter(plan.grounding.passages.length);
         let text = "";
@@ -387,6 +495,9 @@ export class PlanCache {
     return this.items.size;
   }
 }
+
+/** The tool-calling path once loaded: the loops of each language and the loop module's helpers. */
+type ToolPath = typeof ToolLoopModule & { loops: Record<Lang, ToolLoop> };
 
 /** A plan, whether there was a remembered turn, and the turn's fields that routing read, with their values. */
 type CachedPlan = { hadTurn: boolean; reads: [string, string][]; plan: Plan };

@@ -1,7 +1,8 @@
 /**
  * The assistant: question → Answer, shared by the web widget, Telegram and Zalo. Inside, four steps:
  * understand/ (a turn → frames), track/ (the dialogue state), find/ (frames → facts), compose/ (facts →
- * the answer); model/ lets an OpenAI-compatible model write the text from the same facts.
+ * the answer); model/ lets an OpenAI-compatible model write the text from the same facts, or answer with
+ * the knowledge tools of tools/ in a bounded tool-calling loop.
  */
 export {
   createAssistant,
@@ -29,7 +30,22 @@ export {
   type FineQuery,
   type FineResult,
 } from "./find/index.ts";
-export { openAiChatModel, type ChatMessage, type ChatModel, type ChatOptions } from "./model/chat-model.ts";
+export {
+  lazyOpenAiToolModel,
+  openAiChatModel,
+  type ChatMessage,
+  type ChatModel,
+  type ChatOptions,
+} from "./model/chat-model.ts";
+// Types only: the LangChain modules load when a tool model is used (bot/langchain.ts has the values).
+export type {
+  LazyToolModel,
+  ToolCallingModel,
+  ToolLoop,
+  ToolLoopInput,
+  ToolLoopResult,
+} from "./model/tool-loop.ts";
+export type { KnowledgeToolsOptions, ToolSources } from "./tools/index.ts";
 export {
   INTENTS,
   type Answer,

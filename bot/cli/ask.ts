@@ -11,7 +11,7 @@ import { createInterface } from "node:readline";
 import { parseArgs } from "node:util";
 import { LANGS, loadDotEnv, openFreshIndex, type Lang } from "../../indexer/index.ts";
 import { createAssistant, type Answer } from "../assistant/index.ts";
-import { readBotConfig } from "../config.ts";
+import { modelId, readBotConfig } from "../config.ts";
 import { openSqliteStore } from "../store/index.ts";
 
 const { values, positionals } = parseArgs({
@@ -41,13 +41,18 @@ const store = values["no-store"] ? undefined : openSqliteStore(config.storeFile)
 const assistant = createAssistant({
   index,
   ...(config.chatModel ? { chatModel: config.chatModel } : {}),
+  ...(config.toolModel ? { toolModel: config.toolModel } : {}),
   ...(store ? { store } : {}),
   log: {
     info() {},
     warn: (o, m) => console.error(`warning: ${m ?? ""}`, o),
     error: (o, m) => console.error(`error: ${m ?? ""}`, o),
   },
-  options: { modelTimeoutMs: config.modelTimeoutMs, hashSalt: config.hashSalt },
+  options: {
+    modelTimeoutMs: config.modelTimeoutMs,
+    maxModelSteps: config.maxModelSteps,
+    hashSalt: config.hashSalt,
+  },
 });
 const lang = values.lang as Lang | undefined;
 
@@ -55,7 +60,7 @@ if (values.interactive) {
   const m = index.manifest;
   console.log(
     `Châu Đốc assistant: ${m.counts.entries} entries (index ${m.version}; ` +
-      `${config.chatModel ? `model ${config.chatModel.id}` : "answers from the content, no model"}).\n` +
+      `${modelId(config) !== "none" ? `model ${modelId(config)}` : "answers from the content, no model"}).\n` +
       "Hỏi bằng tiếng Việt hoặc tiếng Anh (Ctrl-D để thoát), ví dụ: 'lễ hội Vía Bà năm sau ngày nào', " +
       "'khách nước ngoài đến lúc 22h khai báo trước mấy giờ', 'where is Sam Mountain'.",
   );

@@ -1,4 +1,5 @@
 import OpenAI from "openai";
+import type { LazyToolModel } from "./tool-loop.ts";
 
 /** A message of a chat completion. */
 export type ChatMessage = { role: "system" | "user" | "assistant"; content: string };
@@ -58,5 +59,16 @@ export function openAiChatModel(options: OpenAiChatModelOptions): ChatModel {
       // The SDK ends a stream quietly when its signal aborts; a reply cut by the deadline is a failure.
       signal.throwIfAborted();
     },
+  };
+}
+
+/**
+ * ChatOpenAI (LangChain) for the tool-calling path, made on first use so that a server without a model
+ * never loads LangChain (see model/tool-model.ts).
+ */
+export function lazyOpenAiToolModel(options: OpenAiChatModelOptions): LazyToolModel {
+  return {
+    id: `tools:${options.model}`,
+    load: () => import("./tool-model.ts").then((m) => m.openAiToolModel(options)),
   };
 }

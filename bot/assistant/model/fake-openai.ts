@@ -5,7 +5,8 @@ import type { AddressInfo, Socket } from "node:net";
  * A local stand-in for an OpenAI-compatible server, for tests only: POST /v1/chat/completions (JSON, or
  * server-sent events when the request asks for `stream: true`) and POST /v1/embeddings. A handler decides
  * what each request gets, including the failures a real endpoint produces: error statuses, broken bodies,
- * a request that never answers and a stream cut halfway.
+ * a request that never answers and a stream cut halfway, and tool calls (JSON or streamed) for the
+ * tool-calling model path.
  */
 
 /** One request as the fake received it; `body` is the parsed JSON (the raw text when it was not JSON). */
@@ -18,10 +19,21 @@ export type FakeRequest = {
 /** The fields of a chat completion request that tests look at. */
 export type ChatRequestBody = {
   model: string;
-  messages: { role: string; content: string }[];
+  /** `content` is null in an assistant message that only calls tools. */
+  messages: {
+    role: string;
+    content: string;
+    tool_calls?: { id: string; type: "function"; function: { name: string; arguments: string } }[];
+    tool_call_id?: string;
+  }[];
   stream?: boolean;
   max_tokens?: number;
+  /** The tools offered to the model (OpenAI function tools). */
+  tools?: { type: "function"; function: { name: string; description?: string; parameters?: unknown } }[];
 };
+
+/** One tool call the fake makes; `arguments` is sent as given when it is a string (malformed JSON). */
+export type FakeToolCall = { name: string; arguments: string | Record<string, unknown>; id?: string };
 
 /** What the fake does with one request. */
 export type FakeReply =
@@ -38,6 +50,12 @@ export type FakeReply =
   | { kind: "json"; body: unknown; status?: number }
   /** A body sent byte for byte, whatever its content type claims (malformed JSON). */
   | { kind: "raw"; body: string; status?: number; contentType?: string }
+  /**
+   * An assistant message that calls tools (finish_reason "tool_calls"), with optional text before the
+   * calls. Streamed as OpenAI streams it: the text, then each call's id and name, then its arguments in
+   * two pieces.
+   */
+  | { kind: "tool_calls"; calls: FakeToolCall[]; text?: string }
   /** One vector per input of an embeddings request. */
   | { kind: "embeddings"; vectors: number[][] }
   /** Never answers; close() frees the socket. */
@@ -100,6 +118,8 @@ export async function startFakeOpenAi(handler: FakeHandler): Promise<FakeOpenAi>
   async function respond(req: IncomingMessage, res: ServerResponse, request: FakeRequest, reply: FakeReply) {
     const streaming = isStreamRequest(request.body);
     const model = modelOf(request.body);
+    // Each completion has its own id, as a real server's (LangGraph merges messages of the same id).
+    const ids: Ids = { model, id: `chatcmpl-fake-${requests.indexOf(request) + 1}` };
     switch (reply.kind) {
       case "hang":
         return;
@@ -119,18 +139,48 @@ export async function startFakeOpenAi(handler: FakeHandler): Promise<FakeOpenAi>
           usage: { prompt_tokens: 1, total_tokens: 1 },
         });
       case "text":
-        if (!streaming) return sendJson(res, 200, completion(model, reply.text));
-        return streamChunks(req, res, model, [reply.text], 0, "done");
+        if (!streaming) return sendJson(res, 200, completion(ids, reply.text));
+        return streamChunks(req, res, ids, [reply.text], 0, "done");
       case "stream":
-        if (!streaming) return sendJson(res, 200, completion(model, reply.chunks.join("")));
-        return streamChunks(req, res, model, reply.chunks, reply.delayMs ?? 0, reply.end ?? "done");
+        if (!streaming) return sendJson(res, 200, completion(ids, reply.chunks.join("")));
+        return streamChunks(req, res, ids, reply.chunks, reply.delayMs ?? 0, reply.end ?? "done");
+      case "tool_calls": {
+        const calls = reply.calls.map((c, i) => ({
+          id: c.id ?? `call_${requests.length}_${i}`,
+          type: "function" as const,
+          function: {
+            name: c.name,
+            arguments: typeof c.arguments === "string" ? c.arguments : JSON.stringify(c.arguments),
+          },
+        }));
+        if (!streaming) return sendJson(res, 200, toolCompletion(ids, reply.text ?? null, calls));
+        res.writeHead(200, { "content-type": "text/event-stream", "cache-control": "no-cache" });
+        res.write(sse(chunk(ids, { role: "assistant", content: reply.text ?? "" }, null)));
+        for (const [index, c] of calls.entries()) {
+          const head = {
+            index,
+            id: c.id,
+            type: "function",
+            function: { name: c.function.name, arguments: "" },
+          };
+          res.write(sse(chunk(ids, { tool_calls: [head] }, null)));
+          const args = c.function.arguments;
+          const half = Math.ceil(args.length / 2);
+          for (const piece of [args.slice(0, half), args.slice(half)])
+            if (piece)
+              res.write(sse(chunk(ids, { tool_calls: [{ index, function: { arguments: piece } }] }, null)));
+        }
+        res.write(sse(chunk(ids, {}, "tool_calls")));
+        res.end("data: [DONE]\n\n");
+        return;
+      }
     }
   }
 
   async function streamChunks(
     req: IncomingMessage,
     res: ServerResponse,
-    model: string,
+    ids: Ids,
     chunks: string[],
     delayMs: number,
     end: "done" | "cut" | "hang",
@@ -142,7 +192,7 @@ export async function startFakeOpenAi(handler: FakeHandler): Promise<FakeOpenAi>
     for (const content of chunks) {
       if (delayMs > 0) await later(delayMs);
       if (gone) return;
-      res.write(sse(chunk(model, { content }, null)));
+      res.write(sse(chunk(ids, { content }, null)));
     }
     if (end === "hang") return;
     if (end === "cut") {
@@ -151,7 +201,7 @@ export async function startFakeOpenAi(handler: FakeHandler): Promise<FakeOpenAi>
       req.socket.destroy();
       return;
     }
-    res.write(sse(chunk(model, {}, "stop")));
+    res.write(sse(chunk(ids, {}, "stop")));
     res.end("data: [DONE]\n\n");
   }
 
@@ -201,9 +251,12 @@ function errorBody(message: string) {
 
 const CREATED = 1_700_000_000;
 
-function completion(model: string, content: string) {
+/** The model a request named and the id of the completion answering it. */
+type Ids = { model: string; id: string };
+
+function completion({ model, id }: Ids, content: string) {
   return {
-    id: "chatcmpl-fake",
+    id,
     object: "chat.completion",
     created: CREATED,
     model,
@@ -212,9 +265,29 @@ function completion(model: string, content: string) {
   };
 }
 
-function chunk(model: string, delta: { content?: string }, finish: "stop" | null) {
+type ToolCallOut = { id: string; type: "function"; function: { name: string; arguments: string } };
+
+function toolCompletion({ model, id }: Ids, content: string | null, toolCalls: ToolCallOut[]) {
   return {
-    id: "chatcmpl-fake",
+    id,
+    object: "chat.completion",
+    created: CREATED,
+    model,
+    choices: [
+      {
+        index: 0,
+        message: { role: "assistant", content, tool_calls: toolCalls },
+        finish_reason: "tool_calls",
+        logprobs: null,
+      },
+    ],
+    usage: { prompt_tokens: 1, completion_tokens: 1, total_tokens: 2 },
+  };
+}
+
+function chunk({ model, id }: Ids, delta: Record<string, unknown>, finish: "stop" | "tool_calls" | null) {
+  return {
+    id,
     object: "chat.completion.chunk",
     created: CREATED,
     model,
