@@ -641,7 +641,17 @@ function createRouter(d: RouterDeps) {
               .map(entryOf)
               .find((id) => id)
           : undefined;
-      const frame: Frame = !f.subject && before ? { ...f, subject: before, subjectSource: "weak" } : f;
+      // So does one that would lean on the conversation's subject: the turn's own comes first.
+      const fromConversation = f.subjectSource === "weak" || f.subjectSource === "conversation";
+      const searched = i > 0 && frames[i - 1]?.subjectSource === undefined;
+      const frame: Frame =
+        before && (!f.subject || (fromConversation && searched && f.subject !== before))
+          ? {
+              ...f,
+              subject: before,
+              subjectSource: f.subjectSource === "conversation" ? "conversation" : "weak",
+            }
+          : f;
       frames[i] = frame;
       findings.push(...(await d.finder(frame, reading, lang)));
     }

@@ -202,6 +202,19 @@ export function createFinder(d: FinderDeps): Finder {
     if (subject && frame.subjectSource === "weak" && !(await keepsSubject(subject, frame, lang)))
       subject = undefined;
 
+    // "Nghị định phạt mới có hiệu lực từ ngày nào?": the fine rule's legal basis, not the fines, unless
+    // the question gives guests to fine; the date asked is the one the legal basis shows.
+    if (attributes.includes("legal-basis") && (subject?.type === "lodging-rule" || lodgingContext)) {
+      attributes = attributes.filter((a) => a !== "dates");
+      if (attributes.includes("fine") && frame.lodging.guests === undefined && !frame.lodging.guest) {
+        attributes = attributes.filter((a) => a !== "fine");
+        // The rule with the fines: the one listing the most penalties.
+        const fines = catalog.entries
+          .filter((e): e is Extract<ContentEntry, { type: "lodging-rule" }> => e.type === "lodging-rule")
+          .sort((a, b) => b.lodging.penalties.length - a.lodging.penalties.length)[0];
+        if (fines) subject = fines;
+      }
+    }
     const out: Finding[] = [];
     const lodgingAsked = attributes.filter((a) => LODGING_ATTRIBUTES.has(a));
     if (lodgingAsked.length && (lodgingSubject || frame.subjectSource !== "named")) {

@@ -190,7 +190,6 @@ const QUESTION_CUES: Record<Attribute, string[]> = {
     "how large",
     "how long is",
     "size",
-    "area",
     "hectare*",
     "metres",
     "meters",
@@ -459,6 +458,14 @@ const QUESTION_CUES: Record<Attribute, string[]> = {
     "link",
   ],
   "legal-basis": [
+    "hiệu lực",
+    "có hiệu lực",
+    "in force",
+    "take effect",
+    "takes effect",
+    "took effect",
+    "come into force",
+    "came into force",
     "nghị định nào",
     "luật nào",
     "văn bản nào",
@@ -576,6 +583,14 @@ export function attributeCues(folded: string, exact = folded): { attribute: Attr
     for (const m of folded.matchAll(c.re)) {
       // Folded "ve" is both "vé" (a ticket) and "về" (about, back): the typed form decides, and without
       // diacritics only beside a word of buying or price.
+      // Folded "phi" and "gia" are "phí" (a fee) and "giá" (a price), and also the "phi" of "phi vật thể"
+      // (intangible) and the "gia" of "quốc gia", "tham gia", "gia hạn": the typed form decides, and
+      // without diacritics the words around.
+      const homograph = c.attribute === "price" ? PRICE_HOMOGRAPHS[m[0]] : undefined;
+      if (homograph) {
+        const price = typedWithDiacritics ? homograph.exact.test(exact) : !homograph.other.test(folded);
+        if (!price) continue;
+      }
       if (m[0] === "ve" && c.attribute === "price") {
         const ticket = typedWithDiacritics
           ? /(?<![\p{L}])vé(?![\p{L}])/u.test(exact)
@@ -587,6 +602,19 @@ export function attributeCues(folded: string, exact = folded): { attribute: Attr
   }
   return out;
 }
+
+/** Folded price cues that are other words too: the typed form, or the words around, decide. */
+const PRICE_HOMOGRAPHS: Record<string, { exact: RegExp; other: RegExp }> = {
+  phi: {
+    exact: /(?<![\p{L}])phí(?![\p{L}])/u,
+    other: /\bphi (?:vat the|truong|cong|co|thuong|phap|loi nhuan|chinh phu)\b/,
+  },
+  gia: {
+    exact: /(?<![\p{L}])giá(?![\p{L}])/u,
+    other:
+      /\b(?:quoc|tham|an|nha|hoa|dai|chuyen|tac|ong|ba|chu|dong|tu) gia\b|\bgia (?:dinh|han|tang|tri|su|lai|nhap|vi|truyen|toc|chanh|long|su|co|canh|cong|pha|nhan)\b/,
+  },
+};
 
 // ---------------------------------------------------------------- content side
 

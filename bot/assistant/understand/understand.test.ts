@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { guessAttributes, parseExamples } from "./attribute-classifier.ts";
 import { ATTRIBUTE_EXAMPLES } from "./attribute-examples.ts";
-import { factAttributes } from "./attributes.ts";
+import { attributeCues, factAttributes } from "./attributes.ts";
 import { parseGuestCount, parseLodgingDetails, parsePayer, parseStayDays } from "./lodging-details.ts";
 import { normalize } from "./phrases.ts";
 import { splitClauses, understandTurn, type Lexicon } from "./understand.ts";
@@ -184,5 +184,25 @@ describe("who runs the lodging", () => {
   it("takes 'thanks, that's all' as thanks", () => {
     expect(read("thanks, that's all for now").act).toBe("thanks");
     expect(read("ok vậy thôi, cảm ơn").act).toBe("thanks");
+  });
+});
+
+describe("folded words that are price cues and other words too", () => {
+  it("reads 'quốc gia', 'tham gia', 'gia hạn', 'phi vật thể' as no price; 'giá vé', 'phí' as one", () => {
+    const attrs = (q: string) => read(q).clauses.flatMap((c) => c.attributes);
+    expect(attrs("di sản văn hóa phi vật thể quốc gia năm nào")).not.toContain("price");
+    expect(attrs("di san van hoa phi vat the quoc gia nam nao")).not.toContain("price");
+    const cues = (q: string) =>
+      attributeCues(normalize(q).folded, normalize(q).exact).map((c) => c.attribute);
+    expect(cues("có bao nhiêu đôi bò tham gia")).not.toContain("price");
+    expect(attrs("het han roi gia han dc ko")).not.toContain("price");
+    expect(attrs("giá vé bao nhiêu")).toContain("price");
+    expect(attrs("gia ve bao nhieu")).toContain("price");
+    expect(attrs("có mất phí không")).toContain("price");
+  });
+
+  it("reads 'hiệu lực' as the legal basis, and a tourist area as no size", () => {
+    expect(read("nghị định này có hiệu lực từ khi nào").clauses[0]?.attributes).toContain("legal-basis");
+    expect(read("since when is it a national tourist area").clauses[0]?.attributes).not.toContain("size");
   });
 });
