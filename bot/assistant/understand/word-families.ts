@@ -268,19 +268,31 @@ const FAMILIES: Record<string, string[]> = {
 
 export type WordFamily = string;
 
-type Matcher = { family: WordFamily; re: RegExp };
-
-const MATCHERS: Matcher[] = Object.entries(FAMILIES).flatMap(([family, members]) =>
-  members.map((m) => ({
-    family,
-    re: new RegExp(`(?:^|[^\\p{L}\\p{N}])${fold(m)}(?=$|[^\\p{L}\\p{N}])`, "u"),
-  })),
-);
+/** Each member as its words, listed under its first word: a text is read once, word by word. */
+const BY_FIRST_WORD = new Map<string, { family: WordFamily; words: string[] }[]>();
+for (const [family, members] of Object.entries(FAMILIES))
+  for (const m of members) {
+    const words = fold(m.toLowerCase())
+      .split(/[^\p{L}\p{N}]+/u)
+      .filter(Boolean);
+    const first = words[0];
+    if (!first) continue;
+    const list = BY_FIRST_WORD.get(first) ?? [];
+    list.push({ family, words });
+    BY_FIRST_WORD.set(first, list);
+  }
 
 /** The families a text has a member of (the text is folded here). */
 export function familiesOf(text: string): WordFamily[] {
-  const folded = fold(text.toLowerCase());
+  const words = fold(text.toLowerCase())
+    .split(/[^\p{L}\p{N}]+/u)
+    .filter(Boolean);
   const out = new Set<WordFamily>();
-  for (const m of MATCHERS) if (!out.has(m.family) && m.re.test(folded)) out.add(m.family);
+  for (let i = 0; i < words.length; i++) {
+    for (const m of BY_FIRST_WORD.get(words[i] as string) ?? []) {
+      if (out.has(m.family)) continue;
+      if (m.words.every((w, j) => words[i + j] === w)) out.add(m.family);
+    }
+  }
   return [...out];
 }
