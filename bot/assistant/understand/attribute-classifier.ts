@@ -18,7 +18,7 @@ type Model = {
 
 let model: Model | undefined;
 
-const POSITIVE_WEIGHT_MAX = 4;
+const POSITIVE_WEIGHT_MAX = 3;
 
 /** Each attribute with the probability that the question asks it, most likely first. */
 export function guessAttributes(question: string): AttributeGuess[] {
