@@ -112,3 +112,13 @@ describe("a value the content says it does not have", () => {
     expect(hotline.answer).toMatch(/not confirmed in our sources|don't have/);
   });
 });
+
+describe("itineraries in a conversation", () => {
+  it("after the one-day plan, 'and with two days?' gives the two-day plan", async () => {
+    const say = conversation();
+    const one = await say("gợi ý lịch trình một ngày quanh núi Sam");
+    expect(ids(one)[0]).toBe("mot-ngay-nui-sam");
+    const two = await say("còn nếu có hai ngày thì sao");
+    expect(ids(two)[0]).toBe("hai-ngay-nui-sam-tra-su-nui-cam");
+  });
+});

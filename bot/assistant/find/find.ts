@@ -241,7 +241,15 @@ export function createFinder(d: FinderDeps): Finder {
       const plan = itineraryFor(frame, subject);
       if (plan) return [{ kind: "itinerary", frame, entryId: plan.id }];
     }
-    if (subject?.type === "itinerary") return [{ kind: "itinerary", frame, entryId: subject.id }];
+    if (subject?.type === "itinerary") {
+      // "And if I have two days?" after the one-day plan: the plan with that many days.
+      const days = daysAsked(frame);
+      const other =
+        frame.subjectSource !== "named" && days !== undefined && days !== subject.itinerary.days
+          ? itineraryFor(frame, undefined)
+          : undefined;
+      return [{ kind: "itinerary", frame, entryId: (other ?? subject).id }];
+    }
 
     if (!subject) {
       const range = frame.range;
@@ -352,11 +360,7 @@ export function createFinder(d: FinderDeps): Finder {
     const plans = catalog.entries.filter((e) => e.type === "itinerary");
     if (plans.length === 0) return undefined;
     const f = ` ${normalize(frame.text).folded} `;
-    const days = /\b(?:2|hai|two) (?:ngay|days?)\b/.test(f)
-      ? 2
-      : /\b(?:1|mot|one|a) (?:ngay|day)\b|trong ngay|day trip/.test(f)
-        ? 1
-        : undefined;
+    const days = daysAsked(frame);
     const score = (e: ContentEntry) => {
       if (e.type !== "itinerary") return -1;
       let s = 0;
@@ -372,6 +376,16 @@ export function createFinder(d: FinderDeps): Finder {
       return s - e.itinerary.days * 0.01;
     };
     return [...plans].sort((a, b) => score(b) - score(a))[0];
+  }
+
+  /** How many days a plan is asked for ("2 ngày", "one day", "a day trip"). */
+  function daysAsked(frame: Frame): number | undefined {
+    const f = ` ${normalize(frame.text).folded} `;
+    return /\b(?:2|hai|two) (?:ngay|days?)\b/.test(f)
+      ? 2
+      : /\b(?:1|mot|one|a) (?:ngay|day)\b|trong ngay|day trip/.test(f)
+        ? 1
+        : undefined;
   }
 
   /** Among entries sharing the clause's name, the one whose sentences state what is asked. */
