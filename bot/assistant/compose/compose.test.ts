@@ -121,4 +121,11 @@ describe("itineraries in a conversation", () => {
     const two = await say("còn nếu có hai ngày thì sao");
     expect(ids(two)[0]).toBe("hai-ngay-nui-sam-tra-su-nui-cam");
   });
+
+  it("a day in another destination is out of scope, even during the chat; getting there is not", async () => {
+    const say = conversation();
+    await say("gợi ý lịch trình một ngày quanh núi Sam");
+    expect((await say("còn ngày thứ ba đi Đà Lạt chơi gì")).intent).toBe("out_of_scope");
+    expect((await say("từ Châu Đốc đi Đà Lạt bao xa")).intent).not.toBe("out_of_scope");
+  });
 });
