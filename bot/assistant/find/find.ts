@@ -228,12 +228,6 @@ export function createFinder(d: FinderDeps): Finder {
       return [...out, ...entryFindings(subject, rest, frame, lang)];
     }
 
-    const namesUnknown = subject && aboutAnUnknownName(subject, frame, attributes, lang);
-    if (namesUnknown) return [namesUnknown];
-
-    // "Một ngày ở Châu Đốc đi những đâu?", "2 days: a plan?": the itinerary that fits (or the one named).
-    // Another destination, and nothing of the area: out of scope, whatever is asked of it.
-    if (!subject && d.elsewhere.test(folded) && !reading.inArea) return [{ kind: "out-of-scope", frame }];
     // "Plan day 3 in Hà Tiên" during a chat about Châu Đốc: another destination is out of scope even
     // with a subject from the conversation, unless the question is about getting between them.
     const travel = attributes.some((a) => a === "getting-there" || a === "distance" || a === "travel-time");
@@ -245,6 +239,12 @@ export function createFinder(d: FinderDeps): Finder {
       !travel
     )
       return [{ kind: "out-of-scope", frame }];
+    const namesUnknown = subject && aboutAnUnknownName(subject, frame, attributes, lang);
+    if (namesUnknown) return [namesUnknown];
+
+    // "Một ngày ở Châu Đốc đi những đâu?", "2 days: a plan?": the itinerary that fits (or the one named).
+    // Another destination, and nothing of the area: out of scope, whatever is asked of it.
+    if (!subject && d.elsewhere.test(folded) && !reading.inArea) return [{ kind: "out-of-scope", frame }];
     const planLike = attributes.every((a) =>
       ["itinerary", "where", "what-to-see", "getting-there"].includes(a),
     );
