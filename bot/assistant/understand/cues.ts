@@ -34,6 +34,21 @@ const EMERGENCY_FOLDED = foldedPhrases([
   "trẻ lạc",
   "lạc mất",
   "mất tích",
+  "bị bỏng",
+  "bỏng nặng",
+  "ngộ độc",
+  "đau tim",
+  "bất tỉnh",
+  "chảy máu",
+  "khó thở",
+  "co giật",
+  "heart attack",
+  "unconscious",
+  "not breathing",
+  "bleeding",
+  "poisoning",
+  "choking",
+  "drowning",
   "fainted",
   "collapsed",
   "lost child",
@@ -116,8 +131,16 @@ const EMERGENCY_EXACT = phrases(["cháy", "bị đánh", "đánh nhau", "fire", 
 
 /** True when the message mentions an emergency (the numbers come first, whatever else it says). */
 export function isEmergency(n: Normalized): boolean {
-  return EMERGENCY_FOLDED.test(n.folded) || EMERGENCY_EXACT.test(n.exact);
+  return (
+    EMERGENCY_FOLDED.test(n.folded) ||
+    EMERGENCY_EXACT.test(n.exact) ||
+    // Typed without diacritics, "chay" is "cháy" (fire), "chạy" (run) or "chay" (vegetarian): with a
+    // number to call, smoke or flames it is a fire.
+    (n.exact === n.folded && /\bchay\b/.test(n.folded) && FIRE_CONTEXT.test(n.folded))
+  );
 }
+
+const FIRE_CONTEXT = /\b(?:goi so|goi ai|so nao|cuu|khoi|lua|bong|chay nha|bi chay|dang chay|chay lon)\b/;
 
 const GREETING_WORDS = new Set(
   (

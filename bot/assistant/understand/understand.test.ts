@@ -206,3 +206,13 @@ describe("folded words that are price cues and other words too", () => {
     expect(read("since when is it a national tourist area").clauses[0]?.attributes).not.toContain("size");
   });
 });
+
+describe("emergencies typed without diacritics", () => {
+  it("reads 'chay' with a number to call or smoke as a fire, and a vegetarian question as none", () => {
+    expect(read("chay o nha nghi roi goi so nao").act).toBe("emergency");
+    expect(read("co khoi, chay lon lam").act).toBe("emergency");
+    expect(read("quan chay ngon o dau").act).toBe("question");
+    expect(read("my friend is unconscious").act).toBe("emergency");
+    expect(read("ông ấy bị bỏng").act).toBe("emergency");
+  });
+});
