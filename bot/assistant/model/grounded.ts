@@ -64,21 +64,25 @@ export function leaksRules(reply: string): boolean {
 }
 
 /**
- * Removes [n] citation markers from streamed text while remembering which passages were cited. Markers
- * may be split across deltas, so an open "[" (and a space that may precede a marker) is held back.
+ * Streamed text with citation markers taken out. A marker may be split across deltas, so an open "["
+ * (and a space that may precede a marker) is held back until it closes or grows too long to be one.
  */
-export class CitationFilter {
-  readonly cited: number[] = [];
+export abstract class MarkerStream {
   private pending = "";
 
-  constructor(private readonly passageCount: number) {}
+  constructor(
+    /** An open marker at the end of the text so far. */
+    private readonly openMarker: RegExp,
+    /** Longer than this, an open "[" is text, not a marker. */
+    private readonly maxOpen: number,
+  ) {}
 
   /** Text to show for this delta (may be empty while a marker is open). */
   push(delta: string): string {
     let text = this.pending + delta;
     this.pending = "";
-    const open = text.search(/\s?\[[^\]]{0,9}$|\s$/);
-    if (open !== -1 && !text.includes("]", open) && text.length - open < 12) {
+    const open = text.search(this.openMarker);
+    if (open !== -1 && !text.includes("]", open) && text.length - open < this.maxOpen) {
       this.pending = text.slice(open);
       text = text.slice(0, open);
     }
@@ -92,7 +96,19 @@ export class CitationFilter {
     return rest;
   }
 
-  private strip(text: string): string {
+  /** The text without its markers, noting what they cite. */
+  protected abstract strip(text: string): string;
+}
+
+/** Removes [n] citation markers from streamed text while remembering which passages were cited. */
+export class CitationFilter extends MarkerStream {
+  readonly cited: number[] = [];
+
+  constructor(private readonly passageCount: number) {
+    super(/\s?\[[^\]]{0,9}$|\s$/, 12);
+  }
+
+  protected strip(text: string): string {
     return text.replace(/\s?\[(\d+(?:\s*[,;]\s*\d+)*)\]/g, (_m, list: string) => {
       for (const n of list.split(/[,;]/).map((s) => Number(s.trim()))) {
         if (n >= 1 && n <= this.passageCount && !this.cited.includes(n)) this.cited.push(n);

@@ -11,7 +11,7 @@ import {
 import { ToolInputParsingException, type StructuredToolInterface } from "@langchain/core/tools";
 import type { KnowledgeIndex, Lang } from "../../../indexer/index.ts";
 import { createKnowledgeTools, type ToolSources } from "../tools/index.ts";
-import { leaksRules } from "./grounded.ts";
+import { leaksRules, MarkerStream } from "./grounded.ts";
 
 /**
  * The tool-calling model path: a bounded loop in which a LangChain chat model (ChatOpenAI against any
@@ -336,32 +336,14 @@ const MARKER = new RegExp(`\\s?\\[(${ID}(?:\\s*[,;]\\s*${ID})*)\\]`, "g");
  * returned. A marker may be split across deltas, so an open "[" (and a space that may precede it) is held
  * back. A marker of an id no tool returned is removed too, but cites nothing.
  */
-export class EntryCitationFilter {
+export class EntryCitationFilter extends MarkerStream {
   readonly cited: string[] = [];
-  private pending = "";
 
-  constructor(private readonly allowed: ReadonlySet<string>) {}
-
-  /** Text to show for this delta (may be empty while a marker is open). */
-  push(delta: string): string {
-    let text = this.pending + delta;
-    this.pending = "";
-    const open = text.search(/\s?\[[^\]\n]{0,80}$|\s$/);
-    if (open !== -1 && !text.includes("]", open) && text.length - open < 90) {
-      this.pending = text.slice(open);
-      text = text.slice(0, open);
-    }
-    return this.strip(text);
+  constructor(private readonly allowed: ReadonlySet<string>) {
+    super(/\s?\[[^\]\n]{0,80}$|\s$/, 90);
   }
 
-  /** Whatever is still held back. */
-  flush(): string {
-    const rest = this.strip(this.pending);
-    this.pending = "";
-    return rest;
-  }
-
-  private strip(text: string): string {
+  protected strip(text: string): string {
     return text.replace(MARKER, (marker, list: string) => {
       const ids = list.split(/[,;]/).map((s) => s.trim());
       // "[board]" is a word in brackets, not a citation: kept unless a tool returned an entry of that id.

@@ -340,22 +340,8 @@ export function parseStayDays(folded: string): number | undefined {
   return count > 0 ? count * days : undefined;
 }
 
-const STAY_WORDS: Record<string, number> = {
-  mot: 1,
-  hai: 2,
-  ba: 3,
-  bon: 4,
-  nam: 5,
-  sau: 6,
-  a: 1,
-  an: 1,
-  one: 1,
-  two: 2,
-  three: 3,
-  four: 4,
-  five: 5,
-  six: 6,
-};
+/** Number words, and "a month" / "an year" as one. */
+const STAY_WORDS: Record<string, number> = { ...NUMBER_WORDS, a: 1, an: 1 };
 
 export function parseLodgingDetails(n: Normalized): LodgingDetails {
   const q: LodgingDetails = parseDeadlineQuery(n);
