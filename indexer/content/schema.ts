@@ -212,9 +212,13 @@ const penalty = z
     payer: z.enum(["individual", "organisation"]).default("individual"),
     /**
      * What the fine is for, so that the fine calculator can pick it: a stay not reported (`stay-not-reported`),
-     * a foreigner not declared (`foreigner-not-declared`), or `other` (a general or a guest's own violation).
+     * a foreigner not declared (`foreigner-not-declared`), the general residence-rule violation of a
+     * person or household that runs no lodging business (`residence-general`: a private home that does
+     * not report a relative's stay, a temporary residence not registered), or `other` (a guest's own).
      */
-    offence: z.enum(["stay-not-reported", "foreigner-not-declared", "other"]).default("other"),
+    offence: z
+      .enum(["stay-not-reported", "foreigner-not-declared", "residence-general", "other"])
+      .default("other"),
     /** The number of guests the amount applies to (`max` absent: that many or more). */
     guests: z
       .strictObject({ min: z.number().int().positive(), max: z.number().int().positive().optional() })

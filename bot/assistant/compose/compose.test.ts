@@ -51,6 +51,21 @@ function conversation() {
 const ids = (a: { sources: { id: string }[] }) => a.sources.map((s) => s.id);
 
 describe("lodging rules on the real content", () => {
+  it("a private home that does not report a relative's stay: the general fine, not a business's brackets", async () => {
+    const a = await ask("nhà riêng có bà con ở lại qua đêm mà không báo lưu trú thì bị phạt bao nhiêu");
+    expect(ids(a)).toEqual(["muc-phat-luu-tru"]);
+    expect(a.intent).toBe("lodging_fine");
+    expect(a.answer).toMatch(/500\.000 đồng – 1\.000\.000 đồng/);
+    expect(a.answer).not.toMatch(/2\.000\.000 đồng/);
+    // A lodging business keeps its brackets.
+    const hotel = await ask("khách sạn quên báo lưu trú 2 khách Việt thì phạt bao nhiêu");
+    expect(hotel.answer).toMatch(/2\.000\.000 đồng – 4\.000\.000 đồng/);
+    // A temporary residence not registered: the temporary-residence rule's own line.
+    const stay = await ask("người thuê ở 3 tháng mà không đăng ký tạm trú thì bị phạt bao nhiêu");
+    expect(ids(stay)).toEqual(["dang-ky-tam-tru"]);
+    expect(stay.answer).toMatch(/500\.000 đồng – 1\.000\.000 đồng/);
+  });
+
   it("a stay of a month or more is a temporary residence, whose term is not a deadline", async () => {
     const a = await ask("I'm Vietnamese, staying with my aunt for 45 days, anything to register?");
     expect(ids(a)[0]).toBe("dang-ky-tam-tru");

@@ -452,6 +452,11 @@ function lodgingFieldBlock(f: Extract<Finding, { kind: "lodging-field" }>, c: Co
       );
   if (f.attribute === "how-to-register")
     for (const ch of l.channels.slice(0, 5)) lines.push(`• ${ch.name[lang]}${ch.url ? ` (${ch.url})` : ""}`);
+  if (f.attribute === "fine")
+    for (const p of l.penalties.filter((p) => p.offence === "residence-general"))
+      lines.push(
+        `• ${p.violation[lang]}: ${formatVnd(p.minVnd, lang)} – ${formatVnd(p.maxVnd, lang)} (${p.basis}${p.confirmed ? "" : t(lang, "; chưa xác nhận", "; not confirmed")})`,
+      );
   const basis = l.legalBasis.filter((b) => b.status === "in-force");
   if (basis.length && f.attribute !== "legal-basis")
     lines.push(
@@ -460,7 +465,7 @@ function lodgingFieldBlock(f: Extract<Finding, { kind: "lodging-field" }>, c: Co
   lines.push(`${t(lang, "Lưu ý", "Note")}: ${l.verifyNote[lang]}`);
   return {
     answer: lines.join("\n"),
-    intent: "info",
+    intent: f.attribute === "fine" ? "lodging_fine" : "info",
     confidence: 0.9,
     sources: [sourceOf(e, lang)],
     suggestions: [],

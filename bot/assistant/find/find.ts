@@ -71,7 +71,8 @@ export type Finding =
       kind: "lodging-field";
       frame: Frame;
       entryId: string;
-      attribute: "documents" | "how-to-register" | "legal-basis";
+      /** "fine": the rule's general fines (a private home, a temporary residence not registered). */
+      attribute: "documents" | "how-to-register" | "legal-basis" | "fine";
     }
   /** An itinerary: its stops in order. */
   | { kind: "itinerary"; frame: Frame; entryId: string }
@@ -630,6 +631,12 @@ export function createFinder(d: FinderDeps): Finder {
 
   function lodgingFinding(attribute: Attribute, frame: Frame, subject: ContentEntry | undefined): Finding {
     const l = frame.lodging;
+    // A private home, or a stay of a month or more: the general fine of the residence rules, not a
+    // lodging business's brackets.
+    if (attribute === "fine" && l.guest !== "foreign" && (l.household || longStayRule(frame))) {
+      const rule = longStayRule(frame) ?? generalFineRule();
+      if (rule) return { kind: "lodging-field", frame, entryId: rule.id, attribute: "fine" };
+    }
     if (attribute === "fine") {
       const missing: FineMissing[] = [];
       if (!l.guest) missing.push("guest");
@@ -661,6 +668,15 @@ export function createFinder(d: FinderDeps): Finder {
     const rule = lodgingRuleFor(subject, l.guest);
     if (!rule) return { kind: "unknown", frame, attribute, candidates: [] };
     return { kind: "lodging-field", frame, entryId: rule.id, attribute: a };
+  }
+
+  /** The rule with the general fine of a person or household that runs no lodging business. */
+  function generalFineRule(): ContentEntry | undefined {
+    // The fines entry (the rule listing the most penalties) before a rule that has one of its own.
+    return catalog.entries
+      .filter((e): e is Extract<ContentEntry, { type: "lodging-rule" }> => e.type === "lodging-rule")
+      .filter((e) => e.lodging.penalties.some((p) => p.offence === "residence-general"))
+      .sort((a, b) => b.lodging.penalties.length - a.lodging.penalties.length)[0];
   }
 
   /** The rule for a stay as long as the frame's, for a guest who is not foreign (see thresholdDays). */

@@ -229,7 +229,8 @@ function hasLodgingDetail(d: LodgingDetails): boolean {
     d.arrival !== undefined ||
     d.guests !== undefined ||
     d.payer !== undefined ||
-    d.stayDays !== undefined
+    d.stayDays !== undefined ||
+    d.household !== undefined
   );
 }
 

@@ -23,6 +23,8 @@ export type LodgingDetails = DeadlineQuery & {
   payer?: "individual" | "organisation";
   /** How long the stay is, in days ("ở 2 tháng", "for 45 days"): 30 or more is a temporary residence. */
   stayDays?: number;
+  /** A private home, not a lodging business ("nhà riêng", "bà con ở lại", "my parents stay"). */
+  household?: true;
 };
 
 const FOREIGN = foldedPhrases([
@@ -320,6 +322,32 @@ export function parsePayer(text: string): LodgingDetails["payer"] {
 const NEGATION_BEFORE =
   /(?:khong phai|ko phai|k phai|hong phai|chu khong phai|khong con la|not|not a|not the|isn t|isn t a|isn t the|is not|no longer|rather than|instead of)\s+(?:la\s+|do\s+|cua\s+|a\s+|an\s+|the\s+|our\s+|my\s+)?$/;
 
+/** A private home, not a lodging business: the general fine of the residence rules applies. */
+const HOUSEHOLD = foldedPhrases([
+  "nhà riêng",
+  "nhà ở bình thường",
+  "nhà bình thường",
+  "không kinh doanh",
+  "ko kinh doanh",
+  "k kinh doanh",
+  "người thân",
+  "bà con",
+  "họ hàng",
+  "bố mẹ",
+  "ba mẹ",
+  "ông bà",
+  "private home",
+  "private house",
+  "my home",
+  "our home",
+  "my house",
+  "our house",
+  "relatives",
+  "my parents",
+  "family members",
+  "not a business",
+]);
+
 /** Reads every lodging detail a question gives. */
 /** The length of a stay: "ở 2 tháng", "thuê 45 ngày", "staying for three months", "a month". */
 export function parseStayDays(folded: string): number | undefined {
@@ -351,5 +379,6 @@ export function parseLodgingDetails(n: Normalized): LodgingDetails {
   if (guests !== undefined && guests > 0) q.guests = guests;
   const payer = parsePayer(n.folded);
   if (payer) q.payer = payer;
+  if (HOUSEHOLD.test(n.folded)) q.household = true;
   return q;
 }
