@@ -145,3 +145,13 @@ describe("itineraries in a conversation", () => {
     expect((await say("từ Châu Đốc đi Đà Lạt bao xa")).intent).not.toBe("out_of_scope");
   });
 });
+
+describe("the fare of a vehicle", () => {
+  it("is stated under any name of that vehicle, and never as another vehicle's price", async () => {
+    const cable = await ask("how much is the cable car at Cam Mountain?");
+    expect(cable.answer).toMatch(/320,000/);
+    const taxi = await ask("how much is a taxi to Tra Su forest?");
+    expect(taxi.coverage?.find((c) => c.attribute === "price")?.status).toBe("unknown");
+    expect(taxi.answer).not.toMatch(/190,000/);
+  });
+});

@@ -539,8 +539,16 @@ export function createFinder(d: FinderDeps): Finder {
       attributes = attributes.map((a) => (a === "size" ? "travel-time" : a));
     let asked = attributes.filter((a) => a !== "events-list");
     // "giá taxi đi Trà Sư": a price of getting there, not the entry ticket.
-    if (asked.includes("price") && asked.includes("getting-there") && VEHICLE.test(fold(frame.text))) {
-      const both = units.filter((u) => u.attributes.has("price") && u.attributes.has("getting-there"));
+    const vehicle = VEHICLE.exec(fold(frame.text))?.[0];
+    if (asked.includes("price") && asked.includes("getting-there") && vehicle) {
+      // The fare of that vehicle: a boat tour's price is not a taxi fare.
+      const kin = VEHICLE_KIN.find((k) => k.test(vehicle)) ?? new RegExp(`\\b${vehicle}\\b`);
+      const both = units.filter(
+        (u) =>
+          u.attributes.has("price") &&
+          u.attributes.has("getting-there") &&
+          kin.test(fold(u.text).toLowerCase()),
+      );
       asked = asked.filter((a) => a !== "price" && a !== "getting-there");
       const f: Finding = both.length
         ? { kind: "facts", frame, entryId: entry.id, attribute: "price", units: both.slice(0, 2) }
@@ -849,6 +857,15 @@ function withCaveats(picked: FactUnit[], units: readonly FactUnit[]): FactUnit[]
   // A caveat that introduces a list ("For later years the date is unconfirmed:") goes before it.
   return caveat.text.trimEnd().endsWith(":") ? [caveat, ...picked] : [...picked, caveat];
 }
+
+/** Vehicles by kind, in both languages: a fare asked of one is stated under any name of it. */
+const VEHICLE_KIN: RegExp[] = [
+  /\b(?:cap treo|cable car)\b/,
+  /\b(?:tau|thuyen|xuong|boat|boats|ferry|pha)\b/,
+  /\b(?:xe buyt|xe bus|bus|buses|xe khach|coach)\b/,
+  /\b(?:taxi|grab)\b/,
+  /\b(?:xe om|motorbike taxi|xe may|motorbike)\b/,
+];
 
 /** What a festival or season itself can be asked. */
 const EVENT_ATTRIBUTES: ReadonlySet<Attribute> = new Set<Attribute>([
