@@ -245,3 +245,33 @@ export function summarizeQuestions(results: QuestionResult[]) {
     byExpect: by((r) => r.q.expect),
   };
 }
+
+// ---------------------------------------------------------------- emergencies
+
+const emergencySchema = z.object({
+  id: z.string(),
+  text: z.string(),
+  lang: z.enum(["vi", "en"]),
+  group: z.string(),
+  emergency: z.boolean(),
+});
+export type EmergencyCase = z.infer<typeof emergencySchema>;
+export const loadEmergencies = (file: string) => loadJsonl(file, emergencySchema);
+
+/**
+ * Each message in its own conversation: an emergency passes when the answer is the emergency answer
+ * (the numbers first); a look-alike passes when it is not.
+ */
+export async function runEmergencies(
+  index: KnowledgeIndex,
+  cases: EmergencyCase[],
+): Promise<{ e: EmergencyCase; pass: boolean }[]> {
+  const assistant = createAssistant({ index, clock: { now: () => new Date(DIALOGUE_NOW) } });
+  const out: { e: EmergencyCase; pass: boolean }[] = [];
+  for (const e of cases) {
+    const a = await assistant.ask({ text: e.text, conversationId: `em-${e.id}`, channel: "eval" });
+    const numbersFirst = a.intent === "emergency" || /\b11[345]\b/.test(a.answer.slice(0, 200));
+    out.push({ e, pass: numbersFirst === e.emergency });
+  }
+  return out;
+}

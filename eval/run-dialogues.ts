@@ -7,6 +7,8 @@ import path from "node:path";
 import type { KnowledgeIndex } from "../indexer/index.ts";
 import {
   loadChats,
+  loadEmergencies,
+  runEmergencies,
   loadSingleQuestions,
   runChats,
   runSingleQuestions,
@@ -38,6 +40,25 @@ export async function printDialogueSets(index: KnowledgeIndex, root: string, mis
       if (misses && dir !== "holdout")
         for (const r of results.filter((x) => !x.verdict.pass))
           console.log(`q-miss [${r.q.id}] ${r.q.q} → ${r.verdict.problems.join("; ")}`);
+    }
+    const eFile = path.join(root, "eval", dir, "emergency.jsonl");
+    if (existsSync(eFile)) {
+      const results = await runEmergencies(index, await loadEmergencies(eFile));
+      const urgent = results.filter((r) => r.e.emergency);
+      const calm = results.filter((r) => !r.e.emergency);
+      const rate = (xs: typeof results): Rate => {
+        const ok = xs.filter((x) => x.pass).length;
+        return { ok, n: xs.length, rate: xs.length ? ok / xs.length : 0 };
+      };
+      out[`${dir}-emergency`] = { urgent: rate(urgent), calm: rate(calm) };
+      console.log(`\nEmergencies, ${set} (eval/${dir}/emergency.jsonl, each in its own conversation):`);
+      console.log(fmt("emergency numbers first", rate(urgent)));
+      console.log(fmt("look-alikes not taken for one", rate(calm)));
+      if (misses && dir !== "holdout")
+        for (const r of results.filter((x) => !x.pass))
+          console.log(
+            `em-miss [${r.e.id}] ${r.e.text} → ${r.e.emergency ? "no numbers first" : "taken for an emergency"}`,
+          );
     }
     const cFile = path.join(root, "eval", dir, "chats.jsonl");
     if (existsSync(cFile)) {

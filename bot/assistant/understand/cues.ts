@@ -30,6 +30,7 @@ const EMERGENCY_FOLDED = foldedPhrases([
   "ngất xỉu",
   "bị ngất",
   "lạc con",
+  "mất con",
   "bị lạc",
   "trẻ lạc",
   "lạc mất",
@@ -118,14 +119,47 @@ const EMERGENCY_EXACT = phrases(["cháy", "bị đánh", "đánh nhau", "fire", 
 
 /** True when the message mentions an emergency (the numbers come first, whatever else it says). */
 export function isEmergency(n: Normalized): boolean {
+  // "Cứu hộ chó mèo", "animal rescue shelter": rescue of animals, an insurance or a volunteer question.
+  if (NOT_AN_EMERGENCY.test(n.folded) && !STRONG_EMERGENCY.test(n.folded)) return false;
   return (
     EMERGENCY_FOLDED.test(n.folded) ||
     EMERGENCY_EXACT.test(n.exact) ||
+    EMERGENCY_PATTERNS.some((re) => re.test(n.folded)) ||
     // Typed without diacritics, "chay" is "cháy" (fire), "chạy" (run) or "chay" (vegetarian): with a
     // number to call, smoke or flames it is a fire.
     (n.exact === n.folded && /\bchay\b/.test(n.folded) && FIRE_CONTEXT.test(n.folded))
   );
 }
+
+/** Situations by their shape rather than one word (folded text). */
+const EMERGENCY_PATTERNS: RegExp[] = [
+  // Someone fell into the water.
+  /\b(?:rot|te|roi|nga|nhay|fell|fallen|falling|jumped|slipped)\b.{0,25}\b(?:xuong song|xuong nuoc|xuong kenh|xuong ho|into the river|into the water|in the river|into the canal)\b/,
+  // A child lost or missing.
+  /\b(?:lac|mat tich|missing|lost|can t find|cannot find|khong thay|ko thay|k thay|chua thay)\b.{0,40}\b(?:be|chau|dua nho|tre|em be|kid|child|son|daughter|boy|girl)\b/,
+  /\b(?:be|chau|dua nho|tre em|em be|kid|child|son|daughter|boy|girl|\d+ ?(?:yo|tuoi))\b.{0,40}\b(?:lac|mat tich|missing|lost|dau mat)\b/,
+  // A broken bone, a fall that leaves someone unable to walk.
+  /\b(?:gay|lua)\b.{0,12}\b(?:chan|tay|xuong)\b|\b(?:chan|tay)\b.{0,6}\bgay\b|\bloi xuong\b/,
+  /\bbroken (?:leg|arm|bone|neck|back)\b|\bbroke (?:my|his|her|their) (?:leg|arm|neck|back)\b|\b(?:can t|cannot|can not) (?:stand|walk|move)\b/,
+  // Signs of a stroke.
+  /\b(?:meo mieng|liet nua nguoi|noi ngong|stroke|face drooping|slurred)\b/,
+  // Smoke, burning smell, someone trapped.
+  /\b(?:khoi den|boc khoi|mui khet|bi ket|ket ben trong|trapped|smoke everywhere|smell of burning|full of smoke)\b/,
+  // A traffic accident.
+  /\b(?:bi tong|xe tong|tong vao|dung xe|bi xe|hit by a|knocked down by|run over)\b/,
+  // An animal's bite or sting.
+  /\b(?:dog|dogs|snake|snakes|monkey|monkeys|bee|bees|wasp|wasps|scorpion)\b.{0,20}\b(?:bit|bite|bites|bitten|stung|sting)\b|\b(?:bit|bitten|stung) by\b/,
+  // Vomiting, poisoning.
+  /\b(?:oi mua|non mua|vomiting|throwing up|food poisoning)\b/,
+];
+
+/** Rescue or help of another kind: animals, adoption, insurance, volunteering, a course. */
+const NOT_AN_EMERGENCY =
+  /\b(?:cuu ho (?:cho|meo|dong vat|thu cung)|tram cuu ho|nhan nuoi|animal rescue|animal shelter|shelter|adopt|adoption|volunteer|bao hiem|insurance|khoa hoc|course|training)\b/;
+
+/** Words that are an emergency whatever else the message says. */
+const STRONG_EMERGENCY =
+  /\b(?:cap cuu|bat tinh|khong tho|chay mau|dang chay|chet duoi|unconscious|not breathing|bleeding|ambulance)\b/;
 
 const FIRE_CONTEXT = /\b(?:goi so|goi ai|so nao|cuu|khoi|lua|bong|chay nha|bi chay|dang chay|chay lon)\b/;
 

@@ -215,4 +215,20 @@ describe("emergencies typed without diacritics", () => {
     expect(read("my friend is unconscious").act).toBe("emergency");
     expect(read("ông ấy bị bỏng").act).toBe("emergency");
   });
+
+  it("reads situations by their shape: a fall into the water, a lost child, a broken bone, a crash", () => {
+    expect(read("thằng bé trượt chân té xuống kênh rồi").act).toBe("emergency");
+    expect(read("my daughter is missing near the market").act).toBe("emergency");
+    expect(read("tay nó gãy rồi, sưng to lắm").act).toBe("emergency");
+    expect(read("mẹ tôi bị xe tông ở ngã tư").act).toBe("emergency");
+    expect(read("someone is trapped upstairs, the room is full of smoke").act).toBe("emergency");
+  });
+
+  it("does not take an animal shelter, an insurance or a course for an emergency", () => {
+    expect(read("có trạm cứu hộ động vật nào để nhận nuôi mèo không").act).not.toBe("emergency");
+    expect(read("is there a first-aid course I can take in Chau Doc?").act).not.toBe("emergency");
+    // An emergency stays one whatever else is said.
+    expect(read("con chó cắn, chảy máu nhiều lắm").act).toBe("emergency");
+    expect(read("a stray dog bit my son on the leg").act).toBe("emergency");
+  });
 });
