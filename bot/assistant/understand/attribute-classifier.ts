@@ -10,7 +10,7 @@ import { ATTRIBUTES, type Attribute } from "./attributes.ts";
  */
 export type AttributeGuess = { attribute: Attribute; p: number };
 
-type Model = {
+export type Model = {
   features: Map<string, number>;
   /** weights[attribute][feature], plus a bias at index 0. */
   weights: Float64Array[];
@@ -23,15 +23,20 @@ const POSITIVE_WEIGHT_MAX = 3;
 /** Each attribute with the probability that the question asks it, most likely first. */
 export function guessAttributes(question: string): AttributeGuess[] {
   const m = (model ??= train(parseExamples(ATTRIBUTE_EXAMPLES)));
-  const ids = featuresOf(question)
+  const p = probabilities(m, question);
+  return ATTRIBUTES.map((attribute, a) => ({ attribute, p: p[a] as number })).sort((x, y) => y.p - x.p);
+}
+
+/** The probability of each of a model's labels, in the order it was trained with. */
+export function probabilities(m: Model, text: string): number[] {
+  const ids = featuresOf(text)
     .map((f) => m.features.get(f))
     .filter((i): i is number => i !== undefined);
-  return ATTRIBUTES.map((attribute, a) => {
-    const w = m.weights[a] as Float64Array;
+  return m.weights.map((w) => {
     let z = w[0] as number;
     for (const i of ids) z += w[i] as number;
-    return { attribute, p: 1 / (1 + Math.exp(-z)) };
-  }).sort((x, y) => y.p - x.p);
+    return 1 / (1 + Math.exp(-z));
+  });
 }
 
 /** The folded words of a text (digits as "#"), and each pair of neighbouring words. */
@@ -45,34 +50,37 @@ export function featuresOf(text: string): string[] {
   return [...out];
 }
 
-type Example = { labels: ReadonlySet<Attribute>; features: string[] };
+type Example<L extends string = Attribute> = { labels: ReadonlySet<L>; features: string[] };
 
-export function parseExamples(text: string): Example[] {
-  const known = new Set<string>(ATTRIBUTES);
-  const out: Example[] = [];
+/** Parses "label, label | question" lines; "none" labels a question that asks none of them. */
+export function parseExamples<L extends string = Attribute>(
+  text: string,
+  labels: readonly L[] = ATTRIBUTES as unknown as readonly L[],
+  source = "attribute-examples",
+): Example<L>[] {
+  const known = new Set<string>(labels);
+  const out: Example<L>[] = [];
   for (const [n, line] of text.split("\n").entries()) {
     if (!line.trim()) continue;
     const bar = line.indexOf("|");
-    const labels = line
+    const ls = line
       .slice(0, bar)
       .split(",")
       .map((l) => l.trim());
     const question = line.slice(bar + 1).trim();
-    for (const l of labels)
-      if (l !== "none" && !known.has(l))
-        throw new Error(`attribute-examples line ${n}: unknown attribute "${l}"`);
-    if (bar < 0 || !question)
-      throw new Error(`attribute-examples line ${n}: expected "attribute | question"`);
-    out.push({
-      labels: new Set(labels.filter((l) => l !== "none") as Attribute[]),
-      features: featuresOf(question),
-    });
+    for (const l of ls)
+      if (l !== "none" && !known.has(l)) throw new Error(`${source} line ${n}: unknown label "${l}"`);
+    if (bar < 0 || !question) throw new Error(`${source} line ${n}: expected "label | question"`);
+    out.push({ labels: new Set(ls.filter((l) => l !== "none") as L[]), features: featuresOf(question) });
   }
   return out;
 }
 
 /** One-vs-rest logistic regression, trained by stochastic gradient descent in a fixed order. */
-function train(examples: readonly Example[]): Model {
+export function train<L extends string>(
+  examples: readonly Example<L>[],
+  labels: readonly L[] = ATTRIBUTES as unknown as readonly L[],
+): Model {
   const features = new Map<string, number>();
   for (const e of examples)
     for (const f of e.features) if (!features.has(f)) features.set(f, features.size + 1);
@@ -80,15 +88,15 @@ function train(examples: readonly Example[]): Model {
     labels: e.labels,
     ids: e.features.map((f) => features.get(f) as number),
   }));
-  const weights = ATTRIBUTES.map(() => new Float64Array(features.size + 1));
+  const weights = labels.map(() => new Float64Array(features.size + 1));
   const epochs = 30;
   const l2 = 1e-4;
   // Each attribute has a few examples among hundreds: its own count more, so that one telling word
   // ("rộng", "phạt") is enough, as it is for a person.
-  const positives = ATTRIBUTES.map((a) => rows.filter((r) => r.labels.has(a)).length);
+  const positives = labels.map((a) => rows.filter((r) => r.labels.has(a)).length);
   for (let epoch = 0; epoch < epochs; epoch++) {
     const rate = 0.5 / (1 + epoch * 0.1);
-    for (const [a, attribute] of ATTRIBUTES.entries()) {
+    for (const [a, attribute] of labels.entries()) {
       const w = weights[a] as Float64Array;
       const up = Math.min(
         POSITIVE_WEIGHT_MAX,

@@ -1,3 +1,6 @@
+import { featuresOf, parseExamples, probabilities, train, type Model } from "./attribute-classifier.ts";
+import { ATTRIBUTE_EXAMPLES } from "./attribute-examples.ts";
+import { EMERGENCY_EXAMPLES } from "./emergency-examples.ts";
 import { foldedPhrases, phrases } from "./phrases.ts";
 import type { Normalized } from "./phrases.ts";
 
@@ -125,10 +128,36 @@ export function isEmergency(n: Normalized): boolean {
     EMERGENCY_FOLDED.test(n.folded) ||
     EMERGENCY_EXACT.test(n.exact) ||
     EMERGENCY_PATTERNS.some((re) => re.test(n.folded)) ||
+    // What no word list names, the classifier of emergency-examples.ts reads, when it is quite sure.
+    emergencyLikelihood(n.folded) >= EMERGENCY_AT_LEAST ||
     // Typed without diacritics, "chay" is "cháy" (fire), "chạy" (run) or "chay" (vegetarian): with a
     // number to call, smoke or flames it is a fire.
     (n.exact === n.folded && /\bchay\b/.test(n.folded) && FIRE_CONTEXT.test(n.folded))
   );
+}
+
+let emergencyModel: Model | undefined;
+const EMERGENCY_AT_LEAST = 0.95;
+
+/** How likely a message is an emergency, by the classifier trained on emergency-examples.ts. */
+export function emergencyLikelihood(text: string): number {
+  // Every ordinary question of attribute-examples.ts is a counter-example too.
+  emergencyModel ??= train(
+    [
+      ...parseExamples(EMERGENCY_EXAMPLES, ["emergency"], "emergency-examples"),
+      ...ordinaryQuestions().map((q) => ({ labels: new Set<"emergency">(), features: featuresOf(q) })),
+    ],
+    ["emergency"],
+  );
+  return probabilities(emergencyModel, text)[0] ?? 0;
+}
+
+function ordinaryQuestions(): string[] {
+  return ATTRIBUTE_EXAMPLES.split("\n")
+    .map((l) => l.slice(l.indexOf("|") + 1).trim())
+    .filter(
+      (q) => q.length > 0 && !/\b(?:goi ai|who do i call|khiếu nại|complain|chặt chém|cheated)\b/.test(q),
+    );
 }
 
 /** Situations by their shape rather than one word (folded text). */

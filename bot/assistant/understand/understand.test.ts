@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import { guessAttributes, parseExamples } from "./attribute-classifier.ts";
 import { ATTRIBUTE_EXAMPLES } from "./attribute-examples.ts";
 import { attributeCues, factAttributes } from "./attributes.ts";
+import { emergencyLikelihood } from "./cues.ts";
 import { parseGuestCount, parseLodgingDetails, parsePayer, parseStayDays } from "./lodging-details.ts";
 import { normalize } from "./phrases.ts";
 import { splitClauses, understandTurn, type Lexicon } from "./understand.ts";
@@ -145,7 +146,7 @@ describe("the attribute classifier", () => {
   it("has examples for every attribute, and rejects a line with an unknown attribute", () => {
     const examples = parseExamples(ATTRIBUTE_EXAMPLES);
     expect(examples.length).toBeGreaterThan(250);
-    expect(() => parseExamples("colour | what colour is it")).toThrow(/line 0: unknown attribute "colour"/);
+    expect(() => parseExamples("colour | what colour is it")).toThrow(/line 0: unknown label "colour"/);
     expect(() => parseExamples("where")).toThrow(/line 0/);
   });
 });
@@ -222,6 +223,18 @@ describe("emergencies typed without diacritics", () => {
     expect(read("tay nó gãy rồi, sưng to lắm").act).toBe("emergency");
     expect(read("mẹ tôi bị xe tông ở ngã tư").act).toBe("emergency");
     expect(read("someone is trapped upstairs, the room is full of smoke").act).toBe("emergency");
+  });
+
+  it("reads by the emergency classifier what no list names, and only when it is quite sure", () => {
+    // "đau ngực", "tái mét", "thở không nổi" are in no list; the examples teach them.
+    expect(emergencyLikelihood("ba tôi đau ngực, mặt tái mét, thở không nổi")).toBeGreaterThan(0.95);
+    expect(read("ba tôi đau ngực, mặt tái mét, thở không nổi").act).toBe("emergency");
+    expect(read("someone is shaking and foaming on the street").act).toBe("emergency");
+    expect(emergencyLikelihood("quán chay gần chợ")).toBeLessThan(0.5);
+    expect(emergencyLikelihood("lễ hội có pháo hoa không")).toBeLessThan(0.5);
+    expect(() => parseExamples("urgent | help", ["emergency"], "emergency-examples")).toThrow(
+      /emergency-examples line 0: unknown label "urgent"/,
+    );
   });
 
   it("does not take an animal shelter, an insurance or a course for an emergency", () => {
