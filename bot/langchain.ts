@@ -25,14 +25,4 @@ export {
   type ToolLoopOptions,
   type ToolLoopResult,
 } from "./assistant/model/tool-loop.ts";
-export {
-  createKnowledgeTools,
-  eventsBetweenSchema,
-  getEntrySchema,
-  lodgingDeadlineSchema,
-  lodgingFineSchema,
-  nearbyPlacesSchema,
-  searchKnowledgeSchema,
-  type KnowledgeToolsOptions,
-  type ToolSources,
-} from "./assistant/tools/index.ts";
+export * from "./assistant/tools/index.ts";

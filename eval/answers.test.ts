@@ -9,6 +9,7 @@ import path from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { z } from "zod";
 import { INTENTS } from "../bot/assistant/types.ts";
+import { EN_MONTHS } from "../bot/assistant/understand/index.ts";
 import { eventOccurrences, formatProblem, loadContent, type ContentEntry } from "../indexer/index.ts";
 
 const FILE = path.resolve(import.meta.dirname, "answers.jsonl");
@@ -64,20 +65,7 @@ const lineSchema = z.strictObject({
 });
 type Line = z.infer<typeof lineSchema>;
 
-const MONTHS = [
-  "January",
-  "February",
-  "March",
-  "April",
-  "May",
-  "June",
-  "July",
-  "August",
-  "September",
-  "October",
-  "November",
-  "December",
-];
+const MONTHS: readonly string[] = EN_MONTHS;
 const VI_DATE = /^(\d{1,2})\/(\d{1,2})\/(\d{4})$/;
 const EN_DATE = new RegExp(`^(\\d{1,2}) (${MONTHS.join("|")}) (\\d{4})$`);
 

@@ -197,7 +197,7 @@ export function rankStating(
     families?: readonly string[];
   },
 ): { u: FactUnit; score: number }[] {
-  const rarity = rarityOf(units);
+  const weight = weightsOf(units);
   const years = asked.years ?? [];
   const out: { u: FactUnit; score: number }[] = [];
   for (const u of units) {
@@ -205,8 +205,8 @@ export function rankStating(
     // The conversation's topic words count for less than the question's own.
     // A word family shared with the question ("trùng tu" asked, "xây lại" written) counts like a word.
     const topical =
-      weightedOverlap(u, asked.topicTerms, rarity) +
-      CONTEXT_WEIGHT * weightedOverlap(u, asked.contextTerms ?? [], rarity) +
+      overlap(u, asked.topicTerms, weight) +
+      CONTEXT_WEIGHT * overlap(u, asked.contextTerms ?? [], weight) +
       FAMILY_WEIGHT * Math.min(2, (asked.families ?? []).filter((f) => u.families.has(f)).length);
     // A sentence without the label still answers when it has the question's own rare words ("phim" of
     // "which film was shot there"): the labels miss what no cue names.
@@ -215,7 +215,7 @@ export function rankStating(
       u,
       score:
         (labelled ? sureness(u, attribute) + topical : UNLABELLED_WEIGHT * topical) +
-        Math.min(CUE_CAP, CUE_W * weightedOverlap(u, asked.cueTerms ?? [], rarity)) +
+        Math.min(CUE_CAP, CUE_W * overlap(u, asked.cueTerms ?? [], weight)) +
         (asked.wantsNumber && /\d/.test(u.text) ? 0.3 : 0) +
         (years.some((y) => u.text.includes(String(y))) ? 0.5 : 0),
     });
@@ -240,34 +240,24 @@ function sureness(u: FactUnit, attribute: Attribute): number {
   return u.own.has(attribute) ? 1 : 0.4;
 }
 
-const rarities = new WeakMap<readonly FactUnit[], (word: string) => number>();
+const weights = new WeakMap<readonly FactUnit[], (word: string) => number>();
 
-/** A word's weight among an entry's units: 1 for a word in one unit, less the more units share it. */
-function rarityOf(units: readonly FactUnit[]): (word: string) => number {
-  let r = rarities.get(units);
-  if (r) return r;
+/**
+ * A shared word's weight among an entry's units: 1 for a word in one unit, down to 0.3 the more units
+ * share it ("lăng" is in every sentence of the tomb's entry; "an táng" in one).
+ */
+function weightsOf(units: readonly FactUnit[]): (word: string) => number {
+  let weight = weights.get(units);
+  if (weight) return weight;
   const df = new Map<string, number>();
   for (const u of units) for (const w of u.words) df.set(w, (df.get(w) ?? 0) + 1);
   const n = Math.max(1, units.length);
-  r = (w) => {
+  weight = (w) => {
     const d = df.get(w) ?? 1;
-    return Math.min(1, Math.log(1 + n / d) / Math.log(1 + n / 1.5));
+    return 0.3 + 0.7 * Math.min(1, Math.log(1 + n / d) / Math.log(1 + n / 1.5));
   };
-  rarities.set(units, r);
-  return r;
-}
-
-function weightedOverlap(u: FactUnit, terms: readonly string[], rarity: (w: string) => number): number {
-  let n = 0;
-  for (const t of terms) {
-    if (u.words.has(t)) n += 0.3 + 0.7 * rarity(t);
-    else if (t.length >= 5) {
-      const stem = t.slice(0, 5);
-      const w = u.longWords.find((w) => w.startsWith(stem) || t.startsWith(w.slice(0, 5)));
-      if (w) n += 0.7 * (0.3 + 0.7 * rarity(w));
-    }
-  }
-  return n;
+  weights.set(units, weight);
+  return weight;
 }
 
 /** Units sharing the question's topic words, best first (at least `min` of them). */
@@ -283,14 +273,22 @@ export function unitsMatching(
     .map((x) => x.u);
 }
 
-/** How many of the topic words a unit has (a word of 5+ letters counts as matched by a shared prefix). */
-export function overlap(u: FactUnit, topicTerms: readonly string[]): number {
+/**
+ * How many of the topic words a unit has, each counted at its weight (1 unless given): a word of 5+
+ * letters counts at 0.7 when matched by a shared prefix.
+ */
+export function overlap(
+  u: FactUnit,
+  topicTerms: readonly string[],
+  weight: (word: string) => number = () => 1,
+): number {
   let n = 0;
   for (const t of topicTerms) {
-    if (u.words.has(t)) n++;
+    if (u.words.has(t)) n += weight(t);
     else if (t.length >= 5) {
       const stem = t.slice(0, 5);
-      if (u.longWords.some((w) => w.startsWith(stem) || t.startsWith(w.slice(0, 5)))) n += 0.7;
+      const w = u.longWords.find((w) => w.startsWith(stem) || t.startsWith(w.slice(0, 5)));
+      if (w) n += 0.7 * weight(w);
     }
   }
   return n;
