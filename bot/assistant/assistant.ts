@@ -634,13 +634,8 @@ function createRouter(d: RouterDeps) {
     // ("did the rules change with law 118? what's different?") leans on that subject, as find confirms.
     const findings: Finding[] = [];
     for (const [i, f] of frames.entries()) {
-      const before =
-        i > 0
-          ? findings
-              .filter((g) => g.frame === frames[i - 1])
-              .map(entryOf)
-              .find((id) => id)
-          : undefined;
+      const previous = frames[i - 1];
+      const before = previous ? entryFoundFor(previous, findings) : undefined;
       // So does one that would lean on the conversation's subject: the turn's own comes first.
       const fromConversation = f.subjectSource === "weak" || f.subjectSource === "conversation";
       const searched = i > 0 && frames[i - 1]?.subjectSource === undefined;
@@ -671,7 +666,7 @@ function createRouter(d: RouterDeps) {
   /** The frame with the subject find settled on (a searched subject becomes the conversation's). */
   function settled(frame: Frame, findings: Finding[]): Frame {
     const own = findings.filter((f) => f.frame === frame);
-    const entryId = own.map(entryOf).find((id) => id);
+    const entryId = entryFoundFor(frame, own);
     // What was answered: a "khi nào?" read as a deadline is a deadline question from now on.
     const answeredAs = own.flatMap((f): Frame["attributes"] =>
       f.kind === "deadline"
@@ -697,6 +692,14 @@ function createRouter(d: RouterDeps) {
   }
 
   /** The entry a finding is about (a computed deadline or fine: the rule it applies). */
+  /** The entry find settled on for a frame: the first of its findings that has one. */
+  function entryFoundFor(frame: Frame, findings: Finding[]): string | undefined {
+    return findings
+      .filter((f) => f.frame === frame)
+      .map(entryOf)
+      .find((id) => id);
+  }
+
   function entryOf(f: Finding): string | undefined {
     if ("entryId" in f && f.entryId) return f.entryId;
     if (f.kind === "deadline") return f.computed[0]?.entryId;

@@ -120,6 +120,11 @@ export function createFinder(d: FinderDeps): Finder {
     catalog.entries.filter((e) => e.type === "event").flatMap((e) => fold(e.title.vi).split(/\s+/)),
   );
 
+  // The lodging rules, the fines entry (the one listing the most penalties) first.
+  const rulesByPenalties = catalog.entries
+    .filter((e): e is Extract<ContentEntry, { type: "lodging-rule" }> => e.type === "lodging-rule")
+    .sort((a, b) => b.lodging.penalties.length - a.lodging.penalties.length);
+
   return async function find(frame, reading, lang) {
     const folded = ` ${reading.normalized.folded} `;
     let subject = frame.subject ? catalog.get(frame.subject) : undefined;
@@ -209,10 +214,7 @@ export function createFinder(d: FinderDeps): Finder {
       attributes = attributes.filter((a) => a !== "dates");
       if (attributes.includes("fine") && frame.lodging.guests === undefined && !frame.lodging.guest) {
         attributes = attributes.filter((a) => a !== "fine");
-        // The rule with the fines: the one listing the most penalties.
-        const fines = catalog.entries
-          .filter((e): e is Extract<ContentEntry, { type: "lodging-rule" }> => e.type === "lodging-rule")
-          .sort((a, b) => b.lodging.penalties.length - a.lodging.penalties.length)[0];
+        const fines = rulesByPenalties[0];
         if (fines) subject = fines;
       }
     }
@@ -641,8 +643,9 @@ export function createFinder(d: FinderDeps): Finder {
     const l = frame.lodging;
     // A private home, or a stay of a month or more: the general fine of the residence rules, not a
     // lodging business's brackets.
-    if (attribute === "fine" && l.guest !== "foreign" && (l.household || longStayRule(frame))) {
-      const rule = longStayRule(frame) ?? generalFineRule();
+    const longStay = attribute === "fine" && l.guest !== "foreign" ? longStayRule(frame) : undefined;
+    if (attribute === "fine" && l.guest !== "foreign" && (l.household || longStay)) {
+      const rule = longStay ?? generalFineRule();
       if (rule) return { kind: "lodging-field", frame, entryId: rule.id, attribute: "fine" };
     }
     if (attribute === "fine") {
@@ -680,11 +683,8 @@ export function createFinder(d: FinderDeps): Finder {
 
   /** The rule with the general fine of a person or household that runs no lodging business. */
   function generalFineRule(): ContentEntry | undefined {
-    // The fines entry (the rule listing the most penalties) before a rule that has one of its own.
-    return catalog.entries
-      .filter((e): e is Extract<ContentEntry, { type: "lodging-rule" }> => e.type === "lodging-rule")
-      .filter((e) => e.lodging.penalties.some((p) => p.offence === "residence-general"))
-      .sort((a, b) => b.lodging.penalties.length - a.lodging.penalties.length)[0];
+    // The fines entry before a rule that has one of its own.
+    return rulesByPenalties.find((e) => e.lodging.penalties.some((p) => p.offence === "residence-general"));
   }
 
   /** The rule for a stay as long as the frame's, for a guest who is not foreign (see thresholdDays). */

@@ -197,14 +197,15 @@ function readOneClause(text: string, options: { now: Date; lexicon: Lexicon }): 
       (!/phạt/u.test(n.exact) && /\b(?:tuong|chua|di lac|thay|phap|buddha)\b/.test(n.folded));
     if (buddha) attributes = attributes.filter((a) => a !== "fine");
   }
-  // No cue: the classifier's reading of the clause without its names, when it is fairly sure.
+  // The clause without its names: what the classifier and the word families read.
+  const namedWords = new Set(names.flatMap((m) => m.name.split(" ")));
+  const unnamed = n.folded
+    .split(" ")
+    .filter((w) => !namedWords.has(w))
+    .join(" ");
+  // No cue: the classifier's reading, when it is fairly sure.
   if (!attributes.length) {
-    const named = new Set(names.flatMap((m) => m.name.split(" ")));
-    const rest = n.folded
-      .split(" ")
-      .filter((w) => !named.has(w))
-      .join(" ");
-    attributes = guessAttributes(rest)
+    attributes = guessAttributes(unnamed)
       .filter((g) => g.p >= GUESS_AT_LEAST)
       .map((g) => g.attribute);
   }
@@ -213,7 +214,6 @@ function readOneClause(text: string, options: { now: Date; lexicon: Lexicon }): 
     attributes = ["hours"];
   const range = resolveDateRange(text, options.now);
   const years = yearsOf(n.folded, range, options.now);
-  const namedWords = new Set(names.flatMap((m) => m.name.split(" ")));
   // The words of the cues that matched say what is asked; the rest (names aside) say what it is about.
   const cueWords = new Set(cues.flatMap((c) => c.match.split(/\s+/)));
   // A cue that names a thing ("cáp treo", "taxi", "ferry") is also what the question is about.
@@ -232,12 +232,7 @@ function readOneClause(text: string, options: { now: Date; lexicon: Lexicon }): 
     named: names.map((m) => m.id),
     origins: origins.map((m) => m.id),
     cueTerms: [...cueWords].filter((w) => w.length > 2 && !FRAME_WORDS.has(w)),
-    families: familiesOf(
-      n.folded
-        .split(" ")
-        .filter((w) => !namedWords.has(w))
-        .join(" "),
-    ),
+    families: familiesOf(unnamed),
     wantsNumber:
       /\b(?:nam nao|bao nhieu|may|how many|how much|how high|how tall|how far|how long|which year|what year|when)\b/.test(
         n.folded,
