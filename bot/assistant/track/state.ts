@@ -178,7 +178,7 @@ export function framesFor(state: DialogueState, reading: Reading): Frame[] {
       const ownWords = clause.topicTerms.filter((w) => !DETAIL_WORDS.has(w)).length;
       const leansBack =
         clause.pointsBack ||
-        (previous !== undefined && clause.named.length > 0) ||
+        (previous !== undefined && clause.named.length > 0 && ownWords <= 1) ||
         (clause.named.length === 0 &&
           ownWords <= 2 &&
           (clause.years.length > 0 || hasLodgingDetail(reading.lodging)));

@@ -51,6 +51,11 @@ const QUESTION_CUES: Record<Attribute, string[]> = {
     "nơi nào",
     "nằm ở",
     "nằm đâu",
+    "nằm trên đường",
+    "trên đường nào",
+    "which street",
+    "what street",
+    "which road",
     "địa chỉ",
     "vị trí",
     "where",
@@ -196,6 +201,13 @@ const QUESTION_CUES: Record<Attribute, string[]> = {
   ],
   history: [
     "ai xây",
+    "do ai",
+    "ai khai lập",
+    "ai sáng lập",
+    "ai thành lập",
+    "người sáng lập",
+    "by whom",
+    "who founded",
     "xây năm",
     "xây khi nào",
     "xây từ",
@@ -634,7 +646,9 @@ export function factAttributes(sentence: string, heading: string): Set<Attribute
   const has = (re: RegExp) => re.test(s);
   if (
     has(/\b\d+(?:[.,]\d+)?\s?(?:m|met|metres?|meters?|ha|hecta|hectares?|km2)\b/) &&
-    has(/\b(?:cao|height|tall|high|highest|dai|long|rong|wide|dien tich|area|covers?|size)\b/)
+    has(
+      /\b(?:cao|height|tall|high|highest|dai|long|rong|wide|dien tich|area|covers?|size|hill|mountain|peak|summit|doi|nui|dinh)\b/,
+    )
   )
     out.add("size");
   if (has(/\b(?:do cao|chieu cao|elevation)\b/)) out.add("size");

@@ -32,6 +32,19 @@ const NOW = new Date("2026-12-01T10:00:00+07:00");
 const read = (text: string) => understandTurn(text, { now: NOW, lexicon });
 
 describe("clauses", () => {
+  it("starts a new clause at a comma before a question word such as sao or nghe nói", () => {
+    const r = read("Chùa Tây An do ai dựng vậy, sao lại có tên đó?");
+    expect(r.clauses.map((c) => c.text)).toEqual(["Chùa Tây An do ai dựng vậy", "sao lại có tên đó"]);
+    // "do ai …" (by whom) asks who founded or built it.
+    expect(r.clauses[0]?.attributes).toContain("history");
+  });
+
+  it("keeps the words of a name when the question asks why a place is called so", () => {
+    const r = read("sao người ta gọi chùa Tây An là cổ tự?");
+    expect(r.clauses[0]?.topicTerms).toContain("tay");
+    expect(read("chùa Tây An có gì đẹp").clauses[0]?.topicTerms).not.toContain("tay");
+  });
+
   it("splits a two-part question into two clauses, the second asking its own attribute", () => {
     const r = read("Núi Cấm cao bao nhiêu, có cáp treo không?");
     expect(r.act).toBe("question");
@@ -115,6 +128,9 @@ describe("labels of the knowledge base's sentences", () => {
   it("reads what a sentence states off its numbers and words", () => {
     expect(factAttributes("Núi Cấm cao 716 m theo một trang cũ.", "")).toContain("size");
     expect(factAttributes("Vé vào cổng 20.000 đồng một người.", "")).toContain("price");
+    // A height written before a landform noun, without "high" or "cao".
+    expect(factAttributes("Sam Mountain is a 284 m mountain at the town's edge.", "")).toContain("size");
+    expect(factAttributes("The tour takes 3 hours by boat.", "")).not.toContain("size");
     expect(factAttributes("Thỉnh sắc: lúc 15 giờ ngày 24, rước bài vị về miếu.", "")).toContain("rite-time");
     expect(factAttributes("Chùa được xây năm 1847.", "")).toContain("history");
     expect(factAttributes("Chùa mở cửa từ 5:00 đến 19:00.", "")).toContain("hours");

@@ -128,7 +128,7 @@ function isCorrection(plain: string): boolean {
 export function splitClauses(text: string): string[] {
   const pieces = text
     .split(
-      /[?？!;\n]+|,\s*(?=(?:còn|con|và|va|and|also|plus|with|how|what|when|where|is|are|does|do|can|có|co|mấy|may|bao|ở|o|giá|gia|vé|ve|ai|who|which|nam nào|năm nào|mấy giờ|bao xa|bao lâu|mở cửa|how much|how far|how long|what time)(?![\p{L}\p{N}]))|\s+(?:còn|and also|and what about|and how|and when|and where|and is|and are|and does|and do|and can|and the|and what|và có|va co|và giá|và vé|va gia|va ve|và mấy|va may|và bao|va bao|với lại|voi lai|rồi|roi|plus)\s+/iu,
+      /[?？!;\n]+|,\s*(?=(?:còn|con|và|va|and|also|plus|with|how|what|when|where|is|are|does|do|can|có|co|mấy|may|bao|ở|o|giá|gia|vé|ve|ai|who|which|nam nào|năm nào|mấy giờ|bao xa|bao lâu|mở cửa|how much|how far|how long|what time|sao|tại sao|tai sao|vì sao|vi sao|why|nghe nói|nghe noi|hình như|hinh nhu|có phải|co phai|người ta|nguoi ta)(?![\p{L}\p{N}]))|\s+(?:còn|and also|and what about|and how|and when|and where|and is|and are|and does|and do|and can|and the|and what|và có|va co|và giá|và vé|va gia|va ve|và mấy|va may|và bao|va bao|với lại|voi lai|rồi|roi|plus)\s+/iu,
     )
     .map((p) => p.trim())
     .filter((p) => p.length > 0);
@@ -217,13 +217,17 @@ function readOneClause(text: string, options: { now: Date; lexicon: Lexicon }): 
   // The words of the cues that matched say what is asked; the rest (names aside) say what it is about.
   const cueWords = new Set(cues.flatMap((c) => c.match.split(/\s+/)));
   // A cue that names a thing ("cáp treo", "taxi", "ferry") is also what the question is about.
+  // "Sao gọi là vương quốc mắm?", "why is it called …": the name is what the question is about.
+  const asksName = /\b(?:goi la|duoc goi|menh danh|biet danh|ten goi|called|known as|nicknamed)\b/.test(
+    n.folded,
+  );
   const topicTerms = n.folded
     .split(/[^\p{L}\p{N}]+/u)
     .filter(
       (w) =>
         w.length > 1 &&
         (!cueWords.has(w) || THING_WORDS.has(w)) &&
-        !namedWords.has(w) &&
+        (!namedWords.has(w) || asksName) &&
         !FRAME_WORDS.has(w) &&
         !/^\d+$/.test(w),
     );
@@ -272,7 +276,7 @@ const FRAME_WORDS: ReadonlySet<string> = new Set(
     "gi nao dau may bao nhieu lau sao the nhe nha a ha khong ko k chua roi duoc dc co cho xin hoi oi ban minh toi " +
     "em anh chi ad shop vay va voi thi la cua cac nhung mot hai nay do day kia o tai den di nam thang ngay tuan gio luc hom mai " +
     "sau truoc con ve len xuong ra vao tu qua nua cung rat lam the nao nhu vay a u uh ok trong ai " +
-    "up down " +
+    "ta nghe up down " +
     "chau doc an giang nui sam vinh te " +
     "what where when how which who why whose does do did is are was were be can could should would will shall " +
     "tell me about please the a an of to in on at for from and or it its this that there here there's what's " +
