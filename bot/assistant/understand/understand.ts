@@ -218,9 +218,10 @@ function readOneClause(text: string, options: { now: Date; lexicon: Lexicon }): 
   const cueWords = new Set(cues.flatMap((c) => c.match.split(/\s+/)));
   // A cue that names a thing ("cáp treo", "taxi", "ferry") is also what the question is about.
   // "Sao gọi là vương quốc mắm?", "why is it called …": the name is what the question is about.
-  const asksName = /\b(?:goi la|duoc goi|menh danh|biet danh|ten goi|called|known as|nicknamed)\b/.test(
-    n.folded,
-  );
+  const asksName =
+    /\b(?:goi(?: [a-z]+){0,4} la|duoc goi|menh danh|biet danh|ten goi|called|known as|nicknamed)\b/.test(
+      n.folded,
+    );
   const topicTerms = n.folded
     .split(/[^\p{L}\p{N}]+/u)
     .filter(
