@@ -155,3 +155,18 @@ describe("the fare of a vehicle", () => {
     expect(taxi.answer).not.toMatch(/190,000/);
   });
 });
+
+describe("a long question with one rare word", () => {
+  it("finds the entry of that word although the common words pull search elsewhere", async () => {
+    // "từ Châu Đốc đi đường bộ … bao xa": every entry has those words; only "Phnom Penh" tells.
+    for (const text of [
+      "từ Châu Đốc đi đường bộ lên Phnom Penh bao xa",
+      "tu chau doc di duong bo qua phnom penh bao xa",
+    ]) {
+      const a = await assistant.ask({ text, conversationId: `rare:${text}` });
+      expect(a.coverage?.[0]?.status, text).toBe("answered");
+      expect(a.answer, text).toMatch(/Phnom Penh/);
+      expect(a.sources.length, text).toBeGreaterThan(0);
+    }
+  });
+});

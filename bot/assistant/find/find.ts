@@ -430,7 +430,19 @@ export function createFinder(d: FinderDeps): Finder {
   /** A subject for a clause that names none: the best search hit, when it covers the question. */
   async function searchSubject(frame: Frame, reading: Reading, lang: Lang): Promise<Searched> {
     const text = frame.text.trim() || reading.text;
-    const hits: SearchHit[] = text ? await index.search(text, { k: 5, lang }) : [];
+    const typed: SearchHit[] = text ? await index.search(text, { k: 5, lang }) : [];
+    // The clause's own words alone, too: in a long question the common words ("từ Châu Đốc đi … đường")
+    // can push the entry of its one rare word ("Phnom Penh") out of the first five.
+    const own = frame.topicTerms.join(" ");
+    const extra = own && own !== fold(text) ? await index.search(own, { k: 3, lang }) : [];
+    // Such a hit must hold most of the clause's own words.
+    const ownTerms = catalog.questionTerms(own);
+    const hits = [
+      ...typed,
+      ...extra.filter(
+        (h) => !typed.some((t) => t.id === h.id) && catalog.coverage(ownTerms, h.id) >= OWN_WORDS_HELD,
+      ),
+    ];
     const terms = catalog.questionTerms(text);
     const coverage = (id: string) => catalog.coverage(terms, id);
     const folded = ` ${reading.normalized.folded} `;
@@ -814,6 +826,9 @@ export function createFinder(d: FinderDeps): Finder {
 }
 
 /** Attributes asked for a value: a time, an amount, a number to call, a duration. */
+/** The share of a clause's own words an entry found by them alone must hold (see searchSubject). */
+const OWN_WORDS_HELD = 0.6;
+
 const VALUE_ATTRIBUTES: ReadonlySet<Attribute> = new Set<Attribute>([
   "hours",
   "price",
