@@ -39,6 +39,12 @@ describe("clauses", () => {
     expect(r.clauses[0]?.attributes).toContain("history");
   });
 
+  it("does not split at 'còn' that means 'still' ('không còn', 'vẫn còn')", () => {
+    expect(splitClauses("Tết ở đây không còn đông như xưa hả")).toHaveLength(1);
+    expect(splitClauses("núi Cấm vẫn còn cáp treo chứ")).toHaveLength(1);
+    expect(splitClauses("núi Cấm cao bao nhiêu còn núi Sam")).toHaveLength(2);
+  });
+
   it("keeps the words of a name when the question asks why a place is called so", () => {
     const r = read("sao người ta gọi chùa Tây An là cổ tự?");
     expect(r.clauses[0]?.topicTerms).toContain("tay");
