@@ -1,6 +1,6 @@
 /**
  * `npm run eval -- --dialogues [--misses]`: the conversation set and the single-question set (blind,
- * eval/blind/; and the held-out sets in eval/holdout/, reported, never tuned on).
+ * eval/blind/; and the held-out sets in eval/holdout/ and eval/unseen/, reported, never tuned on).
  */
 import { existsSync } from "node:fs";
 import path from "node:path";
@@ -26,6 +26,7 @@ export async function printDialogueSets(index: KnowledgeIndex, root: string, mis
   for (const [set, dir] of [
     ["blind", "blind"],
     ["held out", "holdout"],
+    ["unseen", "unseen"],
   ] as const) {
     const qFile = path.join(root, "eval", dir, "questions.jsonl");
     if (existsSync(qFile)) {
@@ -37,7 +38,7 @@ export async function printDialogueSets(index: KnowledgeIndex, root: string, mis
       for (const [k, r] of Object.entries(s.byParts)) console.log(fmt(k, r));
       for (const [k, r] of Object.entries(s.byGroup)) console.log(fmt(`group ${k}`, r));
       for (const [k, r] of Object.entries(s.byExpect)) console.log(fmt(`expect ${k}`, r));
-      if (misses && dir !== "holdout")
+      if (misses && dir === "blind")
         for (const r of results.filter((x) => !x.verdict.pass))
           console.log(`q-miss [${r.q.id}] ${r.q.q} → ${r.verdict.problems.join("; ")}`);
     }
@@ -54,7 +55,7 @@ export async function printDialogueSets(index: KnowledgeIndex, root: string, mis
       console.log(`\nEmergencies, ${set} (eval/${dir}/emergency.jsonl, each in its own conversation):`);
       console.log(fmt("emergency numbers first", rate(urgent)));
       console.log(fmt("look-alikes not taken for one", rate(calm)));
-      if (misses && dir !== "holdout")
+      if (misses && dir === "blind")
         for (const r of results.filter((x) => !x.pass))
           console.log(
             `em-miss [${r.e.id}] ${r.e.text} → ${r.e.emergency ? "no numbers first" : "taken for an emergency"}`,
@@ -69,7 +70,7 @@ export async function printDialogueSets(index: KnowledgeIndex, root: string, mis
       console.log(fmt("turns", s.turns, dir === "blind" ? "(target >= 0.90)" : ""));
       console.log(fmt("whole chats", s.chats, dir === "blind" ? "(target >= 0.75)" : ""));
       for (const [k, r] of Object.entries(s.byKind)) console.log(fmt(`turn kind ${k}`, r));
-      if (misses && dir !== "holdout")
+      if (misses && dir === "blind")
         for (const r of results.filter((x) => !x.verdict.pass))
           console.log(
             `chat-miss [${r.chat}#${r.turn} ${r.kind}] ${r.say} → ${r.verdict.problems.join("; ")}`,
