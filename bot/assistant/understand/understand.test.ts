@@ -39,6 +39,14 @@ describe("clauses", () => {
     expect(r.clauses[0]?.attributes).toContain("history");
   });
 
+  it("reads 'ok fine' and 'that is fine' as agreement, 'the fine' as a penalty", () => {
+    expect(read("ok fine. when is Vía Bà?").clauses[0]?.attributes).not.toContain("fine");
+    expect(read("that's fine, how high is Núi Cấm").clauses.flatMap((c) => c.attributes)).not.toContain(
+      "fine",
+    );
+    expect(read("what is the fine for not reporting guests").clauses[0]?.attributes).toContain("fine");
+  });
+
   it("does not split at 'còn' that means 'still' ('không còn', 'vẫn còn')", () => {
     expect(splitClauses("Tết ở đây không còn đông như xưa hả")).toHaveLength(1);
     expect(splitClauses("núi Cấm vẫn còn cáp treo chứ")).toHaveLength(1);

@@ -197,6 +197,15 @@ function readOneClause(text: string, options: { now: Date; lexicon: Lexicon }): 
       (!/phạt/u.test(n.exact) && /\b(?:tuong|chua|di lac|thay|phap|buddha)\b/.test(n.folded));
     if (buddha) attributes = attributes.filter((a) => a !== "fine");
   }
+  // "ok fine", "I'm fine", "that's fine": the adjective, not a penalty.
+  if (
+    attributes.includes("fine") &&
+    cues.filter((c) => c.attribute === "fine").every((c) => c.match === "fine") &&
+    /\b(?:ok|okay|im|i m|am|that s|thats|its|it s|all|is|sounds)\s+fine\b|\bfine (?:thanks|thank|by me|with me)\b/.test(
+      n.folded,
+    )
+  )
+    attributes = attributes.filter((a) => a !== "fine");
   // The clause without its names: what the classifier and the word families read.
   const namedWords = new Set(names.flatMap((m) => m.name.split(" ")));
   const unnamed = n.folded
