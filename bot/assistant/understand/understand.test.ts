@@ -47,6 +47,11 @@ describe("clauses", () => {
     expect(read("what is the fine for not reporting guests").clauses[0]?.attributes).toContain("fine");
   });
 
+  it("splits at every comma but not inside a number", () => {
+    expect(splitClauses("đồi ở xã nào, trận đánh kéo dài bao lâu")).toHaveLength(2);
+    expect(splitClauses("is the fine 4,000,000 VND for two guests")).toHaveLength(1);
+  });
+
   it("does not split at 'còn' that means 'still' ('không còn', 'vẫn còn')", () => {
     expect(splitClauses("Tết ở đây không còn đông như xưa hả")).toHaveLength(1);
     expect(splitClauses("núi Cấm vẫn còn cáp treo chứ")).toHaveLength(1);

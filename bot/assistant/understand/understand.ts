@@ -124,11 +124,14 @@ function isCorrection(plain: string): boolean {
   return strong && words > 0 && words <= 9 && /[,.!]|\s/.test(m[0]);
 }
 
-/** Splits a message into the things it asks: at "?", ";", new lines, and at ", còn", "và", "and" … */
+/**
+ * Splits a message into the things it asks: at "?", ";", new lines, commas (not inside "4,000,000"),
+ * and at "còn", "và có", "and what" …; mergeClauses joins again a piece that asks nothing of its own.
+ */
 export function splitClauses(text: string): string[] {
   const pieces = text
     .split(
-      /[?？!;\n]+|,\s*(?=(?:còn|con|và|va|and|also|plus|with|how|what|when|where|is|are|does|do|can|có|co|mấy|may|bao|ở|o|giá|gia|vé|ve|ai|who|which|nam nào|năm nào|mấy giờ|bao xa|bao lâu|mở cửa|how much|how far|how long|what time|sao|tại sao|tai sao|vì sao|vi sao|why|nghe nói|nghe noi|hình như|hinh nhu|có phải|co phai|người ta|nguoi ta)(?![\p{L}\p{N}]))|(?<!(?:^|\s)(?:ko|không|khong|k|vẫn|van|chẳng|chang|hết|het|chưa|chua|có|co|đâu|dau))\s+(?:còn|and also|and what about|and how|and when|and where|and is|and are|and does|and do|and can|and the|and what|và có|va co|và giá|và vé|va gia|va ve|và mấy|va may|và bao|va bao|với lại|voi lai|rồi|roi|plus)\s+/iu,
+      /[?？!;\n]+|,(?!\d)\s*|,\s+|(?<!(?:^|\s)(?:ko|không|khong|k|vẫn|van|chẳng|chang|hết|het|chưa|chua|có|co|đâu|dau))\s+(?:còn|and also|and what about|and how|and when|and where|and is|and are|and does|and do|and can|and the|and what|và có|va co|và giá|và vé|va gia|va ve|và mấy|va may|và bao|va bao|với lại|voi lai|rồi|roi|plus)\s+/iu,
     )
     .map((p) => p.trim())
     .filter((p) => p.length > 0);
