@@ -34,7 +34,7 @@ let entries: ContentEntry[];
 let mieu: string;
 
 beforeAll(async () => {
-  const loaded = await loadContent(CONTENT, { today: TODAY });
+  const loaded = await loadContent(CONTENT);
   expect(loaded.problems).toEqual([]);
   entries = loaded.entries;
   mieu = await readFile(path.join(CONTENT, MIEU), "utf8");

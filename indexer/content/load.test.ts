@@ -444,17 +444,21 @@ describe("the real content", () => {
     }
   });
 
-  it("encodes the Vietnamese-guest deadline: before 23:00 the same day, or 08:00 the next day after 23:00", () => {
+  it("encodes the Vietnamese-guest deadline: before 23:00 the same day, or 08:00 after 23:00 (and after midnight)", () => {
     const e = get("thong-bao-luu-tru");
     if (e.type !== "lodging-rule") throw new Error("thong-bao-luu-tru is not a lodging rule");
     const vn = e.lodging.deadlines.filter((d) => d.guest === "vn");
-    expect(vn).toHaveLength(2);
+    expect(vn).toHaveLength(3);
     expect(vn).toContainEqual(
       expect.objectContaining({
-        arrival: { from: "00:00", to: "23:00" },
+        arrival: { from: "08:00", to: "23:00" },
         due: { kind: "same-day", before: "23:00" },
       }),
     );
+    // After midnight is after 23:00 of the night before: 08:00 that morning, with the reading explained.
+    const night = vn.find((d) => d.arrival?.from === "00:00");
+    expect(night).toMatchObject({ arrival: { to: "08:00" }, due: { kind: "same-day", before: "08:00" } });
+    expect(night?.note?.vi).toMatch(/sau 23 giờ/);
     expect(vn).toContainEqual(
       expect.objectContaining({
         arrival: { from: "23:00", to: "24:00" },

@@ -190,6 +190,8 @@ const deadline = z.strictObject({
   remote: z.boolean().optional(),
   due: deadlineRule,
   basis: text,
+  /** How the rule is read where the law's words leave room (shown with the computed deadline). */
+  note: bilingual.optional(),
 });
 
 const legalBasis = z.strictObject({

@@ -584,10 +584,10 @@ describe("API on the real content", () => {
       const utc = await deadline(`guest=vn&arrival=${enc("2026-11-22T16:30:00Z")}`);
       expect(utc.arrival).toBe("2026-11-22T23:30:00+07:00");
       expect(utc.deadlines.map((d) => d.dueAt)).toEqual(["2026-11-23T08:00:00+07:00"]);
-      // 18:30 UTC on the 21st is 01:30 on the 22nd in Vietnam: the same-day rule of the 22nd.
+      // 18:30 UTC on the 21st is 01:30 on the 22nd in Vietnam: after midnight, before 08:00 that morning.
       const early = await deadline(`guest=vn&arrival=${enc("2026-11-21T18:30:00Z")}`);
       expect(early.arrival).toBe("2026-11-22T01:30:00+07:00");
-      expect(early.deadlines.map((d) => d.dueAt)).toEqual(["2026-11-22T23:00:00+07:00"]);
+      expect(early.deadlines.map((d) => d.dueAt)).toEqual(["2026-11-22T08:00:00+07:00"]);
       // 10:00 at UTC-05:00 is 15:00 UTC, 22:00 in Vietnam.
       const ny = await deadline(`guest=foreign&method=paper&arrival=${enc("2026-11-22T10:00:00-05:00")}`);
       expect(ny.deadlines.map((d) => d.dueAt)).toEqual(["2026-11-23T10:00:00+07:00"]);

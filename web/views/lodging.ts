@@ -123,7 +123,11 @@ function ruleFacts(ctx: PageContext, e: LodgingEntry, level: number): SafeHtml {
       l.deadlines.length
         ? html`${heading(level, t(lang, "Thời hạn", "Deadlines"), id("deadlines"))}
             <ul>
-              ${l.deadlines.map((r) => html`<li>${ruleText(r, lang)} <span class="muted">(${r.basis})</span></li>`)}
+              ${l.deadlines.map(
+                (r) => html`<li>
+                    ${ruleText(r, lang)} <span class="muted">(${r.basis})</span>${r.note ? html`<br />${r.note[lang]}` : ""}
+                  </li>`,
+              )}
             </ul>`
         : ""
     }

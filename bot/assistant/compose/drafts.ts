@@ -179,6 +179,38 @@ export function deadlineDraft(
   const ruleEntries = (ids: string[]) =>
     [...new Set(ids)].map((id) => byId.get(id)).filter((e): e is Entry<"lodging-rule"> => e !== undefined);
 
+  // The arrival known and not the guest: the deadline of each kind of guest, and the question.
+  if (!q.guest && q.arrival !== undefined && computed.length) {
+    const parts = (["vn", "foreign"] as const)
+      .map((guest) => ({ guest, due: computed.filter((d) => d.guest === guest) }))
+      .filter((p) => p.due.length)
+      .map((p) => deadlineDraft(entries, { ...q, guest: p.guest }, p.due, lang));
+    const sources = parts
+      .flatMap((p) => p.sources)
+      .filter((s, i, all) => all.findIndex((o) => o.id === s.id) === i);
+    // The ways to declare differ by guest and wait for the answer; the notes stay, once each, last.
+    const note = (l: string) => /^(?:Lưu ý|Note): /.test(l);
+    const lines = parts
+      .flatMap((p) => p.answer.split("\n"))
+      .filter((l) => !/^(?:Cách khai báo|How): /.test(l));
+    return {
+      answer: [
+        ...lines.filter((l) => !note(l)),
+        t(
+          lang,
+          "Khách của bạn là người Việt Nam hay người nước ngoài? Thời hạn nào áp dụng là tùy vào đó.",
+          "Are your guests Vietnamese or foreign? Which deadline applies depends on it.",
+        ),
+        ...[...new Set(lines.filter(note))],
+      ].join("\n"),
+      intent: "lodging_deadline",
+      confidence: 0.9,
+      sources,
+      suggestions: parts[0]?.suggestions ?? [],
+      missing: ["guest"],
+    };
+  }
+
   if (!q.guest) {
     const rules = ruleEntries(lodging.filter((e) => e.lodging.deadlines.length > 0).map((e) => e.id));
     return {
@@ -217,6 +249,7 @@ export function deadlineDraft(
     const window = q.arrival === undefined ? windowText(byId.get(d.entryId), d, lang) : "";
     const text = `${method ? `${method}: ` : ""}${window}${dueText(d, lang)}`;
     lines.push(`• ${capitalize(text)}. ${t(lang, "Căn cứ", "Legal basis")}: ${d.basis}.`);
+    if (d.note) lines.push(`  ${d.note[lang]}`);
   }
   if (q.remote === undefined && q.guest === "foreign" && computed.some((d) => d.method === "paper")) {
     const remote = entries.length > 0 ? remoteNote(computed, lodging, q, lang) : "";

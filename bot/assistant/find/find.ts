@@ -684,7 +684,14 @@ export function createFinder(d: FinderDeps): Finder {
         ...(l.remote !== undefined ? { remote: l.remote } : {}),
         ...(l.method ? { method: l.method } : {}),
       };
-      const computed = q.guest ? computeDeadlines(catalog.entries, { ...q, guest: q.guest }) : [];
+      // The arrival without the guest's kind: the deadline of each kind (compose asks which applies).
+      const computed = q.guest
+        ? computeDeadlines(catalog.entries, { ...q, guest: q.guest })
+        : q.arrival !== undefined
+          ? (["vn", "foreign"] as const).flatMap((guest) =>
+              computeDeadlines(catalog.entries, { ...q, guest }),
+            )
+          : [];
       return { kind: "deadline", frame, query: q, computed };
     }
     const a = attribute as "documents" | "how-to-register";

@@ -18,6 +18,8 @@ export type ComputedDeadline = {
   /** Clock time the declaration is due (HH:MM) and how many days after the arrival day; absent for on-arrival. */
   at?: { time: string; dayOffset: number };
   basis: string;
+  /** The rule's own note: how it is read where the law's words leave room. */
+  note?: { vi: string; en: string };
 };
 type LodgingEntry = Extract<ContentEntry, { type: "lodging-rule" }>;
 
@@ -44,6 +46,7 @@ export function computeDeadlines(
         method: rule.method,
         due: rule.due,
         basis: rule.basis,
+        ...(rule.note ? { note: rule.note } : {}),
         ...(rule.remote !== undefined ? { remote: rule.remote } : {}),
       };
       // Without an arrival time only a fixed clock time can be given ("before 23:00 the same day").

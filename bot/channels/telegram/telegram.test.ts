@@ -35,9 +35,7 @@ const BOT = fakeBotInfo();
 let realAssistant: Assistant;
 
 beforeAll(async () => {
-  const { entries, problems } = await loadContent(path.resolve(import.meta.dirname, "../../../content"), {
-    today: "2026-12-01",
-  });
+  const { entries, problems } = await loadContent(path.resolve(import.meta.dirname, "../../../content"));
   expect(problems).toEqual([]);
   const { index } = await buildFromEntries(entries, "0".repeat(64));
   realAssistant = createAssistant({ index, clock: CLOCK, store: createMemoryStore() });
@@ -769,9 +767,7 @@ describe("telegram answers with a picture (sendPhoto against the fake Bot API)",
     await writeFile(path.join(dir, "mieu-ba-test.png"), PNG);
     await writeFile(path.join(dir, "not-an-image.png"), "<html>not a picture</html>");
     // The real content, with a picture on the temple (the shipped content has no photo yet).
-    const { entries } = await loadContent(path.resolve(import.meta.dirname, "../../../content"), {
-      today: "2026-12-01",
-    });
+    const { entries } = await loadContent(path.resolve(import.meta.dirname, "../../../content"));
     const withImage = entries.map((e) => (e.id === "mieu-ba-chua-xu" ? { ...e, images: [IMAGE] } : e));
     const { index } = await buildFromEntries(withImage, "1".repeat(64));
     pictured = createAssistant({ index, clock: CLOCK, store: createMemoryStore() });

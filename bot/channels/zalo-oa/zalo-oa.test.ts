@@ -39,7 +39,7 @@ const SEED = { accessToken: "seed-access-Tk4F9", refreshToken: "seed-refresh-Rz7
 let index: KnowledgeIndex;
 
 beforeAll(async () => {
-  const { entries, problems } = await loadContent(CONTENT, { today: "2026-12-01" });
+  const { entries, problems } = await loadContent(CONTENT);
   expect(problems).toEqual([]);
   ({ index } = await buildFromEntries(entries, "0".repeat(64)));
 });
