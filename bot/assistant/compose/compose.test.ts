@@ -170,3 +170,16 @@ describe("a long question with one rare word", () => {
     }
   });
 });
+
+describe("questions of a lodging's owner without the words of the rules", () => {
+  it("are never refused as out of scope", async () => {
+    for (const text of [
+      "khi khách check out, chủ nhà nghỉ có cần trình báo gì không",
+      "do I need to tell the police when guests check out",
+      "khach tra phong roi co phai bao cong an nua khong",
+    ]) {
+      const a = await assistant.ask({ text, conversationId: `owner:${text}` });
+      expect(a.intent, text).not.toBe("out_of_scope");
+    }
+  });
+});

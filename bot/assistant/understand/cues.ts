@@ -384,6 +384,24 @@ export const DOMAIN = foldedPhrases([
   "pilgrim",
   "pilgrimage",
   "sightseeing",
+  // Running a lodging: registering guests with the police.
+  "báo công an",
+  "trình báo",
+  "khai báo",
+  "nhận phòng",
+  "trả phòng",
+  "check in",
+  "check out",
+  "checkout",
+  "register guests",
+  "report guests",
+  "our guests",
+  "my guests",
+  // Crossing the border at Châu Đốc.
+  "cửa khẩu",
+  "campuchia",
+  "cambodia",
+  "border crossing",
 ]);
 
 /**
