@@ -12,7 +12,7 @@ import {
   t,
 } from "./format.ts";
 import type { ComputedDeadline } from "../find/index.ts";
-import type { DeadlineQuery } from "../understand/index.ts";
+import { EN_MONTHS, type DeadlineQuery } from "../understand/index.ts";
 import { dueAt, hhmm } from "../find/index.ts";
 import type { Answer, AnswerPlace, AnswerSource } from "../types.ts";
 
@@ -331,7 +331,9 @@ function remoteNote(
 /** One occurrence as a line: dates, lunar dates beside them, and whether they are announced yearly. */
 export function occurrenceLine(o: Occurrence, lang: Lang, withTitle: boolean): string {
   const title = withTitle ? `${o.title[lang]}: ` : "";
-  let s = `${title}${formatRange(o.start, o.end, lang)}`;
+  // An approximate season of whole months reads as months ("khoảng tháng 8 đến tháng 11/2027").
+  const months = o.approximate && !o.lunar ? wholeMonths(o.start, o.end) : undefined;
+  let s = `${title}${months ? monthsText(months, lang) : formatRange(o.start, o.end, lang)}`;
   if (o.lunar) s += ` (${formatLunar(o.lunar.start, lang)} – ${formatLunar(o.lunar.end, lang)})`;
   if (o.main && o.main !== o.start) {
     s += t(lang, `; ngày chính ${formatDate(o.main, lang)}`, `; main day ${formatDate(o.main, lang)}`);
@@ -344,8 +346,25 @@ export function occurrenceLine(o: Occurrence, lang: Lang, withTitle: boolean): s
       " (khoảng thời gian thường lệ; ngày chính thức được công bố hằng năm)",
       " (the usual window; exact dates are announced each year)",
     );
-  else if (o.approximate) s += t(lang, " (ước lượng)", " (approximate)");
+  else if (o.approximate && !months) s += t(lang, " (ước lượng)", " (approximate)");
   return s;
+}
+
+/** The months of a range that starts on a month's first day and ends on a month's last day. */
+function wholeMonths(start: string, end: string): { from: number; to: number; year: number } | undefined {
+  const [y1, m1, d1] = start.split("-").map(Number) as [number, number, number];
+  const [y2, m2, d2] = end.split("-").map(Number) as [number, number, number];
+  const last = new Date(Date.UTC(y2, m2, 0)).getUTCDate();
+  if (d1 !== 1 || d2 !== last || y1 !== y2) return undefined;
+  return { from: m1, to: m2, year: y1 };
+}
+
+function monthsText(m: { from: number; to: number; year: number }, lang: Lang): string {
+  return t(
+    lang,
+    `khoảng tháng ${m.from} đến tháng ${m.to}/${m.year}`,
+    `roughly ${EN_MONTHS[m.from - 1]} to ${EN_MONTHS[m.to - 1]} ${m.year}`,
+  );
 }
 
 /** Events in a period ("tháng sau", "this weekend"), or what comes next when there are none. */
