@@ -205,8 +205,13 @@ export function createFinder(d: FinderDeps): Finder {
     )
       subject = before;
 
-    if (subject && frame.subjectSource === "weak" && !(await keepsSubject(subject, frame, lang)))
+    // A subject the clause's own words may have left: search decides, and when it finds nothing the
+    // conversation's subject stands ("what religion are they?" after the Cham village).
+    let left: ContentEntry | undefined;
+    if (subject && frame.subjectSource === "weak" && !(await keepsSubject(subject, frame, lang))) {
+      left = subject;
       subject = undefined;
+    }
 
     // "Nghị định phạt mới có hiệu lực từ ngày nào?": the fine rule's legal basis, not the fines, unless
     // the question gives guests to fine; the date asked is the one the legal basis shows.
@@ -279,13 +284,27 @@ export function createFinder(d: FinderDeps): Finder {
       const found = await searchSubject(frame, reading, lang);
       const topical =
         found.kind === "none" && found.finding.kind === "unknown" ? topicEntry(attributes, frame) : undefined;
-      if (found.kind !== "subject" && !topical) return [found.finding];
-      subject = found.kind === "subject" ? found.entry : (topical as ContentEntry);
+      const stays =
+        found.kind === "none" && found.finding.kind === "unknown" && !topical && left && fitsLeft(left, frame)
+          ? left
+          : undefined;
+      if (found.kind !== "subject" && !topical && !stays) return [found.finding];
+      subject = found.kind === "subject" ? found.entry : (stays ?? (topical as ContentEntry));
       const searchedUnknown = aboutAnUnknownName(subject, frame, attributes, lang);
       if (searchedUnknown) return [searchedUnknown];
     }
     return entryFindings(subject, attributes, frame, lang);
   };
+
+  /**
+   * A clause that search places nowhere still asks of the subject it seemed to leave when it has few words
+   * of its own ("what religion are they?") or the subject holds a good part of them; not when it is about
+   * something else the content lacks ("quán bún cá Hồng Nga chủ nhật có mở không").
+   */
+  function fitsLeft(left: ContentEntry, frame: Frame): boolean {
+    if (frame.topicTerms.length <= 2) return true;
+    return catalog.coverage(catalog.questionTerms(frame.text), left.id) >= LEFT_SUBJECT_HELD;
+  }
 
   /** "I don't have that" for a clause about a name the content does not know (see unknownNames). */
   function aboutAnUnknownName(
@@ -833,6 +852,9 @@ export function createFinder(d: FinderDeps): Finder {
 }
 
 /** Attributes asked for a value: a time, an amount, a number to call, a duration. */
+/** The share of a clause's words the subject it seemed to leave must hold to keep it (see fitsLeft). */
+const LEFT_SUBJECT_HELD = 0.25;
+
 /** The share of a clause's own words an entry found by them alone must hold (see searchSubject). */
 const OWN_WORDS_HELD = 0.6;
 
