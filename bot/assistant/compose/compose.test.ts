@@ -183,3 +183,33 @@ describe("questions of a lodging's owner without the words of the rules", () => 
     }
   });
 });
+
+describe("a follow-up whose words search places nowhere", () => {
+  it("stays with the conversation's subject instead of 'not sure'", async () => {
+    const { buildCatalog, buildFactIndex, createFinder } = await import("../find/index.ts");
+    const { foldedPhrases, understandTurn } = await import("../understand/index.ts");
+    const { index } = await buildFromEntries(entries, "0".repeat(64));
+    const catalog = buildCatalog(index);
+    const find = createFinder({
+      index,
+      catalog,
+      facts: buildFactIndex(catalog.entries),
+      elsewhere: foldedPhrases(["đà lạt"]),
+      minCoverage: 0.55,
+      today: () => "2026-12-01",
+    });
+    const text = "and what religion do they follow";
+    const reading = understandTurn(text, { now: new Date("2026-12-01T10:00:00+07:00"), lexicon: catalog });
+    const frame = {
+      subject: "lang-cham-chau-giang",
+      subjectSource: "weak" as const,
+      attributes: [],
+      years: [],
+      text,
+      topicTerms: ["religion", "follow"],
+      lodging: {},
+    };
+    const findings = await find(frame, reading, "en");
+    expect(findings.map((f) => ("entryId" in f ? f.entryId : undefined))).toContain("lang-cham-chau-giang");
+  });
+});
