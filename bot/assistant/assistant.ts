@@ -43,6 +43,7 @@ import {
   OTHER_DESTINATIONS,
   understandTurn,
   type Reading,
+  type SmallTalk,
 } from "./understand/index.ts";
 
 /** The injected clock; answers about "this weekend" are resolved against it in Asia/Ho_Chi_Minh. */
@@ -624,6 +625,8 @@ function createRouter(d: RouterDeps) {
         return plan(greetingDraft(lang, reading.act));
       case "thanks":
         return plan(thanksDraft(lang, state, catalog));
+      case "smalltalk":
+        return plan(smallTalkDraft(lang, reading.smallTalk ?? "reaction", state, catalog));
       case "out-of-scope":
         return plan(outOfScopeDraft(lang), [], [{ status: "not-understood" }]);
       default:
@@ -734,23 +737,59 @@ function createRouter(d: RouterDeps) {
   }
 }
 
-/** Thanks and small talk: a short reply that keeps the conversation's subject. */
+/** Thanks: a short reply that keeps the conversation's subject. */
 function thanksDraft(lang: Lang, state: DialogueState | undefined, catalog: Catalog): Draft {
   const subject = state?.subject ? catalog.get(state.subject) : undefined;
-  const more = subject
+  return {
+    answer: `${lang === "vi" ? "Không có gì!" : "You're welcome!"} ${moreAbout(lang, subject)}`,
+    intent: "greeting",
+    confidence: 1,
+    sources: [],
+    suggestions: subject ? [suggestionFor(subject, lang)] : [],
+  };
+}
+
+const SMALL_TALK_REPLY: Record<SmallTalk, Record<Lang, string>> = {
+  "about-me": {
+    vi: "Tôi là trợ lý du lịch Châu Đốc, một chương trình tự động, không phải người thật. Tôi trả lời từ nội dung do văn phòng du lịch kiểm tra: điểm tham quan, lễ hội, thông tin đi lại và quy định lưu trú.",
+    en: "I am the Châu Đốc tourism assistant, an automated program, not a person. I answer from content checked by the tourism office: attractions, festivals, practical information and the rules for registering guests.",
+  },
+  "how-are-you": { vi: "Cảm ơn bạn, tôi vẫn ổn!", en: "I'm doing well, thank you!" },
+  reaction: { vi: "😊", en: "😊" },
+  compliment: { vi: "Cảm ơn bạn đã khen!", en: "Thank you, glad it helped!" },
+  bye: {
+    vi: "Tạm biệt, chúc bạn có chuyến đi vui ở Châu Đốc!",
+    en: "Goodbye, and enjoy your time in Châu Đốc!",
+  },
+};
+
+/** Small talk: a short reply of its kind that keeps the conversation's subject (see thanksDraft). */
+function smallTalkDraft(
+  lang: Lang,
+  kind: SmallTalk,
+  state: DialogueState | undefined,
+  catalog: Catalog,
+): Draft {
+  const subject = state?.subject ? catalog.get(state.subject) : undefined;
+  const reply = SMALL_TALK_REPLY[kind][lang];
+  return {
+    answer: kind === "bye" ? reply : `${reply} ${moreAbout(lang, subject)}`,
+    intent: "greeting",
+    confidence: 1,
+    sources: [],
+    suggestions: subject ? [suggestionFor(subject, lang)] : [],
+  };
+}
+
+/** "Anything else about …?": the conversation's subject when it has one. */
+function moreAbout(lang: Lang, subject: ContentEntry | undefined): string {
+  return subject
     ? lang === "vi"
       ? `Bạn cần hỏi thêm gì về ${subject.title.vi} không?`
       : `Anything else about ${subject.title.en}?`
     : lang === "vi"
       ? "Bạn cần hỏi thêm gì về Châu Đốc không?"
       : "Anything else about Châu Đốc?";
-  return {
-    answer: `${lang === "vi" ? "Không có gì!" : "You're welcome!"} ${more}`,
-    intent: "greeting",
-    confidence: 1,
-    sources: [],
-    suggestions: subject ? [suggestionFor(subject, lang)] : [],
-  };
 }
 
 export type { Reading };

@@ -213,3 +213,18 @@ describe("a follow-up whose words search places nowhere", () => {
     expect(findings.map((f) => ("entryId" in f ? f.entryId : undefined))).toContain("lang-cham-chau-giang");
   });
 });
+
+describe("small talk", () => {
+  it("gets a short reply, never a refusal, and the conversation keeps its subject", async () => {
+    const conversationId = "small-talk";
+    await assistant.ask({ text: "Núi Cấm cao bao nhiêu?", conversationId });
+    const talk = await assistant.ask({ text: "haha hay quá", conversationId });
+    expect(talk.intent).not.toBe("out_of_scope");
+    expect(talk.sources).toEqual([]);
+    expect(talk.answer).toMatch(/Núi Cấm/);
+    const me = await assistant.ask({ text: "are you a real person?", conversationId: "small-talk-2" });
+    expect(me.answer).toMatch(/not a person/);
+    const next = await assistant.ask({ text: "có cáp treo không?", conversationId });
+    expect(next.sources[0]?.id).toBe("nui-cam");
+  });
+});

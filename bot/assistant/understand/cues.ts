@@ -197,7 +197,7 @@ const FIRE_CONTEXT = /\b(?:goi so|goi ai|so nao|cuu|khoi|lua|bong|chay nha|bi ch
 const GREETING_WORDS = new Set(
   (
     "xin chao chao ban oi hello hi hey alo allo good morning afternoon evening day bot ad admin shop a nhe nha " +
-    "start there em anh chi co ạ a oi ơi"
+    "start there em anh chi co ạ a oi ơi buoi sang trua chieu"
   ).split(/\s+/),
 );
 const HELP = foldedPhrases([

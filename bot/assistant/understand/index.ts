@@ -27,5 +27,7 @@ export {
   type Clause,
   type Lexicon,
   type Reading,
+  type SmallTalk,
+  smallTalkKind,
 } from "./understand.ts";
 export { familiesOf, type WordFamily } from "./word-families.ts";

@@ -39,6 +39,25 @@ describe("clauses", () => {
     expect(r.clauses[0]?.attributes).toContain("history");
   });
 
+  it("reads small talk by its kind, and a question about a place as a question", () => {
+    const kind = (t: string) => {
+      const r = read(t);
+      return r.act === "smalltalk" ? r.smallTalk : r.act;
+    };
+    expect(kind("are you a real person?")).toBe("about-me");
+    expect(kind("bạn có phải là bot không")).toBe("about-me");
+    expect(kind("ban khoe ko")).toBe("how-are-you");
+    expect(kind("how's it going")).toBe("how-are-you");
+    expect(kind("hahaha")).toBe("reaction");
+    expect(kind("wow")).toBe("reaction");
+    expect(kind("bạn giỏi quá")).toBe("compliment");
+    expect(kind("thanks, very helpful")).toBe("compliment");
+    expect(kind("bye bye")).toBe("bye");
+    expect(kind("hẹn gặp lại nhé")).toBe("bye");
+    expect(kind("Núi Cấm cao bao nhiêu")).toBe("question");
+    expect(kind("who built Chùa Tây An")).toBe("question");
+  });
+
   it("reads 'ok fine' and 'that is fine' as agreement, 'the fine' as a penalty", () => {
     expect(read("ok fine. when is Vía Bà?").clauses[0]?.attributes).not.toContain("fine");
     expect(read("that's fine, how high is Núi Cấm").clauses.flatMap((c) => c.attributes)).not.toContain(

@@ -16,7 +16,15 @@ import { familiesOf } from "./word-families.ts";
 
 /** What the turn does. */
 export type Act =
-  "question" | "emergency" | "greeting" | "help" | "thanks" | "correction" | "out-of-scope" | "nearby";
+  | "question"
+  | "emergency"
+  | "greeting"
+  | "help"
+  | "thanks"
+  | "smalltalk"
+  | "correction"
+  | "out-of-scope"
+  | "nearby";
 
 /** One asked thing of a turn ("Núi Cấm cao bao nhiêu" | "có cáp treo không"). */
 export type Clause = {
@@ -42,6 +50,39 @@ export type Clause = {
   wantsNumber: boolean;
 };
 
+/** What a turn of small talk is: a question about the assistant, how it is, a reaction, praise, goodbye. */
+export type SmallTalk = "about-me" | "how-are-you" | "reaction" | "compliment" | "bye";
+
+const SMALL_TALK: [SmallTalk, RegExp][] = [
+  [
+    "about-me",
+    /^(?:ban|em|may|bot|u|you|ad)?\s*(?:(?:la|ten la|ten) (?:ai|gi|nguoi that|nguoi hay may|nguoi|bot|robot|may|ai vay|chatbot)|(?:co phai|phai) (?:la )?(?:bot|robot|nguoi that|nguoi|may|chatbot)(?: khong| ko| k)?|ai (?:tao|lam|viet|lap trinh) ra ban|(?:do )?ai (?:tao|lam) ra|who are you|what are you|what s your name|whats your name|your name|(?:are|r) (?:you|u) (?:a |an )?(?:bot|robot|human|real|person|real person|ai|chatbot|machine|computer|program)|is this (?:a |an )?(?:bot|human|real person|robot|ai|chatbot)|(?:you re|you are|u r|ur) (?:a |an )?(?:bot|robot|human|real person|person|ai|chatbot|machine|program)|am i (?:talking|chatting) (?:to|with) (?:a |an )?(?:bot|human|real person|person|robot|ai|machine)|who (?:made|built|created|programmed) you)(?: vay| the| a| ha| ak| nhi| not| really)*$/,
+  ],
+  [
+    "how-are-you",
+    /^(?:chao |hi |hello |hey )?(?:ban |em |ad |bot )?(?:(?:co )?khoe (?:khong|ko|k|hong|chu)|dao nay the nao|on (?:khong|ko)|how are you(?: doing| today)?|how r u|how s it going|hows it going|how do you do|how is your day|how are things)(?: vay| the| nhi| a)*$/,
+  ],
+  [
+    "compliment",
+    /^(?:(?:cam on|thanks?|thank you|thx)(?: ban| you)?(?: nhieu| so much| a lot| very much)?\s*)?(?:(?:ban|bot|em|you re|you are|this is|that s|thats|that was|so|very|really|super|qua|that|la) )*(?:helpful|useful|great bot|good bot|smart|clever|amazing|awesome bot|the best|gioi (?:qua|the|ghe)|hay (?:qua|the|ghe)|de thuong|tuyet voi qua|huu ich(?: qua)?|thong minh(?: qua| the)?)(?: nha| nhe| a| qua| lam| really| too| thanks| thank you)*$/,
+  ],
+  [
+    "bye",
+    /^(?:ok |oke |thanks |thank you |cam on |cảm ơn )?(?:bye(?: bye)?|goodbye|good bye|see you(?: later| soon)?|see ya|good night|tam biet|hen gap lai|chuc ngu ngon|pai pai)(?: ban| nha| nhe| a| ad| all| everyone| mn)*$/,
+  ],
+  [
+    "reaction",
+    /^(?:(?:ha)+|(?:he)+|(?:hi)+|(?:hu)+|kk+|k{3,}|lol|lmao|rofl|wow|woa+|whoa|oh+|ooh|ah+|uh+|um+|hm+|oa+|o|u|uh huh|ha ha|he he|hi hi|interesting|thu vi|vui|vui qua|hay|hay ha|that a|that ha|that sao|really|seriously|omg)(?:\s+(?:(?:ha)+|(?:he)+|(?:hi)+|ok|oke|qua|vay|the|nha|wow|lol|nice|cool|that|ah|oh))*$/,
+  ],
+];
+
+/** The kind of small talk a whole message is, when it is small talk. */
+export function smallTalkKind(plain: string): SmallTalk | undefined {
+  const p = plain.trim();
+  if (!p || p.split(" ").length > 10) return undefined;
+  return SMALL_TALK.find(([, re]) => re.test(p))?.[0];
+}
+
 export type Reading = {
   /** The text, NFC, trimmed and capped. */
   text: string;
@@ -54,6 +95,8 @@ export type Reading = {
   inArea: boolean;
   /** A period for a day-sized range (used to tell a forecast from a season). */
   dayRange: boolean;
+  /** The kind of small talk, when the act is "smalltalk". */
+  smallTalk?: SmallTalk;
 };
 
 /** What understanding needs of the knowledge base: the names of its entries. */
@@ -105,6 +148,9 @@ export function understandTurn(
     .replace(/[^\p{L}\p{N} ]+/gu, " ")
     .replace(/\s+/g, " ")
     .trim();
+  // Small talk: about the assistant, how it is, a laugh, a compliment, goodbye (never refused).
+  const talk = anyNamed ? undefined : smallTalkKind(plain);
+  if (talk) return { ...base, act: "smalltalk", smallTalk: talk };
   if (!anyNamed && !anyAsked && THANKS.test(plain)) return { ...base, act: "thanks" };
   if (isCorrection(plain)) return { ...base, act: "correction" };
   return { ...base, act: "question" };
