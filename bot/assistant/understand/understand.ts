@@ -72,7 +72,7 @@ const SMALL_TALK: [SmallTalk, RegExp][] = [
   ],
   [
     "reaction",
-    /^(?:(?:ha)+|(?:he)+|(?:hi)+|(?:hu)+|kk+|k{3,}|lol|lmao|rofl|wow|woa+|whoa|oh+|ooh|ah+|uh+|um+|hm+|oa+|o|u|uh huh|ha ha|he he|hi hi|interesting|thu vi|vui|vui qua|hay|hay ha|that a|that ha|that sao|really|seriously|omg)(?:\s+(?:(?:ha)+|(?:he)+|(?:hi)+|ok|oke|qua|vay|the|nha|wow|lol|nice|cool|that|ah|oh))*$/,
+    /^(?:(?:ha)+|(?:he)+|(?:hi)+|(?:hu)+|kk+|lol|lmao|rofl|wow|woa+|whoa|oh+|ooh|ah+|uh+|um+|hm+|oa+|ua|omg|interesting|thu vi|vui|hay|dep|tuyet|ghe|that|really|seriously|nice|cool|qua|vay|the|nha|nhe|ha|ok|oke|okay|uh huh|a|o|u)(?: (?:(?:ha)+|(?:he)+|(?:hi)+|kk+|lol|wow|oh|ah|thu vi|vui|hay|dep|tuyet|ghe|that|really|nice|cool|qua|vay|the|nha|nhe|ha|ok|oke|a|o|u))*$/,
   ],
 ];
 
