@@ -193,6 +193,11 @@ function entryNames(e: ContentEntry): string[] {
 const PAIR_SHARE = 0.5;
 
 /** A word that names a topic: not a stopword, a question word or a small number. */
+/** A pair of two content words ("cap_treo"), not one with a question word ("co_cap", "treo_khong"). */
+export function contentPair(pair: string): boolean {
+  return pair.split("_").every(isContentWord);
+}
+
 function isContentWord(w: string): boolean {
   return !isStopword(w) && !QUESTION_WORDS.has(w) && !/^\d{1,2}$/.test(w);
 }

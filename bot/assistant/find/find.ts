@@ -18,7 +18,7 @@ import {
   type PhraseSet,
   type Reading,
 } from "../understand/index.ts";
-import type { Catalog } from "./catalog.ts";
+import { contentPair, type Catalog } from "./catalog.ts";
 import { rankStating, unitsMatching, unitsStating, type FactIndex, type FactUnit } from "./facts.ts";
 import { computeDeadlines, type ComputedDeadline } from "./lodging-deadline.ts";
 import { computeFine, type FineMissing, type FineResult } from "./lodging-fine.ts";
@@ -364,7 +364,8 @@ export function createFinder(d: FinderDeps): Finder {
     if (!best || best.id === subject.id) return true;
     // The subject states nothing of what is asked and search points elsewhere: a new topic.
     if (asked.length && !asked.some((a) => units.some((u) => u.own.has(a)))) return false;
-    const terms = catalog.questionTerms(frame.text);
+    // Pairs with a question word ("có cáp") say how the question is put, not what it is about.
+    const terms = catalog.questionTerms(frame.text).filter((t) => !t.pair || contentPair(t.term));
     const own = catalog.coverage(terms, subject.id);
     const other = catalog.coverage(terms, best.id);
     return own + 0.15 >= other;
