@@ -228,3 +228,14 @@ describe("small talk", () => {
     expect(next.sources[0]?.id).toBe("nui-cam");
   });
 });
+
+describe("a part of a festival in a given year", () => {
+  it("is answered with the sentence of that year that says it, beside the dates", async () => {
+    const a = await assistant.ask({
+      text: "khai hội Vía Bà năm 2024 vào tối nào",
+      conversationId: "part-2024",
+    });
+    expect(a.answer).toMatch(/khai hội tối 28\/5/);
+    expect(a.answer).toMatch(/29\/5\/2024/);
+  });
+});

@@ -19,7 +19,7 @@ import {
   type Reading,
 } from "../understand/index.ts";
 import { contentPair, type Catalog } from "./catalog.ts";
-import { rankStating, unitsMatching, unitsStating, type FactIndex, type FactUnit } from "./facts.ts";
+import { overlap, rankStating, unitsMatching, unitsStating, type FactIndex, type FactUnit } from "./facts.ts";
 import { computeDeadlines, type ComputedDeadline } from "./lodging-deadline.ts";
 import { computeFine, type FineMissing, type FineResult } from "./lodging-fine.ts";
 
@@ -759,7 +759,20 @@ export function createFinder(d: FinderDeps): Finder {
    */
   function eventDates(entry: ContentEntry, frame: Frame, units: readonly FactUnit[]): Finding {
     const f = eventDatesOf(entry, frame);
-    if (f.kind !== "event-dates" || !f.undated) return f;
+    if (f.kind !== "event-dates") return f;
+    if (!f.undated) {
+      // "Năm 2024 lễ khai hội lúc nào?", "2024 tổ chức ở đâu?": the sentences of the year asked that say
+      // the part asked, beside the dates.
+      const words = frame.topicTerms.filter((w) => !EVENT_WORDS.has(w));
+      if (!frame.years.length || !words.length) return f;
+      const said = units.filter(
+        (u) =>
+          !u.field &&
+          frame.years.some((y) => new RegExp(`\\b${y}\\b`).test(u.text)) &&
+          overlap(u, words) >= 1,
+      );
+      return said.length ? { ...f, said: said.slice(0, 2) } : f;
+    }
     const thisYear = Number(d.today().slice(0, 4));
     const years = f.years.length ? f.years : [thisYear, thisYear + 1];
     const said = units.filter((u) => !u.field && years.some((y) => new RegExp(`\\b${y}\\b`).test(u.text)));
@@ -853,6 +866,11 @@ export function createFinder(d: FinderDeps): Finder {
 }
 
 /** Attributes asked for a value: a time, an amount, a number to call, a duration. */
+/** Words of any festival's question ("lễ hội năm 2024"): they do not say which part of it is asked. */
+const EVENT_WORDS: ReadonlySet<string> = new Set(
+  "le hoi tet festival event celebration ngay nam year dien ra to chuc held khi nao bao gio".split(" "),
+);
+
 /** The share of a clause's words the subject it seemed to leave must hold to keep it (see fitsLeft). */
 const LEFT_SUBJECT_HELD = 0.25;
 
