@@ -239,3 +239,14 @@ describe("a part of a festival in a given year", () => {
     expect(a.answer).toMatch(/29\/5\/2024/);
   });
 });
+
+describe("how to declare, when the guest's kind is not given", () => {
+  it("leads with the rule in short (who declares, by when) before the channels", async () => {
+    const a = await assistant.ask({
+      text: "do guesthouses have to report guests to the police",
+      conversationId: "obl",
+    });
+    const lines = a.answer.split("\n");
+    expect(lines.some((l) => /23:00|11 pm|before 23/.test(l))).toBe(true);
+  });
+});

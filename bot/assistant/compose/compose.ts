@@ -29,6 +29,8 @@ export type ComposeContext = {
   entries: readonly ContentEntry[];
   today: string;
   location?: { lat: number; lng: number };
+  /** A deadline is computed in the same answer (set by composeFindings for its blocks). */
+  withDeadline?: boolean;
 };
 
 /** The answer's parts for a question's findings. */
@@ -45,7 +47,8 @@ export function composeFindings(all: Finding[], c: ComposeContext): Draft & { co
       );
     return true;
   });
-  const blocks: Draft[] = findings.map((f) => block(f, c));
+  const withDeadline = findings.some((f) => f.kind === "deadline" && f.computed.length > 0);
+  const blocks: Draft[] = findings.map((f) => block(f, { ...c, withDeadline }));
   // The ways to declare, once listed in full, are not summed up again under the deadline.
   if (findings.some((f) => f.kind === "lodging-field" && f.attribute === "how-to-register"))
     for (const [i, f] of findings.entries())
@@ -450,6 +453,8 @@ function lodgingFieldBlock(f: Extract<Finding, { kind: "lodging-field" }>, c: Co
       lines.push(
         `• ${b.document}${b.article ? `, ${b.article}` : ""}${b.inForce ? t(lang, ` (hiệu lực ${formatDate(b.inForce, lang)})`, ` (in force ${formatDate(b.inForce, lang)})`) : ""}: ${LEGAL_STATUS[b.status][lang]}${b.note ? `. ${b.note[lang]}` : ""}`,
       );
+  // Without the deadline computed beside it, the rule in short comes first: who must declare, by when.
+  if (f.attribute === "how-to-register" && !c.withDeadline) lines.push(`• ${e.summary[lang]}`);
   if (f.attribute === "how-to-register")
     for (const ch of l.channels.slice(0, 5)) lines.push(`• ${ch.name[lang]}${ch.url ? ` (${ch.url})` : ""}`);
   if (f.attribute === "fine")
