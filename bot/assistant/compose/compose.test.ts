@@ -250,3 +250,16 @@ describe("how to declare, when the guest's kind is not given", () => {
     expect(lines.some((l) => /23:00|11 pm|before 23/.test(l))).toBe(true);
   });
 });
+
+describe("the area as a whole", () => {
+  it("'what is there to do in Châu Đốc' lists the entries the office ranks first, each in short", async () => {
+    for (const text of ["what is there to do in Chau Doc?", "Châu Đốc có gì chơi không"]) {
+      const a = await assistant.ask({ text, conversationId: `overview:${text}` });
+      const ranked = entries
+        .filter((e) => e.featured !== undefined)
+        .sort((x, y) => (x.featured as number) - (y.featured as number));
+      expect(a.sources.map((s) => s.id).slice(0, 3), text).toEqual(ranked.slice(0, 3).map((e) => e.id));
+      expect(a.answer, text).toContain(ranked[0]?.summary[a.language] as string);
+    }
+  });
+});

@@ -154,6 +154,19 @@ function block(f: Finding, c: ComposeContext): Draft {
     }
     case "facts":
       return factsBlock(f, c);
+    case "overview": {
+      const entries = f.entryIds.map((id) => c.get(id)).filter((e): e is ContentEntry => e !== undefined);
+      return {
+        answer: [
+          t(lang, "Những nơi nên đến ở Châu Đốc:", "What to see in Châu Đốc:"),
+          ...entries.map((e) => `• ${e.title[lang]}: ${e.summary[lang]}`),
+        ].join("\n"),
+        intent: "info",
+        confidence: 0.9,
+        sources: entries.map((e) => sourceOf(e, lang)),
+        suggestions: entries.slice(0, 3).map((e) => suggestionFor(e, lang)),
+      };
+    }
     case "event-dates":
       return eventBlock(f, c);
     case "events-list":

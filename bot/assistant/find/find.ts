@@ -33,6 +33,8 @@ export type Finding =
   | { kind: "facts"; frame: Frame; entryId: string; attribute?: Attribute; units: FactUnit[] }
   /** What an entry says in general: asked by name, nothing specific. */
   | { kind: "card"; frame: Frame; entryId: string; units?: FactUnit[] }
+  /** "What is there to see in Châu Đốc?": the entries the office ranks first, each in short. */
+  | { kind: "overview"; frame: Frame; entryIds: string[] }
   /** An event's dates in the years or period asked (or the next ones). */
   | {
       kind: "event-dates";
@@ -270,6 +272,19 @@ export function createFinder(d: FinderDeps): Finder {
       return [{ kind: "itinerary", frame, entryId: (other ?? subject).id }];
     }
 
+    // "What's special about Châu Đốc?", "Châu Đốc có gì chơi?": the area as a whole, nothing else named.
+    if (
+      !subject &&
+      attributes.length > 0 &&
+      attributes.every((a) => a === "what-to-see") &&
+      frame.topicTerms.every((w) => OVERVIEW_WORDS.has(w))
+    ) {
+      const ranked = catalog.entries
+        .filter((e) => e.featured !== undefined)
+        .sort((a, b) => (a.featured as number) - (b.featured as number))
+        .slice(0, OVERVIEW_SIZE);
+      if (ranked.length) return [{ kind: "overview", frame, entryIds: ranked.map((e) => e.id) }];
+    }
     if (!subject) {
       const range = frame.range;
       if (
@@ -866,6 +881,16 @@ export function createFinder(d: FinderDeps): Finder {
 }
 
 /** Attributes asked for a value: a time, an amount, a number to call, a duration. */
+/** Words that ask about the area as a whole ('có gì chơi', 'things to do', 'must see'). */
+const OVERVIEW_WORDS: ReadonlySet<string> = new Set(
+  "choi vui dep hay thu vi nhat things thing do see places place best top must nice beautiful interesting visit".split(
+    " ",
+  ),
+);
+
+/** How many of the ranked entries an overview of the area lists. */
+const OVERVIEW_SIZE = 7;
+
 /** Words of any festival's question ("lễ hội năm 2024"): they do not say which part of it is asked. */
 const EVENT_WORDS: ReadonlySet<string> = new Set(
   "le hoi tet festival event celebration ngay nam year dien ra to chuc held khi nao bao gio".split(" "),
