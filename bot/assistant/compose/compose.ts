@@ -328,7 +328,10 @@ function eventBlock(f: Extract<Finding, { kind: "event-dates" }>, c: ComposeCont
     const known = ev.knownDates
       .filter((k) => !shownKnown.has(k.start))
       .map((k) => `${formatRange(k.start, k.end, lang)}${k.note ? ` (${k.note[lang]})` : ""}`);
-    if (known.length) lines.push(`${t(lang, "Các lần trước", "Past dates")}: ${known.join("; ")}.`);
+    // Other years' dates help when the year asked has none; beside a known date they only blur it.
+    const answeredYear = f.years.length > 0 && shownKnown.size > 0;
+    if (known.length && !answeredYear)
+      lines.push(`${t(lang, "Các lần trước", "Past dates")}: ${known.join("; ")}.`);
   }
   lines.push(`${t(lang, "Địa điểm", "Where")}: ${ev.where[lang]}.`);
   if (ev.calendar === "lunar-vn")
