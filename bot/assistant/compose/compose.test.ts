@@ -263,3 +263,11 @@ describe("the area as a whole", () => {
     }
   });
 });
+
+describe("a Khmer festival in a year with known dates", () => {
+  it("gives that year's dates without the other years' beside them", async () => {
+    const a = await assistant.ask({ text: "đua bò Bảy Núi năm 2023 ở đâu", conversationId: "race-2023" });
+    expect(a.answer).toMatch(/14\/10\/2023/);
+    expect(a.answer).not.toMatch(/2024/);
+  });
+});
