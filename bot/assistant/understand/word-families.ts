@@ -186,7 +186,9 @@ const FAMILIES: Record<string, string[]> = {
     "named",
   ],
   statue: ["tuong", "pho tuong", "statue", "statues", "figure"],
-  stone: ["sa thach", "da xanh", "da", "sandstone", "stone", "granite"],
+  // Not "da" alone: folded, it is also "đã", "đa" ("tối đa") and "da" (skin).
+  stone: ["sa thach", "da xanh", "bang da", "tuong da", "be da", "sandstone", "stone", "granite"],
+  summit: ["tren dinh", "dinh nui", "tren nui", "top", "summit", "peak", "hilltop", "on top", "mountaintop"],
   crowd: [
     "dong duc",
     "chen chuc",
