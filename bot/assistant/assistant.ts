@@ -642,13 +642,17 @@ function createRouter(d: RouterDeps) {
       // So does one that would lean on the conversation's subject: the turn's own comes first.
       const fromConversation = f.subjectSource === "weak" || f.subjectSource === "conversation";
       const searched = i > 0 && frames[i - 1]?.subjectSource === undefined;
-      const frame: Frame =
-        before && (!f.subject || (fromConversation && searched && f.subject !== before))
-          ? {
-              ...f,
-              subject: before,
-              subjectSource: f.subjectSource === "conversation" ? "conversation" : "weak",
-            }
+      const leans = before && (!f.subject || (fromConversation && searched && f.subject !== before));
+      const frame: Frame = leans
+        ? {
+            ...f,
+            subject: before,
+            subjectSource: f.subjectSource === "conversation" ? "conversation" : "weak",
+          }
+        : // A topic page named after a place ("Trà Sư …, best season đi là khi nào?"): find may ask it of
+          // the place (the subject before, as for a season named as a time).
+          before && f.subjectSource === "named" && f.subject !== before
+          ? { ...f, previousSubject: before }
           : f;
       frames[i] = frame;
       findings.push(...(await d.finder(frame, reading, lang)));

@@ -271,3 +271,22 @@ describe("a Khmer festival in a year with known dates", () => {
     expect(a.answer).not.toMatch(/2024/);
   });
 });
+
+describe("a topic page named after a place in the same message", () => {
+  it("asks the topic of that place ('Trà Sư …, and the best season?'), not the page", async () => {
+    for (const text of [
+      "how do I get to Tra Su forest, and what is the best season to go",
+      "rừng tràm Trà Sư đi thế nào, mùa du lịch đẹp nhất là khi nào",
+    ]) {
+      const a = await assistant.ask({ text, conversationId: `topic:${text}` });
+      expect(
+        a.sources.map((s) => s.id),
+        text,
+      ).toEqual(["rung-tram-tra-su"]);
+      expect(
+        a.coverage?.map((c) => c.attribute),
+        text,
+      ).toContain("season");
+    }
+  });
+});

@@ -197,15 +197,37 @@ export function createFinder(d: FinderDeps): Finder {
     // A season or festival named beside an attribute it cannot have ("mùa nước nổi hồ rộng cỡ nào?")
     // is a time for the place the conversation is about, when that place states the attribute.
     const before = frame.previousSubject ? catalog.get(frame.previousSubject) : undefined;
+    const beforeStates = (as: Attribute[]) =>
+      before !== undefined && as.every((a) => facts.of(before.id, lang).some((u) => u.own.has(a)));
     if (
       subject?.type === "event" &&
       before &&
       before.type !== "event" &&
       attributes.length > 0 &&
       attributes.every((a) => !EVENT_ATTRIBUTES.has(a)) &&
-      attributes.every((a) => facts.of(before.id, lang).some((u) => u.own.has(a)))
+      beforeStates(attributes)
     )
       subject = before;
+    // The page of the topic asked, named by its generic words ("mùa nào đẹp", "best season") after a
+    // place: asked of that place when the place states it.
+    const topicPage = subject?.type === "practical" ? subject.practical.topic : undefined;
+    // "When" of the seasons page is its season.
+    const topicAsked = [
+      ...new Set(
+        attributes.flatMap((a) => (a !== "dates" ? [a] : topicPage === "seasons" ? ["season" as const] : [])),
+      ),
+    ];
+    if (
+      topicPage &&
+      before &&
+      before.type !== "practical" &&
+      topicAsked.length > 0 &&
+      topicAsked.every((a) => TOPIC_OF[a] === topicPage) &&
+      beforeStates(topicAsked)
+    ) {
+      subject = before;
+      attributes = topicAsked;
+    }
 
     // A subject the clause's own words may have left: search decides, and when it finds nothing the
     // conversation's subject stands ("what religion are they?" after the Cham village).
