@@ -1,7 +1,8 @@
 import { createHash } from "node:crypto";
-import type { Lang } from "../../indexer/index.ts";
+import { detectLanguage, type Lang } from "../../indexer/index.ts";
 import type { Answer, Assistant, Clock, Logger } from "../assistant/index.ts";
 import type { Store } from "../store/index.ts";
+import type { HandoffDesk } from "../handoff/index.ts";
 import type { Outbox } from "./outbox.ts";
 import { languageFromHint, type ChannelLimits, type Incoming, type OutgoingMessage } from "./types.ts";
 
@@ -26,6 +27,8 @@ export type DispatcherDeps = {
   perUserPerMinute?: number;
   /** Told of every new user message, so that messages held for the conversation go out (outbox.ts). */
   outbox?: Pick<Outbox, "userWrote">;
+  /** Talking to a person: asked before the bot answers; while a chat is with staff the bot is quiet. */
+  handoff?: Pick<HandoffDesk, "intercept">;
 };
 
 const TEXT = {
@@ -100,6 +103,25 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
     }
   }
 
+  /** What the user said, as the handoff transcript shows it; undefined for a follow (nothing said). */
+  async function turnText(i: Incoming): Promise<string | undefined> {
+    const e = i.event;
+    switch (e.kind) {
+      case "text":
+        return e.text;
+      case "button":
+        return (await store.getState(`suggestion:${e.key}`)) ?? undefined;
+      case "command":
+        return `/${e.command}${e.args ? ` ${e.args}` : ""}`;
+      case "location":
+        return `[vị trí / location: ${e.lat}, ${e.lng}]`;
+      case "unsupported":
+        return `[${e.what}]`;
+      case "follow":
+        return undefined;
+    }
+  }
+
   async function ask(
     i: Incoming,
     text: string,
@@ -132,6 +154,21 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
       if (limited(i)) return [plain(TEXT.slowDown[fallbackLang])];
       const e = i.event;
       try {
+        // The handoff desk first: a chat with staff is not answered by the bot (save emergencies).
+        let before: OutgoingMessage[] = [];
+        const said = deps.handoff ? await turnText(i) : undefined;
+        if (deps.handoff && said !== undefined) {
+          const detected = detectLanguage(said);
+          const turnLang = lang ?? (detected === "unknown" ? undefined : detected);
+          const caught = await deps.handoff.intercept({
+            channel: i.channel,
+            conversationId: i.conversationId,
+            text: said,
+            ...(turnLang ? { lang: turnLang } : {}),
+          });
+          if (caught && !caught.answer) return caught.reply;
+          before = caught?.reply ?? [];
+        }
         let answer: Answer;
         switch (e.kind) {
           case "unsupported":
@@ -160,13 +197,18 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
               await store.setState(langKey(i), next);
               return [plain(TEXT.language[next])];
             }
+            if (e.command === "human") {
+              // No handoff desk here: say what the assistant can do instead.
+              answer = await ask(i, COMMAND_QUESTION.help[fallbackLang], fallbackLang);
+              break;
+            }
             answer = await ask(i, e.args.trim() || COMMAND_QUESTION[e.command][fallbackLang], fallbackLang);
             break;
           case "text":
             answer = await ask(i, e.text, chosen);
             break;
         }
-        return await planMessages(answer, limits, store, deps.publicUrl);
+        return [...before, ...(await planMessages(answer, limits, store, deps.publicUrl))];
       } catch (err) {
         log.error({ err, channel: i.channel }, "channel: could not answer");
         return [plain(TEXT.failed[fallbackLang])];

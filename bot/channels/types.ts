@@ -22,7 +22,11 @@ export type Incoming = {
     | { kind: "location"; lat: number; lng: number }
     /** A suggestion button pressed: the key of the suggestion (see SuggestionBook). */
     | { kind: "button"; key: string }
-    | { kind: "command"; command: "start" | "help" | "events" | "lodging" | "language"; args: string }
+    | {
+        kind: "command";
+        command: "start" | "help" | "events" | "lodging" | "language" | "human";
+        args: string;
+      }
     /** The user followed the account (Zalo OA): send the welcome. */
     | { kind: "follow" }
     /** Stickers, photos, voice, files ...: a short friendly reply, never an error. */

@@ -62,7 +62,7 @@ const MAX_RETRY_DELAY_MS = 30_000;
 const SEEN_LIMIT = 10_000;
 /** sendPhoto's caption: at most 2000 characters (Zalo Bot API reference). */
 const MAX_CAPTION = 2000;
-const COMMANDS = ["start", "help", "events", "lodging", "language"] as const;
+const COMMANDS = ["start", "help", "events", "lodging", "language", "human"] as const;
 
 const idSchema = z.union([z.string().min(1), z.number()]).transform(String);
 /** A number, or a numeric string (ids and coordinates arrive both ways across Zalo's APIs). */
