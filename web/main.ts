@@ -19,6 +19,7 @@ import {
   type ChannelAdapter,
 } from "../bot/channels/index.ts";
 import { openSqliteStore } from "../bot/store/index.ts";
+import { createHandoffDesk } from "../bot/handoff/index.ts";
 import { loadDotEnv, openFreshIndex, type KnowledgeIndex } from "../indexer/index.ts";
 import {
   buildInWorker,
@@ -120,6 +121,16 @@ const outbox = createOutbox({
 const staff = createStaffNotifier({ outbox, chatId: config.staffChatId, log });
 if (config.staffChatId && !config.channels.telegram)
   log.warn({}, "TELEGRAM_STAFF_CHAT_ID is set but TELEGRAM_BOT_TOKEN is not: staff notices are not sent");
+const handoff = createHandoffDesk({
+  store,
+  outbox,
+  notifier: staff,
+  clock,
+  log,
+  quietMs: config.handoffQuietMinutes * 60_000,
+  hours: config.staffHours,
+  ...(config.publicUrl ? { publicUrl: config.publicUrl } : {}),
+});
 const dispatcher = createDispatcher({
   assistant: {
     ask: (q) => live.current.assistant.ask(q),
@@ -129,6 +140,7 @@ const dispatcher = createDispatcher({
   log,
   clock,
   outbox,
+  handoff,
   ...(config.publicUrl ? { publicUrl: config.publicUrl } : {}),
 });
 channels = createChannels(
@@ -145,6 +157,7 @@ channels = createChannels(
 );
 const app = createApp({
   channels,
+  handoff,
   live: () => live.current,
   store,
   log,
@@ -159,6 +172,7 @@ const app = createApp({
     publisher,
     log,
     clock,
+    handoffs: handoff,
   },
   options: {
     ...DEFAULT_APP_OPTIONS,
@@ -190,6 +204,7 @@ for (const channel of channels) {
   );
 }
 outbox.start();
+handoff.start();
 // Content changed outside the admin (a git pull) is published too; invalid content keeps the live index.
 const stopWatching = config.watchContent ? publisher.watch() : () => {};
 const stopRetention = startRetention({ store, days: config.retentionDays, clock, log });
@@ -207,6 +222,7 @@ function stop(signal: string): void {
   log.info({ signal }, "draining: no new connections, finishing requests in flight");
   stopWatching();
   stopRetention();
+  handoff.stop();
   const force = setTimeout(() => {
     log.warn("drain timed out after 10 s; closing the remaining connections");
     server.closeAllConnections();
