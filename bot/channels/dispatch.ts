@@ -208,6 +208,7 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
             answer = await ask(i, e.text, chosen);
             break;
         }
+        if (deps.handoff) answer = withPersonButton(answer, limits);
         return [...before, ...(await planMessages(answer, limits, store, deps.publicUrl))];
       } catch (err) {
         log.error({ err, channel: i.channel }, "channel: could not answer");
@@ -215,6 +216,23 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
       }
     },
   };
+}
+
+/** What the "talk to a person" button says (the handoff desk reads these words). */
+const PERSON_BUTTON: Record<Lang, string> = { vi: "gặp nhân viên", en: "talk to a human" };
+
+/**
+ * With a handoff desk, an answer that did not help much (out of scope, help, low confidence) offers a
+ * person as its last suggestion button, in place of the last other suggestion when there is no room.
+ */
+function withPersonButton(answer: Answer, limits: ChannelLimits): Answer {
+  const weak = answer.intent === "out_of_scope" || answer.intent === "help" || answer.confidence < 0.35;
+  if (!weak) return answer;
+  const label = PERSON_BUTTON[answer.language];
+  if (answer.suggestions.includes(label)) return answer;
+  const links = answer.place ? 2 : 0;
+  const room = Math.max(0, limits.maxButtons - links - 1);
+  return { ...answer, suggestions: [...answer.suggestions.slice(0, room), label] };
 }
 
 function plain(text: string): OutgoingMessage {

@@ -130,6 +130,44 @@ describe("handoff on each channel", () => {
     expect(assistant.asked).toHaveLength(1);
   });
 
+  it("telegram: a weak answer offers a “gặp nhân viên” button, and pressing it opens a handoff", async () => {
+    const assistant = scriptedAssistant(() => ({
+      answer: "Tôi không chắc.",
+      intent: "out_of_scope",
+      confidence: 0.1,
+      suggestions: ["Giờ mở cửa", "Giá vé", "Lễ hội", "Ẩm thực", "Đi lại"],
+    }));
+    const clock = testClock("2026-11-23T02:00:00Z");
+    let opened: HandoffDesk | undefined;
+    bed = await startChannelBed({
+      assistant,
+      clock,
+      dispatcher: ({ store, outbox }) => {
+        opened = createHandoffDesk({
+          store,
+          outbox,
+          clock,
+          log: silentLog,
+          hours: parseStaffHours(DEFAULT_STAFF_HOURS),
+        });
+        return { handoff: opened };
+      },
+    });
+    await bed.userSays("telegram", USERS.telegram, "máy bay trực thăng?");
+    const keyboard = bed.fakes.telegram.sent("sendMessage").at(-1)?.reply_markup as {
+      inline_keyboard: { text: string }[][];
+    };
+    const labels = keyboard.inline_keyboard.flat().map((b) => b.text);
+    expect(labels.at(-1)).toBe("gặp nhân viên");
+    expect(labels.length).toBeLessThanOrEqual(5);
+    await bed.telegramPresses(USERS.telegram, "gặp nhân viên");
+    expect(await opened!.openFor("telegram", USERS.telegram)).toBeDefined();
+    expect(bed.received("telegram", USERS.telegram).at(-1)).toMatch(
+      /Đã chuyển cuộc trò chuyện tới nhân viên/,
+    );
+    expect(assistant.asked).toHaveLength(1);
+  });
+
   it("zalo-oa: a staff reply outside the 48 h window is held, and delivered on the user's next message", async () => {
     const { bed, desk, assistant } = await start({ quietMinutes: 100 * 60 });
     const user = USERS["zalo-oa"];
