@@ -118,7 +118,11 @@ const outbox = createOutbox({
       void staff.notify(`Không gửi được tin nhắn tới ${row.channel}: ${reason}`);
   },
 });
-const staff = createStaffNotifier({ outbox, chatId: config.staffChatId, log });
+const staff = createStaffNotifier({
+  outbox,
+  chatId: config.channels.telegram ? config.staffChatId : undefined,
+  log,
+});
 if (config.staffChatId && !config.channels.telegram)
   log.warn({}, "TELEGRAM_STAFF_CHAT_ID is set but TELEGRAM_BOT_TOKEN is not: staff notices are not sent");
 const handoff = createHandoffDesk({

@@ -1195,11 +1195,19 @@ describe("POST /api/ask while a widget conversation is with staff", () => {
       // Another conversation is answered by the assistant as usual.
       await postJson(url, "/api/ask", { message: "xin chào", conversationId: "w-other-conversation-1" });
       expect(fake.questions).toHaveLength(1);
+      // A conversation id too short to be a secret (not the widget's) never opens one.
+      await postJson(url, "/api/ask", { message: "gặp nhân viên", conversationId: "c-1" });
+      expect(await desk.openFor("web", "c-1")).toBeUndefined();
+      expect(fake.questions).toHaveLength(2);
 
       const back = await postJson(url, "/api/ask", { message: "hủy", conversationId: ME });
       expect(await back.json()).toMatchObject({ handoff: { open: false } });
       await postJson(url, "/api/ask", { message: "Vé cáp treo bao nhiêu?", conversationId: ME });
-      expect(fake.questions.map((q) => q.text)).toEqual(["xin chào", "Vé cáp treo bao nhiêu?"]);
+      expect(fake.questions.map((q) => q.text)).toEqual([
+        "xin chào",
+        "gặp nhân viên",
+        "Vé cáp treo bao nhiêu?",
+      ]);
     } finally {
       await store.close();
       await rm(dir, { recursive: true, force: true });

@@ -113,8 +113,9 @@ const fineQuery = z.object({
 });
 
 /** A widget conversation's id (the widget makes 128 random bits): it is also what lets it read its mailbox. */
+const MAILBOX_ID_MIN = 16;
 const mailboxParams = z.object({
-  id: z.string().min(16).max(100).regex(TOKEN, "is not a conversation id"),
+  id: z.string().min(MAILBOX_ID_MIN).max(100).regex(TOKEN, "is not a conversation id"),
 });
 const mailboxQuery = z.object({
   after: z
@@ -172,7 +173,9 @@ function askHandler(deps: AppDeps): RequestHandler {
       accept?.includes("text/event-stream") &&
       req.accepts(["application/json", "text/event-stream"]) === "text/event-stream";
     // A chat with staff: the desk answers (or stays quiet) instead of the assistant.
-    if (deps.handoff && body.conversationId) {
+    // Only for a conversation id long enough to be a secret (the widget makes 128 random bits): it is
+    // what reads the mailbox the staff's replies go to.
+    if (deps.handoff && body.conversationId && body.conversationId.length >= MAILBOX_ID_MIN) {
       const detected = detectLanguage(message);
       const lang = body.lang ?? (detected === "unknown" ? undefined : detected);
       const caught = await deps.handoff.intercept({
