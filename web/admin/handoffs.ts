@@ -38,7 +38,7 @@ export function deliveryText(d: DeliveryResult | undefined): string {
     case "sent":
       return "Đã gửi";
     case "held":
-      return "Đang chờ: Zalo chỉ cho trả lời trong 48 giờ sau tin nhắn của du khách; tin sẽ được gửi khi du khách nhắn lại";
+      return "Đang chờ: Zalo chỉ cho trả lời trong 48 giờ sau tin nhắn của du khách (tối đa 8 tin); tin sẽ được gửi khi du khách nhắn lại";
     case "pending":
       return "Đang gửi lại (nền tảng tạm lỗi)";
     case "failed":
