@@ -189,6 +189,12 @@ describe.sequential("talking to a person, in chromium", () => {
     expect(await fromStaff.locator(".who").textContent()).toBe("Nhân viên");
     expect(await fromStaff.locator(".text").textContent()).toBe(REPLY);
 
+    // A reload keeps the conversation, the waiting state and the polling.
+    await visitor.reload();
+    await visitor.locator(`${W} .launcher`).click();
+    await visitor.locator(`${W} .handoff-status`).waitFor({ state: "visible" });
+    expect(await visitor.locator(`${W} .msg.staff .text`).textContent()).toBe(REPLY);
+
     const logged = (await createAuditLog(adminDb).list()).filter((r) => r.action.startsWith("handoff."));
     expect(logged.map((r) => [r.user, r.action, r.detail])).toEqual([["lan", "handoff.reply", "web: sent"]]);
   }, 30_000);
