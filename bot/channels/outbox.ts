@@ -3,7 +3,7 @@ import { GrammyError, HttpError } from "grammy";
 import { AppError } from "../../indexer/index.ts";
 import type { Clock, Logger } from "../assistant/index.ts";
 import type { DeliveryRow, Store } from "../store/index.ts";
-import { ZaloBotApiError } from "./zalo-bot/client.ts";
+import { ZaloBotApiError } from "./zalo-bot/index.ts";
 import type { ChannelAdapter, OutgoingMessage } from "./types.ts";
 
 /**
