@@ -11,6 +11,7 @@ import { adminRouter, type AdminDeps } from "./admin/index.ts";
 import { webhooksRouter } from "./routes/webhooks.ts";
 import { widgetRouter } from "./routes/widget.ts";
 import type { ChannelAdapter } from "../bot/channels/index.ts";
+import type { HandoffDesk } from "../bot/handoff/index.ts";
 
 /** The index and the assistant built on it, swapped together when the content is republished. */
 export type Live = { index: KnowledgeIndex; assistant: Assistant };
@@ -71,6 +72,8 @@ export type AppDeps = {
   channels?: readonly ChannelAdapter[];
   /** The admin area at /admin (and uploaded images at /media), when configured. */
   admin?: AdminDeps;
+  /** Talking to a person from the widget: asked before the assistant on /api/ask. */
+  handoff?: Pick<HandoffDesk, "intercept">;
 };
 
 export const DEFAULT_APP_OPTIONS: AppOptions = {

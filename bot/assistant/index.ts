@@ -13,6 +13,7 @@ export {
   type Clock,
   type Logger,
 } from "./assistant.ts";
+export { emergencyReply } from "./emergency.ts";
 export {
   deadlineText,
   entryUrl,

@@ -1,7 +1,9 @@
 import { createHash } from "node:crypto";
-import type { Lang } from "../../indexer/index.ts";
+import { detectLanguage, type Lang } from "../../indexer/index.ts";
 import type { Answer, Assistant, Clock, Logger } from "../assistant/index.ts";
 import type { Store } from "../store/index.ts";
+import type { HandoffDesk } from "../handoff/index.ts";
+import type { Outbox } from "./outbox.ts";
 import { languageFromHint, type ChannelLimits, type Incoming, type OutgoingMessage } from "./types.ts";
 
 /**
@@ -23,6 +25,10 @@ export type DispatcherDeps = {
   publicUrl?: string;
   /** Messages per minute one user may send before being asked to slow down. Default 20. */
   perUserPerMinute?: number;
+  /** Told of every new user message, so that messages held for the conversation go out (outbox.ts). */
+  outbox?: Pick<Outbox, "userWrote">;
+  /** Talking to a person: asked before the bot answers; while a chat is with staff the bot is quiet. */
+  handoff?: Pick<HandoffDesk, "intercept">;
 };
 
 const TEXT = {
@@ -82,6 +88,40 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
     return times.length > perMinute;
   }
 
+  /**
+   * The user wrote: their reply window restarts (Zalo OA counts from the user's message; the earlier of
+   * the platform's time and ours is kept, to be safe), and the outbox sends what it held for them.
+   */
+  async function noteUserMessage(i: Incoming): Promise<void> {
+    const at = Math.min(i.receivedAt, clock.now().getTime());
+    try {
+      await store.noteUserMessage(i.channel, i.conversationId, at);
+      await deps.outbox?.userWrote({ channel: i.channel, conversationId: i.conversationId });
+    } catch (err) {
+      // Held messages wait for the next message; the user's question is still answered.
+      log.error({ err, channel: i.channel }, "channel: could not release held messages");
+    }
+  }
+
+  /** What the user said, as the handoff transcript shows it; undefined for a follow (nothing said). */
+  async function turnText(i: Incoming): Promise<string | undefined> {
+    const e = i.event;
+    switch (e.kind) {
+      case "text":
+        return e.text;
+      case "button":
+        return (await store.getState(`suggestion:${e.key}`)) ?? undefined;
+      case "command":
+        return `/${e.command}${e.args ? ` ${e.args}` : ""}`;
+      case "location":
+        return `[vị trí / location: ${e.lat}, ${e.lng}]`;
+      case "unsupported":
+        return `[${e.what}]`;
+      case "follow":
+        return undefined;
+    }
+  }
+
   async function ask(
     i: Incoming,
     text: string,
@@ -107,12 +147,28 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
         log.info({ channel: i.channel, updateId: i.updateId }, "duplicate delivery ignored");
         return [];
       }
+      await noteUserMessage(i);
       const chosen = await languageOf(i);
       const lang = chosen ?? languageFromHint(i.languageHint);
       const fallbackLang: Lang = lang ?? "vi";
       if (limited(i)) return [plain(TEXT.slowDown[fallbackLang])];
       const e = i.event;
       try {
+        // The handoff desk first: a chat with staff is not answered by the bot (save emergencies).
+        let before: OutgoingMessage[] = [];
+        const said = deps.handoff ? await turnText(i) : undefined;
+        if (deps.handoff && said !== undefined) {
+          const detected = detectLanguage(said);
+          const turnLang = lang ?? (detected === "unknown" ? undefined : detected);
+          const caught = await deps.handoff.intercept({
+            channel: i.channel,
+            conversationId: i.conversationId,
+            text: said,
+            ...(turnLang ? { lang: turnLang } : {}),
+          });
+          if (caught && !caught.answer) return caught.reply;
+          before = caught?.reply ?? [];
+        }
         let answer: Answer;
         switch (e.kind) {
           case "unsupported":
@@ -141,19 +197,42 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
               await store.setState(langKey(i), next);
               return [plain(TEXT.language[next])];
             }
+            if (e.command === "human") {
+              // No handoff desk here: say what the assistant can do instead.
+              answer = await ask(i, COMMAND_QUESTION.help[fallbackLang], fallbackLang);
+              break;
+            }
             answer = await ask(i, e.args.trim() || COMMAND_QUESTION[e.command][fallbackLang], fallbackLang);
             break;
           case "text":
             answer = await ask(i, e.text, chosen);
             break;
         }
-        return await planMessages(answer, limits, store, deps.publicUrl);
+        if (deps.handoff) answer = withPersonButton(answer, limits);
+        return [...before, ...(await planMessages(answer, limits, store, deps.publicUrl))];
       } catch (err) {
         log.error({ err, channel: i.channel }, "channel: could not answer");
         return [plain(TEXT.failed[fallbackLang])];
       }
     },
   };
+}
+
+/** What the "talk to a person" button says (the handoff desk reads these words). */
+const PERSON_BUTTON: Record<Lang, string> = { vi: "gặp nhân viên", en: "talk to a human" };
+
+/**
+ * With a handoff desk, an answer that did not help much (out of scope, help, low confidence) offers a
+ * person as its last suggestion button, in place of the last other suggestion when there is no room.
+ */
+function withPersonButton(answer: Answer, limits: ChannelLimits): Answer {
+  const weak = answer.intent === "out_of_scope" || answer.intent === "help" || answer.confidence < 0.35;
+  if (!weak) return answer;
+  const label = PERSON_BUTTON[answer.language];
+  if (answer.suggestions.includes(label)) return answer;
+  const links = answer.place ? 2 : 0;
+  const room = Math.max(0, limits.maxButtons - links - 1);
+  return { ...answer, suggestions: [...answer.suggestions.slice(0, room), label] };
 }
 
 function plain(text: string): OutgoingMessage {

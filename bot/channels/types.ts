@@ -22,7 +22,11 @@ export type Incoming = {
     | { kind: "location"; lat: number; lng: number }
     /** A suggestion button pressed: the key of the suggestion (see SuggestionBook). */
     | { kind: "button"; key: string }
-    | { kind: "command"; command: "start" | "help" | "events" | "lodging" | "language"; args: string }
+    | {
+        kind: "command";
+        command: "start" | "help" | "events" | "lodging" | "language" | "human";
+        args: string;
+      }
     /** The user followed the account (Zalo OA): send the welcome. */
     | { kind: "follow" }
     /** Stickers, photos, voice, files ...: a short friendly reply, never an error. */
@@ -53,6 +57,8 @@ export type OutgoingMessage = {
    * photos sends it with this message (Telegram sendPhoto), the others leave it out.
    */
   photo?: OutgoingPhoto;
+  /** Who wrote a proactive message (outbox.ts): the widget marks staff messages as such. */
+  from?: "staff" | "bot";
 };
 
 /** A picture to send: where the portal serves it, its alt text and the credit its licence asks for. */
@@ -96,4 +102,10 @@ export interface ChannelAdapter {
   stop(): Promise<void>;
   /** Resolves when everything accepted so far has been processed (tests, shutdown). */
   idle(): Promise<void>;
+  /**
+   * Sends messages to a conversation outside a webhook reply (staff replies, notices; see outbox.ts),
+   * through the adapter's own client and base URL. Throws what the platform answered, so the outbox can
+   * tell a transient failure (5xx, network) from a refusal. Windows and quotas are the outbox's business.
+   */
+  send(conversationId: string, messages: OutgoingMessage[]): Promise<void>;
 }

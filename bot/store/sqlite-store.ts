@@ -2,6 +2,7 @@ import { Worker } from "node:worker_threads";
 import type Database from "better-sqlite3";
 import { AppError } from "../../indexer/index.ts";
 import { isSqliteError, openMigratedDatabase } from "./sqlite.ts";
+import { CONVERSATIONS_MIGRATION, sqliteConversations } from "./sqlite-conversations.ts";
 import {
   listWindow,
   toEpochMs,
@@ -65,6 +66,8 @@ const MIGRATIONS: readonly string[] = [
   `,
   // What each answer covered, per thing asked (JSON; NULL in rows recorded before it was kept).
   `ALTER TABLE interactions ADD COLUMN coverage_json TEXT;`,
+  // Reply windows, the outbox (and the widget's mailbox), handoffs to staff (sqlite-conversations.ts).
+  CONVERSATIONS_MIGRATION,
 ];
 
 /** The `PRAGMA user_version` of a database this code has fully migrated. */
@@ -189,8 +192,11 @@ export function openSqliteStore(file: string, options: SqliteStoreOptions = {}):
     },
   );
   const deleteUpdatesBefore = db.prepare<[number]>("DELETE FROM processed_updates WHERE at_ms < ?");
+  const conversations = sqliteConversations(db, () => ready());
+  const { purge: purgeConversations, ...conversationMethods } = conversations;
   const purge = db.transaction((beforeMs: number) => {
     deleteUpdatesBefore.run(beforeMs);
+    purgeConversations(beforeMs);
     return deleteBefore.run(beforeMs).changes;
   });
   const insertUpdate = db.prepare<[string, string, number]>(
@@ -311,6 +317,7 @@ export function openSqliteStore(file: string, options: SqliteStoreOptions = {}):
   }
 
   return {
+    ...conversationMethods,
     async recordInteraction(record) {
       assertOpen();
       // Copied now: the caller may change its record after the call.

@@ -4,6 +4,7 @@ import path from "node:path";
 import { auditRouter } from "./audit-page.ts";
 import { dashboardRouter } from "./dashboard.ts";
 import { editorRouter } from "./editor.ts";
+import { handoffsRouter } from "./handoffs.ts";
 import { publishRouter } from "./publish-page.ts";
 import type { AdminDeps } from "./types.ts";
 
@@ -49,6 +50,7 @@ export function adminRouter(deps: AdminDeps): Router {
   router.use("/static", express.static(STATIC_DIR, { maxAge: "1h", index: false }));
   router.use(deps.auth.router);
   router.use(dashboardRouter(deps));
+  if (deps.handoffs) router.use(handoffsRouter(deps, deps.handoffs));
   router.use(editorRouter(deps));
   router.use(publishRouter(deps));
   router.use(auditRouter(deps));

@@ -19,6 +19,11 @@ import {
 import { buildFromEntries, loadContent, type KnowledgeIndex, type Manifest } from "../../indexer/index.ts";
 import { createApp, DEFAULT_APP_OPTIONS, type AppDeps, type AppOptions } from "../app.ts";
 import { closeServer } from "../testing/servers.ts";
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { createOutbox } from "../../bot/channels/index.ts";
+import { createHandoffDesk, DEFAULT_STAFF_HOURS, parseStaffHours } from "../../bot/handoff/index.ts";
+import { openSqliteStore } from "../../bot/store/index.ts";
 
 /**
  * The JSON API in-process on an ephemeral port: (a) on the real content with the real assistant (no
@@ -1025,6 +1030,7 @@ describe("API on fakes", () => {
       expect(doc.info.title).toBeTruthy();
       expect(Object.keys(doc.paths).sort()).toEqual([
         "/api/ask",
+        "/api/conversations/{id}/messages",
         "/api/entries/{id}",
         "/api/events",
         "/api/feedback",
@@ -1055,7 +1061,7 @@ describe("API on fakes", () => {
         });
       const app = createApp(fake.deps) as unknown as { router: { stack: Layer[] } };
       const routes = routesOf(app.router.stack, "").filter(([, path]) => path!.startsWith("/api/"));
-      expect(routes.length).toBe(8);
+      expect(routes.length).toBe(9);
       for (const [method, route] of routes)
         expect(doc.paths[route as string], route).toHaveProperty(method as string);
 
@@ -1074,5 +1080,137 @@ describe("API on fakes", () => {
         .AskRequest;
       expect(ask?.properties.message).toMatchObject({ maxLength: 777 });
     });
+  });
+});
+
+describe("GET /api/conversations/:id/messages (the widget's mailbox)", () => {
+  const ME = "w0123456789abcdef0123456789abcdef";
+  const OTHER = "wfedcba9876543210fedcba9876543210";
+  async function put(store: Store, key: string, conversationId: string, text: string, status = "sent") {
+    await store.insertDelivery({
+      key,
+      channel: "web",
+      conversationId,
+      message: JSON.stringify({
+        text,
+        buttons: [{ kind: "suggestion", label: "tôi muốn phản ánh", key: "k" }],
+        from: "staff",
+      }),
+      status: status as "sent",
+      attempts: 0,
+      nextAttemptAt: 0,
+      createdAt: Date.parse("2026-11-22T02:00:00Z"),
+      sentAt: Date.parse("2026-11-22T02:00:01Z"),
+    });
+  }
+
+  it("answers a conversation's own sent messages after a seq, never another conversation's", async () => {
+    const fake = fakeSetup();
+    const { store } = fake.deps;
+    await put(store, "a", ME, "Chào bạn, tôi là Lan");
+    await put(store, "b", OTHER, "cho người khác");
+    await put(store, "c", ME, "chưa gửi", "pending");
+    await put(store, "d", ME, "Bạn cần gì?");
+    const { url } = await serve(fake.deps);
+    const res = await fetch(`${url}/api/conversations/${ME}/messages`);
+    expect(res.status).toBe(200);
+    expect(res.headers.get("cache-control")).toBe("no-store");
+    const body = (await res.json()) as {
+      messages: { seq: number; text: string; from: string }[];
+      handoff: unknown;
+    };
+    expect(body.messages.map((m) => m.text)).toEqual(["Chào bạn, tôi là Lan", "Bạn cần gì?"]);
+    expect(body.messages[0]).toMatchObject({
+      from: "staff",
+      suggestions: ["tôi muốn phản ánh"],
+      at: "2026-11-22T02:00:01.000Z",
+    });
+    expect(body.handoff).toEqual({ open: false });
+    const after = await fetch(`${url}/api/conversations/${ME}/messages?after=${body.messages[0]!.seq}`);
+    expect(((await after.json()) as { messages: { text: string }[] }).messages.map((m) => m.text)).toEqual([
+      "Bạn cần gì?",
+    ]);
+    const unknown = await fetch(`${url}/api/conversations/w99999999999999999999/messages`);
+    expect(await unknown.json()).toEqual({ messages: [], handoff: { open: false } });
+  });
+
+  it("refuses a malformed id or seq with a 400", async () => {
+    const { url } = await serve(fakeSetup().deps);
+    for (const path of [
+      "/api/conversations/short/messages",
+      `/api/conversations/${"x".repeat(101)}/messages`,
+      "/api/conversations/w0123456789abcdef%20%27or%201=1/messages",
+      `/api/conversations/${ME}/messages?after=-1`,
+      `/api/conversations/${ME}/messages?after=abc`,
+    ]) {
+      const res = await fetch(`${url}${path}`);
+      expect(res.status, path).toBe(400);
+      expect(((await res.json()) as { error: { code: string } }).error.code).toMatch(/^bad_request/);
+    }
+  });
+});
+
+describe("POST /api/ask while a widget conversation is with staff", () => {
+  const ME = "w0123456789abcdef0123456789abcdef";
+  it("hands the chat to staff, keeps the assistant quiet (also as server-sent events), and gives it back on “hủy”", async () => {
+    const fake = fakeSetup();
+    const dir = await mkdtemp(path.join(tmpdir(), "api-handoff-"));
+    const store = openSqliteStore(path.join(dir, "store.db"), { writer: "here" });
+    const outbox = createOutbox({ store, channels: () => [], log: SILENT, clock: CLOCK });
+    const desk = createHandoffDesk({
+      store,
+      outbox,
+      clock: { now: () => new Date("2026-11-23T09:00:00+07:00") },
+      log: SILENT,
+      hours: parseStaffHours(DEFAULT_STAFF_HOURS),
+    });
+    const { url } = await serve({ ...fake.deps, store, handoff: desk });
+    try {
+      const opened = await postJson(url, "/api/ask", { message: "gặp nhân viên", conversationId: ME });
+      expect(opened.status).toBe(200);
+      const body = (await opened.json()) as { answer: string; handoff: { open: boolean }; answerId?: string };
+      expect(body.answer).toMatch(/Đã chuyển cuộc trò chuyện tới nhân viên/);
+      expect(body.handoff).toEqual({ open: true });
+      expect(body).not.toHaveProperty("answerId");
+
+      const quiet = await postJson(url, "/api/ask", {
+        message: "Vé cáp treo bao nhiêu?",
+        conversationId: ME,
+      });
+      expect(await quiet.json()).toMatchObject({ answer: "", handoff: { open: true } });
+      const streamed = await fetch(`${url}/api/ask`, {
+        method: "POST",
+        headers: { "content-type": "application/json", accept: "text/event-stream" },
+        body: JSON.stringify({ message: "còn ai không?", conversationId: ME }),
+      });
+      expect(streamed.headers.get("content-type")).toMatch(/^text\/event-stream/);
+      expect(await streamed.text()).toMatch(/^event: answer\ndata: \{.*"handoff":\{"open":true\}/);
+      expect(fake.questions).toEqual([]);
+      const lines = await store.handoffLines((await desk.openFor("web", ME))!.id);
+      expect(lines.filter((l) => l.author === "user").map((l) => l.text)).toEqual([
+        "gặp nhân viên",
+        "Vé cáp treo bao nhiêu?",
+        "còn ai không?",
+      ]);
+      // Another conversation is answered by the assistant as usual.
+      await postJson(url, "/api/ask", { message: "xin chào", conversationId: "w-other-conversation-1" });
+      expect(fake.questions).toHaveLength(1);
+      // A conversation id too short to be a secret (not the widget's) never opens one.
+      await postJson(url, "/api/ask", { message: "gặp nhân viên", conversationId: "c-1" });
+      expect(await desk.openFor("web", "c-1")).toBeUndefined();
+      expect(fake.questions).toHaveLength(2);
+
+      const back = await postJson(url, "/api/ask", { message: "hủy", conversationId: ME });
+      expect(await back.json()).toMatchObject({ handoff: { open: false } });
+      await postJson(url, "/api/ask", { message: "Vé cáp treo bao nhiêu?", conversationId: ME });
+      expect(fake.questions.map((q) => q.text)).toEqual([
+        "xin chào",
+        "gặp nhân viên",
+        "Vé cáp treo bao nhiêu?",
+      ]);
+    } finally {
+      await store.close();
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 });

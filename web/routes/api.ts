@@ -11,7 +11,8 @@ import {
   type Logger,
   type Question,
 } from "../../bot/index.ts";
-import { AppError, ENTRY_TYPES, GUEST_KINDS, LANGS } from "../../indexer/index.ts";
+import type { OutgoingMessage } from "../../bot/channels/index.ts";
+import { AppError, detectLanguage, ENTRY_TYPES, GUEST_KINDS, LANGS } from "../../indexer/index.ts";
 import type { AppDeps } from "../app.ts";
 import { errorBody } from "../errors.ts";
 import { jsonBody } from "../json-body.ts";
@@ -111,6 +112,19 @@ const fineQuery = z.object({
     .default("individual"),
 });
 
+/** A widget conversation's id (the widget makes 128 random bits): it is also what lets it read its mailbox. */
+const MAILBOX_ID_MIN = 16;
+const mailboxParams = z.object({
+  id: z.string().min(MAILBOX_ID_MIN).max(100).regex(TOKEN, "is not a conversation id"),
+});
+const mailboxQuery = z.object({
+  after: z
+    .string()
+    .regex(/^\d{1,15}$/, "must be a whole number")
+    .transform(Number)
+    .default(0),
+});
+
 const feedbackBody = z.object({
   answerId: z.string().min(1).max(64).regex(TOKEN, "is not an answer id"),
   helpful: z.boolean(),
@@ -154,15 +168,57 @@ function askHandler(deps: AppDeps): RequestHandler {
       ...(body.conversationId ? { conversationId: body.conversationId, userId: body.conversationId } : {}),
       ...(body.lang ? { lang: body.lang } : {}),
     };
+    const accept = req.headers.accept;
+    const wantsStream =
+      accept?.includes("text/event-stream") &&
+      req.accepts(["application/json", "text/event-stream"]) === "text/event-stream";
+    // A chat with staff: the desk answers (or stays quiet) instead of the assistant.
+    // Only for a conversation id long enough to be a secret (the widget makes 128 random bits): it is
+    // what reads the mailbox the staff's replies go to.
+    if (deps.handoff && body.conversationId && body.conversationId.length >= MAILBOX_ID_MIN) {
+      const detected = detectLanguage(message);
+      const lang = body.lang ?? (detected === "unknown" ? undefined : detected);
+      const caught = await deps.handoff.intercept({
+        channel: "web",
+        conversationId: body.conversationId,
+        text: message,
+        ...(lang ? { lang } : {}),
+      });
+      if (caught && !caught.answer) {
+        const reply = handoffReply(
+          caught.reply,
+          caught.handoff?.lang ?? lang ?? "vi",
+          caught.handoff !== undefined,
+        );
+        if (!wantsStream) return sendAnswerJson(res, reply);
+        res.status(200).setHeader("Content-Type", "text/event-stream").setHeader("Cache-Control", "no-cache");
+        return void res.end(`event: answer\ndata: ${JSON.stringify(reply)}\n\n`);
+      }
+    }
     const { assistant } = deps.live();
     // Negotiate only when the client mentions event streams at all (most ask for JSON or anything).
-    const accept = req.headers.accept;
-    if (
-      accept?.includes("text/event-stream") &&
-      req.accepts(["application/json", "text/event-stream"]) === "text/event-stream"
-    )
-      return streamAnswer(assistant, question, res, deps.log);
+    if (wantsStream) return streamAnswer(assistant, question, res, deps.log);
     sendAnswerJson(res, await assistant.ask(question));
+  };
+}
+
+/**
+ * What the handoff desk said, in the shape of an Answer (the widget reads it as one), with `handoff.open`
+ * telling the widget to poll its mailbox for the staff's messages. No answerId: there is nothing to rate.
+ */
+function handoffReply(messages: OutgoingMessage[], language: "vi" | "en", open: boolean) {
+  return {
+    answer: messages.map((m) => m.text).join("\n\n"),
+    language,
+    intent: "help",
+    confidence: 1,
+    sources: [],
+    suggestions: messages.flatMap((m) =>
+      m.buttons.filter((b) => b.kind === "suggestion").map((b) => b.label),
+    ),
+    coverage: [],
+    composer: "extractive",
+    handoff: { open },
   };
 }
 
@@ -283,6 +339,35 @@ function apiRouter(deps: AppDeps): Router {
     if (result === "unknown_answer")
       throw new AppError("not_found:answer", "no answer with that answerId", { expose: true });
     res.json({ ok: true });
+  });
+
+  // The widget's mailbox: staff messages (and the bot's notices) the outbox put there for this
+  // conversation, after a seq. The id is the conversation's own random id, as /api/ask uses it; an
+  // unknown id has an empty mailbox, the same answer as a conversation with no messages.
+  router.get("/conversations/:id/messages", async (req, res) => {
+    const { id } = parse(mailboxParams, req.params, "bad_request:mailbox", "path");
+    const { after } = parse(mailboxQuery, req.query, "bad_request:mailbox", "query");
+    const rows = await deps.store.listDeliveries({
+      channel: "web",
+      conversationId: id,
+      status: ["sent"],
+      afterSeq: after,
+      limit: 50,
+    });
+    const handoff = await deps.store.findOpenHandoff("web", id);
+    res.set("Cache-Control", "no-store").json({
+      messages: rows.map((row) => {
+        const message = JSON.parse(row.message) as OutgoingMessage;
+        return {
+          seq: row.seq,
+          at: new Date(row.sentAt ?? row.createdAt).toISOString(),
+          from: message.from ?? "bot",
+          text: message.text,
+          suggestions: message.buttons.filter((b) => b.kind === "suggestion").map((b) => b.label),
+        };
+      }),
+      handoff: handoff ? { open: true, since: new Date(handoff.startedAt).toISOString() } : { open: false },
+    });
   });
 
   router.get("/openapi.json", (_req, res) => {

@@ -66,6 +66,7 @@ const COMMAND_MENU: Record<Lang, BotCommand[]> = {
     { command: "events", description: "Lễ hội, sự kiện trong 30 ngày tới" },
     { command: "lodging", description: "Thông báo lưu trú: quy định và thời hạn" },
     { command: "language", description: "Đổi ngôn ngữ Việt / Anh" },
+    { command: "human", description: "Gặp nhân viên Phòng Du lịch" },
   ],
   en: [
     { command: "start", description: "Start and see example questions" },
@@ -73,11 +74,12 @@ const COMMAND_MENU: Record<Lang, BotCommand[]> = {
     { command: "events", description: "Festivals and events in the next 30 days" },
     { command: "lodging", description: "Registering guests' stays: rules and deadline" },
     { command: "language", description: "Switch between Vietnamese and English" },
+    { command: "human", description: "Talk to a person at the tourism office" },
   ],
 };
 
 type CommandName = Extract<Incoming["event"], { kind: "command" }>["command"];
-const COMMANDS: readonly CommandName[] = ["start", "help", "events", "lodging", "language"];
+const COMMANDS: readonly CommandName[] = ["start", "help", "events", "lodging", "language", "human"];
 
 /** Message fields that carry something the assistant cannot read; service messages are not among them. */
 const UNREADABLE = [
@@ -408,6 +410,13 @@ export function createTelegramChannel(options: TelegramChannelOptions): ChannelA
     },
 
     idle,
+
+    async send(conversationId, messages) {
+      const chatId = Number(conversationId);
+      if (!Number.isSafeInteger(chatId))
+        throw new AppError("bad_request:telegram", "a Telegram chat id is a whole number");
+      await sendMessages(bot.api, chatId, messages);
+    },
   };
 }
 

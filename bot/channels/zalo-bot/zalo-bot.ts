@@ -62,7 +62,7 @@ const MAX_RETRY_DELAY_MS = 30_000;
 const SEEN_LIMIT = 10_000;
 /** sendPhoto's caption: at most 2000 characters (Zalo Bot API reference). */
 const MAX_CAPTION = 2000;
-const COMMANDS = ["start", "help", "events", "lodging", "language"] as const;
+const COMMANDS = ["start", "help", "events", "lodging", "language", "human"] as const;
 
 const idSchema = z.union([z.string().min(1), z.number()]).transform(String);
 /** A number, or a numeric string (ids and coordinates arrive both ways across Zalo's APIs). */
@@ -274,6 +274,18 @@ export function createZaloBotChannel(options: ZaloBotChannelOptions): ChannelAda
     },
 
     idle,
+
+    async send(conversationId, messages) {
+      try {
+        for (const text of renderMessages(messages, ZALO_BOT_LIMITS.maxText)) {
+          await client.sendMessage({ chat_id: conversationId, text });
+        }
+      } catch (err) {
+        // The client's errors have the token redacted already; this keeps it so for anything else.
+        if (err instanceof AppError) throw err;
+        throw new AppError("zalo_bot_api", redact(errorText(err)));
+      }
+    },
   };
 }
 
