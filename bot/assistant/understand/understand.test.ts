@@ -58,6 +58,11 @@ describe("clauses", () => {
     expect(kind("who built Chùa Tây An")).toBe("question");
   });
 
+  it("reads 'hết bao nhiêu' and 'trả bao nhiêu' as a price", () => {
+    expect(read("đi xe ôm lên núi Cấm hết bao nhiêu").clauses[0]?.attributes).toContain("price");
+    expect(read("vào chùa Tây An phải trả bao nhiêu").clauses[0]?.attributes).toContain("price");
+  });
+
   it("reads 'ok fine' and 'that is fine' as agreement, 'the fine' as a penalty", () => {
     expect(read("ok fine. when is Vía Bà?").clauses[0]?.attributes).not.toContain("fine");
     expect(read("that's fine, how high is Núi Cấm").clauses.flatMap((c) => c.attributes)).not.toContain(
