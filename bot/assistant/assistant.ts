@@ -640,8 +640,15 @@ function createRouter(d: RouterDeps) {
       const previous = frames[i - 1];
       const before = previous ? entryFoundFor(previous, findings) : undefined;
       // So does one that would lean on the conversation's subject: the turn's own comes first.
-      const fromConversation = f.subjectSource === "weak" || f.subjectSource === "conversation";
-      const searched = i > 0 && frames[i - 1]?.subjectSource === undefined;
+      const fromConversation =
+        f.subjectSource === "weak" ||
+        f.subjectSource === "conversation" ||
+        // The subject of the clause before, which itself came from the conversation.
+        (f.subjectSource === "turn" && previous?.subjectSource !== "named");
+      // The clause before was placed by search, or find moved it off the subject it was given.
+      const searched =
+        i > 0 &&
+        (previous?.subjectSource === undefined || (before !== undefined && before !== previous.subject));
       const leans = before && (!f.subject || (fromConversation && searched && f.subject !== before));
       const frame: Frame = leans
         ? {

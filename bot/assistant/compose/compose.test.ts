@@ -290,3 +290,15 @@ describe("a topic page named after a place in the same message", () => {
     }
   });
 });
+
+describe("a new topic in two clauses", () => {
+  it("keeps the second clause on the topic the first one found, not on the old subject", async () => {
+    const conversationId = "food-after-mountain";
+    await assistant.ask({ text: "Núi Sam cao bao nhiêu", conversationId });
+    const a = await assistant.ask({
+      text: "thế ở Châu Đốc ăn gì ngon? có món nào đặc biệt không",
+      conversationId,
+    });
+    expect(a.sources.map((s) => s.id)).toEqual(["dac-san-am-thuc"]);
+  });
+});
