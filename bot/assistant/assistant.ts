@@ -142,7 +142,16 @@ export function createAssistant(deps: AssistantDeps): Assistant {
   );
   const facts = buildFactIndex(catalog.entries);
   const today = () => isoOf(localToday(clock.now()));
-  const finder = createFinder({ index, catalog, facts, elsewhere, minCoverage: opts.minCoverage, today });
+  const destinations = foldedPhrases(OTHER_DESTINATIONS);
+  const finder = createFinder({
+    index,
+    catalog,
+    facts,
+    elsewhere,
+    destinations,
+    minCoverage: opts.minCoverage,
+    today,
+  });
   const router = createRouter({ catalog, clock, finder, today });
   const plans = new PlanCache(opts.planCacheSize);
   const tools = deps.toolModel ? toolPath(deps.toolModel, opts.maxModelSteps) : undefined;

@@ -302,3 +302,17 @@ describe("a new topic in two clauses", () => {
     expect(a.sources.map((s) => s.id)).toEqual(["dac-san-am-thuc"]);
   });
 });
+
+describe("another destination that the content mentions in passing", () => {
+  it("has its plan or sights refused, while a question that only names it is answered", async () => {
+    const plan = await assistant.ask({ text: "gợi ý lịch trình một ngày ở Hà Tiên", conversationId: "ht-1" });
+    expect(plan.intent).toBe("out_of_scope");
+    const sights = await assistant.ask({ text: "what to see in Phu Quoc", conversationId: "ht-2" });
+    expect(sights.intent).toBe("out_of_scope");
+    const canal = await assistant.ask({
+      text: "kênh Vĩnh Tế nối Châu Đốc với Hà Tiên dài bao nhiêu",
+      conversationId: "ht-3",
+    });
+    expect(canal.intent).not.toBe("out_of_scope");
+  });
+});

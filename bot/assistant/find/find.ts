@@ -105,6 +105,11 @@ export type FinderDeps = {
   facts: FactIndex;
   /** Other destinations the content does not mention (a question about them alone is out of scope). */
   elsewhere: PhraseSet;
+  /**
+   * Every other destination, also those the content mentions in passing (Hà Tiên at the end of a canal):
+   * a plan or the sights of one are out of scope all the same.
+   */
+  destinations?: PhraseSet;
   minCoverage: number;
   today: () => string;
 };
@@ -277,6 +282,15 @@ export function createFinder(d: FinderDeps): Finder {
     // "Một ngày ở Châu Đốc đi những đâu?", "2 days: a plan?": the itinerary that fits (or the one named).
     // Another destination, and nothing of the area: out of scope, whatever is asked of it.
     if (!subject && d.elsewhere.test(folded) && !reading.inArea) return [{ kind: "out-of-scope", frame }];
+    // "Plan day 3 in Hà Tiên", "what to see in Phú Quốc": another destination's plan or sights, even
+    // one the content mentions in passing, and even with the conversation's subject.
+    if (
+      frame.subjectSource !== "named" &&
+      attributes.length > 0 &&
+      attributes.every((a) => a === "itinerary" || a === "what-to-see") &&
+      d.destinations?.test(` ${folded} `)
+    )
+      return [{ kind: "out-of-scope", frame }];
     const planLike = attributes.every((a) =>
       ["itinerary", "where", "what-to-see", "getting-there"].includes(a),
     );
