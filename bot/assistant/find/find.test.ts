@@ -71,6 +71,14 @@ describe("fact units", () => {
     expect(unitsStating(units, "history", asked)[0]?.text).toMatch(/xây lại/);
   });
 
+  it("reads a lifetime written as years, '(1761–1829)', as the family of a life", () => {
+    expect(familiesOf("Thoại Ngọc Hầu Nguyễn Văn Thoại (1761–1829)")).toContain("life");
+    expect(familiesOf("ông sống năm nào tới năm nào")).toContain("life");
+    const units = buildFactIndex(entries).of("lang-thoai-ngoc-hau", "vi");
+    const asked = { topicTerms: ["song"], families: familiesOf("ông sống năm nào") };
+    expect(unitsStating(units, "history", asked)[0]?.text).toMatch(/1761–1829/);
+  });
+
   it("labels a place's structured fields with their attribute", () => {
     const facts = buildFactIndex(entries);
     const where = unitsStating(facts.of("chua-tay-an", "vi"), "where", { topicTerms: [] });

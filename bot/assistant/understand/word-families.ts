@@ -45,6 +45,12 @@ const FAMILIES: Record<string, string[]> = {
     "repaired",
   ],
   life: [
+    "song nam",
+    "song tu",
+    "song vao",
+    "song den",
+    "nam sinh",
+    "nam mat",
     "qua doi",
     "tu tran",
     "mat nam",
@@ -290,6 +296,8 @@ export function familiesOf(text: string): WordFamily[] {
     .split(/[^\p{L}\p{N}]+/u)
     .filter(Boolean);
   const out = new Set<WordFamily>();
+  // A lifetime written as years, "(1761–1829)": the person's life.
+  if (/\b1[0-9]{3}\s*[–-]\s*1[0-9]{3}\)/.test(text)) out.add("life" as WordFamily);
   for (let i = 0; i < words.length; i++) {
     for (const m of BY_FIRST_WORD.get(words[i] as string) ?? []) {
       if (out.has(m.family)) continue;
