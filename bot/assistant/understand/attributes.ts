@@ -655,6 +655,13 @@ export function factAttributes(sentence: string, heading: string): Set<Attribute
   )
     out.add("size");
   if (has(/\b(?:do cao|chieu cao|elevation)\b/)) out.add("size");
+  // A length in km ("kênh dài hơn 90 km", "a 90 km canal"): a size, not a distance away.
+  if (
+    has(
+      /\b(?:dai|long|length|chieu dai)\b[^.;]{0,20}\b\d+(?:[.,]\d+)?\s?km\b|\b\d+(?:[.,]\d+)?\s?km(?:-| )long\b/,
+    )
+  )
+    out.add("size");
   // An area in hectares or km² is a size whatever the words around it.
   if (has(/\b\d+(?:[.,]\d+)?\s?(?:ha|hecta|hectares?|km2)\b/)) out.add("size");
   if (
