@@ -643,7 +643,7 @@ const TIME_OF_DAY = /\b\d{1,2}(?::\d{2}|h\d{0,2}\b|\s*gio\b|\s*(?:am|pm)\b)|nua 
  * price states a price, a time of day with a word of a rite states a rite time, and so on.
  */
 export function factAttributes(sentence: string, heading: string): Set<Attribute> {
-  const s = fold(sentence).toLowerCase();
+  const s = fold(sentence).toLowerCase().replace(/²/g, "2");
   const h = fold(heading).toLowerCase();
   const out = new Set<Attribute>();
   const has = (re: RegExp) => re.test(s);

@@ -174,6 +174,7 @@ describe("labels of the knowledge base's sentences", () => {
     // A height written before a landform noun, without "high" or "cao".
     expect(factAttributes("Sam Mountain is a 284 m mountain at the town's edge.", "")).toContain("size");
     expect(factAttributes("The tour takes 3 hours by boat.", "")).not.toContain("size");
+    expect(factAttributes("Phường rộng 64,2 km², 40.222 người.", "")).toContain("size");
     // A length in km is a size; a distance away in km is not.
     expect(factAttributes("Kênh dài hơn 90 km, nối Châu Đốc với Hà Tiên.", "")).toContain("size");
     expect(factAttributes("The market is about 5 km from the temple.", "")).not.toContain("size");
