@@ -578,9 +578,13 @@ function unknownBlock(f: Extract<Finding, { kind: "unknown" }>, c: ComposeContex
         : what
           ? capitalize(what.replace(/^the /, ""))
           : undefined;
+  // What the sources say comes with the doubt, not after a flat "not known".
+  const unconfirmed = f.said?.length
+    ? t(lang, "chưa xác nhận; nguồn của chúng tôi ghi:", "not confirmed; what our sources say:")
+    : t(lang, "chưa có thông tin xác nhận", "not confirmed in our sources");
   const head = e
     ? label
-      ? `${e.title[lang]}:\n• ${label}: ${t(lang, "chưa có thông tin xác nhận", "not confirmed in our sources")}`
+      ? `${e.title[lang]}:\n• ${label}: ${unconfirmed}`
       : t(
           lang,
           `Tôi chưa có thông tin này về ${e.title.vi}.`,

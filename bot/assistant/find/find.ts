@@ -276,7 +276,10 @@ export function createFinder(d: FinderDeps): Finder {
       !travel
     )
       return [{ kind: "out-of-scope", frame }];
-    const namesUnknown = subject && aboutAnUnknownName(subject, frame, attributes, lang);
+    const namesUnknown =
+      subject &&
+      (aboutAnUnknownName(subject, frame, attributes, lang) ??
+        (reading.language.other ? undefined : aboutAnUnknownThing(subject, frame)));
     if (namesUnknown) return [namesUnknown];
 
     // "Một ngày ở Châu Đốc đi những đâu?", "2 days: a plan?": the itinerary that fits (or the one named).
@@ -355,6 +358,17 @@ export function createFinder(d: FinderDeps): Finder {
   function fitsLeft(left: ContentEntry, frame: Frame): boolean {
     if (frame.topicTerms.length <= 2) return true;
     return catalog.coverage(catalog.questionTerms(frame.text), left.id) >= LEFT_SUBJECT_HELD;
+  }
+
+  /**
+   * "I don't have that" for a clause that asks nothing but whether a thing the content never mentions is
+   * there ("wifi ở Miếu Bà có không?"): every word of its own is unknown to the whole content.
+   */
+  function aboutAnUnknownThing(subject: ContentEntry, frame: Frame): Finding | undefined {
+    if (frame.attributes.length > 0 || subject.type === "lodging-rule") return undefined;
+    const own = frame.topicTerms.filter((w) => w.length >= 3 && !/\d/.test(w));
+    if (own.length === 0 || own.some((w) => catalog.knows(w))) return undefined;
+    return { kind: "unknown", frame, entryId: subject.id, candidates: [] };
   }
 
   /** "I don't have that" for a clause about a name the content does not know (see unknownNames). */
