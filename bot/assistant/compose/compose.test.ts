@@ -324,3 +324,14 @@ describe("a thing the content never mentions", () => {
     expect(a.answer).toMatch(/chưa có thông tin/);
   });
 });
+
+describe("a pick of a hotel or a restaurant", () => {
+  it("is not made: the answer says so, gives what the page says instead, and counts as a gap", async () => {
+    for (const text of ["recommend me a good hotel near the market", "gợi ý quán ăn ngon ở Châu Đốc"]) {
+      const a = await assistant.ask({ text, conversationId: `pick:${text}` });
+      expect(a.answer, text).toMatch(/don't recommend|không giới thiệu/);
+      expect(a.coverage?.[0]?.status, text).toBe("unknown");
+      expect(a.sources.length, text).toBeGreaterThan(0);
+    }
+  });
+});

@@ -582,19 +582,26 @@ function unknownBlock(f: Extract<Finding, { kind: "unknown" }>, c: ComposeContex
   const unconfirmed = f.said?.length
     ? t(lang, "chưa xác nhận; nguồn của chúng tôi ghi:", "not confirmed; what our sources say:")
     : t(lang, "chưa có thông tin xác nhận", "not confirmed in our sources");
-  const head = e
-    ? label
-      ? `${e.title[lang]}:\n• ${label}: ${unconfirmed}`
-      : t(
+  const head =
+    f.reason === "recommendation"
+      ? t(
           lang,
-          `Tôi chưa có thông tin này về ${e.title.vi}.`,
-          `I don't have that information about ${e.title.en}.`,
+          "Tôi không giới thiệu khách sạn hay quán ăn cụ thể nào. Nội dung của chúng tôi ghi:",
+          "I don't recommend particular hotels or restaurants. What our content says:",
         )
-    : t(
-        lang,
-        "Tôi không chắc mình có câu trả lời cho câu hỏi này.",
-        "I am not sure I have an answer to that.",
-      );
+      : e
+        ? label
+          ? `${e.title[lang]}:\n• ${label}: ${unconfirmed}`
+          : t(
+              lang,
+              `Tôi chưa có thông tin này về ${e.title.vi}.`,
+              `I don't have that information about ${e.title.en}.`,
+            )
+        : t(
+            lang,
+            "Tôi không chắc mình có câu trả lời cho câu hỏi này.",
+            "I am not sure I have an answer to that.",
+          );
   const lines = [head, ...(f.said ?? []).map((u) => `• ${u.text}`), whereToCheck(e, f.attribute, lang)];
   const candidates = f.candidates.map((id) => c.get(id)).filter((x): x is ContentEntry => !!x);
   if (candidates.length) {

@@ -87,6 +87,8 @@ export type Finding =
       candidates: string[];
       /** What the entry says of the gap ("the hotline number has not been found; call 113 …"). */
       said?: FactUnit[];
+      /** Why it is not known: the assistant names no hotel, guesthouse or restaurant to choose. */
+      reason?: "recommendation";
     }
   | { kind: "out-of-scope"; frame: Frame };
 
@@ -336,8 +338,15 @@ export function createFinder(d: FinderDeps): Finder {
         return [eventsInRange(frame, upcoming(d.today()))];
       }
       const found = await searchSubject(frame, reading, lang);
+      // A pick of a place to eat the search does not place: the food page says what there is instead.
+      const eating =
+        RECOMMENDATION.test(folded) && EATING.test(folded)
+          ? catalog.entries.find((e) => e.type === "practical" && e.practical.topic === "food")
+          : undefined;
       const topical =
-        found.kind === "none" && found.finding.kind === "unknown" ? topicEntry(attributes, frame) : undefined;
+        found.kind === "none" && found.finding.kind === "unknown"
+          ? (topicEntry(attributes, frame) ?? eating)
+          : undefined;
       const stays =
         found.kind === "none" && found.finding.kind === "unknown" && !topical && left && fitsLeft(left, frame)
           ? left
@@ -346,6 +355,16 @@ export function createFinder(d: FinderDeps): Finder {
       subject = found.kind === "subject" ? found.entry : (stays ?? (topical as ContentEntry));
       const searchedUnknown = aboutAnUnknownName(subject, frame, attributes, lang);
       if (searchedUnknown) return [searchedUnknown];
+    }
+    // "Gợi ý khách sạn gần chợ", "best restaurant?": no business is named; what the page says instead.
+    if (subject.type === "practical" && RECOMMENDATION.test(folded) && BUSINESS.test(folded)) {
+      const said = facts
+        .of(subject.id, lang)
+        .filter((u) => !u.field)
+        .slice(0, 2);
+      return [
+        { kind: "unknown", frame, entryId: subject.id, candidates: [], said, reason: "recommendation" },
+      ];
     }
     return entryFindings(subject, attributes, frame, lang);
   };
@@ -931,6 +950,14 @@ export function createFinder(d: FinderDeps): Finder {
 }
 
 /** Attributes asked for a value: a time, an amount, a number to call, a duration. */
+/** Asking for a pick ("gợi ý", "recommend", "ngon nhất") … of a business ("khách sạn", "quán", "restaurant"). */
+const RECOMMENDATION =
+  /\b(?:goi y|gioi thieu|recommend\w*|suggest\w*|nen o dau|nen o|nen an|ngon nhat|tot nhat|re nhat|dep nhat|best|cheapest|good)\b/;
+const BUSINESS =
+  /\b(?:khach san|nha nghi|homestay|hotel|hotels|guesthouse|hostel|resort|quan an|quan|nha hang|restaurant|restaurants|cafe|ca phe|place to stay|place to eat)\b/;
+
+const EATING = /\b(?:quan an|quan|nha hang|restaurant|restaurants|cafe|ca phe|place to eat|an o dau|an gi)\b/;
+
 /** Words that ask about the area as a whole ('có gì chơi', 'things to do', 'must see'). */
 const OVERVIEW_WORDS: ReadonlySet<string> = new Set(
   "choi vui dep hay thu vi nhat things thing do see places place best top must nice beautiful interesting visit".split(
