@@ -71,6 +71,15 @@ describe("clauses", () => {
     expect(read("what is the fine for not reporting guests").clauses[0]?.attributes).toContain("fine");
   });
 
+  it("leaves out small talk before a question ('ok cảm ơn, …', 'haha, …')", () => {
+    expect(read("ok cảm ơn, Núi Cấm cao bao nhiêu?").clauses.map((c) => c.text)).toEqual([
+      "Núi Cấm cao bao nhiêu",
+    ]);
+    expect(read("hahaha, thế Tết năm sau ngày nào").clauses.map((c) => c.text)).toEqual([
+      "thế Tết năm sau ngày nào",
+    ]);
+  });
+
   it("splits at every comma but not inside a number", () => {
     expect(splitClauses("đồi ở xã nào, trận đánh kéo dài bao lâu")).toHaveLength(2);
     expect(splitClauses("is the fine 4,000,000 VND for two guests")).toHaveLength(1);

@@ -199,6 +199,8 @@ function mergeClauses(pieces: string[], options: { now: Date; lexicon: Lexicon }
   };
   let pending = "";
   for (const [i, piece] of pieces.entries()) {
+    // "haha thôi.", "ok cảm ơn," before a question: small talk, not part of what is asked.
+    if (i < pieces.length - 1 && !pending && isFiller(piece)) continue;
     const text = pending ? `${pending}, ${piece}` : piece;
     const clause = readClause(text);
     const next = pieces[i + 1];
@@ -221,6 +223,20 @@ function mergeClauses(pieces: string[], options: { now: Date; lexicon: Lexicon }
   }
   if (pending) out.push(readClause(pending));
   return out;
+}
+
+/** A piece that is only small talk or thanks ("haha thôi", "ok cảm ơn ad"). */
+function isFiller(piece: string): boolean {
+  const plain = fold(piece.toLowerCase())
+    .replace(/[^\p{L}\p{N} ]+/gu, " ")
+    .replace(/\s+/g, " ")
+    .trim();
+  return (
+    plain === "" ||
+    smallTalkKind(plain) !== undefined ||
+    THANKS.test(plain) ||
+    /^(?:thoi|thoi duoc|vay thoi)$/.test(plain)
+  );
 }
 
 function readOneClause(text: string, options: { now: Date; lexicon: Lexicon }): Clause {
