@@ -1,6 +1,7 @@
 import { createHash } from "node:crypto";
 import { AppError } from "../../indexer/index.ts";
 import type { FrameCoverage, Intent } from "../assistant/types.ts";
+import type { CaseStore } from "./cases.ts";
 
 /** One question and its answer, as the assistant recorded it. Raw user ids never reach the store. */
 export type InteractionRecord = {
@@ -51,7 +52,7 @@ export type ListFeedbackOptions = {
 };
 
 /** Where the assistant keeps interactions and feedback (SQLite in production, memory in tests). */
-export interface Store {
+export interface Store extends CaseStore {
   /** Throws an AppError `store_duplicate_answer` when an interaction with the same answerId exists. */
   recordInteraction(record: InteractionRecord): Promise<void>;
   /** "unknown_answer" when no interaction has that id (nothing is written). A second feedback for the same answer replaces the first. */
