@@ -12,7 +12,22 @@ export {
   type AssistantOptions,
   type Clock,
   type Logger,
+  type TurnHook,
 } from "./assistant.ts";
+export {
+  INITIAL_STATE,
+  reduce,
+  reduceReport,
+  replay,
+  REPORT_STEPS,
+  type DialogueState,
+  type ReportDraft,
+  type ReportEvent,
+  type ReportProgress,
+  type ReportStep,
+  type TrackedTurn,
+} from "./track/index.ts";
+export { isEmergencyText } from "./understand/index.ts";
 export {
   deadlineText,
   entryUrl,
@@ -55,6 +70,7 @@ export {
   type FrameCoverage,
   type Intent,
   type Question,
+  type QuestionPhoto,
 } from "./types.ts";
 export {
   isoOf,

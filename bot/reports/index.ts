@@ -1,0 +1,33 @@
+/**
+ * Tourist reports ("phản ánh"): the dialogue that files one (a hook before the assistant's answering,
+ * its progress kept in the dialogue state), case codes and status, photos, the office's side, and the
+ * outbound webhook. Knows nothing of HTTP: web/ builds the inbox and the pages on it.
+ */
+export { readCategory, readControl, readReportIntent, type ReportIntent } from "./intent.ts";
+export {
+  fetchCapped,
+  folderPhotoStore,
+  memoryPhotoStore,
+  photoContentType,
+  PhotoTooLarge,
+  photoTypeOf,
+  type PhotoFetch,
+  type PhotoStore,
+  type PhotoType,
+} from "./photos.ts";
+export {
+  createReports,
+  DEFAULT_DEADLINES,
+  dueAt,
+  statusPath,
+  tokenHash,
+  tokenMatches,
+  type CaseDeadlines,
+  type CaseEventName,
+  type CaseEventSink,
+  type Reports,
+  type ReportsDeps,
+  type ReportsOptions,
+} from "./reports.ts";
+export { CATEGORY_LABEL, STATUS_LABEL } from "./text.ts";
+export { placeFinder } from "./places.ts";
