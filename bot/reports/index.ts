@@ -31,3 +31,4 @@ export {
 } from "./reports.ts";
 export { CATEGORY_LABEL, STATUS_LABEL } from "./text.ts";
 export { placeFinder } from "./places.ts";
+export { isExplicitStart } from "./intent.ts";

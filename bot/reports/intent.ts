@@ -51,6 +51,16 @@ function tokenOf(text: string): { token?: string } {
   return m?.[1] ? { token: m[1] } : {};
 }
 
+/**
+ * An explicit wish to file a (new) report: a command, the button, "tôi muốn phản ánh", "I want to
+ * report ...". Inside an open report only these count as a second one ("bị chặt chém" there is an answer).
+ */
+export function isExplicitStart(text: string): boolean {
+  const raw = text.trim();
+  const f = fold(raw);
+  return COMMAND_START.test(raw) || REPORT_PHRASE.test(f) || (COMPLAINT.test(f) && WANTS.test(f));
+}
+
 /** Control words inside a report (a whole short message). */
 export type ReportControl = "skip" | "cancel" | "now" | "continue" | "restart" | undefined;
 

@@ -23,7 +23,7 @@ import {
   type CaseRecord,
   type Store,
 } from "../store/index.ts";
-import { readCategory, readControl, readReportIntent } from "./intent.ts";
+import { isExplicitStart, readCategory, readControl, readReportIntent } from "./intent.ts";
 import { PhotoTooLarge, photoTypeOf, type PhotoStore } from "./photos.ts";
 import { CATEGORY_LABEL, say, STATUS_LABEL, T } from "./text.ts";
 
@@ -288,7 +288,8 @@ export function createReports(deps: ReportsDeps): Reports {
       return reply(say("alreadyOpen", lang), [T.continue[lang], T.restart[lang], T.cancel[lang]], []);
     }
     if (control === "cancel") return reply(say("cancelled", lang), [], [{ kind: "end" }]);
-    if (!question.photo && !question.location && readReportIntent(text)?.kind === "start")
+    const answersCategory = progress.step === "category" && readCategory(text) !== undefined;
+    if (!question.photo && !question.location && !answersCategory && isExplicitStart(text))
       return reply(
         say("alreadyOpen", lang),
         [T.continue[lang], T.restart[lang], T.cancel[lang]],
@@ -435,7 +436,8 @@ function plainTurn(question: Question, lang: Lang): TrackedTurn {
 /** The reply language: asked for, or Vietnamese diacritics, or English words, or the conversation's. */
 function languageOf(question: Question, state: DialogueState): Lang {
   if (question.lang) return question.lang;
-  const t = question.text;
+  // A command ("/report") says nothing of the language.
+  const t = question.text.replace(/^\/\w+/, "");
   if (t && fold(t) !== t.toLowerCase()) return "vi";
   if (
     /\b(?:i|the|a|my|want|report|scam|complain\w*|where|how|status|skip|cancel|now|continue|start over|send)\b/i.test(
