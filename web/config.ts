@@ -30,6 +30,11 @@ const envSchema = z.object({
     .regex(/^[A-Za-z0-9_-]{1,256}$/, "1-256 of A-Z a-z 0-9 _ -")
     .optional(),
   TELEGRAM_API_ROOT: z.url().default("https://api.telegram.org"),
+  // The staff's Telegram group (new handoffs, failed deliveries); a chat id such as -1001234567890.
+  TELEGRAM_STAFF_CHAT_ID: z
+    .string()
+    .regex(/^-?\d{1,20}$/, "a Telegram chat id (a whole number, negative for groups)")
+    .optional(),
   // Zalo Official Account (API v3).
   ZALO_APP_ID: z.string().min(1).optional(),
   ZALO_APP_SECRET: z.string().min(1).optional(),
@@ -87,6 +92,8 @@ export type WebConfig = BotConfig & {
   retentionDays: number;
   /** Tile URL template and attribution of the portal's maps. */
   map: { tileUrl: string; attribution: string };
+  /** TELEGRAM_STAFF_CHAT_ID: where staff notices go (through the Telegram bot). */
+  staffChatId?: string;
 };
 
 /** Reads and validates every variable; throws one error naming each bad one. */
@@ -135,6 +142,7 @@ export function readWebConfig(env: NodeJS.ProcessEnv = process.env): WebConfig {
     cookieSecure: e.COOKIE_SECURE === "auto" ? "auto" : e.COOKIE_SECURE === "true",
     watchContent: e.WATCH_CONTENT === "true",
     retentionDays: e.RETENTION_DAYS,
+    ...(e.TELEGRAM_STAFF_CHAT_ID ? { staffChatId: e.TELEGRAM_STAFF_CHAT_ID } : {}),
     map: {
       tileUrl: e.MAP_TILE_URL ?? "https://tile.openstreetmap.org/{z}/{x}/{y}.png",
       attribution:

@@ -11,7 +11,13 @@ import type { Server } from "node:http";
 import path from "node:path";
 import { pino } from "pino";
 import { createAssistant, type Assistant } from "../bot/index.ts";
-import { createChannels, createDispatcher } from "../bot/channels/index.ts";
+import {
+  createChannels,
+  createDispatcher,
+  createOutbox,
+  createStaffNotifier,
+  type ChannelAdapter,
+} from "../bot/channels/index.ts";
 import { openSqliteStore } from "../bot/store/index.ts";
 import { loadDotEnv, openFreshIndex, type KnowledgeIndex } from "../indexer/index.ts";
 import {
@@ -98,6 +104,22 @@ const audit = createAuditLog(adminDb, clock);
 const auth = createAdminAuth({ db: adminDb, log, clock, secureCookies: config.cookieSecure, audit });
 await startupStep(() => mkdir(config.uploadsDir, { recursive: true }));
 
+// Proactive delivery (staff replies, notices): rows of the store, sent through the channels below.
+let channels: ChannelAdapter[] = [];
+const outbox = createOutbox({
+  store,
+  channels: () => channels,
+  log,
+  clock,
+  // Not for a staff notice itself: a staff chat that refuses would otherwise be told so forever.
+  onFailed: (row, reason) => {
+    if (!row.key.startsWith("staff:"))
+      void staff.notify(`Không gửi được tin nhắn tới ${row.channel}: ${reason}`);
+  },
+});
+const staff = createStaffNotifier({ outbox, chatId: config.staffChatId, log });
+if (config.staffChatId && !config.channels.telegram)
+  log.warn({}, "TELEGRAM_STAFF_CHAT_ID is set but TELEGRAM_BOT_TOKEN is not: staff notices are not sent");
 const dispatcher = createDispatcher({
   assistant: {
     ask: (q) => live.current.assistant.ask(q),
@@ -106,9 +128,10 @@ const dispatcher = createDispatcher({
   store,
   log,
   clock,
+  outbox,
   ...(config.publicUrl ? { publicUrl: config.publicUrl } : {}),
 });
-const channels = createChannels(
+channels = createChannels(
   { ...config.channels, ...(config.publicUrl ? { publicUrl: config.publicUrl } : {}) },
   {
     dispatcher,
@@ -166,6 +189,7 @@ for (const channel of channels) {
     (err: unknown) => log.error({ err, channel: channel.name }, `${channel.name} could not start`),
   );
 }
+outbox.start();
 // Content changed outside the admin (a git pull) is published too; invalid content keeps the live index.
 const stopWatching = config.watchContent ? publisher.watch() : () => {};
 const stopRetention = startRetention({ store, days: config.retentionDays, clock, log });
@@ -191,7 +215,10 @@ function stop(signal: string): void {
   server.close(async () => {
     // A channel stuck on an unreachable platform must not hold the exit: 5 s at most.
     const channelsStopped = Promise.allSettled(channels.map((c) => c.stop()));
-    await Promise.race([channelsStopped, new Promise((r) => setTimeout(r, 5_000).unref())]);
+    await Promise.race([
+      Promise.all([channelsStopped, outbox.stop()]),
+      new Promise((r) => setTimeout(r, 5_000).unref()),
+    ]);
     // A build cut off halfway leaves a temporary folder behind; the live index is safe either way.
     await Promise.race([publisher.idle(), new Promise((r) => setTimeout(r, 5_000).unref())]);
     await store.close();

@@ -247,6 +247,54 @@ export function buildOpenApiDocument(
           },
         },
       },
+      "/api/conversations/{id}/messages": {
+        get: {
+          operationId: "mailbox",
+          summary: "A widget conversation's mailbox: staff messages and notices after a seq",
+          description:
+            "The widget has no push: while a chat is with staff it polls here. The id is the conversation's own random id (as sent to /api/ask), which is what lets it read its messages.",
+          parameters: [
+            {
+              name: "id",
+              in: "path",
+              required: true,
+              schema: { type: "string", minLength: 16, maxLength: 100, pattern: "^[A-Za-z0-9_-]+$" },
+            },
+            { name: "after", in: "query", required: false, schema: { type: "integer", minimum: 0 } },
+          ],
+          responses: {
+            "200": {
+              description: "Messages after `after`, oldest first, and whether a staff member has the chat",
+              content: json({
+                type: "object",
+                required: ["messages", "handoff"],
+                properties: {
+                  messages: {
+                    type: "array",
+                    items: {
+                      type: "object",
+                      required: ["seq", "at", "from", "text", "suggestions"],
+                      properties: {
+                        seq: { type: "integer" },
+                        at: { type: "string", format: "date-time" },
+                        from: { enum: ["staff", "bot"] },
+                        text: { type: "string" },
+                        suggestions: { type: "array", items: { type: "string" } },
+                      },
+                    },
+                  },
+                  handoff: {
+                    type: "object",
+                    required: ["open"],
+                    properties: { open: { type: "boolean" }, since: { type: "string", format: "date-time" } },
+                  },
+                },
+              }),
+            },
+            ...errors,
+          },
+        },
+      },
       "/api/openapi.json": {
         get: {
           operationId: "openapi",

@@ -2,6 +2,7 @@ import { createHash } from "node:crypto";
 import type { Lang } from "../../indexer/index.ts";
 import type { Answer, Assistant, Clock, Logger, Question } from "../assistant/index.ts";
 import type { Store } from "../store/index.ts";
+import type { Outbox } from "./outbox.ts";
 import { languageFromHint, type ChannelLimits, type Incoming, type OutgoingMessage } from "./types.ts";
 
 /**
@@ -28,6 +29,8 @@ export type DispatcherDeps = {
    * get the "text and locations only" reply, as stickers do.
    */
   acceptPhotos?: boolean;
+  /** Told of every new user message, so that messages held for the conversation go out (outbox.ts). */
+  outbox?: Pick<Outbox, "userWrote">;
 };
 
 const TEXT = {
@@ -87,6 +90,21 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
     return times.length > perMinute;
   }
 
+  /**
+   * The user wrote: their reply window restarts (Zalo OA counts from the user's message; the earlier of
+   * the platform's time and ours is kept, to be safe), and the outbox sends what it held for them.
+   */
+  async function noteUserMessage(i: Incoming): Promise<void> {
+    const at = Math.min(i.receivedAt, clock.now().getTime());
+    try {
+      await store.noteUserMessage(i.channel, i.conversationId, at);
+      await deps.outbox?.userWrote({ channel: i.channel, conversationId: i.conversationId });
+    } catch (err) {
+      // Held messages wait for the next message; the user's question is still answered.
+      log.error({ err, channel: i.channel }, "channel: could not release held messages");
+    }
+  }
+
   async function ask(
     i: Incoming,
     text: string,
@@ -114,6 +132,7 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
         log.info({ channel: i.channel, updateId: i.updateId }, "duplicate delivery ignored");
         return [];
       }
+      await noteUserMessage(i);
       const chosen = await languageOf(i);
       const lang = chosen ?? languageFromHint(i.languageHint);
       const fallbackLang: Lang = lang ?? "vi";

@@ -19,3 +19,16 @@ export {
   type WebhookResponse,
 } from "./types.ts";
 export { createChannels, type ChannelSettings } from "./start.ts";
+export {
+  createOutbox,
+  createStaffNotifier,
+  isTransient,
+  MAILBOX_CHANNELS,
+  ZALO_OA_REPLY_WINDOW,
+  type DeliveryResult,
+  type DeliveryTarget,
+  type Outbox,
+  type OutboxOptions,
+  type ReplyWindow,
+  type StaffNotifier,
+} from "./outbox.ts";

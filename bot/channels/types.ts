@@ -62,6 +62,8 @@ export type OutgoingMessage = {
    * photos sends it with this message (Telegram sendPhoto), the others leave it out.
    */
   photo?: OutgoingPhoto;
+  /** Who wrote a proactive message (outbox.ts): the widget marks staff messages as such. */
+  from?: "staff" | "bot";
 };
 
 /** A picture to send: where the portal serves it, its alt text and the credit its licence asks for. */
@@ -105,4 +107,10 @@ export interface ChannelAdapter {
   stop(): Promise<void>;
   /** Resolves when everything accepted so far has been processed (tests, shutdown). */
   idle(): Promise<void>;
+  /**
+   * Sends messages to a conversation outside a webhook reply (staff replies, notices; see outbox.ts),
+   * through the adapter's own client and base URL. Throws what the platform answered, so the outbox can
+   * tell a transient failure (5xx, network) from a refusal. Windows and quotas are the outbox's business.
+   */
+  send(conversationId: string, messages: OutgoingMessage[]): Promise<void>;
 }

@@ -9,6 +9,17 @@ export {
   type Store,
   type StoredInteraction,
 } from "./store.ts";
+export type {
+  ConversationActivity,
+  ConversationStore,
+  DeliveryFilter,
+  DeliveryPatch,
+  DeliveryRow,
+  DeliveryStatus,
+  HandoffLine,
+  HandoffRow,
+  HandoffStatus,
+} from "./conversations.ts";
 export { createMemoryStore } from "./memory-store.ts";
 export { SQLITE_SCHEMA_VERSION, openSqliteStore } from "./sqlite-store.ts";
 export {

@@ -19,6 +19,7 @@ import {
   type CaseRecord,
   type QueuedWebhook,
 } from "./cases.ts";
+import { createMemoryConversations } from "./memory-conversations.ts";
 
 type Row = { seq: number; atMs: number; record: InteractionRecord; feedback?: Omit<Feedback, "answerId"> };
 
@@ -38,8 +39,12 @@ export function createMemoryStore(): Store {
     if (closed) throw new AppError("store_closed", "the memory store is closed");
   }
 
+  const conversations = createMemoryConversations(assertOpen);
+  const { purge: purgeConversations, ...conversationMethods } = conversations;
+
   // Records are copied in and out so that a caller mutating its objects cannot change what is stored.
   return {
+    ...conversationMethods,
     async recordInteraction(record) {
       assertOpen();
       const atMs = toEpochMs(record.at, "at");
@@ -123,6 +128,7 @@ export function createMemoryStore(): Store {
       assertOpen();
       const before = toEpochMs(iso, "purgeBefore");
       for (const [key, atMs] of updates) if (atMs < before) updates.delete(key);
+      purgeConversations(before);
       let deleted = 0;
       for (const [id, row] of rows) {
         if (row.atMs < before) {

@@ -2,6 +2,7 @@ import { Worker } from "node:worker_threads";
 import type Database from "better-sqlite3";
 import { AppError } from "../../indexer/index.ts";
 import { isSqliteError, openMigratedDatabase } from "./sqlite.ts";
+import { CONVERSATIONS_MIGRATION, sqliteConversations } from "./sqlite-conversations.ts";
 import {
   listLimit,
   listWindow,
@@ -75,6 +76,8 @@ const MIGRATIONS: readonly string[] = [
   `,
   // What each answer covered, per thing asked (JSON; NULL in rows recorded before it was kept).
   `ALTER TABLE interactions ADD COLUMN coverage_json TEXT;`,
+  // Reply windows, the outbox (and the widget's mailbox), handoffs to staff (sqlite-conversations.ts).
+  CONVERSATIONS_MIGRATION,
   // Tourist reports: the fields filters and retention read as columns, the rest as JSON.
   `
   CREATE TABLE case_counters (year INTEGER PRIMARY KEY, last INTEGER NOT NULL);
@@ -231,8 +234,11 @@ export function openSqliteStore(file: string, options: SqliteStoreOptions = {}):
     },
   );
   const deleteUpdatesBefore = db.prepare<[number]>("DELETE FROM processed_updates WHERE at_ms < ?");
+  const conversations = sqliteConversations(db, () => ready());
+  const { purge: purgeConversations, ...conversationMethods } = conversations;
   const purge = db.transaction((beforeMs: number) => {
     deleteUpdatesBefore.run(beforeMs);
+    purgeConversations(beforeMs);
     return deleteBefore.run(beforeMs).changes;
   });
   const insertUpdate = db.prepare<[string, string, number]>(
@@ -471,6 +477,7 @@ export function openSqliteStore(file: string, options: SqliteStoreOptions = {}):
   }
 
   return {
+    ...conversationMethods,
     async recordInteraction(record) {
       assertOpen();
       // Copied now: the caller may change its record after the call.

@@ -2,6 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { AppError } from "../../indexer/index.ts";
 import type { CaseRecord, NewCase } from "./cases.ts";
 import type { Feedback, InteractionRecord, Store } from "./store.ts";
+import type { DeliveryRow } from "./conversations.ts";
 
 /** A complete record with every optional field set; `overrides` changes any of them. */
 export function sampleInteraction(overrides: Partial<InteractionRecord> = {}): InteractionRecord {
@@ -593,6 +594,145 @@ export function storeContract(
           deliveredAt: "2026-03-01T00:21:00Z",
         });
         expect((await store.dueWebhooks("2026-03-02T00:00:00Z", 10)).map((w) => w.key)).toEqual(["k2"]);
+      });
+    });
+
+    describe("conversations (reply windows, outbox, handoffs)", () => {
+      const delivery = (key: string, over: Partial<Omit<DeliveryRow, "seq">> = {}) => ({
+        key,
+        channel: "zalo-oa",
+        conversationId: "u1",
+        message: '{"text":"Chào bạn","buttons":[]}',
+        status: "pending" as const,
+        attempts: 0,
+        nextAttemptAt: 1000,
+        createdAt: 1000,
+        ...over,
+      });
+
+      it("keeps when a user last wrote and counts messages sent since", async () => {
+        expect(await store.conversationActivity("zalo-oa", "u1")).toBeUndefined();
+        await store.noteUserMessage("zalo-oa", "u1", 5000);
+        await store.noteSent("zalo-oa", "u1");
+        await store.noteSent("zalo-oa", "u1");
+        expect(await store.conversationActivity("zalo-oa", "u1")).toEqual({
+          lastUserAt: 5000,
+          sentSinceUser: 2,
+        });
+        await store.noteUserMessage("zalo-oa", "u1", 9000);
+        expect(await store.conversationActivity("zalo-oa", "u1")).toEqual({
+          lastUserAt: 9000,
+          sentSinceUser: 0,
+        });
+        expect(await store.conversationActivity("telegram", "u1")).toBeUndefined();
+      });
+
+      it("inserts a delivery once per key and updates it by compare-and-set", async () => {
+        expect(await store.insertDelivery(delivery("k1"))).toBe(true);
+        expect(await store.insertDelivery(delivery("k1", { conversationId: "other" }))).toBe(false);
+        expect((await store.getDelivery("k1"))?.conversationId).toBe("u1");
+        expect(await store.updateDelivery("k1", { status: "sent", sentAt: 2000 }, "held")).toBe(false);
+        expect(await store.updateDelivery("k1", { status: "held", reason: "outside" }, "pending")).toBe(true);
+        expect(await store.getDelivery("k1")).toMatchObject({ status: "held", reason: "outside" });
+        expect(await store.updateDelivery("k1", { status: "sent", sentAt: 2000, reason: null })).toBe(true);
+        const got = await store.getDelivery("k1");
+        expect(got).toMatchObject({ status: "sent", sentAt: 2000 });
+        expect(got).not.toHaveProperty("reason");
+      });
+
+      it("lists deliveries in order by status, conversation, due time and seq", async () => {
+        await store.insertDelivery(delivery("a", { nextAttemptAt: 100 }));
+        await store.insertDelivery(delivery("b", { status: "held", nextAttemptAt: 100 }));
+        await store.insertDelivery(delivery("c", { nextAttemptAt: 900, conversationId: "u2" }));
+        expect((await store.listDeliveries({ status: ["pending"], dueBy: 500 })).map((d) => d.key)).toEqual([
+          "a",
+        ]);
+        expect((await store.listDeliveries({ conversationId: "u1" })).map((d) => d.key)).toEqual(["a", "b"]);
+        const all = await store.listDeliveries({});
+        expect(all.map((d) => d.key)).toEqual(["a", "b", "c"]);
+        const after = await store.listDeliveries({ afterSeq: (all[0] as DeliveryRow).seq });
+        expect(after.map((d) => d.key)).toEqual(["b", "c"]);
+      });
+
+      it("opens one handoff per conversation, keeps its transcript, and closes it once", async () => {
+        const first = await store.openHandoff({
+          id: "h1",
+          channel: "telegram",
+          conversationId: "42",
+          lang: "vi",
+          startedAt: 1000,
+        });
+        expect(first.created).toBe(true);
+        const again = await store.openHandoff({
+          id: "h2",
+          channel: "telegram",
+          conversationId: "42",
+          lang: "en",
+          startedAt: 2000,
+        });
+        expect(again).toMatchObject({ created: false, handoff: { id: "h1", status: "open" } });
+        await store.appendHandoffLine({ handoffId: "h1", at: 1100, author: "user", text: "gặp nhân viên" });
+        const seq = await store.appendHandoffLine({
+          handoffId: "h1",
+          at: 1200,
+          author: "staff",
+          staffName: "lan",
+          text: "Chào anh",
+          deliveryKey: "d1",
+        });
+        expect((await store.handoffLines("h1")).map((l) => l.text)).toEqual(["gặp nhân viên", "Chào anh"]);
+        expect(await store.handoffLines("h1", seq)).toEqual([]);
+        await store.touchHandoff("h1", { lastStaffAt: 1200 });
+        expect((await store.findOpenHandoff("telegram", "42"))?.lastStaffAt).toBe(1200);
+        expect(await store.closeHandoff("h1", 3000, "user")).toBe(true);
+        expect(await store.closeHandoff("h1", 3001, "quiet")).toBe(false);
+        expect(await store.getHandoff("h1")).toMatchObject({
+          status: "closed",
+          closedAt: 3000,
+          closedBy: "user",
+        });
+        expect(await store.findOpenHandoff("telegram", "42")).toBeUndefined();
+        expect(
+          (
+            await store.openHandoff({
+              id: "h3",
+              channel: "telegram",
+              conversationId: "42",
+              lang: "vi",
+              startedAt: 4000,
+            })
+          ).created,
+        ).toBe(true);
+        expect((await store.listHandoffs({ status: "open" })).map((h) => h.id)).toEqual(["h3"]);
+        expect((await store.listHandoffs()).map((h) => h.id)).toEqual(["h3", "h1"]);
+      });
+
+      it("purges old closed handoffs and finished deliveries, never open or pending ones", async () => {
+        const old = Date.parse("2026-01-01T00:00:00Z");
+        await store.insertDelivery(delivery("sent", { status: "sent", createdAt: old }));
+        await store.insertDelivery(delivery("held", { status: "held", createdAt: old }));
+        await store.openHandoff({
+          id: "closed",
+          channel: "web",
+          conversationId: "w1",
+          lang: "vi",
+          startedAt: old,
+        });
+        await store.appendHandoffLine({ handoffId: "closed", at: old, author: "user", text: "x" });
+        await store.closeHandoff("closed", old, "quiet");
+        await store.openHandoff({
+          id: "open",
+          channel: "web",
+          conversationId: "w2",
+          lang: "vi",
+          startedAt: old,
+        });
+        await store.purgeBefore("2026-02-01T00:00:00Z");
+        expect(await store.getDelivery("sent")).toBeUndefined();
+        expect(await store.getDelivery("held")).toBeDefined();
+        expect(await store.getHandoff("closed")).toBeUndefined();
+        expect(await store.handoffLines("closed")).toEqual([]);
+        expect(await store.getHandoff("open")).toBeDefined();
       });
     });
   });

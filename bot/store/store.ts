@@ -2,6 +2,7 @@ import { createHash } from "node:crypto";
 import { AppError } from "../../indexer/index.ts";
 import type { FrameCoverage, Intent } from "../assistant/types.ts";
 import type { CaseStore } from "./cases.ts";
+import type { ConversationStore } from "./conversations.ts";
 
 /** One question and its answer, as the assistant recorded it. Raw user ids never reach the store. */
 export type InteractionRecord = {
@@ -51,8 +52,12 @@ export type ListFeedbackOptions = {
   limit?: number;
 };
 
-/** Where the assistant keeps interactions and feedback (SQLite in production, memory in tests). */
-export interface Store extends CaseStore {
+/**
+ * Where the assistant keeps interactions and feedback (SQLite in production, memory in tests), and what
+ * the channels share across replicas: update claims, channel state, and (ConversationStore) reply
+ * windows, the outbox and handoffs; and (CaseStore) tourist reports and their webhook queue.
+ */
+export interface Store extends ConversationStore, CaseStore {
   /** Throws an AppError `store_duplicate_answer` when an interaction with the same answerId exists. */
   recordInteraction(record: InteractionRecord): Promise<void>;
   /** "unknown_answer" when no interaction has that id (nothing is written). A second feedback for the same answer replaces the first. */
@@ -62,7 +67,11 @@ export interface Store extends CaseStore {
   listInteractions(options?: ListInteractionsOptions): Promise<InteractionRecord[]>;
   /** Feedback, newest interaction first (the order of listInteractions); limit default 100. */
   listFeedback(options?: ListFeedbackOptions): Promise<Feedback[]>;
-  /** Deletes interactions (and their feedback) older than the ISO timestamp; returns how many interactions were deleted. Update claims older than it go too. */
+  /**
+   * Deletes interactions (and their feedback) older than the ISO timestamp; returns how many interactions
+   * were deleted. Update claims older than it go too, and so do handoffs closed before it (with their
+   * transcripts) and sent or failed deliveries created before it.
+   */
   purgeBefore(iso: string): Promise<number>;
   /**
    * Claims a platform update (Telegram update_id, Zalo msg_id) for processing: true the first time, false

@@ -1025,6 +1025,7 @@ describe("API on fakes", () => {
       expect(doc.info.title).toBeTruthy();
       expect(Object.keys(doc.paths).sort()).toEqual([
         "/api/ask",
+        "/api/conversations/{id}/messages",
         "/api/entries/{id}",
         "/api/events",
         "/api/feedback",
@@ -1055,7 +1056,7 @@ describe("API on fakes", () => {
         });
       const app = createApp(fake.deps) as unknown as { router: { stack: Layer[] } };
       const routes = routesOf(app.router.stack, "").filter(([, path]) => path!.startsWith("/api/"));
-      expect(routes.length).toBe(8);
+      expect(routes.length).toBe(9);
       for (const [method, route] of routes)
         expect(doc.paths[route as string], route).toHaveProperty(method as string);
 
@@ -1074,5 +1075,72 @@ describe("API on fakes", () => {
         .AskRequest;
       expect(ask?.properties.message).toMatchObject({ maxLength: 777 });
     });
+  });
+});
+
+describe("GET /api/conversations/:id/messages (the widget's mailbox)", () => {
+  const ME = "w0123456789abcdef0123456789abcdef";
+  const OTHER = "wfedcba9876543210fedcba9876543210";
+  async function put(store: Store, key: string, conversationId: string, text: string, status = "sent") {
+    await store.insertDelivery({
+      key,
+      channel: "web",
+      conversationId,
+      message: JSON.stringify({
+        text,
+        buttons: [{ kind: "suggestion", label: "tôi muốn phản ánh", key: "k" }],
+        from: "staff",
+      }),
+      status: status as "sent",
+      attempts: 0,
+      nextAttemptAt: 0,
+      createdAt: Date.parse("2026-11-22T02:00:00Z"),
+      sentAt: Date.parse("2026-11-22T02:00:01Z"),
+    });
+  }
+
+  it("answers a conversation's own sent messages after a seq, never another conversation's", async () => {
+    const fake = fakeSetup();
+    const { store } = fake.deps;
+    await put(store, "a", ME, "Chào bạn, tôi là Lan");
+    await put(store, "b", OTHER, "cho người khác");
+    await put(store, "c", ME, "chưa gửi", "pending");
+    await put(store, "d", ME, "Bạn cần gì?");
+    const { url } = await serve(fake.deps);
+    const res = await fetch(`${url}/api/conversations/${ME}/messages`);
+    expect(res.status).toBe(200);
+    expect(res.headers.get("cache-control")).toBe("no-store");
+    const body = (await res.json()) as {
+      messages: { seq: number; text: string; from: string }[];
+      handoff: unknown;
+    };
+    expect(body.messages.map((m) => m.text)).toEqual(["Chào bạn, tôi là Lan", "Bạn cần gì?"]);
+    expect(body.messages[0]).toMatchObject({
+      from: "staff",
+      suggestions: ["tôi muốn phản ánh"],
+      at: "2026-11-22T02:00:01.000Z",
+    });
+    expect(body.handoff).toEqual({ open: false });
+    const after = await fetch(`${url}/api/conversations/${ME}/messages?after=${body.messages[0]!.seq}`);
+    expect(((await after.json()) as { messages: { text: string }[] }).messages.map((m) => m.text)).toEqual([
+      "Bạn cần gì?",
+    ]);
+    const unknown = await fetch(`${url}/api/conversations/w99999999999999999999/messages`);
+    expect(await unknown.json()).toEqual({ messages: [], handoff: { open: false } });
+  });
+
+  it("refuses a malformed id or seq with a 400", async () => {
+    const { url } = await serve(fakeSetup().deps);
+    for (const path of [
+      "/api/conversations/short/messages",
+      `/api/conversations/${"x".repeat(101)}/messages`,
+      "/api/conversations/w0123456789abcdef%20%27or%201=1/messages",
+      `/api/conversations/${ME}/messages?after=-1`,
+      `/api/conversations/${ME}/messages?after=abc`,
+    ]) {
+      const res = await fetch(`${url}${path}`);
+      expect(res.status, path).toBe(400);
+      expect(((await res.json()) as { error: { code: string } }).error.code).toMatch(/^bad_request/);
+    }
   });
 });

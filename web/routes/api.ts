@@ -11,6 +11,7 @@ import {
   type Logger,
   type Question,
 } from "../../bot/index.ts";
+import type { OutgoingMessage } from "../../bot/channels/index.ts";
 import { AppError, ENTRY_TYPES, GUEST_KINDS, LANGS } from "../../indexer/index.ts";
 import type { AppDeps } from "../app.ts";
 import { errorBody } from "../errors.ts";
@@ -109,6 +110,18 @@ const fineQuery = z.object({
   payer: z
     .enum(["individual", "organisation"], { error: 'must be "individual" or "organisation"' })
     .default("individual"),
+});
+
+/** A widget conversation's id (the widget makes 128 random bits): it is also what lets it read its mailbox. */
+const mailboxParams = z.object({
+  id: z.string().min(16).max(100).regex(TOKEN, "is not a conversation id"),
+});
+const mailboxQuery = z.object({
+  after: z
+    .string()
+    .regex(/^\d{1,15}$/, "must be a whole number")
+    .transform(Number)
+    .default(0),
 });
 
 const feedbackBody = z.object({
@@ -283,6 +296,35 @@ function apiRouter(deps: AppDeps): Router {
     if (result === "unknown_answer")
       throw new AppError("not_found:answer", "no answer with that answerId", { expose: true });
     res.json({ ok: true });
+  });
+
+  // The widget's mailbox: staff messages (and the bot's notices) the outbox put there for this
+  // conversation, after a seq. The id is the conversation's own random id, as /api/ask uses it; an
+  // unknown id has an empty mailbox, the same answer as a conversation with no messages.
+  router.get("/conversations/:id/messages", async (req, res) => {
+    const { id } = parse(mailboxParams, req.params, "bad_request:mailbox", "path");
+    const { after } = parse(mailboxQuery, req.query, "bad_request:mailbox", "query");
+    const rows = await deps.store.listDeliveries({
+      channel: "web",
+      conversationId: id,
+      status: ["sent"],
+      afterSeq: after,
+      limit: 50,
+    });
+    const handoff = await deps.store.findOpenHandoff("web", id);
+    res.set("Cache-Control", "no-store").json({
+      messages: rows.map((row) => {
+        const message = JSON.parse(row.message) as OutgoingMessage;
+        return {
+          seq: row.seq,
+          at: new Date(row.sentAt ?? row.createdAt).toISOString(),
+          from: message.from ?? "bot",
+          text: message.text,
+          suggestions: message.buttons.filter((b) => b.kind === "suggestion").map((b) => b.label),
+        };
+      }),
+      handoff: handoff ? { open: true, since: new Date(handoff.startedAt).toISOString() } : { open: false },
+    });
   });
 
   router.get("/openapi.json", (_req, res) => {

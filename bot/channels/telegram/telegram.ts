@@ -442,6 +442,13 @@ export function createTelegramChannel(options: TelegramChannelOptions): ChannelA
     },
 
     idle,
+
+    async send(conversationId, messages) {
+      const chatId = Number(conversationId);
+      if (!Number.isSafeInteger(chatId))
+        throw new AppError("bad_request:telegram", "a Telegram chat id is a whole number");
+      await sendMessages(bot.api, chatId, messages);
+    },
   };
 }
 

@@ -24,6 +24,8 @@ export type FakeZaloBot = {
   photos(): { chat_id: string; photo: string; caption?: string }[];
   /** The next sendPhoto fails with a 400, as for a URL Zalo cannot fetch. */
   failNextPhoto(): void;
+  /** The next `count` sendMessage calls answer HTTP `status` (default 503) without an envelope. */
+  failNextSends(count: number, status?: number): void;
   /** Queues an update for the next getUpdates (and wakes a waiting one). */
   queueUpdate(update: object): void;
   /** The webhook set with setWebhook, if any. */
@@ -45,6 +47,7 @@ export async function startFakeZaloBot(options: { token: string }): Promise<Fake
   const accepted: { chat_id: string; text: string }[] = [];
   const photos: { chat_id: string; photo: string; caption?: string }[] = [];
   let failPhoto = false;
+  const sendFailures: number[] = [];
 
   const server = createServer((req, res) => {
     void handle(req, res).catch(() => {
@@ -108,6 +111,11 @@ export async function startFakeZaloBot(options: { token: string }): Promise<Fake
       case "getWebhookInfo":
         return reply(res, 200, { ok: true, result: { url: webhook?.url ?? "", updated_at: Date.now() } });
       case "sendMessage": {
+        const failure = sendFailures.shift();
+        if (failure !== undefined) {
+          res.writeHead(failure, { "content-type": "text/plain" });
+          return void res.end("Service Unavailable");
+        }
         const { chat_id, text } = body;
         if (typeof chat_id !== "string" || !chat_id) {
           return reply(res, 400, { ok: false, error_code: 400, description: "Bad Request: chat_id" });
@@ -180,6 +188,9 @@ export async function startFakeZaloBot(options: { token: string }): Promise<Fake
     photos: () => [...photos],
     failNextPhoto() {
       failPhoto = true;
+    },
+    failNextSends(count, status = 503) {
+      for (let i = 0; i < count; i++) sendFailures.push(status);
     },
     queueUpdate(update) {
       queue.push(update);

@@ -283,6 +283,18 @@ export function createZaloBotChannel(options: ZaloBotChannelOptions): ChannelAda
     },
 
     idle,
+
+    async send(conversationId, messages) {
+      try {
+        for (const text of renderMessages(messages, ZALO_BOT_LIMITS.maxText)) {
+          await client.sendMessage({ chat_id: conversationId, text });
+        }
+      } catch (err) {
+        // The client's errors have the token redacted already; this keeps it so for anything else.
+        if (err instanceof AppError) throw err;
+        throw new AppError("zalo_bot_api", redact(errorText(err)));
+      }
+    },
   };
 }
 

@@ -42,6 +42,8 @@ export type FakeZaloOa = {
   expireAccessToken(): void;
   /** The next refresh answers HTTP 200 with `{error_name, error_description}` and rotates nothing. */
   failNextRefresh(): void;
+  /** The next `count` messages answer HTTP `status` (default 502) with a proxy's HTML page, and are not kept. */
+  failNextSends(count: number, status?: number): void;
   close(): Promise<void>;
 };
 
@@ -56,6 +58,7 @@ export async function startFakeZaloOa(options: FakeZaloOaOptions): Promise<FakeZ
   let refreshToken = options.refreshToken;
   let expired = false;
   let failNext = false;
+  const sendFailures: number[] = [];
   let generation = 0;
 
   const server = createServer((req, res) => {
@@ -75,6 +78,11 @@ export async function startFakeZaloOa(options: FakeZaloOaOptions): Promise<FakeZ
   });
 
   function sendMessage(req: IncomingMessage, res: ServerResponse, text: string): void {
+    const failure = sendFailures.shift();
+    if (failure !== undefined) {
+      res.writeHead(failure, { "content-type": "text/html" });
+      return void res.end("<html><body>Bad Gateway</body></html>");
+    }
     if (req.headers.authorization)
       violations.push("message/cs: Authorization header sent (Zalo wants access_token)");
     const token = single(req.headers["access_token"]);
@@ -162,6 +170,9 @@ export async function startFakeZaloOa(options: FakeZaloOaOptions): Promise<FakeZ
     },
     failNextRefresh() {
       failNext = true;
+    },
+    failNextSends(count, status = 502) {
+      for (let i = 0; i < count; i++) sendFailures.push(status);
     },
     async close() {
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));

@@ -134,7 +134,10 @@ export function createZaloOaChannel(options: ZaloOaChannelOptions): ChannelAdapt
     for (const message of messages) await send(incoming.conversationId, await render(message));
   }
 
-  /** Sends with the current token; on -216 refreshes (once, shared) and sends again once. */
+  /**
+   * Sends with the current token; on -216 refreshes (once, shared) and sends again once. Each message
+   * sent is counted against the user's reply window (8 free replies within 48 h of their message).
+   */
   async function send(userId: string, message: ZaloOaMessage): Promise<void> {
     const token = await tokens.accessToken();
     try {
@@ -144,6 +147,7 @@ export function createZaloOaChannel(options: ZaloOaChannelOptions): ChannelAdapt
       log.warn({ channel: NAME }, "zalo-oa: access token rejected (-216); refreshing");
       await client.sendMessage(await tokens.refresh(token), userId, message);
     }
+    await store.noteSent(NAME, userId);
   }
 
   async function render(message: OutgoingMessage): Promise<ZaloOaMessage> {
@@ -237,6 +241,10 @@ export function createZaloOaChannel(options: ZaloOaChannelOptions): ChannelAdapt
     },
 
     idle,
+
+    async send(conversationId, messages) {
+      for (const message of messages) await send(conversationId, await render(message));
+    },
   };
 }
 
