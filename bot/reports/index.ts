@@ -32,3 +32,19 @@ export {
 export { CATEGORY_LABEL, STATUS_LABEL } from "./text.ts";
 export { placeFinder } from "./places.ts";
 export { isExplicitStart } from "./intent.ts";
+export {
+  canMove,
+  createOffice,
+  MAX_STAFF_TEXT,
+  replyTarget,
+  type Office,
+  type OfficeDeps,
+  type ReplyDelivery,
+} from "./office.ts";
+export {
+  createWebhookQueue,
+  signBody,
+  webhookBody,
+  type WebhookOptions,
+  type WebhookQueue,
+} from "./webhook.ts";
