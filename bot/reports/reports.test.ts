@@ -1,7 +1,4 @@
-import { once } from "node:events";
 import { mkdtemp, readdir, rm } from "node:fs/promises";
-import { createServer, type Server } from "node:http";
-import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -20,6 +17,7 @@ import { folderPhotoStore, type PhotoStore } from "./photos.ts";
 import { placeFinder } from "./places.ts";
 import { readCategory, readControl, readReportIntent } from "./intent.ts";
 import { createReports, type Reports } from "./reports.ts";
+import { HTML, JPEG } from "./test-photos.ts";
 
 /**
  * The report dialogue through the real assistant over the real content, with the real SQLite store
@@ -31,8 +29,6 @@ const SILENT: Logger = { info() {}, warn() {}, error() {} };
 let now = new Date("2026-11-22T02:00:00Z");
 const CLOCK: Clock = { now: () => now };
 
-export const JPEG = Buffer.concat([Buffer.from([0xff, 0xd8, 0xff, 0xe0]), Buffer.alloc(200, 7)]);
-export const HTML = Buffer.from("<html><body>not a picture</body></html>");
 const photo = (bytes: Uint8Array): QuestionPhoto => ({
   async load(max) {
     if (bytes.length > max) throw new Error("too large for the loader");
@@ -308,31 +304,3 @@ describe("the report dialogue", () => {
     await c.q("hủy");
   });
 });
-
-/** A local "CDN" for platform photos on 127.0.0.1: /ok.jpg, /page.jpg (HTML), /huge.jpg. */
-export async function startPhotoServer(): Promise<{ url: string; server: Server; close(): Promise<void> }> {
-  const server = createServer((req, res) => {
-    const body =
-      req.url === "/ok.jpg"
-        ? JPEG
-        : req.url === "/page.jpg"
-          ? HTML
-          : req.url === "/huge.jpg"
-            ? Buffer.alloc(8 * 1024 * 1024, 0xff)
-            : undefined;
-    res.writeHead(body ? 200 : 404, { "content-type": "image/jpeg" });
-    res.end(body ?? "");
-  });
-  server.listen(0, "127.0.0.1");
-  await once(server, "listening");
-  const { port } = server.address() as AddressInfo;
-  return {
-    url: `http://127.0.0.1:${port}`,
-    server,
-    async close() {
-      server.closeAllConnections();
-      server.close();
-      await once(server, "close");
-    },
-  };
-}
