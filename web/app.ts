@@ -10,6 +10,7 @@ import { portalRouter } from "./routes/portal.ts";
 import { adminRouter, type AdminDeps } from "./admin/index.ts";
 import { webhooksRouter } from "./routes/webhooks.ts";
 import { widgetRouter } from "./routes/widget.ts";
+import { reportPagesRouter, type ReportsWeb } from "./routes/reports.ts";
 import type { ChannelAdapter } from "../bot/channels/index.ts";
 
 /** The index and the assistant built on it, swapped together when the content is republished. */
@@ -71,6 +72,8 @@ export type AppDeps = {
   channels?: readonly ChannelAdapter[];
   /** The admin area at /admin (and uploaded images at /media), when configured. */
   admin?: AdminDeps;
+  /** Tourist reports: the widget's photo upload, case status links, the figures page. */
+  reports?: ReportsWeb;
 };
 
 export const DEFAULT_APP_OPTIONS: AppOptions = {
@@ -126,6 +129,7 @@ export function createApp(deps: AppDeps): express.Express {
     app.use("/media", express.static(deps.admin.uploadsDir, { maxAge: "1h", index: false }));
     app.use("/admin", adminRouter(deps.admin));
   }
+  app.use(reportPagesRouter(deps));
   app.use(portalRouter(deps));
   app.use(notFound);
   app.use(errorHandler(deps.log));

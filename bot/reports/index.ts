@@ -48,3 +48,14 @@ export {
   type WebhookOptions,
   type WebhookQueue,
 } from "./webhook.ts";
+export { caseFigures, isOverdue, monthOf, type CaseFigures, type MonthFigures } from "./figures.ts";
+export {
+  CASE_CATEGORIES,
+  CASE_STATUSES,
+  parseCaseCode,
+  parseCaseCodeStrict,
+  type CaseCategory,
+  type CaseEvent,
+  type CaseRecord,
+  type CaseStatus,
+} from "../store/index.ts";

@@ -148,6 +148,11 @@ export function parseCaseCode(text: string): string | undefined {
   return caseCode(Number(m[1]), seq);
 }
 
+/** A case code exactly as issued (CD-2026-000123), for URLs; undefined otherwise. */
+export function parseCaseCodeStrict(text: string): string | undefined {
+  return /^CD-\d{4}-\d{6}$/.test(text) ? text : undefined;
+}
+
 /** The year of an ISO timestamp, in UTC (validated). */
 export function yearOf(iso: string): number {
   const ms = Date.parse(iso);

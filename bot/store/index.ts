@@ -27,6 +27,7 @@ export {
   CASE_STATUSES,
   caseCode,
   parseCaseCode,
+  parseCaseCodeStrict,
   type CaseCategory,
   type CaseEvent,
   type CaseLine,

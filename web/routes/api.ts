@@ -18,6 +18,7 @@ import { errorBody } from "../errors.ts";
 import { jsonBody } from "../json-body.ts";
 import { rateLimit } from "../rate-limit.ts";
 import { buildOpenApiDocument } from "../openapi.ts";
+import { mountReportsApi } from "./reports.ts";
 
 /**
  * The JSON API under /api: ask (JSON or server-sent events), search, entries, events, lodging deadlines,
@@ -144,6 +145,8 @@ export function mountApi(app: Express, deps: AppDeps, entry: RequestHandler): vo
   const apiLimiter = rateLimit({ name: "api", limit: options.rateLimitPerMinute * 4, ...perMinute });
   const readBody = jsonBody(API_BODY_LIMIT_BYTES);
   app.post("/api/ask", entry, askLimiter, readBody, askHandler(deps));
+  // Multipart, so before the JSON body parser of the router.
+  mountReportsApi(app, deps, entry, askLimiter);
   app.use("/api", entry, apiLimiter, readBody, apiRouter(deps));
 }
 
