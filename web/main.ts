@@ -211,6 +211,11 @@ const app = createApp({
     publisher,
     log,
     clock,
+    reports: {
+      web: { reports, office, photos: reportPhotos, maxPhotoBytes: config.reports.maxPhotoBytes },
+      staff: () => adminDb.listUsers().map((u) => u.name),
+      map: config.map,
+    },
   },
   options: {
     ...DEFAULT_APP_OPTIONS,

@@ -58,4 +58,5 @@ export {
   type CaseEvent,
   type CaseRecord,
   type CaseStatus,
+  type ListCasesOptions,
 } from "../store/index.ts";

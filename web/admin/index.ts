@@ -5,6 +5,7 @@ import { auditRouter } from "./audit-page.ts";
 import { dashboardRouter } from "./dashboard.ts";
 import { editorRouter } from "./editor.ts";
 import { publishRouter } from "./publish-page.ts";
+import { reportsAdminRouter } from "./reports.ts";
 import type { AdminDeps } from "./types.ts";
 
 export type {
@@ -18,6 +19,7 @@ export type {
   PublishResult,
 } from "./types.ts";
 export { openAdminDb, type AdminDb } from "./accounts.ts";
+export type { ReportsAdminDeps } from "./reports.ts";
 export { createAdminAuth, createAuditLog, ensureFirstAdmin } from "./auth.ts";
 export { buildInThread, buildInWorker, type IndexBuilder } from "./index-builder.ts";
 export {
@@ -49,6 +51,7 @@ export function adminRouter(deps: AdminDeps): Router {
   router.use("/static", express.static(STATIC_DIR, { maxAge: "1h", index: false }));
   router.use(deps.auth.router);
   router.use(dashboardRouter(deps));
+  if (deps.reports) router.use(reportsAdminRouter(deps, deps.reports));
   router.use(editorRouter(deps));
   router.use(publishRouter(deps));
   router.use(auditRouter(deps));

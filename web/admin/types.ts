@@ -2,6 +2,7 @@ import type { RequestHandler, Router } from "express";
 import type { Logger, Store } from "../../bot/index.ts";
 import type { Clock } from "../../bot/assistant/index.ts";
 import type { Live } from "../app.ts";
+import type { ReportsAdminDeps } from "./reports.ts";
 
 /**
  * The contracts between the parts of the admin area (/admin): accounts and sessions (auth.ts), the
@@ -69,6 +70,8 @@ export interface Publisher {
 }
 
 export type AdminDeps = {
+  /** The inbox of tourist reports at /admin/reports, when reports are enabled. */
+  reports?: ReportsAdminDeps;
   contentDir: string;
   /** Where uploaded images go (served at /media). */
   uploadsDir: string;
