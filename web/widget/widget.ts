@@ -30,6 +30,11 @@ type BotMessage = Extract<Message, { role: "bot" }>;
 type Saved = { v: 1; lang: Lang; langChosen: boolean; conversationId: string; messages: Message[] };
 
 const MAX_MESSAGES = 40;
+/** Most report codes kept (code and its link token) in localStorage. */
+const MAX_REPORTS = 20;
+/** A report's status link in an answer: its code and token (kept so the widget can show the status). */
+const REPORT_LINK = /\/bao-cao\/(CD-\d{4}-\d{6})\?t=([A-Za-z0-9_-]{22})/;
+type KeptReport = { code: string; token: string };
 const MAX_INPUT = 1000;
 const REQUEST_TIMEOUT_MS = 45_000;
 
@@ -59,6 +64,18 @@ const STRINGS = {
     feedbackFailed: "Chưa gửi được góp ý, vui lòng thử lại.",
     newTab: "(mở trong thẻ mới)",
     km: "km",
+    photo: "Gửi ảnh (cho phản ánh)",
+    photoSent: "[Ảnh]",
+    myReports: "Phản ánh của tôi",
+    noReports: "Bạn chưa gửi phản ánh nào từ trình duyệt này. Gõ “phản ánh” để gửi.",
+    reportsTitle: "Trạng thái các phản ánh bạn đã gửi:",
+    reportUnknown: "không tra được",
+    status: {
+      received: "Đã tiếp nhận",
+      in_progress: "Đang xử lý",
+      resolved: "Đã giải quyết",
+      rejected: "Không xử lý",
+    },
     errors: {
       rateLimited: "Bạn hỏi hơi nhanh. Vui lòng đợi một chút rồi thử lại.",
       network: "Không kết nối được với trợ lý. Vui lòng kiểm tra mạng và thử lại sau.",
@@ -93,6 +110,13 @@ const STRINGS = {
     feedbackFailed: "Your feedback could not be sent; please try again.",
     newTab: "(opens in a new tab)",
     km: "km",
+    photo: "Send a photo (for a report)",
+    photoSent: "[Photo]",
+    myReports: "My reports",
+    noReports: "You have not sent a report from this browser. Type “report” to send one.",
+    reportsTitle: "The status of the reports you sent:",
+    reportUnknown: "could not be checked",
+    status: { received: "Received", in_progress: "In progress", resolved: "Resolved", rejected: "Rejected" },
     errors: {
       rateLimited: "You are asking a little fast. Please wait a moment and try again.",
       network: "The assistant cannot be reached. Please check your connection and try again later.",
@@ -184,7 +208,9 @@ textarea::placeholder { color: #5f6b77; }
   border: 0; border-radius: 10px; background: #0b5d3b; color: #fff; padding: 0 14px; font-weight: 600; margin: 0;
 }
 .send:disabled { background: #6c8a7c; cursor: progress; }
-.foot { display: flex; justify-content: flex-end; padding: 0 10px 8px; background: #fff; }
+.foot { display: flex; justify-content: space-between; gap: 8px; padding: 0 10px 8px; background: #fff; }
+.attach { display: inline-flex; align-items: center; justify-content: center; position: relative; }
+.attach input { position: absolute; inset: 0; opacity: 0; width: 100%; cursor: pointer; }
 .link-button {
   border: 0; background: transparent; color: #0a58a8; text-decoration: underline; font-size: 13px; padding: 2px; margin: 0;
 }
@@ -549,7 +575,16 @@ function start(script: HTMLScriptElement | null): void {
   const foot = el("div", "foot");
   const newChat = el("button", "link-button");
   newChat.type = "button";
-  foot.append(newChat);
+  // A report's photo: a file input styled as a link; the server checks the bytes, not the name.
+  const attach = el("label", "link-button attach");
+  const attachText = el("span");
+  const file = el("input");
+  file.type = "file";
+  file.accept = "image/jpeg,image/png,image/webp";
+  attach.append(attachText, file);
+  const myReports = el("button", "link-button");
+  myReports.type = "button";
+  foot.append(attach, myReports, newChat);
 
   panel.append(header, log, form, foot, live);
   root.append(launcher, panel);
@@ -569,6 +604,109 @@ function start(script: HTMLScriptElement | null): void {
     input.placeholder = s.placeholder;
     send.textContent = s.send;
     newChat.textContent = s.newChat;
+    attachText.textContent = s.photo;
+    myReports.textContent = s.myReports;
+  }
+
+  const reportsKey = `chau-doc-widget:reports:v1:${host}`;
+  function keptReports(): KeptReport[] {
+    try {
+      const data: unknown = JSON.parse(localStorage.getItem(reportsKey) ?? "[]");
+      return Array.isArray(data)
+        ? data.filter(
+            (r): r is KeptReport =>
+              isRecord(r) &&
+              typeof r.code === "string" &&
+              /^CD-\d{4}-\d{6}$/.test(r.code) &&
+              typeof r.token === "string" &&
+              /^[A-Za-z0-9_-]{22}$/.test(r.token),
+          )
+        : [];
+    } catch {
+      return [];
+    }
+  }
+  /** Keeps the code and token of a report filed in this answer (the reporter's own cases only). */
+  function keepReport(text: string): void {
+    const m = REPORT_LINK.exec(text);
+    if (!m) return;
+    const list = keptReports().filter((r) => r.code !== m[1]);
+    list.push({ code: m[1] as string, token: m[2] as string });
+    try {
+      localStorage.setItem(reportsKey, JSON.stringify(list.slice(-MAX_REPORTS)));
+    } catch {
+      // Storage blocked: the link in the answer still works.
+    }
+  }
+
+  async function showReports(): Promise<void> {
+    if (busy) return;
+    const s = t();
+    const list = keptReports();
+    if (list.length === 0) {
+      push({ role: "bot", text: s.noReports, lang: state.lang, sources: [], suggestions: [], places: [] });
+      renderLog();
+      announce(s.noReports);
+      return;
+    }
+    busy = true;
+    const lines = await Promise.all(
+      list.map(async (r) => {
+        try {
+          const res = await fetch(`${host}/api/reports/${r.code}?token=${encodeURIComponent(r.token)}`, {
+            credentials: "omit",
+          });
+          if (!res.ok) return `• ${r.code}: ${s.reportUnknown}`;
+          const data: unknown = await res.json();
+          const status = isRecord(data) ? str(data.status) : undefined;
+          const label =
+            status && status in s.status ? s.status[status as keyof typeof s.status] : s.reportUnknown;
+          return `• ${r.code}: ${label}`;
+        } catch {
+          return `• ${r.code}: ${s.reportUnknown}`;
+        }
+      }),
+    );
+    busy = false;
+    const text = `${s.reportsTitle}\n${lines.join("\n")}`;
+    push({ role: "bot", text, lang: state.lang, sources: [], suggestions: [], places: [] });
+    renderLog();
+    announce(text);
+  }
+
+  async function sendPhoto(photo: File): Promise<void> {
+    if (busy) return;
+    busy = true;
+    send.disabled = true;
+    push({ role: "user", text: `${t().photoSent} ${photo.name}`.trim() });
+    renderLog();
+    const body = new FormData();
+    body.set("conversationId", state.conversationId);
+    if (state.langChosen) body.set("lang", state.lang);
+    body.set("photo", photo, photo.name);
+    let outcome: Outcome;
+    try {
+      const res = await fetch(`${host}/api/reports/photo`, { method: "POST", body, credentials: "omit" });
+      if (!res.ok) outcome = await errorOf(res);
+      else {
+        const message = toBotMessage(await res.json(), host, state.lang);
+        outcome = message ? { kind: "answer", message } : { kind: "error", key: "server" };
+      }
+    } catch {
+      outcome = { kind: "error", key: "network" };
+    }
+    if (outcome.kind === "answer") push(outcome.message);
+    else if (outcome.kind === "error") push({ role: "error", key: outcome.key });
+    busy = false;
+    send.disabled = false;
+    renderLog();
+    announce(
+      outcome.kind === "answer"
+        ? outcome.message.text
+        : outcome.kind === "error"
+          ? t().errors[outcome.key]
+          : "",
+    );
   }
 
   function setLang(lang: Lang): void {
@@ -778,8 +916,10 @@ function start(script: HTMLScriptElement | null): void {
     if (outcome.kind === "retry") outcome = await askJson(body);
     if (outcome.kind === "retry") outcome = { kind: "error", key: "network" };
 
-    if (outcome.kind === "answer") push(outcome.message);
-    else push({ role: "error", key: outcome.key });
+    if (outcome.kind === "answer") {
+      keepReport(outcome.message.text);
+      push(outcome.message);
+    } else push({ role: "error", key: outcome.key });
     busy = false;
     send.disabled = false;
     log.removeAttribute("aria-busy");
@@ -914,6 +1054,12 @@ function start(script: HTMLScriptElement | null): void {
       form.requestSubmit();
     }
   });
+  file.addEventListener("change", () => {
+    const chosen = file.files?.[0];
+    file.value = "";
+    if (chosen) void sendPhoto(chosen);
+  });
+  myReports.addEventListener("click", () => void showReports());
   newChat.addEventListener("click", () => {
     state.messages = [];
     state.conversationId = newConversationId();
