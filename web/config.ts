@@ -163,6 +163,15 @@ export function readWebConfig(env: NodeJS.ProcessEnv = process.env): WebConfig {
     if (length < MIN_PASSWORD_LENGTH || length > MAX_PASSWORD_LENGTH)
       problems.push(`  ADMIN_PASSWORD: must be ${MIN_PASSWORD_LENGTH} to ${MAX_PASSWORD_LENGTH} characters`);
   }
+  if (parsed.success) {
+    // Report photos must never be reachable through /media (the public uploads).
+    const uploads = path.resolve(parsed.data.UPLOADS_DIR ?? path.join(parsed.data.DATA_DIR, "uploads"));
+    const photos = parsed.data.REPORTS_PHOTO_DIR ? path.resolve(parsed.data.REPORTS_PHOTO_DIR) : undefined;
+    if (photos && (photos === uploads || photos.startsWith(uploads + path.sep)))
+      problems.push(
+        "  REPORTS_PHOTO_DIR: must not be inside UPLOADS_DIR (uploads are served publicly at /media)",
+      );
+  }
   if (problems.length || !parsed.success || !bot)
     throw new Error(`invalid configuration:\n${problems.join("\n")}`);
   const e = parsed.data;
@@ -189,7 +198,11 @@ export function readWebConfig(env: NodeJS.ProcessEnv = process.env): WebConfig {
       maxPhotoBytes: Math.round(e.REPORTS_MAX_PHOTO_MB * 1024 * 1024),
       deadlines: parseDeadlines(e.REPORTS_DEADLINES),
       photoDir: path.resolve(
-        e.REPORTS_PHOTO_DIR ?? path.join(path.dirname(path.resolve(e.UPLOADS_DIR ?? path.join(e.DATA_DIR, "uploads"))), "report-photos"),
+        e.REPORTS_PHOTO_DIR ??
+          path.join(
+            path.dirname(path.resolve(e.UPLOADS_DIR ?? path.join(e.DATA_DIR, "uploads"))),
+            "report-photos",
+          ),
       ),
       ...(e.REPORTS_WEBHOOK_URL
         ? {
