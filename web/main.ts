@@ -20,7 +20,7 @@ import {
 } from "../bot/channels/index.ts";
 import { openSqliteStore, type CasePlace } from "../bot/store/index.ts";
 import {
-  CATEGORY_LABEL,
+  caseEventSink,
   createOffice,
   createReports,
   createWebhookQueue,
@@ -77,13 +77,13 @@ const clock = { now: () => new Date() };
 // IOC's webhook (when configured) and new cases to the staff chat.
 const reportPhotos = folderPhotoStore(config.reports.photoDir);
 let findPlace: (text: string) => CasePlace | undefined = () => undefined;
-const onCaseEvent: CaseEventSink = async (event, c) => {
-  await webhookQueue?.enqueue(event, c);
-  if (event === "case.created")
-    await staff.notify(
-      `Phản ánh mới ${c.code} (${CATEGORY_LABEL[c.category].vi}) qua ${c.channel}: /admin/reports/${c.code}`,
-    );
-};
+const onCaseEvent: CaseEventSink = (event, c) =>
+  caseEventSink({
+    staff,
+    log,
+    ...(webhookQueue ? { webhook: webhookQueue } : {}),
+    ...(config.publicUrl ? { publicUrl: config.publicUrl } : {}),
+  })(event, c);
 const reports = createReports({
   store,
   photos: reportPhotos,

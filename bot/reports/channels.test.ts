@@ -11,6 +11,8 @@ import {
   type ChannelBed,
   type ChatChannel,
 } from "../channels/fake-channels.ts";
+import { createStaffNotifier } from "../channels/outbox.ts";
+import { caseEventSink } from "./notify.ts";
 import { createOffice, type Office } from "./office.ts";
 import { memoryPhotoStore } from "./photos.ts";
 import { placeFinder } from "./places.ts";
@@ -32,6 +34,8 @@ const TG_SECRET = "s3cret_for-tests";
 const ZB_SECRET = "zalo-bot-secret-1";
 const OA_APP_ID = "1234567890123456789";
 const OA_SECRET = "oa-secret-Vb27";
+
+const STAFF_CHAT = "-1001234567890";
 
 const USERS: Record<ChatChannel, string> = {
   telegram: "424242",
@@ -70,6 +74,11 @@ beforeEach(async () => {
     clock,
     log: silentLog,
     findPlace: placeFinder(index),
+    // New cases are told to the staff's Telegram group through the outbox.
+    onEvent: caseEventSink({
+      staff: createStaffNotifier({ outbox: bed.outbox, chatId: STAFF_CHAT, log: silentLog }),
+      log: silentLog,
+    }),
   });
   holder.real = createAssistant({ index, clock, store: bed.store, beforeAnswer: reports.hook });
   office = createOffice({ store: bed.store, clock, log: silentLog, delivery: bed.outbox });
@@ -192,6 +201,10 @@ describe("reports on every chat channel", () => {
         description: "Xe ôm đòi 300.000đ lên núi Sam, ép khách",
       });
       expect(stored?.photo).toMatch(/\.jpg$/);
+      // The staff group was told, without the description.
+      const notice = bed.received("telegram", STAFF_CHAT).at(-1) ?? "";
+      expect(notice).toContain(`Phản ánh mới ${code} (Giá cả, lừa đảo) qua ${channel}`);
+      expect(notice).not.toContain("300.000đ");
 
       const result = await office.reply(code, "Chúng tôi đã cử người kiểm tra. Cảm ơn bạn.", "an");
       expect(result.status).toBe("sent");
@@ -210,6 +223,23 @@ describe("reports on every chat channel", () => {
       expect(bed.received(channel, "777").at(-1)).toContain("Không tìm thấy");
     });
   }
+
+  it("zalo-oa: a reply outside the 48 h window waits, the case page says so, and it goes when the user writes", async () => {
+    const user = USERS["zalo-oa"];
+    await bed.userSays("zalo-oa", user, "/report");
+    await bed.userSays("zalo-oa", user, "7");
+    for (let i = 0; i < 3; i++) await bed.userSays("zalo-oa", user, "bỏ qua");
+    await bed.userSays("zalo-oa", user, "Thuyền đưa đò thu thêm tiền");
+    const code = /CD-2026-\d{6}/.exec(bed.received("zalo-oa", user).join("\n"))?.[0] as string;
+    bed.clock.advance(49 * 60 * 60_000);
+    const held = await office.reply(code, "Chúng tôi đã liên hệ chủ đò.", "an");
+    expect(held.status).toBe("held");
+    expect(last("zalo-oa")).not.toContain("liên hệ chủ đò");
+    expect((await office.deliveryOf(held.key))?.status).toBe("held");
+    await bed.userSays("zalo-oa", user, "có ai trả lời không?");
+    expect(bed.received("zalo-oa", user).join("\n")).toContain("Chúng tôi đã liên hệ chủ đò.");
+    expect((await office.deliveryOf(held.key))?.status).toBe("sent");
+  });
 
   it("telegram: cancel mid-way, then a second report while one is open", async () => {
     const user = USERS.telegram;

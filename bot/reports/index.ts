@@ -60,3 +60,4 @@ export {
   type CaseStatus,
   type ListCasesOptions,
 } from "../store/index.ts";
+export { caseEventSink } from "./notify.ts";
