@@ -39,9 +39,10 @@ export function readReportIntent(text: string): ReportIntent {
     (code && (STATUS_WORDS.test(f) || f.replace(/[^a-z0-9]/g, "").length <= 16))
   )
     return { kind: "status", ...(code ? { code } : {}), ...tokenOf(raw) };
-  if (REPORT_PHRASE.test(f) || (COMPLAINT.test(f) && (WANTS.test(f) || !QUESTION.test(f))))
-    return { kind: "start" };
-  if (COMPLAINT.test(f)) return { kind: "near" };
+  const about = REPORT_PHRASE.test(f) || COMPLAINT.test(f);
+  // "How do I report a scam?" asks about reporting: answered, with the button; "report a scam" starts.
+  if (about && (WANTS.test(f) || !QUESTION.test(f))) return { kind: "start" };
+  if (about) return { kind: "near" };
   return undefined;
 }
 

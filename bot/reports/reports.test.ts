@@ -112,6 +112,9 @@ describe("intent", () => {
   it("answers questions about complaining and offers the button (near), and leaves others alone", () => {
     expect(readReportIntent("where do I complain about a vendor")).toEqual({ kind: "near" });
     expect(readReportIntent("khiếu nại ở đâu?")).toEqual({ kind: "near" });
+    expect(readReportIntent("How do I report a scam or overcharging?")).toEqual({ kind: "near" });
+    expect(readReportIntent("Bị chèo kéo, lừa đảo ở núi Sam thì làm gì?")).toEqual({ kind: "near" });
+    expect(readReportIntent("tôi muốn phản ánh, làm sao?")).toEqual({ kind: "start" });
     expect(readReportIntent("Miếu Bà Chúa Xứ ở đâu?")).toBeUndefined();
     expect(readReportIntent("weather report for tomorrow")).toBeUndefined();
   });
