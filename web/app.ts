@@ -12,6 +12,7 @@ import { webhooksRouter } from "./routes/webhooks.ts";
 import { widgetRouter } from "./routes/widget.ts";
 import { reportPagesRouter, type ReportsWeb } from "./routes/reports.ts";
 import type { ChannelAdapter } from "../bot/channels/index.ts";
+import type { HandoffDesk } from "../bot/handoff/index.ts";
 
 /** The index and the assistant built on it, swapped together when the content is republished. */
 export type Live = { index: KnowledgeIndex; assistant: Assistant };
@@ -74,6 +75,8 @@ export type AppDeps = {
   admin?: AdminDeps;
   /** Tourist reports: the widget's photo upload, case status links, the figures page. */
   reports?: ReportsWeb;
+  /** Talking to a person from the widget: asked before the assistant on /api/ask. */
+  handoff?: Pick<HandoffDesk, "intercept">;
 };
 
 export const DEFAULT_APP_OPTIONS: AppOptions = {

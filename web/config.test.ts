@@ -182,3 +182,43 @@ describe("readWebConfig", () => {
     ).toThrow(/REPORTS_DEADLINES[\s\S]*REPORTS_WEBHOOK_SECRET/);
   });
 });
+
+describe("readWebConfig: talking to a person", () => {
+  it("defaults to 30 quiet minutes and weekday office hours, without a staff chat", () => {
+    const c = readWebConfig(base);
+    expect(c.handoffQuietMinutes).toBe(30);
+    expect(c.staffHours.text).toBe("Mon-Fri 07:30-11:30,13:30-17:00");
+    expect(c.staffHours.days[1]).toEqual([
+      [450, 690],
+      [810, 1020],
+    ]);
+    expect(c.staffHours.days[0]).toEqual([]);
+    expect(c.staffChatId).toBeUndefined();
+  });
+
+  it("reads the variables, and names each bad one", () => {
+    const c = readWebConfig({
+      ...base,
+      HANDOFF_QUIET_MINUTES: "45",
+      STAFF_HOURS: "Mon-Sat 08:00-17:00",
+      TELEGRAM_STAFF_CHAT_ID: "-1001234567890",
+    });
+    expect(c.handoffQuietMinutes).toBe(45);
+    expect(c.staffHours.days[6]).toEqual([[480, 1020]]);
+    expect(c.staffChatId).toBe("-1001234567890");
+    let message = "";
+    try {
+      readWebConfig({
+        ...base,
+        HANDOFF_QUIET_MINUTES: "0",
+        STAFF_HOURS: "weekdays",
+        TELEGRAM_STAFF_CHAT_ID: "staff",
+      });
+    } catch (err) {
+      message = (err as Error).message;
+    }
+    expect(message).toMatch(/HANDOFF_QUIET_MINUTES/);
+    expect(message).toMatch(/STAFF_HOURS/);
+    expect(message).toMatch(/TELEGRAM_STAFF_CHAT_ID/);
+  });
+});

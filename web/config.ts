@@ -3,6 +3,7 @@ import path from "node:path";
 import { z } from "zod";
 import type { ChannelSettings } from "../bot/channels/index.ts";
 import { readBotConfig, type BotConfig } from "../bot/config.ts";
+import { DEFAULT_STAFF_HOURS, parseStaffHours, type StaffHours } from "../bot/handoff/index.ts";
 import type { TrustProxy } from "./app.ts";
 import { MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH, passwordLength } from "./admin/passwords.ts";
 
@@ -31,6 +32,10 @@ const envSchema = z.object({
     .optional(),
   TELEGRAM_API_ROOT: z.url().default("https://api.telegram.org"),
   // The staff's Telegram group (new handoffs, failed deliveries); a chat id such as -1001234567890.
+  // Talking to a person: minutes without a staff reply before the chat goes back to the bot, and the
+  // office hours (Vietnam time) when staff answer.
+  HANDOFF_QUIET_MINUTES: z.coerce.number().int().min(1).max(10_080).default(30),
+  STAFF_HOURS: z.string().default(DEFAULT_STAFF_HOURS),
   TELEGRAM_STAFF_CHAT_ID: z
     .string()
     .regex(/^-?\d{1,20}$/, "a Telegram chat id (a whole number, negative for groups)")
@@ -134,6 +139,10 @@ export type WebConfig = BotConfig & {
     photoDir: string;
     webhook?: { url: string; secret?: string };
   };
+  /** HANDOFF_QUIET_MINUTES: a handoff without a staff reply for this long goes back to the bot. */
+  handoffQuietMinutes: number;
+  /** STAFF_HOURS, parsed. */
+  staffHours: StaffHours;
 };
 
 /** Reads and validates every variable; throws one error naming each bad one. */
@@ -157,6 +166,12 @@ export function readWebConfig(env: NodeJS.ProcessEnv = process.env): WebConfig {
   const origins = parseOrigins(String(clean.WIDGET_ORIGINS ?? "*"), problems);
   const channels = parsed.success ? readChannels(parsed.data, problems) : {};
   const trustProxy = parseTrustProxy(String(clean.TRUST_PROXY ?? "false"), problems);
+  let staffHours: StaffHours | undefined;
+  try {
+    staffHours = parseStaffHours(String(clean.STAFF_HOURS ?? DEFAULT_STAFF_HOURS));
+  } catch (err) {
+    problems.push(`  ${(err as Error).message}`);
+  }
   const password = clean.ADMIN_PASSWORD;
   if (typeof password === "string") {
     const length = passwordLength(password);
@@ -172,7 +187,7 @@ export function readWebConfig(env: NodeJS.ProcessEnv = process.env): WebConfig {
         "  REPORTS_PHOTO_DIR: must not be inside UPLOADS_DIR (uploads are served publicly at /media)",
       );
   }
-  if (problems.length || !parsed.success || !bot)
+  if (problems.length || !parsed.success || !bot || !staffHours)
     throw new Error(`invalid configuration:\n${problems.join("\n")}`);
   const e = parsed.data;
   return {
@@ -213,6 +228,8 @@ export function readWebConfig(env: NodeJS.ProcessEnv = process.env): WebConfig {
           }
         : {}),
     },
+    handoffQuietMinutes: e.HANDOFF_QUIET_MINUTES,
+    staffHours,
     map: {
       tileUrl: e.MAP_TILE_URL ?? "https://tile.openstreetmap.org/{z}/{x}/{y}.png",
       attribution:

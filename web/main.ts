@@ -29,6 +29,7 @@ import {
   type CaseEventSink,
   type WebhookQueue,
 } from "../bot/reports/index.ts";
+import { createHandoffDesk } from "../bot/handoff/index.ts";
 import { loadDotEnv, openFreshIndex, type KnowledgeIndex } from "../indexer/index.ts";
 import {
   buildInWorker,
@@ -157,7 +158,11 @@ const outbox = createOutbox({
       void staff.notify(`Không gửi được tin nhắn tới ${row.channel}: ${reason}`);
   },
 });
-const staff = createStaffNotifier({ outbox, chatId: config.staffChatId, log });
+const staff = createStaffNotifier({
+  outbox,
+  chatId: config.channels.telegram ? config.staffChatId : undefined,
+  log,
+});
 const webhookQueue: WebhookQueue | undefined = config.reports.webhook
   ? createWebhookQueue({
       store,
@@ -170,6 +175,16 @@ const webhookQueue: WebhookQueue | undefined = config.reports.webhook
 const office = createOffice({ store, clock, log, delivery: outbox, onEvent: onCaseEvent });
 if (config.staffChatId && !config.channels.telegram)
   log.warn({}, "TELEGRAM_STAFF_CHAT_ID is set but TELEGRAM_BOT_TOKEN is not: staff notices are not sent");
+const handoff = createHandoffDesk({
+  store,
+  outbox,
+  notifier: staff,
+  clock,
+  log,
+  quietMs: config.handoffQuietMinutes * 60_000,
+  hours: config.staffHours,
+  ...(config.publicUrl ? { publicUrl: config.publicUrl } : {}),
+});
 const dispatcher = createDispatcher({
   assistant: {
     ask: (q) => live.current.assistant.ask(q),
@@ -180,6 +195,7 @@ const dispatcher = createDispatcher({
   clock,
   outbox,
   acceptPhotos: true,
+  handoff,
   ...(config.publicUrl ? { publicUrl: config.publicUrl } : {}),
 });
 channels = createChannels(
@@ -196,6 +212,7 @@ channels = createChannels(
 );
 const app = createApp({
   channels,
+  handoff,
   live: () => live.current,
   store,
   log,
@@ -216,6 +233,7 @@ const app = createApp({
       staff: () => adminDb.listUsers().map((u) => u.name),
       map: config.map,
     },
+    handoffs: handoff,
   },
   options: {
     ...DEFAULT_APP_OPTIONS,
@@ -248,6 +266,7 @@ for (const channel of channels) {
 }
 outbox.start();
 webhookQueue?.start();
+handoff.start();
 // Content changed outside the admin (a git pull) is published too; invalid content keeps the live index.
 const stopWatching = config.watchContent ? publisher.watch() : () => {};
 const stopRetention = startRetention({ store, days: config.retentionDays, clock, log });
@@ -265,6 +284,7 @@ function stop(signal: string): void {
   log.info({ signal }, "draining: no new connections, finishing requests in flight");
   stopWatching();
   stopRetention();
+  handoff.stop();
   const force = setTimeout(() => {
     log.warn("drain timed out after 10 s; closing the remaining connections");
     server.closeAllConnections();

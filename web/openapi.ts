@@ -491,7 +491,14 @@ export function buildOpenApiDocument(
           ],
           properties: {
             answerId: str("Present when the answer was recorded; send it with feedback"),
-            answer: str("Plain text with line breaks and • bullets"),
+            handoff: {
+              type: "object",
+              description:
+                "Present when the handoff desk answered instead of the assistant (the conversation asked for a person, or is with staff): poll /api/conversations/{id}/messages while open",
+              required: ["open"],
+              properties: { open: { type: "boolean" } },
+            },
+            answer: str("Plain text with line breaks and • bullets (empty while staff have the chat)"),
             language: { type: "string", enum: [...LANGS] },
             intent: { type: "string", enum: [...INTENTS] },
             confidence: { type: "number", minimum: 0, maximum: 1 },

@@ -14,6 +14,7 @@ export {
   type Logger,
   type TurnHook,
 } from "./assistant.ts";
+export { emergencyReply } from "./emergency.ts";
 export {
   INITIAL_STATE,
   reduce,

@@ -54,6 +54,64 @@ describe("dispatcher", () => {
   });
 });
 
+describe("dispatcher: talking to a person", () => {
+  const incoming = (updateId: string, event: Incoming["event"]): Incoming => ({
+    channel: "telegram",
+    updateId,
+    conversationId: "42",
+    userId: "42",
+    receivedAt: Date.parse("2026-11-23T02:00:00Z"),
+    event,
+  });
+
+  it("records when the user wrote (the reply window), and answers /human with help when no desk is set", async () => {
+    const memory = createMemoryStore();
+    const assistant = scriptedAssistant(() => ({ answer: "Tôi trả lời về du lịch Châu Đốc." }));
+    const dispatcher = createDispatcher({
+      assistant,
+      store: memory,
+      log: silent,
+      clock: { now: () => new Date("2026-11-23T02:00:05Z") },
+    });
+    const out = await dispatcher.handle(
+      incoming("1", { kind: "command", command: "human", args: "" }),
+      LIMITS,
+    );
+    expect(out.map((m) => m.text)).toEqual(["Tôi trả lời về du lịch Châu Đốc."]);
+    expect(assistant.asked.map((q) => q.text)).toEqual(["bạn làm được gì"]);
+    // The platform's time, being the earlier one.
+    expect(await memory.conversationActivity("telegram", "42")).toEqual({
+      lastUserAt: Date.parse("2026-11-23T02:00:00Z"),
+      sentSinceUser: 0,
+    });
+  });
+
+  it("asks the desk first, and sends only its reply when it keeps the bot quiet", async () => {
+    const seen: string[] = [];
+    const assistant = scriptedAssistant(() => ({ answer: "bot" }));
+    const dispatcher = createDispatcher({
+      assistant,
+      store: createMemoryStore(),
+      log: silent,
+      clock: { now: () => new Date("2026-11-23T02:00:05Z") },
+      handoff: {
+        async intercept(turn) {
+          seen.push(turn.text);
+          return turn.text.startsWith("[") ? { reply: [], answer: false } : undefined;
+        },
+      },
+    });
+    expect(
+      await dispatcher.handle(incoming("2", { kind: "location", lat: 10.7, lng: 105.1 }), LIMITS),
+    ).toEqual([]);
+    expect(
+      (await dispatcher.handle(incoming("3", { kind: "text", text: "xin chào" }), LIMITS)).map((m) => m.text),
+    ).toEqual(["bot"]);
+    expect(seen).toEqual(["[vị trí / location: 10.7, 105.1]", "xin chào"]);
+    expect(assistant.asked).toHaveLength(1);
+  });
+});
+
 describe("planMessages", () => {
   const place: Answer = {
     answer: "Miếu Bà Chúa Xứ Núi Sam:\n• Địa chỉ: Chân núi Sam",

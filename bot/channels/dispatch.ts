@@ -1,7 +1,8 @@
 import { createHash } from "node:crypto";
-import type { Lang } from "../../indexer/index.ts";
+import { detectLanguage, type Lang } from "../../indexer/index.ts";
 import type { Answer, Assistant, Clock, Logger, Question } from "../assistant/index.ts";
 import type { Store } from "../store/index.ts";
+import type { HandoffDesk } from "../handoff/index.ts";
 import type { Outbox } from "./outbox.ts";
 import { languageFromHint, type ChannelLimits, type Incoming, type OutgoingMessage } from "./types.ts";
 
@@ -31,6 +32,8 @@ export type DispatcherDeps = {
   acceptPhotos?: boolean;
   /** Told of every new user message, so that messages held for the conversation go out (outbox.ts). */
   outbox?: Pick<Outbox, "userWrote">;
+  /** Talking to a person: asked before the bot answers; while a chat is with staff the bot is quiet. */
+  handoff?: Pick<HandoffDesk, "intercept">;
 };
 
 const TEXT = {
@@ -105,6 +108,25 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
     }
   }
 
+  /** What the user said, as the handoff transcript shows it; undefined for a follow (nothing said). */
+  async function turnText(i: Incoming): Promise<string | undefined> {
+    const e = i.event;
+    switch (e.kind) {
+      case "text":
+        return e.text;
+      case "button":
+        return (await store.getState(`suggestion:${e.key}`)) ?? undefined;
+      case "command":
+        return `/${e.command}${e.args ? ` ${e.args}` : ""}`;
+      case "location":
+        return `[vị trí / location: ${e.lat}, ${e.lng}]`;
+      case "unsupported":
+        return `[${e.what}]`;
+      case "follow":
+        return undefined;
+    }
+  }
+
   async function ask(
     i: Incoming,
     text: string,
@@ -139,6 +161,21 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
       if (limited(i)) return [plain(TEXT.slowDown[fallbackLang])];
       const e = i.event;
       try {
+        // The handoff desk first: a chat with staff is not answered by the bot (save emergencies).
+        let before: OutgoingMessage[] = [];
+        const said = deps.handoff ? await turnText(i) : undefined;
+        if (deps.handoff && said !== undefined) {
+          const detected = detectLanguage(said);
+          const turnLang = lang ?? (detected === "unknown" ? undefined : detected);
+          const caught = await deps.handoff.intercept({
+            channel: i.channel,
+            conversationId: i.conversationId,
+            text: said,
+            ...(turnLang ? { lang: turnLang } : {}),
+          });
+          if (caught && !caught.answer) return caught.reply;
+          before = caught?.reply ?? [];
+        }
         let answer: Answer;
         switch (e.kind) {
           case "unsupported":
@@ -176,19 +213,42 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
               answer = await ask(i, `/${e.command} ${e.args}`.trim(), chosen);
               break;
             }
+            if (e.command === "human") {
+              // No handoff desk here: say what the assistant can do instead.
+              answer = await ask(i, COMMAND_QUESTION.help[fallbackLang], fallbackLang);
+              break;
+            }
             answer = await ask(i, e.args.trim() || COMMAND_QUESTION[e.command][fallbackLang], fallbackLang);
             break;
           case "text":
             answer = await ask(i, e.text, chosen);
             break;
         }
-        return await planMessages(answer, limits, store, deps.publicUrl);
+        if (deps.handoff) answer = withPersonButton(answer, limits);
+        return [...before, ...(await planMessages(answer, limits, store, deps.publicUrl))];
       } catch (err) {
         log.error({ err, channel: i.channel }, "channel: could not answer");
         return [plain(TEXT.failed[fallbackLang])];
       }
     },
   };
+}
+
+/** What the "talk to a person" button says (the handoff desk reads these words). */
+const PERSON_BUTTON: Record<Lang, string> = { vi: "gặp nhân viên", en: "talk to a human" };
+
+/**
+ * With a handoff desk, an answer that did not help much (out of scope, help, low confidence) offers a
+ * person as its last suggestion button, in place of the last other suggestion when there is no room.
+ */
+function withPersonButton(answer: Answer, limits: ChannelLimits): Answer {
+  const weak = answer.intent === "out_of_scope" || answer.intent === "help" || answer.confidence < 0.35;
+  if (!weak) return answer;
+  const label = PERSON_BUTTON[answer.language];
+  if (answer.suggestions.includes(label)) return answer;
+  const links = answer.place ? 2 : 0;
+  const room = Math.max(0, limits.maxButtons - links - 1);
+  return { ...answer, suggestions: [...answer.suggestions.slice(0, room), label] };
 }
 
 function plain(text: string): OutgoingMessage {

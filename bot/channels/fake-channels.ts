@@ -56,6 +56,8 @@ export type ChannelBed = {
   fakes: { telegram: FakeBotApi; zaloOa: FakeZaloOa; zaloBot: FakeZaloBot };
   /** A user's text message on a channel, through the adapter's webhook; waits until it is answered. */
   userSays(channel: ChatChannel, conversationId: string, text: string): Promise<void>;
+  /** A Telegram user presses the suggestion button labelled `label` on the last message to them. */
+  telegramPresses(chatId: string, label: string): Promise<void>;
   /** Everything the platform accepted for that conversation, as the user sees it, in order. */
   received(channel: ChatChannel, conversationId: string): string[];
   /** Waits for the adapters and the outbox. */
@@ -195,6 +197,40 @@ export async function startChannelBed(options: {
         });
       }
       if (response.status !== 200) throw new Error(`${channel} webhook answered ${response.status}`);
+      await settle();
+    },
+
+    async telegramPresses(chatId, label) {
+      const last = telegram
+        .sent("sendMessage")
+        .filter((p) => String(p.chat_id) === chatId)
+        .at(-1);
+      const keyboard = (
+        last?.reply_markup as { inline_keyboard?: { text: string; callback_data?: string }[][] }
+      )?.inline_keyboard;
+      const button = keyboard?.flat().find((b) => b.text === label);
+      if (!button?.callback_data) throw new Error(`no button "${label}" on the last message to ${chatId}`);
+      seq += 1;
+      const update = {
+        update_id: 700_000 + seq,
+        callback_query: {
+          id: `cb-${seq}`,
+          from: { id: Number(chatId), is_bot: false, first_name: "Lan", language_code: "vi" },
+          chat_instance: "ci",
+          data: button.callback_data,
+          message: {
+            message_id: seq,
+            date: Math.floor(clock.now().getTime() / 1000),
+            chat: { id: Number(chatId), type: "private", first_name: "Lan" },
+            text: "…",
+          },
+        },
+      };
+      const response = await tg.handleWebhook({
+        headers: { "x-telegram-bot-api-secret-token": TG_SECRET },
+        rawBody: Buffer.from(JSON.stringify(update)),
+      });
+      if (response.status !== 200) throw new Error(`telegram webhook answered ${response.status}`);
       await settle();
     },
 

@@ -196,6 +196,29 @@ describe("outbox", () => {
     expect(bed.received("zalo-bot", user)).toEqual(["Sau khởi động lại"]);
   });
 
+  it("two replicas sweeping the same due delivery send it once", async () => {
+    const user = USERS["zalo-bot"];
+    const replica = () =>
+      createOutbox({
+        store: bed.store,
+        channels: () => Object.values(bed.adapters),
+        log: silentLog,
+        clock: bed.clock,
+        retryBaseMs: 60 * 60_000,
+      });
+    const [a, b] = [replica(), replica()];
+    bed.fakes.zaloBot.failNextSends(1);
+    expect(
+      (await a.deliver({ channel: "zalo-bot", conversationId: user }, staff("Một lần"), "two")).status,
+    ).toBe("pending");
+    bed.clock.advance(2 * 60 * 60_000);
+    await Promise.all([a.retryDue(), b.retryDue(), a.retryDue(), b.retryDue()]);
+    await Promise.all([a.stop(), b.stop()]);
+    expect(await a.status("two")).toEqual({ status: "sent", key: "two" });
+    expect(bed.received("zalo-bot", user)).toEqual(["Một lần"]);
+    expect((await bed.store.getDelivery("two"))?.attempts).toBe(2);
+  });
+
   it("staff notifier: posts to the staff Telegram chat, and is a no-op without one", async () => {
     await createStaffNotifier({ outbox: bed.outbox, chatId: "-100777", log: silentLog }).notify(
       "Có yêu cầu mới",

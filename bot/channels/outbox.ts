@@ -3,7 +3,7 @@ import { GrammyError, HttpError } from "grammy";
 import { AppError } from "../../indexer/index.ts";
 import type { Clock, Logger } from "../assistant/index.ts";
 import type { DeliveryRow, Store } from "../store/index.ts";
-import { ZaloBotApiError } from "./zalo-bot/client.ts";
+import { ZaloBotApiError } from "./zalo-bot/index.ts";
 import type { ChannelAdapter, OutgoingMessage } from "./types.ts";
 
 /**
@@ -69,6 +69,9 @@ export type ReplyWindow = { maxAgeMs: number; maxMessages: number };
  * described as paid by one guide only (UNCONFIRMED), so it is not used: outside 48 h / 8 we hold.
  */
 export const ZALO_OA_REPLY_WINDOW: ReplyWindow = { maxAgeMs: 48 * 60 * 60_000, maxMessages: 8 };
+
+/** How long a claimed try keeps other replicas' sweeps away (longer than any send takes). */
+const LEASE_MS = 2 * 60_000;
 
 /** Channels without push: their deliveries land in the mailbox the client polls. */
 export const MAILBOX_CHANNELS: readonly string[] = ["web"];
@@ -157,13 +160,22 @@ export function createOutbox(options: OutboxOptions): Outbox {
       const sender = options.channels().find((c) => c.name === row.channel);
       if (!sender) return fail(row, `the channel ${row.channel} is not configured`);
       const attempts = row.attempts + 1;
+      // The claim of this try: the attempt count moves on only for whoever reads it first (another
+      // replica's sweep loses), and the lease keeps the row away from sweeps while the send runs.
+      const claimed = await store.updateDelivery(
+        key,
+        { attempts, nextAttemptAt: now() + LEASE_MS },
+        "pending",
+        row.attempts,
+      );
+      if (!claimed) return;
       try {
         await sender.send(row.conversationId, [JSON.parse(row.message) as OutgoingMessage]);
       } catch (err) {
         const reason = describe(err);
         if (isTransient(err) && attempts < maxAttempts) {
           const delay = Math.min(max, base * 2 ** (attempts - 1));
-          await store.updateDelivery(key, { attempts, nextAttemptAt: now() + delay, reason }, "pending");
+          await store.updateDelivery(key, { nextAttemptAt: now() + delay, reason }, "pending");
           log.warn(
             { channel: row.channel, attempts, delayMs: delay, reason },
             "outbox: send failed; will retry",
@@ -171,10 +183,9 @@ export function createOutbox(options: OutboxOptions): Outbox {
           later(key, delay);
           return;
         }
-        await store.updateDelivery(key, { attempts }, "pending");
         return fail(row, reason);
       }
-      await store.updateDelivery(key, { status: "sent", attempts, sentAt: now(), reason: null }, "pending");
+      await store.updateDelivery(key, { status: "sent", sentAt: now(), reason: null }, "pending");
       log.info({ channel: row.channel, attempts }, "outbox: delivered");
     } finally {
       busy.delete(key);

@@ -24,7 +24,7 @@ export type Incoming = {
     | { kind: "button"; key: string }
     | {
         kind: "command";
-        command: "start" | "help" | "events" | "lodging" | "language" | "report" | "status";
+        command: "start" | "help" | "events" | "lodging" | "language" | "report" | "status" | "human";
         args: string;
       }
     /**

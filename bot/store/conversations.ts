@@ -86,8 +86,17 @@ export interface ConversationStore {
   /** Inserts a delivery; false (nothing written) when its key exists. */
   insertDelivery(row: Omit<DeliveryRow, "seq">): Promise<boolean>;
   getDelivery(key: string): Promise<DeliveryRow | undefined>;
-  /** Updates a delivery; with `ifStatus`, only when it has that status. True when a row changed. */
-  updateDelivery(key: string, patch: DeliveryPatch, ifStatus?: DeliveryStatus): Promise<boolean>;
+  /**
+   * Updates a delivery; with `ifStatus` (and `ifAttempts`), only when it has that status (and that many
+   * attempts): a compare-and-set, so that of two replicas claiming the same try only one wins. True when
+   * a row changed.
+   */
+  updateDelivery(
+    key: string,
+    patch: DeliveryPatch,
+    ifStatus?: DeliveryStatus,
+    ifAttempts?: number,
+  ): Promise<boolean>;
   /** Deliveries in seq order. */
   listDeliveries(filter: DeliveryFilter): Promise<DeliveryRow[]>;
 

@@ -42,10 +42,11 @@ export function createMemoryConversations(assertOpen: () => void): ConversationS
       const row = deliveries.get(k);
       return row ? copy(row) : undefined;
     },
-    async updateDelivery(k, patch, ifStatus) {
+    async updateDelivery(k, patch, ifStatus, ifAttempts) {
       assertOpen();
       const row = deliveries.get(k);
       if (!row || (ifStatus && row.status !== ifStatus)) return false;
+      if (ifAttempts !== undefined && row.attempts !== ifAttempts) return false;
       const { reason, ...rest } = patch;
       Object.assign(row, rest);
       if (reason === null) delete row.reason;

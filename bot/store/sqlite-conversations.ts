@@ -196,7 +196,7 @@ export function sqliteConversations(
       const r = selectDelivery.get(key);
       return r ? fromD(r) : undefined;
     },
-    async updateDelivery(key, patch, ifStatus) {
+    async updateDelivery(key, patch, ifStatus, ifAttempts) {
       await ready();
       const sets: string[] = [];
       const params: Record<string, unknown> = { key };
@@ -215,7 +215,11 @@ export function sqliteConversations(
       }
       if (!sets.length) return false;
       if (ifStatus) params.if_status = ifStatus;
-      const sql = `UPDATE deliveries SET ${sets.join(", ")} WHERE key = :key${ifStatus ? " AND status = :if_status" : ""}`;
+      if (ifAttempts !== undefined) params.if_attempts = ifAttempts;
+      const sql =
+        `UPDATE deliveries SET ${sets.join(", ")} WHERE key = :key` +
+        (ifStatus ? " AND status = :if_status" : "") +
+        (ifAttempts !== undefined ? " AND attempts = :if_attempts" : "");
       return db.prepare(sql).run(params).changes === 1;
     },
     async listDeliveries(f: DeliveryFilter) {

@@ -632,6 +632,9 @@ export function storeContract(
         expect(await store.insertDelivery(delivery("k1", { conversationId: "other" }))).toBe(false);
         expect((await store.getDelivery("k1"))?.conversationId).toBe("u1");
         expect(await store.updateDelivery("k1", { status: "sent", sentAt: 2000 }, "held")).toBe(false);
+        // A claim of the first try: one of two claimants wins.
+        expect(await store.updateDelivery("k1", { attempts: 1 }, "pending", 0)).toBe(true);
+        expect(await store.updateDelivery("k1", { attempts: 1 }, "pending", 0)).toBe(false);
         expect(await store.updateDelivery("k1", { status: "held", reason: "outside" }, "pending")).toBe(true);
         expect(await store.getDelivery("k1")).toMatchObject({ status: "held", reason: "outside" });
         expect(await store.updateDelivery("k1", { status: "sent", sentAt: 2000, reason: null })).toBe(true);

@@ -4,6 +4,7 @@ import path from "node:path";
 import { auditRouter } from "./audit-page.ts";
 import { dashboardRouter } from "./dashboard.ts";
 import { editorRouter } from "./editor.ts";
+import { handoffsRouter } from "./handoffs.ts";
 import { publishRouter } from "./publish-page.ts";
 import { reportsAdminRouter } from "./reports.ts";
 import type { AdminDeps } from "./types.ts";
@@ -52,6 +53,7 @@ export function adminRouter(deps: AdminDeps): Router {
   router.use(deps.auth.router);
   router.use(dashboardRouter(deps));
   if (deps.reports) router.use(reportsAdminRouter(deps, deps.reports));
+  if (deps.handoffs) router.use(handoffsRouter(deps, deps.handoffs));
   router.use(editorRouter(deps));
   router.use(publishRouter(deps));
   router.use(auditRouter(deps));

@@ -2,11 +2,12 @@ import { html, type SafeHtml } from "../views/html.ts";
 import type { AdminUser } from "./types.ts";
 
 /** The sections of the admin navigation. */
-export type AdminSection = "dashboard" | "reports" | "entries" | "publish" | "audit";
+export type AdminSection = "dashboard" | "reports" | "handoffs" | "entries" | "publish" | "audit";
 
 const NAV: { section: AdminSection; path: string; label: string }[] = [
   { section: "dashboard", path: "/admin", label: "Câu hỏi của du khách" },
   { section: "reports", path: "/admin/reports", label: "Phản ánh" },
+  { section: "handoffs", path: "/admin/handoffs", label: "Trò chuyện" },
   { section: "entries", path: "/admin/entries", label: "Nội dung" },
   { section: "publish", path: "/admin/publish", label: "Xuất bản" },
   { section: "audit", path: "/admin/audit", label: "Nhật ký thay đổi" },

@@ -328,7 +328,7 @@ export function reportsAdminRouter(deps: AdminDeps, r: ReportsAdminDeps): Router
       }
       <section aria-labelledby="conv-heading">
         <h2 id="conv-heading">Hội thoại của phản ánh</h2>
-        <ol class="transcript">
+        <ol class="case-transcript">
           ${c.transcript.map(
             (l) =>
               html`<li class="line-${l.from}">
@@ -341,7 +341,7 @@ export function reportsAdminRouter(deps: AdminDeps, r: ReportsAdminDeps): Router
       </section>
       <section aria-labelledby="history-heading">
         <h2 id="history-heading">Lịch sử và ghi chú nội bộ</h2>
-        <ol class="history">
+        <ol class="case-history">
           ${events.map(
             (e) =>
               html`<li>

@@ -1,6 +1,7 @@
 import type { RequestHandler, Router } from "express";
 import type { Logger, Store } from "../../bot/index.ts";
 import type { Clock } from "../../bot/assistant/index.ts";
+import type { HandoffDesk } from "../../bot/handoff/index.ts";
 import type { Live } from "../app.ts";
 import type { ReportsAdminDeps } from "./reports.ts";
 
@@ -82,4 +83,6 @@ export type AdminDeps = {
   publisher: Publisher;
   log: Logger;
   clock: Clock;
+  /** Talking to visitors (/admin/handoffs), when the app has a handoff desk. */
+  handoffs?: HandoffDesk;
 };

@@ -19,6 +19,11 @@ import {
 import { buildFromEntries, loadContent, type KnowledgeIndex, type Manifest } from "../../indexer/index.ts";
 import { createApp, DEFAULT_APP_OPTIONS, type AppDeps, type AppOptions } from "../app.ts";
 import { closeServer } from "../testing/servers.ts";
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { createOutbox } from "../../bot/channels/index.ts";
+import { createHandoffDesk, DEFAULT_STAFF_HOURS, parseStaffHours } from "../../bot/handoff/index.ts";
+import { openSqliteStore } from "../../bot/store/index.ts";
 
 /**
  * The JSON API in-process on an ephemeral port: (a) on the real content with the real assistant (no
@@ -1143,6 +1148,71 @@ describe("GET /api/conversations/:id/messages (the widget's mailbox)", () => {
       const res = await fetch(`${url}${path}`);
       expect(res.status, path).toBe(400);
       expect(((await res.json()) as { error: { code: string } }).error.code).toMatch(/^bad_request/);
+    }
+  });
+});
+
+describe("POST /api/ask while a widget conversation is with staff", () => {
+  const ME = "w0123456789abcdef0123456789abcdef";
+  it("hands the chat to staff, keeps the assistant quiet (also as server-sent events), and gives it back on “hủy”", async () => {
+    const fake = fakeSetup();
+    const dir = await mkdtemp(path.join(tmpdir(), "api-handoff-"));
+    const store = openSqliteStore(path.join(dir, "store.db"), { writer: "here" });
+    const outbox = createOutbox({ store, channels: () => [], log: SILENT, clock: CLOCK });
+    const desk = createHandoffDesk({
+      store,
+      outbox,
+      clock: { now: () => new Date("2026-11-23T09:00:00+07:00") },
+      log: SILENT,
+      hours: parseStaffHours(DEFAULT_STAFF_HOURS),
+    });
+    const { url } = await serve({ ...fake.deps, store, handoff: desk });
+    try {
+      const opened = await postJson(url, "/api/ask", { message: "gặp nhân viên", conversationId: ME });
+      expect(opened.status).toBe(200);
+      const body = (await opened.json()) as { answer: string; handoff: { open: boolean }; answerId?: string };
+      expect(body.answer).toMatch(/Đã chuyển cuộc trò chuyện tới nhân viên/);
+      expect(body.handoff).toEqual({ open: true });
+      expect(body).not.toHaveProperty("answerId");
+
+      const quiet = await postJson(url, "/api/ask", {
+        message: "Vé cáp treo bao nhiêu?",
+        conversationId: ME,
+      });
+      expect(await quiet.json()).toMatchObject({ answer: "", handoff: { open: true } });
+      const streamed = await fetch(`${url}/api/ask`, {
+        method: "POST",
+        headers: { "content-type": "application/json", accept: "text/event-stream" },
+        body: JSON.stringify({ message: "còn ai không?", conversationId: ME }),
+      });
+      expect(streamed.headers.get("content-type")).toMatch(/^text\/event-stream/);
+      expect(await streamed.text()).toMatch(/^event: answer\ndata: \{.*"handoff":\{"open":true\}/);
+      expect(fake.questions).toEqual([]);
+      const lines = await store.handoffLines((await desk.openFor("web", ME))!.id);
+      expect(lines.filter((l) => l.author === "user").map((l) => l.text)).toEqual([
+        "gặp nhân viên",
+        "Vé cáp treo bao nhiêu?",
+        "còn ai không?",
+      ]);
+      // Another conversation is answered by the assistant as usual.
+      await postJson(url, "/api/ask", { message: "xin chào", conversationId: "w-other-conversation-1" });
+      expect(fake.questions).toHaveLength(1);
+      // A conversation id too short to be a secret (not the widget's) never opens one.
+      await postJson(url, "/api/ask", { message: "gặp nhân viên", conversationId: "c-1" });
+      expect(await desk.openFor("web", "c-1")).toBeUndefined();
+      expect(fake.questions).toHaveLength(2);
+
+      const back = await postJson(url, "/api/ask", { message: "hủy", conversationId: ME });
+      expect(await back.json()).toMatchObject({ handoff: { open: false } });
+      await postJson(url, "/api/ask", { message: "Vé cáp treo bao nhiêu?", conversationId: ME });
+      expect(fake.questions.map((q) => q.text)).toEqual([
+        "xin chào",
+        "gặp nhân viên",
+        "Vé cáp treo bao nhiêu?",
+      ]);
+    } finally {
+      await store.close();
+      await rm(dir, { recursive: true, force: true });
     }
   });
 });

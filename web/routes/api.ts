@@ -12,7 +12,7 @@ import {
   type Question,
 } from "../../bot/index.ts";
 import type { OutgoingMessage } from "../../bot/channels/index.ts";
-import { AppError, ENTRY_TYPES, GUEST_KINDS, LANGS } from "../../indexer/index.ts";
+import { AppError, detectLanguage, ENTRY_TYPES, GUEST_KINDS, LANGS } from "../../indexer/index.ts";
 import type { AppDeps } from "../app.ts";
 import { errorBody } from "../errors.ts";
 import { jsonBody } from "../json-body.ts";
@@ -114,8 +114,9 @@ const fineQuery = z.object({
 });
 
 /** A widget conversation's id (the widget makes 128 random bits): it is also what lets it read its mailbox. */
+const MAILBOX_ID_MIN = 16;
 const mailboxParams = z.object({
-  id: z.string().min(16).max(100).regex(TOKEN, "is not a conversation id"),
+  id: z.string().min(MAILBOX_ID_MIN).max(100).regex(TOKEN, "is not a conversation id"),
 });
 const mailboxQuery = z.object({
   after: z
@@ -170,15 +171,57 @@ function askHandler(deps: AppDeps): RequestHandler {
       ...(body.conversationId ? { conversationId: body.conversationId, userId: body.conversationId } : {}),
       ...(body.lang ? { lang: body.lang } : {}),
     };
+    const accept = req.headers.accept;
+    const wantsStream =
+      accept?.includes("text/event-stream") &&
+      req.accepts(["application/json", "text/event-stream"]) === "text/event-stream";
+    // A chat with staff: the desk answers (or stays quiet) instead of the assistant.
+    // Only for a conversation id long enough to be a secret (the widget makes 128 random bits): it is
+    // what reads the mailbox the staff's replies go to.
+    if (deps.handoff && body.conversationId && body.conversationId.length >= MAILBOX_ID_MIN) {
+      const detected = detectLanguage(message);
+      const lang = body.lang ?? (detected === "unknown" ? undefined : detected);
+      const caught = await deps.handoff.intercept({
+        channel: "web",
+        conversationId: body.conversationId,
+        text: message,
+        ...(lang ? { lang } : {}),
+      });
+      if (caught && !caught.answer) {
+        const reply = handoffReply(
+          caught.reply,
+          caught.handoff?.lang ?? lang ?? "vi",
+          caught.handoff !== undefined,
+        );
+        if (!wantsStream) return sendAnswerJson(res, reply);
+        res.status(200).setHeader("Content-Type", "text/event-stream").setHeader("Cache-Control", "no-cache");
+        return void res.end(`event: answer\ndata: ${JSON.stringify(reply)}\n\n`);
+      }
+    }
     const { assistant } = deps.live();
     // Negotiate only when the client mentions event streams at all (most ask for JSON or anything).
-    const accept = req.headers.accept;
-    if (
-      accept?.includes("text/event-stream") &&
-      req.accepts(["application/json", "text/event-stream"]) === "text/event-stream"
-    )
-      return streamAnswer(assistant, question, res, deps.log);
+    if (wantsStream) return streamAnswer(assistant, question, res, deps.log);
     sendAnswerJson(res, await assistant.ask(question));
+  };
+}
+
+/**
+ * What the handoff desk said, in the shape of an Answer (the widget reads it as one), with `handoff.open`
+ * telling the widget to poll its mailbox for the staff's messages. No answerId: there is nothing to rate.
+ */
+function handoffReply(messages: OutgoingMessage[], language: "vi" | "en", open: boolean) {
+  return {
+    answer: messages.map((m) => m.text).join("\n\n"),
+    language,
+    intent: "help",
+    confidence: 1,
+    sources: [],
+    suggestions: messages.flatMap((m) =>
+      m.buttons.filter((b) => b.kind === "suggestion").map((b) => b.label),
+    ),
+    coverage: [],
+    composer: "extractive",
+    handoff: { open },
   };
 }
 

@@ -23,11 +23,23 @@ type Message =
       places: Place[];
       feedback?: "up" | "down";
     }
-  | { role: "error"; key: ErrorKey };
+  | { role: "error"; key: ErrorKey }
+  /** A message from the tourism office's staff (a handoff), read from the conversation's mailbox. */
+  | { role: "staff"; text: string };
 type BotMessage = Extract<Message, { role: "bot" }>;
 
 /** What is kept in localStorage, per HOST. */
-type Saved = { v: 1; lang: Lang; langChosen: boolean; conversationId: string; messages: Message[] };
+type Saved = {
+  v: 1;
+  lang: Lang;
+  langChosen: boolean;
+  conversationId: string;
+  messages: Message[];
+  /** A staff member has the chat: the widget polls the mailbox. */
+  handoff?: boolean;
+  /** The last mailbox message read. */
+  seq?: number;
+};
 
 const MAX_MESSAGES = 40;
 /** Most report codes kept (code and its link token) in localStorage. */
@@ -37,6 +49,7 @@ const REPORT_LINK = /\/bao-cao\/(CD-\d{4}-\d{6})\?t=([A-Za-z0-9_-]{22})/;
 type KeptReport = { code: string; token: string };
 const MAX_INPUT = 1000;
 const REQUEST_TIMEOUT_MS = 45_000;
+const MAILBOX_POLL_MS = 3000;
 
 const STRINGS = {
   vi: {
@@ -76,6 +89,11 @@ const STRINGS = {
       resolved: "Đã giải quyết",
       rejected: "Không xử lý",
     },
+    staff: "Nhân viên",
+    waiting:
+      "Một nhân viên Phòng Du lịch sẽ trả lời bạn tại đây. Trợ lý tự động tạm dừng; gõ “hủy” để quay lại.",
+    person: "Gặp nhân viên",
+    personAsk: "gặp nhân viên",
     errors: {
       rateLimited: "Bạn hỏi hơi nhanh. Vui lòng đợi một chút rồi thử lại.",
       network: "Không kết nối được với trợ lý. Vui lòng kiểm tra mạng và thử lại sau.",
@@ -117,6 +135,11 @@ const STRINGS = {
     reportsTitle: "The status of the reports you sent:",
     reportUnknown: "could not be checked",
     status: { received: "Received", in_progress: "In progress", resolved: "Resolved", rejected: "Rejected" },
+    staff: "Staff",
+    waiting:
+      "A tourism office staff member will answer you here. The automatic assistant is paused; type “cancel” to go back.",
+    person: "Talk to a person",
+    personAsk: "talk to a human",
     errors: {
       rateLimited: "You are asking a little fast. Please wait a moment and try again.",
       network: "The assistant cannot be reached. Please check your connection and try again later.",
@@ -177,6 +200,9 @@ h2 { flex: 1; margin: 0; font-size: 16px; font-weight: 600; line-height: 1.3; }
 .msg { max-width: 92%; padding: 8px 11px; border-radius: 12px; overflow-wrap: anywhere; }
 .msg.user { align-self: flex-end; background: #0b5d3b; color: #fff; border-bottom-right-radius: 4px; }
 .msg.bot { align-self: flex-start; background: #fff; border: 1px solid #d5dbe1; border-bottom-left-radius: 4px; }
+.msg.staff { align-self: flex-start; background: #fff8e6; border: 1px solid #c98a00; border-bottom-left-radius: 4px; }
+.msg.staff .who { margin: 0 0 2px; font-size: 13px; font-weight: 700; color: #6b4500; }
+.handoff-status { margin: 0; padding: 8px 12px; background: #fff8e6; color: #4d3300; border-top: 1px solid #c98a00; font-size: 13.5px; }
 .msg.error { align-self: stretch; background: #fdecea; color: #8a1c12; border: 1px solid #f2b8b0; }
 .text { white-space: pre-wrap; margin: 0; }
 .msg a { color: #0a58a8; text-decoration: underline; }
@@ -314,6 +340,8 @@ function loadSaved(key: string, host: string): Saved | undefined {
     for (const m of Array.isArray(data.messages) ? data.messages : []) {
       if (!isRecord(m)) continue;
       if (m.role === "user" && typeof m.text === "string") messages.push({ role: "user", text: m.text });
+      else if (m.role === "staff" && typeof m.text === "string")
+        messages.push({ role: "staff", text: m.text });
       else if (m.role === "error" && typeof m.key === "string" && m.key in STRINGS.vi.errors)
         messages.push({ role: "error", key: m.key as ErrorKey });
       else if (m.role === "bot") {
@@ -333,6 +361,8 @@ function loadSaved(key: string, host: string): Saved | undefined {
       langChosen: data.langChosen === true,
       conversationId: data.conversationId,
       messages: messages.slice(-MAX_MESSAGES),
+      handoff: data.handoff === true,
+      seq: typeof data.seq === "number" && Number.isSafeInteger(data.seq) && data.seq >= 0 ? data.seq : 0,
     };
   } catch {
     return undefined;
@@ -435,10 +465,24 @@ function externalLink(href: string, text: string, newTab: string): HTMLAnchorEle
 }
 
 type Outcome =
-  | { kind: "answer"; message: BotMessage }
+  /** `handoff`: whether a staff member has the chat, when the server said (the handoff desk's answers). */
+  | { kind: "answer"; message: BotMessage; handoff?: boolean }
   | { kind: "error"; key: ErrorKey }
   /** Streaming did not work (no body, a broken stream, a network failure): try plain JSON. */
   | { kind: "retry" };
+
+/** The handoff state an answer carries (`handoff: {open}`), if any. */
+function handoffOf(data: unknown): boolean | undefined {
+  return isRecord(data) && isRecord(data.handoff) && typeof data.handoff.open === "boolean"
+    ? data.handoff.open
+    : undefined;
+}
+
+/** An answer outcome, with the handoff state when the data has one. */
+function answerOutcome(data: unknown, message: BotMessage): Outcome {
+  const handoff = handoffOf(data);
+  return handoff === undefined ? { kind: "answer", message } : { kind: "answer", message, handoff };
+}
 
 function errorKeyOf(status: number, code?: string): ErrorKey {
   if (status === 429 || code?.startsWith("rate_limited")) return "rateLimited";
@@ -584,9 +628,14 @@ function start(script: HTMLScriptElement | null): void {
   attach.append(attachText, file);
   const myReports = el("button", "link-button");
   myReports.type = "button";
-  foot.append(attach, myReports, newChat);
+  const person = el("button", "link-button");
+  person.type = "button";
+  person.addEventListener("click", () => void ask(t().personAsk));
+  foot.append(attach, myReports, person, newChat);
+  const handoffStatus = el("p", "handoff-status");
+  handoffStatus.setAttribute("role", "status");
 
-  panel.append(header, log, form, foot, live);
+  panel.append(header, log, handoffStatus, form, foot, live);
   root.append(launcher, panel);
   shadow.append(root);
 
@@ -606,6 +655,10 @@ function start(script: HTMLScriptElement | null): void {
     newChat.textContent = s.newChat;
     attachText.textContent = s.photo;
     myReports.textContent = s.myReports;
+    person.textContent = s.person;
+    handoffStatus.textContent = s.waiting;
+    handoffStatus.hidden = !state.handoff;
+    person.hidden = state.handoff === true;
   }
 
   const reportsKey = `chau-doc-widget:reports:v1:${host}`;
@@ -722,6 +775,14 @@ function start(script: HTMLScriptElement | null): void {
     if (message.role === "user") {
       const node = el("div", "msg user");
       node.append(el("span", "sr-only", s.you + " "), el("p", "text", message.text));
+      return node;
+    }
+    if (message.role === "staff") {
+      const node = el("div", "msg staff");
+      node.append(el("p", "who", s.staff), el("span", "sr-only", ": "));
+      const text = el("p", "text");
+      text.append(linkified(message.text, s.newTab));
+      node.append(text);
       return node;
     }
     if (message.role === "error") {
@@ -916,15 +977,83 @@ function start(script: HTMLScriptElement | null): void {
     if (outcome.kind === "retry") outcome = await askJson(body);
     if (outcome.kind === "retry") outcome = { kind: "error", key: "network" };
 
-    if (outcome.kind === "answer") {
-      keepReport(outcome.message.text);
+    if (outcome.kind === "answer") keepReport(outcome.message.text);
+    // While staff have the chat the desk may have nothing to say: no empty bubble then.
+    if (outcome.kind === "answer" && (outcome.message.text.trim() || outcome.handoff === undefined))
       push(outcome.message);
-    } else push({ role: "error", key: outcome.key });
+    else if (outcome.kind === "error") push({ role: "error", key: outcome.key });
+    if (outcome.kind === "answer" && outcome.handoff !== undefined) setHandoff(outcome.handoff);
     busy = false;
     send.disabled = false;
     log.removeAttribute("aria-busy");
     renderLog();
     announce(outcome.kind === "answer" ? outcome.message.text : t().errors[outcome.key]);
+  }
+
+  // ---------------------------------------------------------------- the mailbox (talking to a person)
+  let polling: number | undefined;
+
+  function setHandoff(open: boolean): void {
+    state.handoff = open;
+    save();
+    applyStrings();
+    if (open) startPolling();
+    // One more read after it closed: the notice that the chat is back with the assistant.
+    else void readMailbox();
+  }
+
+  function startPolling(): void {
+    if (polling !== undefined) return;
+    polling = window.setInterval(() => void readMailbox(), MAILBOX_POLL_MS);
+    void readMailbox();
+  }
+
+  function stopPolling(): void {
+    if (polling !== undefined) window.clearInterval(polling);
+    polling = undefined;
+  }
+
+  let reading = false;
+  async function readMailbox(): Promise<void> {
+    if (reading) return;
+    reading = true;
+    try {
+      const id = encodeURIComponent(state.conversationId);
+      const res = await fetch(`${host}/api/conversations/${id}/messages?after=${state.seq ?? 0}`, {
+        headers: { Accept: "application/json" },
+        credentials: "omit",
+      });
+      if (!res.ok) return;
+      const data: unknown = await res.json();
+      if (!isRecord(data) || !Array.isArray(data.messages)) return;
+      let added = "";
+      for (const m of data.messages) {
+        if (!isRecord(m) || typeof m.seq !== "number" || typeof m.text !== "string") continue;
+        if (m.seq <= (state.seq ?? 0)) continue;
+        state.seq = m.seq;
+        if (m.from === "staff") push({ role: "staff", text: m.text });
+        else {
+          const bot = toBotMessage({ answer: m.text, suggestions: m.suggestions }, host, state.lang);
+          if (bot) push(bot);
+        }
+        added = m.text;
+      }
+      const open = handoffOf(data);
+      if (open === false && state.handoff) {
+        state.handoff = false;
+        applyStrings();
+      }
+      if (!state.handoff) stopPolling();
+      save();
+      if (added) {
+        renderLog();
+        announce(added);
+      }
+    } catch {
+      // Offline for a moment: the next poll tries again.
+    } finally {
+      reading = false;
+    }
   }
 
   async function post(body: string, accept: string): Promise<Response | undefined> {
@@ -953,8 +1082,9 @@ function start(script: HTMLScriptElement | null): void {
     if (!type.includes("text/event-stream")) {
       // The server answered in JSON anyway.
       try {
-        const message = toBotMessage(await res.json(), host, state.lang);
-        return message ? { kind: "answer", message } : { kind: "error", key: "server" };
+        const data: unknown = await res.json();
+        const message = toBotMessage(data, host, state.lang);
+        return message ? answerOutcome(data, message) : { kind: "error", key: "server" };
       } catch {
         return { kind: "retry" };
       }
@@ -971,7 +1101,7 @@ function start(script: HTMLScriptElement | null): void {
       if (event === "delta" && isRecord(parsed) && typeof parsed.text === "string") onDelta(parsed.text);
       else if (event === "answer") {
         const message = toBotMessage(parsed, host, state.lang);
-        return message ? { kind: "answer", message } : { kind: "error", key: "server" };
+        return message ? answerOutcome(parsed, message) : { kind: "error", key: "server" };
       } else if (event === "error") {
         const code = isRecord(parsed) && isRecord(parsed.error) ? str(parsed.error.code) : undefined;
         return { kind: "error", key: errorKeyOf(0, code) };
@@ -1013,8 +1143,9 @@ function start(script: HTMLScriptElement | null): void {
     if (!res) return { kind: "retry" };
     if (!res.ok) return errorOf(res);
     try {
-      const message = toBotMessage(await res.json(), host, state.lang);
-      return message ? { kind: "answer", message } : { kind: "error", key: "server" };
+      const data: unknown = await res.json();
+      const message = toBotMessage(data, host, state.lang);
+      return message ? answerOutcome(data, message) : { kind: "error", key: "server" };
     } catch {
       return { kind: "error", key: "server" };
     }
@@ -1062,6 +1193,10 @@ function start(script: HTMLScriptElement | null): void {
   myReports.addEventListener("click", () => void showReports());
   newChat.addEventListener("click", () => {
     state.messages = [];
+    state.handoff = false;
+    state.seq = 0;
+    stopPolling();
+    applyStrings();
     state.conversationId = newConversationId();
     save();
     renderLog();
@@ -1080,6 +1215,7 @@ function start(script: HTMLScriptElement | null): void {
   applyStrings();
   renderLog();
   document.body.append(hostEl);
+  if (state.handoff) startPolling();
 }
 
 // currentScript is only set while the script first runs, so it is read now, before any waiting.

@@ -69,6 +69,7 @@ const COMMAND_MENU: Record<Lang, BotCommand[]> = {
     { command: "language", description: "Đổi ngôn ngữ Việt / Anh" },
     { command: "report", description: "Gửi phản ánh (chặt chém, mất an toàn, rác...)" },
     { command: "status", description: "Xem trạng thái phản ánh: /status CD-2026-000123" },
+    { command: "human", description: "Gặp nhân viên Phòng Du lịch" },
   ],
   en: [
     { command: "start", description: "Start and see example questions" },
@@ -78,6 +79,7 @@ const COMMAND_MENU: Record<Lang, BotCommand[]> = {
     { command: "language", description: "Switch between Vietnamese and English" },
     { command: "report", description: "Send a report (scams, safety, litter...)" },
     { command: "status", description: "A report's status: /status CD-2026-000123" },
+    { command: "human", description: "Talk to a person at the tourism office" },
   ],
 };
 
@@ -90,6 +92,7 @@ const COMMANDS: readonly CommandName[] = [
   "language",
   "report",
   "status",
+  "human",
 ];
 /** Other names of commands: the Vietnamese ones of reports. */
 const COMMAND_ALIASES: Record<string, CommandName> = { phananh: "report", trangthai: "status" };

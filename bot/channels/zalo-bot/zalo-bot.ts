@@ -63,7 +63,7 @@ const MAX_RETRY_DELAY_MS = 30_000;
 const SEEN_LIMIT = 10_000;
 /** sendPhoto's caption: at most 2000 characters (Zalo Bot API reference). */
 const MAX_CAPTION = 2000;
-const COMMANDS = ["start", "help", "events", "lodging", "language", "report", "status"] as const;
+const COMMANDS = ["start", "help", "events", "lodging", "language", "report", "status", "human"] as const;
 /** Other names of commands: the Vietnamese ones of reports. */
 const COMMAND_ALIASES: Record<string, (typeof COMMANDS)[number]> = { phananh: "report", trangthai: "status" };
 
