@@ -143,6 +143,8 @@ describe.sequential("tourist reports in chromium", () => {
     expect(await p.locator(".case-facts").textContent()).toContain("Đang xử lý");
 
     await visitor.locator(`${W} .foot button`, { hasText: "Phản ánh của tôi" }).click();
+    // The office's reply and the status notice came through the mailbox, then the statuses.
+    await visitor.locator(`${W} .msg.staff`, { hasText: "Đã báo đội vệ sinh của phường." }).waitFor();
     expect(await lastAnswer(visitor, 8)).toContain(`${code}: Đang xử lý`);
     // Another browser, without the token, learns nothing from the code.
     const stranger = await newPage();

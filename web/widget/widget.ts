@@ -696,6 +696,8 @@ function start(script: HTMLScriptElement | null): void {
     if (busy) return;
     const s = t();
     const list = keptReports();
+    // The office's replies to a report land in the conversation's mailbox: read it too.
+    if (list.length) await readMailbox();
     if (list.length === 0) {
       push({ role: "bot", text: s.noReports, lang: state.lang, sources: [], suggestions: [], places: [] });
       renderLog();
@@ -1152,6 +1154,8 @@ function start(script: HTMLScriptElement | null): void {
   }
 
   function open(): void {
+    // Replies of the office to the visitor's reports may be waiting in the mailbox.
+    if (!state.handoff && keptReports().length) void readMailbox();
     panel.hidden = false;
     launcher.setAttribute("aria-expanded", "true");
     revealLatest();
