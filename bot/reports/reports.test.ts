@@ -285,6 +285,21 @@ describe("the report dialogue", () => {
     expect(stored?.transcript.some((l) => l.text === long)).toBe(true);
   });
 
+  it("takes a photo sent before its step, and then passes over the photo step", async () => {
+    const c = chat();
+    await c.q("tôi muốn phản ánh");
+    const early = await c.q("", { photo: photo(JPEG) });
+    expect(early.answer).toContain("Đã nhận ảnh");
+    expect(early.answer).toContain("Chọn một mục");
+    expect((await c.q("", { photo: photo(HTML) })).answer).toContain("không phải ảnh JPEG, PNG hoặc WebP");
+    await c.q("4");
+    await c.q("cầu tàu Châu Giang");
+    expect((await c.q("bây giờ")).answer).toContain("mô tả");
+    const filed = await c.q("Cầu tàu gãy ván, rất nguy hiểm cho khách");
+    const code = /CD-2026-\d{6}/.exec(filed.answer)?.[0] as string;
+    expect((await store.getCase(code))?.photo).toMatch(/\.jpg$/);
+  });
+
   it("answers a question about complaining and offers the report button", async () => {
     const c = chat();
     const a = await c.q("where do I complain about a vendor");

@@ -296,6 +296,36 @@ export function createReports(deps: ReportsDeps): Reports {
         [{ kind: "interrupt" }],
       );
 
+    /** The photo checked and stored, or the message that says why not. */
+    const takePhoto = async (
+      photo: NonNullable<Question["photo"]>,
+    ): Promise<{ name: string } | { refused: string }> => {
+      const tooLarge = () => say("photoSize", lang, { mb: Math.floor(o.maxPhotoBytes / 1024 / 1024) });
+      let bytes: Uint8Array;
+      try {
+        bytes = await photo.load(o.maxPhotoBytes);
+      } catch (err) {
+        if (err instanceof PhotoTooLarge) return { refused: tooLarge() };
+        log.warn({ err }, "reports: a photo could not be loaded");
+        return { refused: say("photoFailed", lang) };
+      }
+      if (bytes.length > o.maxPhotoBytes) return { refused: tooLarge() };
+      const type = photoTypeOf(bytes);
+      if (!type) return { refused: say("photoType", lang) };
+      return { name: await photos.save(bytes, type) };
+    };
+
+    // A photo before its step (people often send the picture first): kept, and the step asked again.
+    if (question.photo && progress.step !== "photo") {
+      const got = await takePhoto(question.photo);
+      if ("refused" in got) return again(got.refused);
+      return reply(
+        `${say("photoReceived", lang)}\n\n${ask(progress.step, lang).text}`,
+        ask(progress.step, lang).buttons,
+        [{ kind: "attach", photo: got.name }],
+      );
+    }
+
     switch (progress.step) {
       case "category": {
         const category = readCategory(text);
@@ -325,22 +355,10 @@ export function createReports(deps: ReportsDeps): Reports {
       }
       case "photo": {
         if (question.photo) {
-          let bytes: Uint8Array;
-          try {
-            bytes = await question.photo.load(o.maxPhotoBytes);
-          } catch (err) {
-            if (err instanceof PhotoTooLarge)
-              return again(say("photoSize", lang, { mb: Math.floor(o.maxPhotoBytes / 1024 / 1024) }));
-            log.warn({ err }, "reports: a photo could not be loaded");
-            return again(say("photoFailed", lang));
-          }
-          if (bytes.length > o.maxPhotoBytes)
-            return again(say("photoSize", lang, { mb: Math.floor(o.maxPhotoBytes / 1024 / 1024) }));
-          const type = photoTypeOf(bytes);
-          if (!type) return again(say("photoType", lang));
-          const name = await photos.save(bytes, type);
+          const got = await takePhoto(question.photo);
+          if ("refused" in got) return again(got.refused);
           return moveOn(
-            [{ kind: "answer", value: { step: "photo", photo: name } }],
+            [{ kind: "answer", value: { step: "photo", photo: got.name } }],
             say("photoReceived", lang),
           );
         }

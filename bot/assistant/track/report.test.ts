@@ -34,6 +34,13 @@ describe("reduceReport", () => {
     r = reduceReport(r, { kind: "resume" });
     expect(r).not.toHaveProperty("asking");
     expect(reduceReport(r, { kind: "end" })).toBeUndefined();
+    // A photo sent early is kept, and the photo step is passed over.
+    let early = reduceReport(reduceReport(undefined, { kind: "start" }), { kind: "attach", photo: "p.jpg" });
+    expect(early).toMatchObject({ step: "category", draft: { photo: "p.jpg" } });
+    early = reduceReport(early, { kind: "answer", value: { step: "category", category: "other" } });
+    early = reduceReport(early, { kind: "skip" });
+    early = reduceReport(early, { kind: "skip" });
+    expect(early?.step).toBe("description");
     // Nothing but a start opens a report.
     expect(reduceReport(undefined, { kind: "skip" })).toBeUndefined();
   });

@@ -35,6 +35,8 @@ export type ReportEvent =
   | { kind: "answer"; value: ReportDraftValue }
   /** The current step skipped. */
   | { kind: "skip" }
+  /** A photo sent before its step: kept, and the photo step is then passed over. */
+  | { kind: "attach"; photo: string }
   /** Another report asked for while this one is open. */
   | { kind: "interrupt" }
   /** Continue the open report after an interruption. */
@@ -59,6 +61,12 @@ const MAX_LINES = 40;
 export function nextStep(step: ReportStep): ReportStep | "done" {
   const i = REPORT_STEPS.indexOf(step);
   return REPORT_STEPS[i + 1] ?? "done";
+}
+
+/** The step after `step`, passing over the photo step when a photo came already. */
+function stepAfter(step: ReportStep, draft: ReportDraft): ReportStep | "done" {
+  const next = nextStep(step);
+  return next === "photo" && draft.photo !== undefined ? nextStep(next) : next;
 }
 
 /**
@@ -89,8 +97,10 @@ export function reduceReport(
         ...progress,
         draft: { ...progress.draft, lines: [...progress.draft.lines, event.line].slice(-MAX_LINES) },
       };
+    case "attach":
+      return { ...progress, draft: { ...progress.draft, photo: event.photo } };
     case "skip": {
-      const next = nextStep(progress.step);
+      const next = stepAfter(progress.step, progress.draft);
       return next === "done" ? open : { ...open, step: next };
     }
     case "answer": {
@@ -102,7 +112,7 @@ export function reduceReport(
       else if (v.step === "when") draft.when = v.when;
       else if (v.step === "photo") draft.photo = v.photo;
       else draft.description = v.description;
-      const next = nextStep(progress.step);
+      const next = stepAfter(progress.step, draft);
       return { ...open, step: next === "done" ? progress.step : next, draft };
     }
   }
