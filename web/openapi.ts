@@ -451,6 +451,15 @@ export function buildOpenApiDocument(
               pattern: "^[A-Za-z0-9_-]+$",
             }),
             lang: { type: "string", enum: [...LANGS], description: "Answer language; detected when omitted" },
+            location: {
+              type: "object",
+              description: "A location the visitor shared (nearby places; a report's place)",
+              required: ["lat", "lng"],
+              properties: {
+                lat: { type: "number", minimum: -90, maximum: 90 },
+                lng: { type: "number", minimum: -180, maximum: 180 },
+              },
+            },
           },
         },
         Bilingual: bilingual,

@@ -57,6 +57,13 @@ describe("a report from the widget", () => {
   it("goes through the steps with a photo upload; bad uploads get a 4xx or a clear message", async () => {
     expect((await ask("tôi muốn phản ánh")).answer).toContain("Chọn một mục");
     await ask("3");
+    // A location out of range is a 400; the widget's shared location is taken with the typed place.
+    const bad = await request(app.origin, "/api/ask", {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ message: "[Vị trí]", conversationId: CONV, location: { lat: 200, lng: 0 } }),
+    });
+    expect(bad.status).toBe(400);
     await ask("Bến đò Châu Giang");
     await ask("sáng nay");
     // Before the photo step is done: a page that is not a picture, an oversized photo, a malformed upload.

@@ -78,6 +78,8 @@ const STRINGS = {
     newTab: "(mở trong thẻ mới)",
     km: "km",
     photo: "Gửi ảnh (cho phản ánh)",
+    shareLocation: "Gửi vị trí",
+    locationSent: "[Vị trí của tôi]",
     photoSent: "[Ảnh]",
     myReports: "Phản ánh của tôi",
     noReports: "Bạn chưa gửi phản ánh nào từ trình duyệt này. Gõ “phản ánh” để gửi.",
@@ -129,6 +131,8 @@ const STRINGS = {
     newTab: "(opens in a new tab)",
     km: "km",
     photo: "Send a photo (for a report)",
+    shareLocation: "Share location",
+    locationSent: "[My location]",
     photoSent: "[Photo]",
     myReports: "My reports",
     noReports: "You have not sent a report from this browser. Type “report” to send one.",
@@ -628,10 +632,14 @@ function start(script: HTMLScriptElement | null): void {
   attach.append(attachText, file);
   const myReports = el("button", "link-button");
   myReports.type = "button";
+  // A shared location (a report's "where", or "what is near me"); only where the browser has geolocation.
+  const shareLocation = el("button", "link-button");
+  shareLocation.type = "button";
+  shareLocation.hidden = !("geolocation" in navigator);
   const person = el("button", "link-button");
   person.type = "button";
   person.addEventListener("click", () => void ask(t().personAsk));
-  foot.append(attach, myReports, person, newChat);
+  foot.append(attach, shareLocation, myReports, person, newChat);
   const handoffStatus = el("p", "handoff-status");
   handoffStatus.setAttribute("role", "status");
 
@@ -655,6 +663,7 @@ function start(script: HTMLScriptElement | null): void {
     newChat.textContent = s.newChat;
     attachText.textContent = s.photo;
     myReports.textContent = s.myReports;
+    shareLocation.textContent = s.shareLocation;
     person.textContent = s.person;
     handoffStatus.textContent = s.waiting;
     handoffStatus.hidden = !state.handoff;
@@ -946,7 +955,7 @@ function start(script: HTMLScriptElement | null): void {
     save();
   }
 
-  async function ask(raw: string): Promise<void> {
+  async function ask(raw: string, location?: { lat: number; lng: number }): Promise<void> {
     const text = raw.trim().slice(0, MAX_INPUT);
     if (!text || busy) return;
     busy = true;
@@ -972,6 +981,7 @@ function start(script: HTMLScriptElement | null): void {
     };
     const body = JSON.stringify({
       message: text,
+      ...(location ? { location } : {}),
       conversationId: state.conversationId,
       ...(state.langChosen ? { lang: state.lang } : {}),
     });
@@ -1195,6 +1205,13 @@ function start(script: HTMLScriptElement | null): void {
     if (chosen) void sendPhoto(chosen);
   });
   myReports.addEventListener("click", () => void showReports());
+  shareLocation.addEventListener("click", () => {
+    navigator.geolocation.getCurrentPosition(
+      (p) => void ask(t().locationSent, { lat: p.coords.latitude, lng: p.coords.longitude }),
+      () => announce(t().errors.badRequest),
+      { timeout: 15_000, maximumAge: 60_000 },
+    );
+  });
   newChat.addEventListener("click", () => {
     state.messages = [];
     state.handoff = false;
