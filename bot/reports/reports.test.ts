@@ -131,6 +131,13 @@ describe("intent", () => {
     expect(readCategory("7")).toBe("other");
     expect(readCategory("9")).toBeUndefined();
   });
+
+  it("reads no language from a case code or a link token (a token can hold '-a-' or '_I_')", async () => {
+    const c = chat();
+    await c.q("xin chào");
+    const a = await c.q("/status CD-2026-000001 a-I-the_my-a-I-the_my-a");
+    expect(a.language).toBe("vi");
+  });
 });
 
 describe("the report dialogue", () => {

@@ -455,7 +455,13 @@ function plainTurn(question: Question, lang: Lang): TrackedTurn {
 function languageOf(question: Question, state: DialogueState): Lang {
   if (question.lang) return question.lang;
   // A command ("/report") says nothing of the language.
-  const t = question.text.replace(/^\/\w+/, "");
+  // A case code and a link token ("CD-2026-000001 Ab3-x_a…") say nothing of it either.
+  const t = question.text
+    .replace(/^\/\w+/, "")
+    .replace(/\bcd[\s-]?\d{4}[\s-]?\d{1,9}\b/gi, " ")
+    .split(/\s+/)
+    .filter((w) => !/^[A-Za-z0-9_-]{16,}$/.test(w))
+    .join(" ");
   if (t && fold(t) !== t.toLowerCase()) return "vi";
   if (
     /\b(?:i|the|a|my|want|report|scam|complain\w*|where|how|status|skip|cancel|now|continue|start over|send)\b/i.test(
