@@ -10,6 +10,7 @@ import { portalRouter } from "./routes/portal.ts";
 import { adminRouter, type AdminDeps } from "./admin/index.ts";
 import { webhooksRouter } from "./routes/webhooks.ts";
 import { widgetRouter } from "./routes/widget.ts";
+import { reportPagesRouter, type ReportsWeb } from "./routes/reports.ts";
 import type { ChannelAdapter } from "../bot/channels/index.ts";
 import type { HandoffDesk } from "../bot/handoff/index.ts";
 
@@ -72,6 +73,8 @@ export type AppDeps = {
   channels?: readonly ChannelAdapter[];
   /** The admin area at /admin (and uploaded images at /media), when configured. */
   admin?: AdminDeps;
+  /** Tourist reports: the widget's photo upload, case status links, the figures page. */
+  reports?: ReportsWeb;
   /** Talking to a person from the widget: asked before the assistant on /api/ask. */
   handoff?: Pick<HandoffDesk, "intercept">;
 };
@@ -129,6 +132,7 @@ export function createApp(deps: AppDeps): express.Express {
     app.use("/media", express.static(deps.admin.uploadsDir, { maxAge: "1h", index: false }));
     app.use("/admin", adminRouter(deps.admin));
   }
+  app.use(reportPagesRouter(deps));
   app.use(portalRouter(deps));
   app.use(notFound);
   app.use(errorHandler(deps.log));

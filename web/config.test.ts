@@ -153,6 +153,34 @@ describe("readWebConfig", () => {
         /ZALO_OA_MAX_EVENT_AGE_SECONDS/,
       );
   });
+
+  it("reads the reports' settings with their defaults, and keeps report photos out of the public uploads", () => {
+    const c = readWebConfig({ DATA_DIR: "/srv/cd" });
+    expect(c.reports).toMatchObject({
+      perDay: 5,
+      maxDescription: 1000,
+      maxPhotoBytes: 5 * 1024 * 1024,
+      deadlines: { safety: 1, lost: 1, prices: 3, default: 5 },
+      photoDir: "/srv/cd/report-photos",
+    });
+    expect(c.reports.webhook).toBeUndefined();
+    const set = readWebConfig({
+      REPORTS_DEADLINES: "safety=0.5, default=7",
+      REPORTS_WEBHOOK_URL: "http://127.0.0.1:9000/hook",
+      REPORTS_WEBHOOK_SECRET: "a-secret-of-16-chars",
+    });
+    expect(set.reports.deadlines).toEqual({ safety: 0.5, default: 7 });
+    expect(set.reports.webhook).toEqual({
+      url: "http://127.0.0.1:9000/hook",
+      secret: "a-secret-of-16-chars",
+    });
+    expect(() => readWebConfig({ UPLOADS_DIR: "/srv/up", REPORTS_PHOTO_DIR: "/srv/up/reports" })).toThrow(
+      /REPORTS_PHOTO_DIR: must not be inside UPLOADS_DIR/,
+    );
+    expect(() =>
+      readWebConfig({ REPORTS_DEADLINES: "safety=soon", REPORTS_WEBHOOK_SECRET: "short" }),
+    ).toThrow(/REPORTS_DEADLINES[\s\S]*REPORTS_WEBHOOK_SECRET/);
+  });
 });
 
 describe("readWebConfig: talking to a person", () => {

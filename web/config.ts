@@ -73,7 +73,38 @@ const envSchema = z.object({
   MAP_ATTRIBUTION: z.string().min(1).optional(),
   /** Stored questions and feedback older than this many days are deleted (daily). */
   RETENTION_DAYS: z.coerce.number().int().min(1).max(36_500).default(180),
+  // Tourist reports.
+  /** Reports one chat user may file in 24 hours. */
+  REPORTS_PER_DAY: z.coerce.number().int().min(1).max(1000).default(5),
+  /** Longest report description kept, in characters. */
+  REPORTS_MAX_DESCRIPTION: z.coerce.number().int().min(50).max(4000).default(1000),
+  /** Largest report photo, in megabytes. */
+  REPORTS_MAX_PHOTO_MB: z.coerce.number().min(0.1).max(20).default(5),
+  /** Days the office has per category, "category=days,...", "default" for the rest. */
+  REPORTS_DEADLINES: z
+    .string()
+    .regex(
+      /^\s*(?:prices|safety|cleanliness|infrastructure|lodging|lost|other|default)\s*=\s*\d+(?:\.\d+)?\s*(?:,\s*(?:prices|safety|cleanliness|infrastructure|lodging|lost|other|default)\s*=\s*\d+(?:\.\d+)?\s*)*$/,
+      'a list such as "safety=1,lost=1,prices=3,default=5"',
+    )
+    .default("safety=1,lost=1,prices=3,default=5"),
+  /** Report photos: a private folder, never served (default: <UPLOADS_DIR>/../report-photos). */
+  REPORTS_PHOTO_DIR: z.string().min(1).optional(),
+  /** The IOC's endpoint for new cases and status changes (POST JSON, retried from a queue). */
+  REPORTS_WEBHOOK_URL: z.url().optional(),
+  /** The HMAC-SHA256 key of the webhook's X-Signature-256 header. */
+  REPORTS_WEBHOOK_SECRET: z.string().min(16, "at least 16 characters").optional(),
 });
+
+/** REPORTS_DEADLINES as days per category. */
+function parseDeadlines(text: string): { default: number } & Record<string, number> {
+  const out: { default: number } & Record<string, number> = { default: 5 };
+  for (const part of text.split(",")) {
+    const [k, v] = part.split("=").map((x) => x.trim());
+    if (k && v) out[k] = Number(v);
+  }
+  return out;
+}
 
 export type ChannelsConfig = Omit<ChannelSettings, "publicUrl">;
 
@@ -99,6 +130,15 @@ export type WebConfig = BotConfig & {
   map: { tileUrl: string; attribution: string };
   /** TELEGRAM_STAFF_CHAT_ID: where staff notices go (through the Telegram bot). */
   staffChatId?: string;
+  /** Tourist reports (bot/reports/). */
+  reports: {
+    perDay: number;
+    maxDescription: number;
+    maxPhotoBytes: number;
+    deadlines: { default: number } & Record<string, number>;
+    photoDir: string;
+    webhook?: { url: string; secret?: string };
+  };
   /** HANDOFF_QUIET_MINUTES: a handoff without a staff reply for this long goes back to the bot. */
   handoffQuietMinutes: number;
   /** STAFF_HOURS, parsed. */
@@ -138,6 +178,15 @@ export function readWebConfig(env: NodeJS.ProcessEnv = process.env): WebConfig {
     if (length < MIN_PASSWORD_LENGTH || length > MAX_PASSWORD_LENGTH)
       problems.push(`  ADMIN_PASSWORD: must be ${MIN_PASSWORD_LENGTH} to ${MAX_PASSWORD_LENGTH} characters`);
   }
+  if (parsed.success) {
+    // Report photos must never be reachable through /media (the public uploads).
+    const uploads = path.resolve(parsed.data.UPLOADS_DIR ?? path.join(parsed.data.DATA_DIR, "uploads"));
+    const photos = parsed.data.REPORTS_PHOTO_DIR ? path.resolve(parsed.data.REPORTS_PHOTO_DIR) : undefined;
+    if (photos && (photos === uploads || photos.startsWith(uploads + path.sep)))
+      problems.push(
+        "  REPORTS_PHOTO_DIR: must not be inside UPLOADS_DIR (uploads are served publicly at /media)",
+      );
+  }
   if (problems.length || !parsed.success || !bot || !staffHours)
     throw new Error(`invalid configuration:\n${problems.join("\n")}`);
   const e = parsed.data;
@@ -158,6 +207,27 @@ export function readWebConfig(env: NodeJS.ProcessEnv = process.env): WebConfig {
     watchContent: e.WATCH_CONTENT === "true",
     retentionDays: e.RETENTION_DAYS,
     ...(e.TELEGRAM_STAFF_CHAT_ID ? { staffChatId: e.TELEGRAM_STAFF_CHAT_ID } : {}),
+    reports: {
+      perDay: e.REPORTS_PER_DAY,
+      maxDescription: e.REPORTS_MAX_DESCRIPTION,
+      maxPhotoBytes: Math.round(e.REPORTS_MAX_PHOTO_MB * 1024 * 1024),
+      deadlines: parseDeadlines(e.REPORTS_DEADLINES),
+      photoDir: path.resolve(
+        e.REPORTS_PHOTO_DIR ??
+          path.join(
+            path.dirname(path.resolve(e.UPLOADS_DIR ?? path.join(e.DATA_DIR, "uploads"))),
+            "report-photos",
+          ),
+      ),
+      ...(e.REPORTS_WEBHOOK_URL
+        ? {
+            webhook: {
+              url: e.REPORTS_WEBHOOK_URL,
+              ...(e.REPORTS_WEBHOOK_SECRET ? { secret: e.REPORTS_WEBHOOK_SECRET } : {}),
+            },
+          }
+        : {}),
+    },
     handoffQuietMinutes: e.HANDOFF_QUIET_MINUTES,
     staffHours,
     map: {

@@ -18,7 +18,17 @@ import {
   createStaffNotifier,
   type ChannelAdapter,
 } from "../bot/channels/index.ts";
-import { openSqliteStore } from "../bot/store/index.ts";
+import { openSqliteStore, type CasePlace } from "../bot/store/index.ts";
+import {
+  caseEventSink,
+  createOffice,
+  createReports,
+  createWebhookQueue,
+  folderPhotoStore,
+  placeFinder,
+  type CaseEventSink,
+  type WebhookQueue,
+} from "../bot/reports/index.ts";
 import { createHandoffDesk } from "../bot/handoff/index.ts";
 import { loadDotEnv, openFreshIndex, type KnowledgeIndex } from "../indexer/index.ts";
 import {
@@ -64,13 +74,42 @@ const log = pino({ level: config.logLevel });
 const index = await startupStep(() => openFreshIndex(config));
 const store = await startupStep(() => openSqliteStore(config.storeFile));
 const clock = { now: () => new Date() };
+// Tourist reports: a hook before the assistant's answering; new cases and status changes go to the
+// IOC's webhook (when configured) and new cases to the staff chat.
+const reportPhotos = folderPhotoStore(config.reports.photoDir);
+let findPlace: (text: string) => CasePlace | undefined = () => undefined;
+const onCaseEvent: CaseEventSink = (event, c) =>
+  caseEventSink({
+    staff,
+    log,
+    ...(webhookQueue ? { webhook: webhookQueue } : {}),
+    ...(config.publicUrl ? { publicUrl: config.publicUrl } : {}),
+  })(event, c);
+const reports = createReports({
+  store,
+  photos: reportPhotos,
+  clock,
+  log,
+  findPlace: (text) => findPlace(text),
+  onEvent: onCaseEvent,
+  options: {
+    perDay: config.reports.perDay,
+    maxDescription: config.reports.maxDescription,
+    maxPhotoBytes: config.reports.maxPhotoBytes,
+    deadlines: config.reports.deadlines,
+    hashSalt: config.hashSalt,
+    ...(config.publicUrl ? { publicUrl: config.publicUrl } : {}),
+  },
+});
 /** A new index needs a new assistant: its catalog is built from the index. */
-const makeAssistant = (index: KnowledgeIndex): Assistant =>
-  createAssistant({
+const makeAssistant = (index: KnowledgeIndex): Assistant => {
+  findPlace = placeFinder(index);
+  return createAssistant({
     index,
     store,
     clock,
     log,
+    beforeAnswer: reports.hook,
     ...(config.chatModel ? { chatModel: config.chatModel } : {}),
     ...(config.toolModel ? { toolModel: config.toolModel } : {}),
     ...(config.toolModel ? { toolModel: config.toolModel } : {}),
@@ -80,6 +119,7 @@ const makeAssistant = (index: KnowledgeIndex): Assistant =>
       hashSalt: config.hashSalt,
     },
   });
+};
 /** The live pair; the publisher replaces it in one assignment, and every request reads it once. */
 const live: { current: Live } = { current: { index, assistant: makeAssistant(index) } };
 const publisher = createPublisher({
@@ -123,6 +163,16 @@ const staff = createStaffNotifier({
   chatId: config.channels.telegram ? config.staffChatId : undefined,
   log,
 });
+const webhookQueue: WebhookQueue | undefined = config.reports.webhook
+  ? createWebhookQueue({
+      store,
+      url: config.reports.webhook.url,
+      ...(config.reports.webhook.secret ? { secret: config.reports.webhook.secret } : {}),
+      clock,
+      log,
+    })
+  : undefined;
+const office = createOffice({ store, clock, log, delivery: outbox, onEvent: onCaseEvent });
 if (config.staffChatId && !config.channels.telegram)
   log.warn({}, "TELEGRAM_STAFF_CHAT_ID is set but TELEGRAM_BOT_TOKEN is not: staff notices are not sent");
 const handoff = createHandoffDesk({
@@ -144,6 +194,7 @@ const dispatcher = createDispatcher({
   log,
   clock,
   outbox,
+  acceptPhotos: true,
   handoff,
   ...(config.publicUrl ? { publicUrl: config.publicUrl } : {}),
 });
@@ -166,6 +217,7 @@ const app = createApp({
   store,
   log,
   clock,
+  reports: { reports, office, photos: reportPhotos, maxPhotoBytes: config.reports.maxPhotoBytes },
   admin: {
     contentDir: config.contentDir,
     uploadsDir: config.uploadsDir,
@@ -176,6 +228,11 @@ const app = createApp({
     publisher,
     log,
     clock,
+    reports: {
+      web: { reports, office, photos: reportPhotos, maxPhotoBytes: config.reports.maxPhotoBytes },
+      staff: () => adminDb.listUsers().map((u) => u.name),
+      map: config.map,
+    },
     handoffs: handoff,
   },
   options: {
@@ -208,6 +265,7 @@ for (const channel of channels) {
   );
 }
 outbox.start();
+webhookQueue?.start();
 handoff.start();
 // Content changed outside the admin (a git pull) is published too; invalid content keeps the live index.
 const stopWatching = config.watchContent ? publisher.watch() : () => {};
@@ -236,7 +294,7 @@ function stop(signal: string): void {
     // A channel stuck on an unreachable platform must not hold the exit: 5 s at most.
     const channelsStopped = Promise.allSettled(channels.map((c) => c.stop()));
     await Promise.race([
-      Promise.all([channelsStopped, outbox.stop()]),
+      Promise.all([channelsStopped, outbox.stop(), webhookQueue?.stop()]),
       new Promise((r) => setTimeout(r, 5_000).unref()),
     ]);
     // A build cut off halfway leaves a temporary folder behind; the live index is safe either way.

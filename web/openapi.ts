@@ -295,6 +295,81 @@ export function buildOpenApiDocument(
           },
         },
       },
+      "/api/reports/photo": {
+        post: {
+          operationId: "reportPhoto",
+          summary: "A tourist report's photo, sent at the report's photo step",
+          description:
+            "Multipart form: `conversationId` (the widget's id, as sent to /api/ask), optional `lang` and `caption`, and the file `photo` (JPEG, PNG or WebP, checked by its bytes). The answer is the report's next step (or why the photo was refused) as an Answer. Outside a report the answer says photos are for reports.",
+          requestBody: {
+            required: true,
+            content: {
+              "multipart/form-data": {
+                schema: {
+                  type: "object",
+                  required: ["conversationId", "photo"],
+                  properties: {
+                    conversationId: { type: "string", maxLength: 100, pattern: "^[A-Za-z0-9_-]+$" },
+                    lang: { type: "string", enum: [...LANGS] },
+                    caption: { type: "string", maxLength: 1000 },
+                    photo: { type: "string", format: "binary" },
+                  },
+                },
+              },
+            },
+          },
+          responses: {
+            "200": { description: "The report's next step", content: json(ref("Answer")) },
+            "404": response("NotFound"),
+            "413": response("PayloadTooLarge"),
+            "415": { description: "Not multipart/form-data", content: json(ref("Error")) },
+            ...errors,
+          },
+        },
+      },
+      "/api/reports/{code}": {
+        get: {
+          operationId: "reportStatus",
+          summary: "A tourist report's status, for the holder of its link token",
+          description:
+            "A wrong code, a wrong token and an unknown case all answer 404 alike. No personal data is returned.",
+          parameters: [
+            {
+              name: "code",
+              in: "path",
+              required: true,
+              schema: { type: "string", pattern: "^CD-\\d{4}-\\d{6}$" },
+            },
+            {
+              name: "token",
+              in: "query",
+              required: true,
+              schema: { type: "string", pattern: "^[A-Za-z0-9_-]{22}$" },
+            },
+          ],
+          responses: {
+            "200": {
+              description: "The case's status",
+              content: json({
+                type: "object",
+                required: ["code", "status", "category", "createdAt", "updatedAt"],
+                properties: {
+                  code: { type: "string" },
+                  status: { enum: ["received", "in_progress", "resolved", "rejected"] },
+                  category: {
+                    enum: ["prices", "safety", "cleanliness", "infrastructure", "lodging", "lost", "other"],
+                  },
+                  createdAt: { type: "string", format: "date-time" },
+                  updatedAt: { type: "string", format: "date-time" },
+                  reason: { type: "string" },
+                },
+              }),
+            },
+            "404": response("NotFound"),
+            "429": response("RateLimited"),
+          },
+        },
+      },
       "/api/openapi.json": {
         get: {
           operationId: "openapi",
@@ -376,6 +451,15 @@ export function buildOpenApiDocument(
               pattern: "^[A-Za-z0-9_-]+$",
             }),
             lang: { type: "string", enum: [...LANGS], description: "Answer language; detected when omitted" },
+            location: {
+              type: "object",
+              description: "A location the visitor shared (nearby places; a report's place)",
+              required: ["lat", "lng"],
+              properties: {
+                lat: { type: "number", minimum: -90, maximum: 90 },
+                lng: { type: "number", minimum: -180, maximum: 180 },
+              },
+            },
           },
         },
         Bilingual: bilingual,

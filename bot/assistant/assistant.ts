@@ -84,7 +84,20 @@ export type AssistantDeps = {
   clock?: Clock;
   log?: Logger;
   options?: AssistantOptions;
+  /** Turns handled before the normal answering (tourist reports, bot/reports/). */
+  beforeAnswer?: TurnHook;
 };
+
+/**
+ * A turn handled before the normal answering: undefined lets the assistant answer it; otherwise the
+ * answer and the turn as the dialogue state records it (with its report events). `answer` is the normal
+ * answering, for a hook that answers first and adds to it (an emergency in the middle of a report).
+ */
+export type TurnHook = (turn: {
+  question: Question;
+  state: DialogueState;
+  answer(question: Question): Promise<Answer>;
+}) => Promise<{ answer: Answer; turn?: TrackedTurn } | undefined>;
 
 /** What `stream` yields: text deltas, then the final Answer (whose text replaces the deltas). */
 export type AnswerEvent = { type: "delta"; text: string } | { type: "answer"; answer: Answer };
@@ -335,8 +348,26 @@ export function createAssistant(deps: AssistantDeps): Assistant {
 
   // ---------------------------------------------------------------- answers
 
-  return {
-    async ask(question) {
+  /** The hook's answer to a turn, with its turn reduced into the conversation's state; else undefined. */
+  async function hooked(question: Question): Promise<Answer | undefined> {
+    if (!deps.beforeAnswer) return undefined;
+    const reply = await deps.beforeAnswer({
+      question,
+      state: memory.get(question.conversationId) ?? INITIAL_STATE,
+      answer: (q) => answerQuestion(q),
+    });
+    if (!reply) return undefined;
+    // Read again: `answer` may have recorded a turn of its own meanwhile.
+    if (reply.turn)
+      memory.set(
+        question.conversationId,
+        reduce(memory.get(question.conversationId) ?? INITIAL_STATE, reply.turn),
+      );
+    return reply.answer;
+  }
+
+  async function answerQuestion(question: Question): Promise<Answer> {
+    {
       const started = performance.now();
       const previous = memory.get(question.conversationId);
       const plan = await planFor(question, previous);
@@ -374,9 +405,21 @@ export function createAssistant(deps: AssistantDeps): Assistant {
         }
       }
       return finish(question, plan, plan.draft.answer, "extractive", plan.draft.sources, started);
+    }
+  }
+
+  return {
+    async ask(question) {
+      return (await hooked(question)) ?? answerQuestion(question);
     },
 
     async *stream(question) {
+      const own = await hooked(question);
+      if (own) {
+        for (const line of own.answer.split(/(?<=\n)/)) yield { type: "delta", text: line };
+        yield { type: "answer", answer: own };
+        return;
+      }
       const started = performance.now();
       const previous = memory.get(question.conversationId);
       const plan = await planFor(question, previous);

@@ -12,8 +12,23 @@ export {
   type AssistantOptions,
   type Clock,
   type Logger,
+  type TurnHook,
 } from "./assistant.ts";
 export { emergencyReply } from "./emergency.ts";
+export {
+  INITIAL_STATE,
+  reduce,
+  reduceReport,
+  replay,
+  REPORT_STEPS,
+  type DialogueState,
+  type ReportDraft,
+  type ReportEvent,
+  type ReportProgress,
+  type ReportStep,
+  type TrackedTurn,
+} from "./track/index.ts";
+export { isEmergencyText } from "./understand/index.ts";
 export {
   deadlineText,
   entryUrl,
@@ -56,6 +71,7 @@ export {
   type FrameCoverage,
   type Intent,
   type Question,
+  type QuestionPhoto,
 } from "./types.ts";
 export {
   isoOf,

@@ -12,6 +12,8 @@ export const INTENTS = [
   "help",
   "info",
   "out_of_scope",
+  /** A turn of a tourist report's dialogue (bot/reports/). */
+  "report",
 ] as const;
 export type Intent = (typeof INTENTS)[number];
 
@@ -28,7 +30,12 @@ export type Question = {
   location?: { lat: number; lng: number };
   /** Where the question came from, for the statistics: "web", "telegram", "zalo-oa", "cli", ... */
   channel?: string;
+  /** A photo the user sent (a report's picture); read only when a report asks for one. */
+  photo?: QuestionPhoto;
 };
+
+/** A photo sent with a turn: its bytes are fetched on demand, at most `maxBytes` of them. */
+export type QuestionPhoto = { load(maxBytes: number): Promise<Uint8Array> };
 
 /** An entry the answer is based on; the portal serves it at `url`. */
 export type AnswerSource = { id: string; type: EntryType; title: string; url: string };

@@ -1,6 +1,6 @@
 import { createHash } from "node:crypto";
 import { detectLanguage, type Lang } from "../../indexer/index.ts";
-import type { Answer, Assistant, Clock, Logger } from "../assistant/index.ts";
+import type { Answer, Assistant, Clock, Logger, Question } from "../assistant/index.ts";
 import type { Store } from "../store/index.ts";
 import type { HandoffDesk } from "../handoff/index.ts";
 import type { Outbox } from "./outbox.ts";
@@ -25,6 +25,11 @@ export type DispatcherDeps = {
   publicUrl?: string;
   /** Messages per minute one user may send before being asked to slow down. Default 20. */
   perUserPerMinute?: number;
+  /**
+   * Photos go to the assistant (which takes them in a tourist report, bot/reports/); without it they
+   * get the "text and locations only" reply, as stickers do.
+   */
+  acceptPhotos?: boolean;
   /** Told of every new user message, so that messages held for the conversation go out (outbox.ts). */
   outbox?: Pick<Outbox, "userWrote">;
   /** Talking to a person: asked before the bot answers; while a chat is with staff the bot is quiet. */
@@ -127,9 +132,11 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
     text: string,
     lang: Lang | undefined,
     location?: { lat: number; lng: number },
+    photo?: Question["photo"],
   ) {
     return assistant.ask({
       text,
+      ...(photo ? { photo } : {}),
       conversationId: `${i.channel}:${i.conversationId}`,
       userId: `${i.channel}:${i.userId}`,
       channel: i.channel,
@@ -173,6 +180,10 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
         switch (e.kind) {
           case "unsupported":
             return [plain(TEXT.unsupported[fallbackLang])];
+          case "photo":
+            if (!deps.acceptPhotos) return [plain(TEXT.unsupported[fallbackLang])];
+            answer = await ask(i, e.caption ?? "", chosen, undefined, { load: e.load });
+            break;
           case "location":
             answer = await ask(i, "", lang, { lat: e.lat, lng: e.lng });
             break;
@@ -196,6 +207,11 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
                     : "vi";
               await store.setState(langKey(i), next);
               return [plain(TEXT.language[next])];
+            }
+            // Reports read their commands themselves (bot/reports/): "/report", "/status CD-2026-000123".
+            if (e.command === "report" || e.command === "status") {
+              answer = await ask(i, `/${e.command} ${e.args}`.trim(), chosen);
+              break;
             }
             if (e.command === "human") {
               // No handoff desk here: say what the assistant can do instead.

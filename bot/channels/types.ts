@@ -24,9 +24,14 @@ export type Incoming = {
     | { kind: "button"; key: string }
     | {
         kind: "command";
-        command: "start" | "help" | "events" | "lodging" | "language" | "human";
+        command: "start" | "help" | "events" | "lodging" | "language" | "report" | "status" | "human";
         args: string;
       }
+    /**
+     * A photo (a report's picture): `load` fetches its bytes from the platform, at most `maxBytes`
+     * (PhotoTooLarge past it); the caption is the text sent with it.
+     */
+    | { kind: "photo"; caption?: string; load: (maxBytes: number) => Promise<Uint8Array> }
     /** The user followed the account (Zalo OA): send the welcome. */
     | { kind: "follow" }
     /** Stickers, photos, voice, files ...: a short friendly reply, never an error. */

@@ -22,3 +22,21 @@ export type {
 } from "./conversations.ts";
 export { createMemoryStore } from "./memory-store.ts";
 export { SQLITE_SCHEMA_VERSION, openSqliteStore } from "./sqlite-store.ts";
+export {
+  CASE_CATEGORIES,
+  CASE_STATUSES,
+  caseCode,
+  parseCaseCode,
+  parseCaseCodeStrict,
+  type CaseCategory,
+  type CaseEvent,
+  type CaseLine,
+  type CasePatch,
+  type CasePlace,
+  type CaseRecord,
+  type CaseStatus,
+  type CaseStore,
+  type ListCasesOptions,
+  type NewCase,
+  type QueuedWebhook,
+} from "./cases.ts";

@@ -4,6 +4,7 @@ import { AppError } from "../../indexer/index.ts";
 import { isSqliteError, openMigratedDatabase } from "./sqlite.ts";
 import { CONVERSATIONS_MIGRATION, sqliteConversations } from "./sqlite-conversations.ts";
 import {
+  listLimit,
   listWindow,
   toEpochMs,
   type Feedback,
@@ -13,6 +14,15 @@ import {
   type Store,
   type StoredInteraction,
 } from "./store.ts";
+import {
+  caseCode,
+  caseMatches,
+  patched,
+  yearOf,
+  type CaseEvent,
+  type CaseRecord,
+  type QueuedWebhook,
+} from "./cases.ts";
 
 /**
  * Schema migrations; migration i brings the database to `PRAGMA user_version` i + 1. Append, never edit:
@@ -68,6 +78,38 @@ const MIGRATIONS: readonly string[] = [
   `ALTER TABLE interactions ADD COLUMN coverage_json TEXT;`,
   // Reply windows, the outbox (and the widget's mailbox), handoffs to staff (sqlite-conversations.ts).
   CONVERSATIONS_MIGRATION,
+  // Tourist reports: the fields filters and retention read as columns, the rest as JSON.
+  `
+  CREATE TABLE case_counters (year INTEGER PRIMARY KEY, last INTEGER NOT NULL);
+  CREATE TABLE cases (
+    code TEXT PRIMARY KEY,
+    created_ms INTEGER NOT NULL,
+    status TEXT NOT NULL,
+    category TEXT NOT NULL,
+    reporter_hash TEXT NOT NULL,
+    closed_ms INTEGER,
+    data_json TEXT NOT NULL
+  );
+  CREATE INDEX cases_created ON cases (created_ms);
+  CREATE INDEX cases_reporter ON cases (reporter_hash, created_ms);
+  CREATE TABLE case_events (
+    id INTEGER PRIMARY KEY,
+    code TEXT NOT NULL REFERENCES cases (code) ON DELETE CASCADE,
+    at_ms INTEGER NOT NULL,
+    data_json TEXT NOT NULL
+  );
+  CREATE INDEX case_events_code ON case_events (code, at_ms);
+  CREATE TABLE outbound_webhooks (
+    key TEXT PRIMARY KEY,
+    body TEXT NOT NULL,
+    attempts INTEGER NOT NULL DEFAULT 0,
+    next_ms INTEGER NOT NULL,
+    next_at TEXT NOT NULL,
+    delivered_at TEXT,
+    last_error TEXT
+  );
+  CREATE INDEX outbound_webhooks_due ON outbound_webhooks (delivered_at, next_ms);
+  `,
 ];
 
 /** The `PRAGMA user_version` of a database this code has fully migrated. */
@@ -303,6 +345,124 @@ export function openSqliteStore(file: string, options: SqliteStoreOptions = {}):
     for (const resolve of waiting) resolve();
   }
 
+  // ---------------------------------------------------------------- cases
+  const nextSeq = db
+    .prepare<[number], number>(
+      `INSERT INTO case_counters (year, last) VALUES (?, 1)
+     ON CONFLICT (year) DO UPDATE SET last = last + 1 RETURNING last`,
+    )
+    .pluck();
+  const insertCase = db.prepare<
+    [
+      {
+        code: string;
+        created_ms: number;
+        status: string;
+        category: string;
+        reporter_hash: string;
+        data_json: string;
+      },
+    ]
+  >(
+    `INSERT INTO cases (code, created_ms, status, category, reporter_hash, closed_ms, data_json)
+     VALUES (:code, :created_ms, :status, :category, :reporter_hash, NULL, :data_json)`,
+  );
+  const createCaseTx = db.transaction((record: Omit<CaseRecord, "code">): CaseRecord => {
+    const year = yearOf(record.createdAt);
+    const full = { ...record, code: caseCode(year, nextSeq.get(year) as number) } as CaseRecord;
+    insertCase.run({
+      code: full.code,
+      created_ms: toEpochMs(full.createdAt, "createdAt"),
+      status: full.status,
+      category: full.category,
+      reporter_hash: full.reporterHash,
+      data_json: JSON.stringify(full),
+    });
+    return full;
+  });
+  const selectCase = db.prepare<[string], string>("SELECT data_json FROM cases WHERE code = ?").pluck();
+  const selectCases = db
+    .prepare<[{ since: number; until: number; status: string | null; category: string | null }], string>(
+      `SELECT data_json FROM cases WHERE created_ms >= :since AND created_ms < :until
+       AND (:status IS NULL OR status = :status) AND (:category IS NULL OR category = :category)
+       ORDER BY created_ms DESC, code DESC`,
+    )
+    .pluck();
+  const writeCase = db.prepare<
+    [{ code: string; status: string; closed_ms: number | null; data_json: string }]
+  >("UPDATE cases SET status = :status, closed_ms = :closed_ms, data_json = :data_json WHERE code = :code");
+  const saveCase = (c: CaseRecord) =>
+    writeCase.run({
+      code: c.code,
+      status: c.status,
+      closed_ms: c.closedAt ? toEpochMs(c.closedAt, "closedAt") : null,
+      data_json: JSON.stringify(c),
+    });
+  const updateCaseTx = db.transaction((code: string, change: (c: CaseRecord) => CaseRecord) => {
+    const json = selectCase.get(code);
+    if (json === undefined) return undefined;
+    const next = change(JSON.parse(json) as CaseRecord);
+    saveCase(next);
+    return next;
+  });
+  const insertEvent = db.prepare<[string, number, string]>(
+    "INSERT INTO case_events (code, at_ms, data_json) VALUES (?, ?, ?)",
+  );
+  const selectEvents = db
+    .prepare<[string], string>("SELECT data_json FROM case_events WHERE code = ? ORDER BY at_ms, id")
+    .pluck();
+  const countSince = db
+    .prepare<[string, number], number>(
+      "SELECT COUNT(*) FROM cases WHERE reporter_hash = ? AND created_ms >= ?",
+    )
+    .pluck();
+  const closedBefore = db
+    .prepare<[number], string>("SELECT data_json FROM cases WHERE closed_ms IS NOT NULL AND closed_ms < ?")
+    .pluck();
+  const forgetTx = db.transaction((beforeMs: number) => {
+    let n = 0;
+    for (const json of closedBefore.all(beforeMs)) {
+      const c = JSON.parse(json) as CaseRecord;
+      if (c.conversationId === undefined) continue;
+      delete c.conversationId;
+      saveCase(c);
+      n++;
+    }
+    return n;
+  });
+  type WebhookRow = {
+    key: string;
+    body: string;
+    attempts: number;
+    next_at: string;
+    delivered_at: string | null;
+    last_error: string | null;
+  };
+  const webhookOf = (r: WebhookRow): QueuedWebhook => ({
+    key: r.key,
+    body: r.body,
+    attempts: r.attempts,
+    nextAt: r.next_at,
+    ...(r.delivered_at !== null ? { deliveredAt: r.delivered_at } : {}),
+    ...(r.last_error !== null ? { lastError: r.last_error } : {}),
+  });
+  const insertWebhook = db.prepare<[string, string, number, string]>(
+    "INSERT OR IGNORE INTO outbound_webhooks (key, body, next_ms, next_at) VALUES (?, ?, ?, ?)",
+  );
+  const selectDue = db.prepare<[number, number], WebhookRow>(
+    `SELECT key, body, attempts, next_at, delivered_at, last_error FROM outbound_webhooks
+     WHERE delivered_at IS NULL AND next_ms <= ? ORDER BY next_ms, key LIMIT ?`,
+  );
+  const selectWebhook = db.prepare<[string], WebhookRow>(
+    "SELECT key, body, attempts, next_at, delivered_at, last_error FROM outbound_webhooks WHERE key = ?",
+  );
+  const markDelivered = db.prepare<[string, string]>(
+    "UPDATE outbound_webhooks SET attempts = attempts + 1, delivered_at = ?, last_error = NULL WHERE key = ?",
+  );
+  const markFailed = db.prepare<[number, string, string, string]>(
+    "UPDATE outbound_webhooks SET attempts = attempts + 1, next_ms = ?, next_at = ?, last_error = ? WHERE key = ?",
+  );
+
   /** Every interaction queued so far committed. */
   async function drain(): Promise<void> {
     flush();
@@ -388,6 +548,83 @@ export function openSqliteStore(file: string, options: SqliteStoreOptions = {}):
     async setState(key, value) {
       await ready();
       upsertState.run(key, value, new Date().toISOString());
+    },
+
+    async createCase(input) {
+      await ready();
+      return createCaseTx({ ...structuredClone(input), status: "received", updatedAt: input.createdAt });
+    },
+
+    async getCase(code) {
+      await ready();
+      const json = selectCase.get(code);
+      return json === undefined ? undefined : (JSON.parse(json) as CaseRecord);
+    },
+
+    async listCases(options = {}) {
+      await ready();
+      const since = options.since === undefined ? Number.MIN_SAFE_INTEGER : toEpochMs(options.since, "since");
+      const until = options.until === undefined ? Number.MAX_SAFE_INTEGER : toEpochMs(options.until, "until");
+      return selectCases
+        .all({ since, until, status: options.status ?? null, category: options.category ?? null })
+        .map((json) => JSON.parse(json) as CaseRecord)
+        .filter((c) => caseMatches(c, options))
+        .slice(0, listLimit(options.limit));
+    },
+
+    async updateCase(code, patch) {
+      await ready();
+      return updateCaseTx(code, (c) => patched(c, patch));
+    },
+
+    async appendCaseLine(code, line) {
+      await ready();
+      updateCaseTx(code, (c) => ({ ...c, transcript: [...c.transcript, line] }));
+    },
+
+    async addCaseEvent(event: CaseEvent) {
+      await ready();
+      insertEvent.run(event.code, toEpochMs(event.at, "at"), JSON.stringify(event));
+    },
+
+    async listCaseEvents(code) {
+      await ready();
+      return selectEvents.all(code).map((json) => JSON.parse(json) as CaseEvent);
+    },
+
+    async countCasesSince(reporterHash, since) {
+      await ready();
+      return countSince.get(reporterHash, toEpochMs(since, "since")) as number;
+    },
+
+    async forgetReporters(before) {
+      await ready();
+      return forgetTx(toEpochMs(before, "closedBefore"));
+    },
+
+    async enqueueWebhook(call) {
+      await ready();
+      return (
+        insertWebhook.run(call.key, call.body, toEpochMs(call.nextAt, "nextAt"), call.nextAt).changes === 1
+      );
+    },
+
+    async dueWebhooks(now, limit) {
+      await ready();
+      return selectDue.all(toEpochMs(now, "now"), listLimit(limit)).map(webhookOf);
+    },
+
+    async settleWebhook(key, outcome) {
+      await ready();
+      if ("deliveredAt" in outcome) markDelivered.run(outcome.deliveredAt, key);
+      else
+        markFailed.run(toEpochMs(outcome.nextAt, "nextAt"), outcome.nextAt, outcome.error.slice(0, 500), key);
+    },
+
+    async getWebhook(key) {
+      await ready();
+      const row = selectWebhook.get(key);
+      return row ? webhookOf(row) : undefined;
     },
 
     async close() {

@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { AppError } from "../../indexer/index.ts";
+import type { CaseRecord, NewCase } from "./cases.ts";
 import type { Feedback, InteractionRecord, Store } from "./store.ts";
 import type { DeliveryRow } from "./conversations.ts";
 
@@ -456,6 +457,146 @@ export function storeContract(
       expect(await store.getState("zalo-oa:tokens")).toBe('{"access":"a2","refresh":"r2"}');
       expect(await store.getState("telegram:offset")).toBe("42");
     });
+
+    describe("cases", () => {
+      const newCase = (overrides: Partial<NewCase> = {}): NewCase => ({
+        createdAt: "2026-03-01T02:00:00.000Z",
+        tokenHash: "t".repeat(64),
+        channel: "telegram",
+        reporterHash: "r1",
+        conversationId: "4242",
+        lang: "vi",
+        category: "prices",
+        place: { entryId: "sam-mountain", name: "Núi Sam" },
+        when: "sáng nay",
+        description: "Bị chặt chém giá nước",
+        dueAt: "2026-03-04T02:00:00.000Z",
+        transcript: [{ from: "user", text: "tôi muốn phản ánh", at: "2026-03-01T01:59:00.000Z" }],
+        ...overrides,
+      });
+
+      it("gives each case the next code of its year, zero-padded, and round-trips it", async () => {
+        const a = await store.createCase(newCase());
+        const b = await store.createCase(newCase({ reporterHash: "r2" }));
+        const c = await store.createCase(newCase({ createdAt: "2027-01-01T00:00:00Z" }));
+        expect([a.code, b.code, c.code]).toEqual(["CD-2026-000001", "CD-2026-000002", "CD-2027-000001"]);
+        expect(a.status).toBe("received");
+        expect(await store.getCase("CD-2026-000001")).toStrictEqual(a);
+        expect(await store.getCase("CD-2026-000009")).toBeUndefined();
+      });
+
+      it("lists newest first with filters on status, category, place and creation time", async () => {
+        await store.createCase(newCase());
+        await store.createCase(
+          newCase({ createdAt: "2026-03-02T00:00:00Z", category: "safety", place: { text: "bến đò" } }),
+        );
+        await store.createCase(newCase({ createdAt: "2026-03-03T00:00:00Z" }));
+        await store.updateCase("CD-2026-000003", { status: "resolved", updatedAt: "2026-03-03T05:00:00Z" });
+        const codes = (list: CaseRecord[]) => list.map((c) => c.code);
+        expect(codes(await store.listCases())).toEqual([
+          "CD-2026-000003",
+          "CD-2026-000002",
+          "CD-2026-000001",
+        ]);
+        expect(codes(await store.listCases({ status: "received" }))).toEqual([
+          "CD-2026-000002",
+          "CD-2026-000001",
+        ]);
+        expect(codes(await store.listCases({ category: "safety" }))).toEqual(["CD-2026-000002"]);
+        expect(codes(await store.listCases({ place: "BẾN" }))).toEqual(["CD-2026-000002"]);
+        expect(codes(await store.listCases({ place: "núi sam", limit: 1 }))).toEqual(["CD-2026-000003"]);
+        expect(
+          codes(await store.listCases({ since: "2026-03-02T00:00:00Z", until: "2026-03-03T00:00:00Z" })),
+        ).toEqual(["CD-2026-000002"]);
+      });
+
+      it("applies patches (null clears), appends lines and keeps events in order", async () => {
+        const { code } = await store.createCase(newCase());
+        await store.updateCase(code, { assignee: "an", reason: "x", updatedAt: "2026-03-01T03:00:00Z" });
+        const got = await store.updateCase(code, {
+          status: "rejected",
+          reason: null,
+          closedAt: "2026-03-01T04:00:00Z",
+          updatedAt: "2026-03-01T04:00:00Z",
+        });
+        expect(got).toMatchObject({ status: "rejected", assignee: "an", closedAt: "2026-03-01T04:00:00Z" });
+        expect(got).not.toHaveProperty("reason");
+        expect(
+          await store.updateCase("CD-2026-999999", { updatedAt: "2026-03-01T04:00:00Z" }),
+        ).toBeUndefined();
+        await store.appendCaseLine(code, { from: "bot", text: "Đã nhận", at: "2026-03-01T05:00:00Z" });
+        expect((await store.getCase(code))?.transcript.map((l) => l.text)).toEqual([
+          "tôi muốn phản ánh",
+          "Đã nhận",
+        ]);
+        await store.addCaseEvent({
+          code,
+          at: "2026-03-01T04:00:00Z",
+          kind: "status",
+          by: "an",
+          detail: "rejected",
+        });
+        await store.addCaseEvent({
+          code,
+          at: "2026-03-01T03:00:00Z",
+          kind: "assign",
+          by: "an",
+          detail: "an",
+        });
+        expect((await store.listCaseEvents(code)).map((e) => e.kind)).toEqual(["assign", "status"]);
+        expect(await store.listCaseEvents("CD-2026-000042")).toEqual([]);
+      });
+
+      it("counts a reporter's cases since a time, and forgets chat ids of long-closed cases only", async () => {
+        const a = await store.createCase(newCase());
+        const b = await store.createCase(newCase({ createdAt: "2026-03-05T00:00:00Z" }));
+        await store.createCase(newCase({ reporterHash: "other" }));
+        expect(await store.countCasesSince("r1", "2026-03-01T00:00:00Z")).toBe(2);
+        expect(await store.countCasesSince("r1", "2026-03-02T00:00:00Z")).toBe(1);
+        await store.updateCase(a.code, {
+          status: "resolved",
+          closedAt: "2026-03-02T00:00:00Z",
+          updatedAt: "2026-03-02T00:00:00Z",
+        });
+        await store.updateCase(b.code, {
+          status: "resolved",
+          closedAt: "2026-06-01T00:00:00Z",
+          updatedAt: "2026-06-01T00:00:00Z",
+        });
+        expect(await store.forgetReporters("2026-04-01T00:00:00Z")).toBe(1);
+        expect(await store.forgetReporters("2026-04-01T00:00:00Z")).toBe(0);
+        expect(await store.getCase(a.code)).not.toHaveProperty("conversationId");
+        expect((await store.getCase(b.code))?.conversationId).toBe("4242");
+      });
+
+      it("queues webhooks once per key and settles attempts", async () => {
+        expect(await store.enqueueWebhook({ key: "k1", body: "{}", nextAt: "2026-03-01T00:00:00Z" })).toBe(
+          true,
+        );
+        expect(await store.enqueueWebhook({ key: "k1", body: "{2}", nextAt: "2026-03-01T00:00:00Z" })).toBe(
+          false,
+        );
+        await store.enqueueWebhook({ key: "k2", body: "[]", nextAt: "2026-03-01T00:10:00Z" });
+        expect((await store.dueWebhooks("2026-03-01T00:05:00Z", 10)).map((w) => w.key)).toEqual(["k1"]);
+        await store.settleWebhook("k1", { nextAt: "2026-03-01T00:20:00Z", error: "HTTP 500" });
+        expect((await store.dueWebhooks("2026-03-01T00:15:00Z", 10)).map((w) => w.key)).toEqual(["k2"]);
+        expect(await store.getWebhook("k1")).toMatchObject({
+          attempts: 1,
+          lastError: "HTTP 500",
+          body: "{}",
+        });
+        await store.settleWebhook("k1", { deliveredAt: "2026-03-01T00:21:00Z" });
+        expect(await store.getWebhook("k1")).toStrictEqual({
+          key: "k1",
+          body: "{}",
+          attempts: 2,
+          nextAt: "2026-03-01T00:20:00Z",
+          deliveredAt: "2026-03-01T00:21:00Z",
+        });
+        expect((await store.dueWebhooks("2026-03-02T00:00:00Z", 10)).map((w) => w.key)).toEqual(["k2"]);
+      });
+    });
+
     describe("conversations (reply windows, outbox, handoffs)", () => {
       const delivery = (key: string, over: Partial<Omit<DeliveryRow, "seq">> = {}) => ({
         key,

@@ -1,6 +1,7 @@
 import { createHash } from "node:crypto";
 import { AppError } from "../../indexer/index.ts";
 import type { FrameCoverage, Intent } from "../assistant/types.ts";
+import type { CaseStore } from "./cases.ts";
 import type { ConversationStore } from "./conversations.ts";
 
 /** One question and its answer, as the assistant recorded it. Raw user ids never reach the store. */
@@ -54,9 +55,9 @@ export type ListFeedbackOptions = {
 /**
  * Where the assistant keeps interactions and feedback (SQLite in production, memory in tests), and what
  * the channels share across replicas: update claims, channel state, and (ConversationStore) reply
- * windows, the outbox and handoffs.
+ * windows, the outbox and handoffs; and (CaseStore) tourist reports and their webhook queue.
  */
-export interface Store extends ConversationStore {
+export interface Store extends ConversationStore, CaseStore {
   /** Throws an AppError `store_duplicate_answer` when an interaction with the same answerId exists. */
   recordInteraction(record: InteractionRecord): Promise<void>;
   /** "unknown_answer" when no interaction has that id (nothing is written). A second feedback for the same answer replaces the first. */

@@ -3,6 +3,7 @@ import { entryUrl } from "../../bot/index.ts";
 import { AppError, type ContentEntry } from "../../indexer/index.ts";
 import { html, raw, type HtmlValue, type SafeHtml } from "../views/html.ts";
 import { adminLayout } from "./layout.ts";
+import { reportsDashboardSection } from "./reports.ts";
 import {
   addDays,
   dashboardStats,
@@ -126,6 +127,8 @@ export function dashboardRouter(deps: AdminDeps, options: DashboardOptions = {})
     const today = vnDay(deps.clock.now());
     const { filter, problems } = parseFilter(req, today);
     const data = await load(deps, filter, maxRows);
+    // Tourist reports' figures, when reports are enabled: the same the portal publishes, with charts.
+    const reports = deps.reports ? await reportsDashboardSection(deps) : html``;
     noStore(res);
     res.type("html").send(
       adminLayout(
@@ -134,9 +137,9 @@ export function dashboardRouter(deps: AdminDeps, options: DashboardOptions = {})
           section: "dashboard",
           user: res.locals.adminUser as AdminUser,
           csrfToken: res.locals.csrfToken as string,
-          scripts: ["chart.umd.min.js", "dashboard.js"],
+          scripts: ["chart.umd.min.js", "dashboard.js", ...(deps.reports ? ["reports-chart.js"] : [])],
         },
-        dashboardPage({ req, filter, problems, ...data, maxRows, entryOf }),
+        html`${dashboardPage({ req, filter, problems, ...data, maxRows, entryOf })}${reports}`,
       ),
     );
   });

@@ -6,6 +6,7 @@ import { dashboardRouter } from "./dashboard.ts";
 import { editorRouter } from "./editor.ts";
 import { handoffsRouter } from "./handoffs.ts";
 import { publishRouter } from "./publish-page.ts";
+import { reportsAdminRouter } from "./reports.ts";
 import type { AdminDeps } from "./types.ts";
 
 export type {
@@ -19,6 +20,7 @@ export type {
   PublishResult,
 } from "./types.ts";
 export { openAdminDb, type AdminDb } from "./accounts.ts";
+export type { ReportsAdminDeps } from "./reports.ts";
 export { createAdminAuth, createAuditLog, ensureFirstAdmin } from "./auth.ts";
 export { buildInThread, buildInWorker, type IndexBuilder } from "./index-builder.ts";
 export {
@@ -50,6 +52,7 @@ export function adminRouter(deps: AdminDeps): Router {
   router.use("/static", express.static(STATIC_DIR, { maxAge: "1h", index: false }));
   router.use(deps.auth.router);
   router.use(dashboardRouter(deps));
+  if (deps.reports) router.use(reportsAdminRouter(deps, deps.reports));
   if (deps.handoffs) router.use(handoffsRouter(deps, deps.handoffs));
   router.use(editorRouter(deps));
   router.use(publishRouter(deps));

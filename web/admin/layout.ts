@@ -2,10 +2,11 @@ import { html, type SafeHtml } from "../views/html.ts";
 import type { AdminUser } from "./types.ts";
 
 /** The sections of the admin navigation. */
-export type AdminSection = "dashboard" | "handoffs" | "entries" | "publish" | "audit";
+export type AdminSection = "dashboard" | "reports" | "handoffs" | "entries" | "publish" | "audit";
 
 const NAV: { section: AdminSection; path: string; label: string }[] = [
   { section: "dashboard", path: "/admin", label: "Câu hỏi của du khách" },
+  { section: "reports", path: "/admin/reports", label: "Phản ánh" },
   { section: "handoffs", path: "/admin/handoffs", label: "Trò chuyện" },
   { section: "entries", path: "/admin/entries", label: "Nội dung" },
   { section: "publish", path: "/admin/publish", label: "Xuất bản" },
@@ -18,7 +19,15 @@ const NAV: { section: AdminSection; path: string; label: string }[] = [
  * behaviour. `scripts` are extra script paths under /admin/static.
  */
 export function adminLayout(
-  page: { title: string; section: AdminSection; user?: AdminUser; csrfToken?: string; scripts?: string[] },
+  page: {
+    title: string;
+    section: AdminSection;
+    user?: AdminUser;
+    csrfToken?: string;
+    scripts?: string[];
+    /** The page has a map (Leaflet and the portal's map script, as on the portal). */
+    map?: boolean;
+  },
   main: SafeHtml,
 ): string {
   return html`<!doctype html>
@@ -29,8 +38,15 @@ export function adminLayout(
         <meta name="robots" content="noindex, nofollow" />
         <title>${page.title} – Quản trị Du lịch Châu Đốc</title>
         <link rel="icon" href="data:," />
+        ${page.map ? html`<link rel="stylesheet" href="/static/leaflet/leaflet.css" />` : ""}
         <link rel="stylesheet" href="/static/portal.css" />
         <link rel="stylesheet" href="/static/admin.css" />
+        ${
+          page.map
+            ? html`<script src="/static/leaflet/leaflet.js" defer></script>
+                <script src="/static/map.js" defer></script>`
+            : ""
+        }
       </head>
       <body class="admin">
         <header class="site-header">

@@ -354,9 +354,10 @@ describe("startRetention", () => {
     vi.useFakeTimers({ toFake: ["setInterval", "clearInterval"] });
     let now = new Date("2026-11-22T02:00:00Z");
     const purgeBefore = vi.fn(async (_iso: string) => 3);
+    const forgetReporters = vi.fn(async (_iso: string) => 1);
     const log = captureLog();
     const stopRetention = startRetention({
-      store: { purgeBefore },
+      store: { purgeBefore, forgetReporters },
       days: 180,
       clock: { now: () => now },
       log,
@@ -372,6 +373,8 @@ describe("startRetention", () => {
     expect(purgeBefore).toHaveBeenCalledTimes(2);
     await Promise.resolve();
     expect(log.messages).toContain("retention: old interactions purged");
+    // Closed reports' chat ids go after the same number of days.
+    expect(forgetReporters.mock.calls[0]).toEqual(["2026-05-26T02:00:00.000Z"]);
   });
 
   it("logs a failed purge instead of throwing", async () => {
@@ -379,7 +382,12 @@ describe("startRetention", () => {
       throw new Error("disk full");
     });
     const log = captureLog();
-    const stopRetention = startRetention({ store: { purgeBefore }, days: 30, clock: CLOCK, log });
+    const stopRetention = startRetention({
+      store: { purgeBefore, forgetReporters: async () => 0 },
+      days: 30,
+      clock: CLOCK,
+      log,
+    });
     stopRetention();
     await waitFor(() => log.messages.includes("retention: purge failed"), 1000);
     expect(purgeBefore).toHaveBeenCalledWith("2026-10-23T02:00:00.000Z");

@@ -258,7 +258,7 @@ function contentProblems(err: unknown): string[] {
 }
 
 export type RetentionDeps = {
-  store: Pick<Store, "purgeBefore">;
+  store: Pick<Store, "purgeBefore" | "forgetReporters">;
   /** Interactions older than this many days are deleted. */
   days: number;
   clock: Clock;
@@ -267,13 +267,19 @@ export type RetentionDeps = {
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 
-/** Deletes stored interactions older than `days` now and then every 24 hours; returns stop. */
+/**
+ * Deletes stored interactions older than `days`, and the chat ids of cases closed more than `days` ago,
+ * now and then every 24 hours; returns stop.
+ */
 export function startRetention(deps: RetentionDeps): () => void {
   const purge = async (): Promise<void> => {
     const cutoff = new Date(deps.clock.now().getTime() - deps.days * DAY_MS).toISOString();
     try {
       const deleted = await deps.store.purgeBefore(cutoff);
       deps.log.info({ cutoff, deleted }, "retention: old interactions purged");
+      // Reports keep the reporter's chat id for the office's reply only: gone RETENTION_DAYS after closing.
+      const forgotten = await deps.store.forgetReporters(cutoff);
+      deps.log.info({ cutoff, forgotten }, "retention: chat ids of long-closed reports removed");
     } catch (err) {
       deps.log.error({ err, cutoff }, "retention: purge failed");
     }

@@ -3,6 +3,7 @@ import type { Logger, Store } from "../../bot/index.ts";
 import type { Clock } from "../../bot/assistant/index.ts";
 import type { HandoffDesk } from "../../bot/handoff/index.ts";
 import type { Live } from "../app.ts";
+import type { ReportsAdminDeps } from "./reports.ts";
 
 /**
  * The contracts between the parts of the admin area (/admin): accounts and sessions (auth.ts), the
@@ -70,6 +71,8 @@ export interface Publisher {
 }
 
 export type AdminDeps = {
+  /** The inbox of tourist reports at /admin/reports, when reports are enabled. */
+  reports?: ReportsAdminDeps;
   contentDir: string;
   /** Where uploaded images go (served at /media). */
   uploadsDir: string;

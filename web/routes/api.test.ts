@@ -1037,6 +1037,8 @@ describe("API on fakes", () => {
         "/api/lodging/deadline",
         "/api/lodging/fine",
         "/api/openapi.json",
+        "/api/reports/photo",
+        "/api/reports/{code}",
         "/api/search",
         "/healthz",
         "/readyz",
@@ -1061,7 +1063,7 @@ describe("API on fakes", () => {
         });
       const app = createApp(fake.deps) as unknown as { router: { stack: Layer[] } };
       const routes = routesOf(app.router.stack, "").filter(([, path]) => path!.startsWith("/api/"));
-      expect(routes.length).toBe(9);
+      expect(routes.length).toBe(11);
       for (const [method, route] of routes)
         expect(doc.paths[route as string], route).toHaveProperty(method as string);
 

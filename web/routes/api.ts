@@ -18,6 +18,7 @@ import { errorBody } from "../errors.ts";
 import { jsonBody } from "../json-body.ts";
 import { rateLimit } from "../rate-limit.ts";
 import { buildOpenApiDocument } from "../openapi.ts";
+import { mountReportsApi } from "./reports.ts";
 
 /**
  * The JSON API under /api: ask (JSON or server-sent events), search, entries, events, lodging deadlines,
@@ -41,6 +42,8 @@ const askBody = z.object({
   message: z.string().refine((s) => s.trim().length > 0, "must not be empty"),
   conversationId: z.string().min(1).max(100).regex(TOKEN, "only letters, digits, _ and -").optional(),
   lang: z.enum(LANGS).optional(),
+  /** A location the visitor shared (the widget's "share location", a report's "where"). */
+  location: z.object({ lat: z.number().min(-90).max(90), lng: z.number().min(-180).max(180) }).optional(),
 });
 
 const searchQuery = z.object({
@@ -145,6 +148,8 @@ export function mountApi(app: Express, deps: AppDeps, entry: RequestHandler): vo
   const apiLimiter = rateLimit({ name: "api", limit: options.rateLimitPerMinute * 4, ...perMinute });
   const readBody = jsonBody(API_BODY_LIMIT_BYTES);
   app.post("/api/ask", entry, askLimiter, readBody, askHandler(deps));
+  // Multipart, so before the JSON body parser of the router.
+  mountReportsApi(app, deps, entry, askLimiter);
   app.use("/api", entry, apiLimiter, readBody, apiRouter(deps));
 }
 
@@ -167,6 +172,7 @@ function askHandler(deps: AppDeps): RequestHandler {
       // Nothing personal is derived (no IP, no user agent): the conversation id stands for the user.
       ...(body.conversationId ? { conversationId: body.conversationId, userId: body.conversationId } : {}),
       ...(body.lang ? { lang: body.lang } : {}),
+      ...(body.location ? { location: body.location } : {}),
     };
     const accept = req.headers.accept;
     const wantsStream =

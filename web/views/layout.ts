@@ -11,6 +11,8 @@ export type Section =
   | "lodging"
   | "practical"
   | "search"
+  /** Tourist reports: a case's status, the published figures. */
+  | "reports"
   /** A page outside every section (the 404 page). */
   | "error";
 
@@ -127,6 +129,10 @@ export function layout(ctx: PageContext, meta: PageMeta, main: SafeHtml): string
             <a href="${href(ctx, "/search")}">${t(lang, "Tìm kiếm", "Search")}</a> ·
             <a href="${href(ctx, "/practical")}"
               >${t(lang, "Số khẩn cấp và thông tin thiết thực", "Emergency numbers and practical info")}</a
+            >
+            ·
+            <a href="${href(ctx, "/phan-anh")}"
+              >${t(lang, "Phản ánh của du khách: kết quả xử lý", "Visitors' reports: how they were handled")}</a
             >
           </p>
         </footer>

@@ -42,6 +42,11 @@ type Saved = {
 };
 
 const MAX_MESSAGES = 40;
+/** Most report codes kept (code and its link token) in localStorage. */
+const MAX_REPORTS = 20;
+/** A report's status link in an answer: its code and token (kept so the widget can show the status). */
+const REPORT_LINK = /\/bao-cao\/(CD-\d{4}-\d{6})\?t=([A-Za-z0-9_-]{22})/;
+type KeptReport = { code: string; token: string };
 const MAX_INPUT = 1000;
 const REQUEST_TIMEOUT_MS = 45_000;
 const MAILBOX_POLL_MS = 3000;
@@ -72,6 +77,20 @@ const STRINGS = {
     feedbackFailed: "Chưa gửi được góp ý, vui lòng thử lại.",
     newTab: "(mở trong thẻ mới)",
     km: "km",
+    photo: "Gửi ảnh (cho phản ánh)",
+    shareLocation: "Gửi vị trí",
+    locationSent: "[Vị trí của tôi]",
+    photoSent: "[Ảnh]",
+    myReports: "Phản ánh của tôi",
+    noReports: "Bạn chưa gửi phản ánh nào từ trình duyệt này. Gõ “phản ánh” để gửi.",
+    reportsTitle: "Trạng thái các phản ánh bạn đã gửi:",
+    reportUnknown: "không tra được",
+    status: {
+      received: "Đã tiếp nhận",
+      in_progress: "Đang xử lý",
+      resolved: "Đã giải quyết",
+      rejected: "Không xử lý",
+    },
     staff: "Nhân viên",
     waiting:
       "Một nhân viên Phòng Du lịch sẽ trả lời bạn tại đây. Trợ lý tự động tạm dừng; gõ “hủy” để quay lại.",
@@ -111,6 +130,15 @@ const STRINGS = {
     feedbackFailed: "Your feedback could not be sent; please try again.",
     newTab: "(opens in a new tab)",
     km: "km",
+    photo: "Send a photo (for a report)",
+    shareLocation: "Share location",
+    locationSent: "[My location]",
+    photoSent: "[Photo]",
+    myReports: "My reports",
+    noReports: "You have not sent a report from this browser. Type “report” to send one.",
+    reportsTitle: "The status of the reports you sent:",
+    reportUnknown: "could not be checked",
+    status: { received: "Received", in_progress: "In progress", resolved: "Resolved", rejected: "Rejected" },
     staff: "Staff",
     waiting:
       "A tourism office staff member will answer you here. The automatic assistant is paused; type “cancel” to go back.",
@@ -211,6 +239,8 @@ textarea::placeholder { color: #5f6b77; }
 }
 .send:disabled { background: #6c8a7c; cursor: progress; }
 .foot { display: flex; justify-content: space-between; gap: 8px; padding: 0 10px 8px; background: #fff; }
+.attach { display: inline-flex; align-items: center; justify-content: center; position: relative; }
+.attach input { position: absolute; inset: 0; opacity: 0; width: 100%; cursor: pointer; }
 .link-button {
   border: 0; background: transparent; color: #0a58a8; text-decoration: underline; font-size: 13px; padding: 2px; margin: 0;
 }
@@ -593,10 +623,23 @@ function start(script: HTMLScriptElement | null): void {
   const foot = el("div", "foot");
   const newChat = el("button", "link-button");
   newChat.type = "button";
+  // A report's photo: a file input styled as a link; the server checks the bytes, not the name.
+  const attach = el("label", "link-button attach");
+  const attachText = el("span");
+  const file = el("input");
+  file.type = "file";
+  file.accept = "image/jpeg,image/png,image/webp";
+  attach.append(attachText, file);
+  const myReports = el("button", "link-button");
+  myReports.type = "button";
+  // A shared location (a report's "where", or "what is near me"); only where the browser has geolocation.
+  const shareLocation = el("button", "link-button");
+  shareLocation.type = "button";
+  shareLocation.hidden = !("geolocation" in navigator);
   const person = el("button", "link-button");
   person.type = "button";
   person.addEventListener("click", () => void ask(t().personAsk));
-  foot.append(person, newChat);
+  foot.append(attach, shareLocation, myReports, person, newChat);
   const handoffStatus = el("p", "handoff-status");
   handoffStatus.setAttribute("role", "status");
 
@@ -618,10 +661,116 @@ function start(script: HTMLScriptElement | null): void {
     input.placeholder = s.placeholder;
     send.textContent = s.send;
     newChat.textContent = s.newChat;
+    attachText.textContent = s.photo;
+    myReports.textContent = s.myReports;
+    shareLocation.textContent = s.shareLocation;
     person.textContent = s.person;
     handoffStatus.textContent = s.waiting;
     handoffStatus.hidden = !state.handoff;
     person.hidden = state.handoff === true;
+  }
+
+  const reportsKey = `chau-doc-widget:reports:v1:${host}`;
+  function keptReports(): KeptReport[] {
+    try {
+      const data: unknown = JSON.parse(localStorage.getItem(reportsKey) ?? "[]");
+      return Array.isArray(data)
+        ? data.filter(
+            (r): r is KeptReport =>
+              isRecord(r) &&
+              typeof r.code === "string" &&
+              /^CD-\d{4}-\d{6}$/.test(r.code) &&
+              typeof r.token === "string" &&
+              /^[A-Za-z0-9_-]{22}$/.test(r.token),
+          )
+        : [];
+    } catch {
+      return [];
+    }
+  }
+  /** Keeps the code and token of a report filed in this answer (the reporter's own cases only). */
+  function keepReport(text: string): void {
+    const m = REPORT_LINK.exec(text);
+    if (!m) return;
+    const list = keptReports().filter((r) => r.code !== m[1]);
+    list.push({ code: m[1] as string, token: m[2] as string });
+    try {
+      localStorage.setItem(reportsKey, JSON.stringify(list.slice(-MAX_REPORTS)));
+    } catch {
+      // Storage blocked: the link in the answer still works.
+    }
+  }
+
+  async function showReports(): Promise<void> {
+    if (busy) return;
+    const s = t();
+    const list = keptReports();
+    // The office's replies to a report land in the conversation's mailbox: read it too.
+    if (list.length) await readMailbox();
+    if (list.length === 0) {
+      push({ role: "bot", text: s.noReports, lang: state.lang, sources: [], suggestions: [], places: [] });
+      renderLog();
+      announce(s.noReports);
+      return;
+    }
+    busy = true;
+    const lines = await Promise.all(
+      list.map(async (r) => {
+        try {
+          const res = await fetch(`${host}/api/reports/${r.code}?token=${encodeURIComponent(r.token)}`, {
+            credentials: "omit",
+          });
+          if (!res.ok) return `• ${r.code}: ${s.reportUnknown}`;
+          const data: unknown = await res.json();
+          const status = isRecord(data) ? str(data.status) : undefined;
+          const label =
+            status && status in s.status ? s.status[status as keyof typeof s.status] : s.reportUnknown;
+          return `• ${r.code}: ${label}`;
+        } catch {
+          return `• ${r.code}: ${s.reportUnknown}`;
+        }
+      }),
+    );
+    busy = false;
+    const text = `${s.reportsTitle}\n${lines.join("\n")}`;
+    push({ role: "bot", text, lang: state.lang, sources: [], suggestions: [], places: [] });
+    renderLog();
+    announce(text);
+  }
+
+  async function sendPhoto(photo: File): Promise<void> {
+    if (busy) return;
+    busy = true;
+    send.disabled = true;
+    push({ role: "user", text: `${t().photoSent} ${photo.name}`.trim() });
+    renderLog();
+    const body = new FormData();
+    body.set("conversationId", state.conversationId);
+    if (state.langChosen) body.set("lang", state.lang);
+    body.set("photo", photo, photo.name);
+    let outcome: Outcome;
+    try {
+      const res = await fetch(`${host}/api/reports/photo`, { method: "POST", body, credentials: "omit" });
+      if (!res.ok) outcome = await errorOf(res);
+      else {
+        const message = toBotMessage(await res.json(), host, state.lang);
+        outcome = message ? { kind: "answer", message } : { kind: "error", key: "server" };
+      }
+    } catch {
+      outcome = { kind: "error", key: "network" };
+    }
+    if (outcome.kind === "answer") push(outcome.message);
+    else if (outcome.kind === "error") push({ role: "error", key: outcome.key });
+    busy = false;
+    send.disabled = false;
+    renderLog();
+    announce(
+      outcome.kind === "answer"
+        ? outcome.message.text
+        : outcome.kind === "error"
+          ? t().errors[outcome.key]
+          : "",
+    );
   }
 
   function setLang(lang: Lang): void {
@@ -806,7 +955,7 @@ function start(script: HTMLScriptElement | null): void {
     save();
   }
 
-  async function ask(raw: string): Promise<void> {
+  async function ask(raw: string, location?: { lat: number; lng: number }): Promise<void> {
     const text = raw.trim().slice(0, MAX_INPUT);
     if (!text || busy) return;
     busy = true;
@@ -832,6 +981,7 @@ function start(script: HTMLScriptElement | null): void {
     };
     const body = JSON.stringify({
       message: text,
+      ...(location ? { location } : {}),
       conversationId: state.conversationId,
       ...(state.langChosen ? { lang: state.lang } : {}),
     });
@@ -839,6 +989,7 @@ function start(script: HTMLScriptElement | null): void {
     if (outcome.kind === "retry") outcome = await askJson(body);
     if (outcome.kind === "retry") outcome = { kind: "error", key: "network" };
 
+    if (outcome.kind === "answer") keepReport(outcome.message.text);
     // While staff have the chat the desk may have nothing to say: no empty bubble then.
     if (outcome.kind === "answer" && (outcome.message.text.trim() || outcome.handoff === undefined))
       push(outcome.message);
@@ -1013,6 +1164,8 @@ function start(script: HTMLScriptElement | null): void {
   }
 
   function open(): void {
+    // Replies of the office to the visitor's reports may be waiting in the mailbox.
+    if (!state.handoff && keptReports().length) void readMailbox();
     panel.hidden = false;
     launcher.setAttribute("aria-expanded", "true");
     revealLatest();
@@ -1045,6 +1198,19 @@ function start(script: HTMLScriptElement | null): void {
       event.preventDefault();
       form.requestSubmit();
     }
+  });
+  file.addEventListener("change", () => {
+    const chosen = file.files?.[0];
+    file.value = "";
+    if (chosen) void sendPhoto(chosen);
+  });
+  myReports.addEventListener("click", () => void showReports());
+  shareLocation.addEventListener("click", () => {
+    navigator.geolocation.getCurrentPosition(
+      (p) => void ask(t().locationSent, { lat: p.coords.latitude, lng: p.coords.longitude }),
+      () => announce(t().errors.badRequest),
+      { timeout: 15_000, maximumAge: 60_000 },
+    );
   });
   newChat.addEventListener("click", () => {
     state.messages = [];

@@ -11,3 +11,13 @@ export {
   type SubjectSource,
   type TrackedTurn,
 } from "./state.ts";
+export {
+  nextStep,
+  reduceReport,
+  REPORT_STEPS,
+  type ReportDraft,
+  type ReportDraftValue,
+  type ReportEvent,
+  type ReportProgress,
+  type ReportStep,
+} from "./report.ts";

@@ -8,6 +8,7 @@ import {
   type LodgingDetails,
   type Reading,
 } from "../understand/index.ts";
+import { reduceReport, type ReportEvent, type ReportProgress } from "./report.ts";
 
 /**
  * The dialogue state: what a conversation is about after each turn, as a pure reduction over its turns
@@ -67,17 +68,22 @@ export type DialogueState = {
   question?: string;
   /** The topic's own words so far (the latest last), kept while the subject stays: see Frame.contextTerms. */
   topic?: string[];
+  /** A tourist report in progress (see report.ts and bot/reports/). */
+  report?: ReportProgress;
   turns: number;
 };
 
 /** One turn as the tracker records it: what was read and the frames that were answered. */
 export type TrackedTurn = {
-  act: Act;
+  /** What the turn was; "report" for a turn of a tourist report's dialogue (see bot/reports/). */
+  act: Act | "report";
   lang: Lang;
   /** The turn's text, as typed. */
   text: string;
   /** The frames answered, with the subjects find settled on (empty for small talk and refusals). */
   answered: Frame[];
+  /** What happened to the report in progress in this turn, in order. */
+  report?: ReportEvent[];
 };
 
 export const INITIAL_STATE: DialogueState = Object.freeze({
@@ -88,7 +94,12 @@ export const INITIAL_STATE: DialogueState = Object.freeze({
 
 /** The state after a turn. Pure. */
 export function reduce(state: DialogueState, turn: TrackedTurn): DialogueState {
-  const base = { ...state, lang: turn.lang, question: turn.text, turns: state.turns + 1 };
+  const base: DialogueState = { ...state, lang: turn.lang, question: turn.text, turns: state.turns + 1 };
+  if (turn.report?.length) {
+    const report = turn.report.reduce(reduceReport, state.report);
+    if (report) base.report = report;
+    else delete base.report;
+  }
   if (turn.answered.length === 0) {
     // Small talk, greetings and refusals keep the subject; an emergency or a refusal keeps it too.
     return base;

@@ -1,7 +1,7 @@
 import { featuresOf, parseExamples, probabilities, train, type Model } from "./attribute-classifier.ts";
 import { ATTRIBUTE_EXAMPLES } from "./attribute-examples.ts";
 import { EMERGENCY_EXAMPLES } from "./emergency-examples.ts";
-import { foldedPhrases, phrases } from "./phrases.ts";
+import { foldedPhrases, normalize, phrases } from "./phrases.ts";
 import type { Normalized } from "./phrases.ts";
 
 /**
@@ -134,6 +134,11 @@ export function isEmergency(n: Normalized): boolean {
     // number to call, smoke or flames it is a fire.
     (n.exact === n.folded && /\bchay\b/.test(n.folded) && FIRE_CONTEXT.test(n.folded))
   );
+}
+
+/** isEmergency of a raw text (a hook for bot/reports/: an emergency in the middle of a report). */
+export function isEmergencyText(text: string): boolean {
+  return isEmergency(normalize(text));
 }
 
 let emergencyModel: Model | undefined;

@@ -6,7 +6,7 @@ export {
   LODGING_ATTRIBUTES,
   type Attribute,
 } from "./attributes.ts";
-export { AREA, DOMAIN, OTHER_DESTINATIONS } from "./cues.ts";
+export { AREA, DOMAIN, isEmergencyText, OTHER_DESTINATIONS } from "./cues.ts";
 export { EN_MONTHS, isoOf, localToday, resolveDateRange, type DateRange, type LocalDate } from "./dates.ts";
 export { chooseLanguage, type LanguageChoice } from "./language.ts";
 export {

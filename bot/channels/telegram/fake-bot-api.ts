@@ -25,6 +25,11 @@ export type FakeBotApi = {
   failNext(method: string, failure: FakeFailure): void;
   /** Resolves when `count` successful calls of `method` were received (rejects after timeoutMs). */
   waitFor(method: string, count?: number, timeoutMs?: number): Promise<Record<string, unknown>[]>;
+  /**
+   * A file a user "sent" (a photo): getFile answers its file_path for `fileId`, and
+   * GET /file/bot<token>/<file_path> serves its bytes, as Telegram does.
+   */
+  addFile(fileId: string, bytes: Buffer): void;
   /** What setWebhook registered (undefined after deleteWebhook). */
   webhook(): { url: string; secret?: string } | undefined;
   close(): Promise<void>;
@@ -97,6 +102,7 @@ export async function startFakeBotApi(options: {
   const pollers = new Set<() => void>();
   const watchers = new Set<() => void>();
   let nextUpdateId = 1000;
+  const userFiles = new Map<string, Buffer>();
   let nextMessageId = 1;
   let webhook: { url: string; secret?: string } | undefined;
 
@@ -167,6 +173,23 @@ export async function startFakeBotApi(options: {
           return fail(400, "Bad Request: venue title and address must be non-empty");
         }
         return ok(sentMessage(payload, { venue: { location: { latitude, longitude }, title, address } }));
+      }
+      case "getFile": {
+        const id = String(payload.file_id ?? "");
+        const bytes = userFiles.get(id);
+        if (!bytes) return fail(400, "Bad Request: invalid file_id");
+        return {
+          status: 200,
+          body: {
+            ok: true,
+            result: {
+              file_id: id,
+              file_unique_id: id,
+              file_size: bytes.length,
+              file_path: `photos/${id}.bin`,
+            },
+          },
+        };
       }
       case "sendChatAction":
         return payload.action === "typing" ? ok(true) : fail(400, "Bad Request: wrong parameter action");
@@ -275,6 +298,13 @@ export async function startFakeBotApi(options: {
   });
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const download = /^\/file\/bot([^/]+)\/photos\/([^/]+)\.bin$/.exec(req.url ?? "");
+    if (req.method === "GET" && download) {
+      const bytes = download[1] === options.token ? userFiles.get(download[2] ?? "") : undefined;
+      res.writeHead(bytes ? 200 : 404, { "content-type": "application/octet-stream" });
+      res.end(bytes ?? "");
+      return;
+    }
     const match = /^\/bot([^/]+)\/([A-Za-z]+)$/.exec(req.url ?? "");
     let reply: Reply;
     let method = "";
@@ -347,6 +377,9 @@ export async function startFakeBotApi(options: {
         watchers.add(check);
         check();
       });
+    },
+    addFile(fileId, bytes) {
+      userFiles.set(fileId, bytes);
     },
     webhook: () => webhook,
     async close() {

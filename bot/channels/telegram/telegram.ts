@@ -10,7 +10,8 @@ import {
   type Api,
   type Transformer,
 } from "grammy";
-import type { BotCommand, Message, MessageEntity, Update, UserFromGetMe } from "grammy/types";
+import type { BotCommand, Message, MessageEntity, PhotoSize, Update, UserFromGetMe } from "grammy/types";
+import { fetchCapped, PhotoTooLarge } from "../../reports/index.ts";
 import { z } from "zod";
 import { AppError, type Lang } from "../../../indexer/index.ts";
 import { sameSecret } from "../../../indexer/util/same-secret.ts";
@@ -66,6 +67,8 @@ const COMMAND_MENU: Record<Lang, BotCommand[]> = {
     { command: "events", description: "Lễ hội, sự kiện trong 30 ngày tới" },
     { command: "lodging", description: "Thông báo lưu trú: quy định và thời hạn" },
     { command: "language", description: "Đổi ngôn ngữ Việt / Anh" },
+    { command: "report", description: "Gửi phản ánh (chặt chém, mất an toàn, rác...)" },
+    { command: "status", description: "Xem trạng thái phản ánh: /status CD-2026-000123" },
     { command: "human", description: "Gặp nhân viên Phòng Du lịch" },
   ],
   en: [
@@ -74,12 +77,25 @@ const COMMAND_MENU: Record<Lang, BotCommand[]> = {
     { command: "events", description: "Festivals and events in the next 30 days" },
     { command: "lodging", description: "Registering guests' stays: rules and deadline" },
     { command: "language", description: "Switch between Vietnamese and English" },
+    { command: "report", description: "Send a report (scams, safety, litter...)" },
+    { command: "status", description: "A report's status: /status CD-2026-000123" },
     { command: "human", description: "Talk to a person at the tourism office" },
   ],
 };
 
 type CommandName = Extract<Incoming["event"], { kind: "command" }>["command"];
-const COMMANDS: readonly CommandName[] = ["start", "help", "events", "lodging", "language", "human"];
+const COMMANDS: readonly CommandName[] = [
+  "start",
+  "help",
+  "events",
+  "lodging",
+  "language",
+  "report",
+  "status",
+  "human",
+];
+/** Other names of commands: the Vietnamese ones of reports. */
+const COMMAND_ALIASES: Record<string, CommandName> = { phananh: "report", trangthai: "status" };
 
 /** Message fields that carry something the assistant cannot read; service messages are not among them. */
 const UNREADABLE = [
@@ -189,6 +205,15 @@ export function createTelegramChannel(options: TelegramChannelOptions): ChannelA
     const mapped = incomingFromUpdate(update, ctx.me, now);
     if (!mapped) return;
     const { incoming, chatId } = mapped;
+    const sizes = update.message?.photo;
+    if (sizes?.length && incoming.event.kind === "unsupported") {
+      const caption = update.message?.caption?.trim();
+      incoming.event = {
+        kind: "photo",
+        ...(caption ? { caption } : {}),
+        load: (maxBytes) => downloadPhoto(ctx.api, sizes, maxBytes),
+      };
+    }
     const typing =
       incoming.event.kind === "unsupported"
         ? undefined
@@ -197,6 +222,16 @@ export function createTelegramChannel(options: TelegramChannelOptions): ChannelA
     await typing;
     await sendMessages(ctx.api, chatId, messages);
   });
+
+  /** The largest size of a photo within `maxBytes`, fetched from the Bot API's file endpoint. */
+  async function downloadPhoto(api: Api, sizes: PhotoSize[], maxBytes: number): Promise<Uint8Array> {
+    const fitting = [...sizes].reverse().find((p) => (p.file_size ?? 0) <= maxBytes);
+    if (!fitting) throw new PhotoTooLarge(sizes.at(-1)?.file_size ?? 0);
+    const file = await api.getFile(fitting.file_id);
+    if (!file.file_path) throw new Error("telegram: getFile gave no file_path");
+    const root = (options.apiRoot ?? "https://api.telegram.org").replace(/\/+$/, "");
+    return fetchCapped(fetch, `${root}/file/bot${token}/${file.file_path}`, maxBytes);
+  }
 
   function warn(method: string, err: unknown): void {
     log.warn({ method, err: describeError(err, token) }, "telegram: call failed");
@@ -527,7 +562,7 @@ function commandOf(
   if (!entity) return undefined;
   const [name = "", target] = text.slice(1, entity.length).split("@");
   if (target !== undefined && target.toLowerCase() !== me.username.toLowerCase()) return "not-ours";
-  const command = COMMANDS.find((c) => c === name.toLowerCase());
+  const command = COMMANDS.find((c) => c === name.toLowerCase()) ?? COMMAND_ALIASES[name.toLowerCase()];
   const args = text.slice(entity.length).trim();
   // An unknown command is answered with help, unless in a group it may be meant for another bot.
   if (!command) return group && target === undefined ? "not-ours" : { command: "help", args: "" };

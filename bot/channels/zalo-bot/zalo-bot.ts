@@ -3,6 +3,7 @@ import { z } from "zod";
 import { AppError } from "../../../indexer/index.ts";
 import { sameSecret } from "../../../indexer/util/same-secret.ts";
 import type { Logger } from "../../assistant/index.ts";
+import { fetchCapped, type PhotoFetch } from "../../reports/index.ts";
 import { splitText, type Dispatcher } from "../dispatch.ts";
 import { createChatQueue } from "../chat-queue.ts";
 import { webhookHeader } from "../webhook.ts";
@@ -62,7 +63,9 @@ const MAX_RETRY_DELAY_MS = 30_000;
 const SEEN_LIMIT = 10_000;
 /** sendPhoto's caption: at most 2000 characters (Zalo Bot API reference). */
 const MAX_CAPTION = 2000;
-const COMMANDS = ["start", "help", "events", "lodging", "language", "human"] as const;
+const COMMANDS = ["start", "help", "events", "lodging", "language", "report", "status", "human"] as const;
+/** Other names of commands: the Vietnamese ones of reports. */
+const COMMAND_ALIASES: Record<string, (typeof COMMANDS)[number]> = { phananh: "report", trangthai: "status" };
 
 const idSchema = z.union([z.string().min(1), z.number()]).transform(String);
 /** A number, or a numeric string (ids and coordinates arrive both ways across Zalo's APIs). */
@@ -97,6 +100,10 @@ const updateSchema = z
         chat: z.object({ id: idSchema, chat_type: z.string().optional() }).loose(),
         date: numeric.optional().catch(undefined),
         text: z.string().optional().catch(undefined),
+        // An image message: `photo_url` (OpenClaw's schema) or `photo` (the reference); both accepted.
+        photo_url: z.string().optional().catch(undefined),
+        photo: z.string().optional().catch(undefined),
+        caption: z.string().optional().catch(undefined),
         // Not in the Bot Platform reference (it lists no location event): accepted in the shapes Zalo
         // OA and other bot APIs use, so a shared location works if the platform starts sending one.
         location: pointSchema.optional().catch(undefined),
@@ -139,6 +146,8 @@ export function createZaloBotChannel(options: ZaloBotChannelOptions): ChannelAda
   const redact = (s: string) => redactToken(s, token);
 
   const seen = new Set<string>();
+  // Photos come from Zalo's file servers, not the Bot API: fetched with the platform fetch.
+  const photoFetch: PhotoFetch = (url, init) => fetch(url, init);
   // answer() never rejects: it logs (with the token redacted) and returns.
   const work = createChatQueue(() => {});
   let polling: { controller: AbortController; loop: Promise<void> } | undefined;
@@ -158,7 +167,7 @@ export function createZaloBotChannel(options: ZaloBotChannelOptions): ChannelAda
       log.warn({ channel: NAME, source, fields }, "zalo-bot: update ignored (not a message)");
       return;
     }
-    const incoming = toIncoming(parsed.data);
+    const incoming = toIncoming(parsed.data, photoFetch);
     if (!incoming) return;
     if (seen.has(incoming.updateId)) {
       log.info({ channel: NAME, source, updateId: incoming.updateId }, "zalo-bot: repeated update ignored");
@@ -290,7 +299,10 @@ export function createZaloBotChannel(options: ZaloBotChannelOptions): ChannelAda
 }
 
 /** One Zalo Bot update as Incoming; undefined for what needs no reply (the bot's own or other bots' messages). */
-function toIncoming(update: ZaloBotUpdate): Incoming | undefined {
+function toIncoming(
+  update: ZaloBotUpdate,
+  photoFetch: PhotoFetch = (url, init) => fetch(url, init),
+): Incoming | undefined {
   const m = update.message;
   if (m.from?.is_bot) return undefined;
   const updateId =
@@ -310,6 +322,18 @@ function toIncoming(update: ZaloBotUpdate): Incoming | undefined {
   const event = update.event_name ?? "";
   const point = m.location ?? m.attachments?.find((a) => a.type === "location")?.payload.coordinates;
   if (point) return { ...base, event: { kind: "location", lat: point.lat, lng: point.lng } };
+  const photoUrl = m.photo_url ?? m.photo;
+  if (event === "message.image.received" && photoUrl && /^https?:\/\//.test(photoUrl)) {
+    const caption = m.caption?.trim();
+    return {
+      ...base,
+      event: {
+        kind: "photo",
+        ...(caption ? { caption } : {}),
+        load: (maxBytes) => fetchCapped(photoFetch, photoUrl, maxBytes),
+      },
+    };
+  }
   const text = m.text?.trim();
   const isText = event === "message.text.received" || (event === "" && text !== undefined);
   if (isText && text) return { ...base, event: commandOf(text) ?? { kind: "text", text } };
@@ -321,7 +345,7 @@ function toIncoming(update: ZaloBotUpdate): Incoming | undefined {
 function commandOf(text: string): Incoming["event"] | undefined {
   const match = /^\/(\w+)(?:@\S+)?(?:\s+([\s\S]*))?$/.exec(text);
   const name = match?.[1]?.toLowerCase();
-  const command = COMMANDS.find((c) => c === name);
+  const command = COMMANDS.find((c) => c === name) ?? (name ? COMMAND_ALIASES[name] : undefined);
   return command ? { kind: "command", command, args: match?.[2] ?? "" } : undefined;
 }
 

@@ -3,6 +3,7 @@ import { z } from "zod";
 import { AppError } from "../../../indexer/index.ts";
 import { sameSecret } from "../../../indexer/util/same-secret.ts";
 import type { Clock, Logger } from "../../assistant/index.ts";
+import { fetchCapped } from "../../reports/index.ts";
 import type { Store } from "../../store/index.ts";
 import type { Dispatcher } from "../dispatch.ts";
 import { createChatQueue } from "../chat-queue.ts";
@@ -266,6 +267,13 @@ export function toIncoming(event: ZaloOaEvent, now: number): Incoming | undefine
     } else if (name === "user_send_location") {
       const at = locationOf(event.message);
       what = at ? { kind: "location", ...at } : { kind: "unsupported", what: "location without coordinates" };
+    } else if (name === "user_send_image" && imageUrlOf(event.message)) {
+      const url = imageUrlOf(event.message) as string;
+      what = {
+        kind: "photo",
+        ...(text ? { caption: text } : {}),
+        load: (maxBytes) => fetchCapped((u, init) => fetch(u, init), url, maxBytes),
+      };
     } else {
       what = { kind: "unsupported", what: name.slice("user_send_".length) };
     }
@@ -283,6 +291,15 @@ export function toIncoming(event: ZaloOaEvent, now: number): Incoming | undefine
     receivedAt: Number.isFinite(at) && at > 0 ? at : now,
     event: what,
   };
+}
+
+/** The URL of an image attachment ({type:"image", payload:{url}}), http(s) only. */
+function imageUrlOf(message: ZaloOaEvent["message"]): string | undefined {
+  for (const a of message?.attachments ?? []) {
+    const url = field(a.payload, "url");
+    if (a.type === "image" && typeof url === "string" && /^https?:\/\//.test(url)) return url;
+  }
+  return undefined;
 }
 
 /**
