@@ -50,9 +50,7 @@ let office: Office;
 let seq = 0;
 
 beforeAll(async () => {
-  const { entries } = await loadContent(path.resolve(import.meta.dirname, "../../content"), {
-    today: "2026-12-01",
-  });
+  const { entries } = await loadContent(path.resolve(import.meta.dirname, "../../content"));
   ({ index } = await buildFromEntries(entries, "0".repeat(64)));
   cdn = await startPhotoServer();
 });

@@ -45,9 +45,7 @@ let assistant: Assistant;
 const turns = new Map<string, TrackedTurn[]>();
 
 beforeAll(async () => {
-  const { entries } = await loadContent(path.resolve(import.meta.dirname, "../../content"), {
-    today: "2026-12-01",
-  });
+  const { entries } = await loadContent(path.resolve(import.meta.dirname, "../../content"));
   ({ index } = await buildFromEntries(entries, "0".repeat(64)));
   dir = await mkdtemp(path.join(tmpdir(), "chau-doc-reports-"));
   store = openSqliteStore(path.join(dir, "store.db"), { writer: "here" });

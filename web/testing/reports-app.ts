@@ -51,9 +51,7 @@ export async function startReportsApp(options: { now: string; maxPhotoBytes?: nu
   const clock = { now: () => new Date(t), advance: (ms: number) => void (t += ms) };
   const tmp = await mkdtemp(path.join(tmpdir(), "chau-doc-reports-app-"));
   if (!cachedIndex) {
-    const { entries } = await loadContent(path.resolve(import.meta.dirname, "../../content"), {
-      today: "2026-12-01",
-    });
+    const { entries } = await loadContent(path.resolve(import.meta.dirname, "../../content"));
     ({ index: cachedIndex } = await buildFromEntries(entries, "0".repeat(64)));
   }
   const index = cachedIndex;
