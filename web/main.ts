@@ -92,6 +92,9 @@ const reports = createReports({
   log,
   findPlace: (text) => findPlace(text),
   onEvent: onCaseEvent,
+  // The audit log is made further down with the admin database; reads come only after start.
+  onRead: (code, channel) =>
+    audit.record({ user: `(reporter, ${channel})`, action: "case.view-by-reporter", target: code }),
   options: {
     perDay: config.reports.perDay,
     maxDescription: config.reports.maxDescription,
@@ -217,7 +220,7 @@ const app = createApp({
   store,
   log,
   clock,
-  reports: { reports, office, photos: reportPhotos, maxPhotoBytes: config.reports.maxPhotoBytes },
+  reports: { reports, office, photos: reportPhotos, maxPhotoBytes: config.reports.maxPhotoBytes, audit },
   admin: {
     contentDir: config.contentDir,
     uploadsDir: config.uploadsDir,

@@ -220,6 +220,8 @@ describe("the office's inbox", () => {
       "case.reply",
       "case.photo",
       "cases.list",
+      // The reporter's reads through the case link (page and API), earlier in this file.
+      "case.view-by-link",
     ])
       expect(audit, action).toContain(action);
   });

@@ -43,6 +43,8 @@ let photos: PhotoStore;
 let reports: Reports;
 let assistant: Assistant;
 const turns = new Map<string, TrackedTurn[]>();
+/** The reads of a case in the chat, as the audit log is told of them. */
+const reads: string[] = [];
 
 beforeAll(async () => {
   const { entries } = await loadContent(path.resolve(import.meta.dirname, "../../content"));
@@ -56,6 +58,9 @@ beforeAll(async () => {
     clock: CLOCK,
     log: SILENT,
     findPlace: placeFinder(index),
+    onRead: async (code, channel) => {
+      reads.push(`${channel}:${code}`);
+    },
     options: { perDay: 3, maxDescription: 120, maxPhotoBytes: 1000 },
   });
   assistant = createAssistant({
@@ -194,6 +199,7 @@ describe("the report dialogue", () => {
     });
 
     // Status: the reporter sees it; another user with the code does not; the token holder does.
+    reads.length = 0;
     expect((await c.q(`trạng thái ${code}`)).answer).toContain("Đã tiếp nhận");
     const other = chat();
     const refused = await other.q(`trạng thái ${code}`);
@@ -201,6 +207,8 @@ describe("the report dialogue", () => {
     expect(refused.answer).toBe(unknown.answer);
     expect(refused.answer).not.toContain(code);
     expect((await other.q(`/status ${code} ${token}`)).answer).toContain("Đã tiếp nhận");
+    // Two reads of the case (the reporter's and the token holder's); the refused ones are not reads.
+    expect(reads.map((r) => r.split(":").at(-1))).toEqual([code, code]);
     expect(await reports.caseForToken(code, token)).toBeDefined();
     expect(await reports.caseForToken(code, "A".repeat(22))).toBeUndefined();
   });

@@ -59,6 +59,8 @@ export type ReportsDeps = {
   findPlace?: (text: string) => CasePlace | undefined;
   /** Told of new cases (the webhook, the staff chat). */
   onEvent?: CaseEventSink;
+  /** Told when a reporter reads a case in the chat (the audit log records it beside the staff's reads). */
+  onRead?: (code: string, channel: string) => Promise<void>;
   options?: ReportsOptions;
 };
 
@@ -184,6 +186,11 @@ export function createReports(deps: ReportsDeps): Reports {
         (token !== undefined && tokenMatches(c, token)));
     // A code of someone else's case gets the same reply as one that does not exist.
     if (!c || !mine) return say("unknownCase", lang);
+    try {
+      await deps.onRead?.(c.code, question.channel ?? "unknown");
+    } catch (err) {
+      deps.log.error({ err, code: c.code }, "reports: could not record a read of a case");
+    }
     const text = say("status", lang, {
       code: c.code,
       category: CATEGORY_LABEL[c.category][lang],

@@ -11,6 +11,7 @@ import {
   type Reports,
 } from "../../bot/reports/index.ts";
 import { AppError, LANGS, type Lang } from "../../indexer/index.ts";
+import type { AuditLog } from "../admin/types.ts";
 import type { AppDeps } from "../app.ts";
 import { localPath, type PageContext } from "../views/context.ts";
 import { caseStatusPage, figuresPage } from "../views/reports.ts";
@@ -27,7 +28,14 @@ export type ReportsWeb = {
   photos: PhotoStore;
   /** Largest photo accepted, in bytes. */
   maxPhotoBytes: number;
+  /** The admin area's audit log: a case read through its secret link is recorded there too. */
+  audit?: AuditLog;
 };
+
+/** A case read by the holder of its link (the reporter), in the audit log beside the staff's reads. */
+async function auditLinkRead(web: ReportsWeb, code: string, where: "page" | "api"): Promise<void> {
+  await web.audit?.record({ user: "(case link)", action: "case.view-by-link", target: code, detail: where });
+}
 
 const TOKEN = /^[A-Za-z0-9_-]+$/;
 const CASE_TOKEN = /^[A-Za-z0-9_-]{22}$/;
@@ -136,6 +144,7 @@ export function mountReportsApi(
     res.set("Cache-Control", "no-store");
     // A wrong code and a wrong token look the same.
     if (!c) throw new AppError("not_found:case", "no such report", { expose: true });
+    if (web) await auditLinkRead(web, c.code, "api");
     res.json({
       code: c.code,
       status: c.status,
@@ -167,6 +176,7 @@ export function reportPagesRouter(deps: AppDeps): Router {
       const web = deps.reports;
       const c =
         web && code && CASE_TOKEN.test(token) ? await web.reports.caseForToken(code, token) : undefined;
+      if (web && c) await auditLinkRead(web, c.code, "page");
       res
         .status(c ? 200 : 404)
         .set({ "Cache-Control": "no-store", "Referrer-Policy": "no-referrer" })

@@ -89,7 +89,7 @@ export async function startReportsApp(options: { now: string; maxPhotoBytes?: nu
     log: SILENT,
     clock,
   });
-  const web = { reports, office, photos, maxPhotoBytes };
+  const web = { reports, office, photos, maxPhotoBytes, audit };
   const app = createApp({
     live: () => live.current,
     store,
