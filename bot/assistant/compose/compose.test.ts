@@ -335,3 +335,18 @@ describe("a pick of a hotel or a restaurant", () => {
     }
   });
 });
+
+describe("chat shorthand", () => {
+  it("'ko', 'dc', 'j' are not words of the topic: they weigh nothing in how well an entry covers a question", async () => {
+    const { buildCatalog } = await import("../find/index.ts");
+    const { index } = await buildFromEntries(entries, "0".repeat(64));
+    const catalog = buildCatalog(index);
+    const terms = (text: string) =>
+      catalog
+        .questionTerms(text)
+        .filter((t) => !t.pair)
+        .map((t) => t.term);
+    expect(terms("mieu ba co mo cua ko dc j")).not.toEqual(expect.arrayContaining(["ko"]));
+    expect(terms("mieu ba co mo cua ko dc j")).toEqual(expect.arrayContaining(["mieu"]));
+  });
+});

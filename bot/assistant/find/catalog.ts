@@ -34,7 +34,9 @@ const QUESTION_WORDS = new Set(
     "gi nao dau may bao nhieu lau sao the nhe a ha khong chua roi duoc co cho xin hoi oi ban minh toi " +
     "o tai den di nam thang ngay tuan gio luc hom nay mai sau toi sap con thi ve " +
     "what where when how which who why whose does is are can could should would will tell me about please " +
-    "much many far long time open there here get go visit"
+    "much many far long time open there here get go visit " +
+    // Chat shorthand: "ko" (không), "dc" (được), "j" (gì), "v" (vậy) …
+    "ko k kg khg hok hem hong dc j z v ak ah ad mn"
   ).split(/\s+/),
 );
 
