@@ -159,10 +159,13 @@ export function sentences(text: string): string[] {
   return out;
 }
 
-/** Folded words of a text. */
+/**
+ * Folded words of a text. The currency after an amount ("20.000 đồng") is left out: folded it is
+ * "dong", the same as "đông" (crowded), and an amount is no topic.
+ */
 export function wordsOf(text: string): Set<string> {
   return new Set(
-    fold(text.toLowerCase())
+    fold(text.toLowerCase().replace(/(\d)\s*đồng\b/gu, "$1"))
       .split(/[^\p{L}\p{N}]+/u)
       .filter((w) => w.length > 0),
   );

@@ -296,6 +296,8 @@ function readOneClause(text: string, options: { now: Date; lexicon: Lexicon }): 
     /\b(?:goi(?: [a-z]+){0,4} la|duoc goi|menh danh|biet danh|ten goi|called|known as|nicknamed)\b/.test(
       n.folded,
     );
+  // "Có đông không?" typed with its circumflex asks about crowds; folded, "dong" is also "đồng" (VND).
+  const crowded = /(?:^|[^\p{L}])đông(?:$|[^\p{L}])/u.test(n.exact.toLowerCase());
   const topicTerms = n.folded
     .split(/[^\p{L}\p{N}]+/u)
     .filter(
@@ -311,7 +313,7 @@ function readOneClause(text: string, options: { now: Date; lexicon: Lexicon }): 
     named: names.map((m) => m.id),
     origins: origins.map((m) => m.id),
     cueTerms: [...cueWords].filter((w) => w.length > 2 && !FRAME_WORDS.has(w)),
-    families: familiesOf(unnamed),
+    families: [...new Set([...familiesOf(unnamed), ...(crowded ? ["crowd" as const] : [])])],
     wantsNumber:
       /\b(?:nam nao|bao nhieu|may|how many|how much|how high|how tall|how far|how long|which year|what year|when)\b/.test(
         n.folded,

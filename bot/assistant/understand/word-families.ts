@@ -197,6 +197,10 @@ const FAMILIES: Record<string, string[]> = {
   summit: ["tren dinh", "dinh nui", "tren nui", "top", "summit", "peak", "hilltop", "on top", "mountaintop"],
   crowd: [
     "dong duc",
+    "dong nhat",
+    "rat dong",
+    "dong lam",
+    "qua dong",
     "chen chuc",
     "dong nguoi",
     "dong khach",
