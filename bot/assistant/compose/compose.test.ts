@@ -350,3 +350,11 @@ describe("chat shorthand", () => {
     expect(terms("mieu ba co mo cua ko dc j")).toEqual(expect.arrayContaining(["mieu"]));
   });
 });
+
+describe("a festival of a calendar the assistant does not compute", () => {
+  it("says first when it falls by its own calendar (the entry's summary), then the dates it knows", async () => {
+    const a = await assistant.ask({ text: "When is Ok Om Bok?", conversationId: "okombok" });
+    const first = a.answer.split("\n")[0] as string;
+    expect(first).toMatch(/15th day of the 10th Khmer lunar month/);
+  });
+});

@@ -279,7 +279,12 @@ function eventBlock(f: Extract<Finding, { kind: "event-dates" }>, c: ComposeCont
       : f.period
         ? ` (${f.period[lang]})`
         : "";
-  const lines: string[] = [`${e.title[lang]}${label}:`];
+  // A festival of a calendar we do not compute says first when it falls by its own calendar.
+  const lines: string[] = [
+    computable
+      ? `${e.title[lang]}${label}:`
+      : `${e.title[lang]}${label}: ${e.summary[lang]}`,
+  ];
   if (f.past) {
     lines.push(
       `• ${t(lang, "Năm nay đã diễn ra", "This year it was held")}: ${occurrenceLine(f.past, lang, false)}`,
