@@ -281,9 +281,7 @@ function eventBlock(f: Extract<Finding, { kind: "event-dates" }>, c: ComposeCont
         : "";
   // A festival of a calendar we do not compute says first when it falls by its own calendar.
   const lines: string[] = [
-    computable
-      ? `${e.title[lang]}${label}:`
-      : `${e.title[lang]}${label}: ${e.summary[lang]}`,
+    computable ? `${e.title[lang]}${label}:` : `${e.title[lang]}${label}: ${e.summary[lang]}`,
   ];
   if (f.past) {
     lines.push(
