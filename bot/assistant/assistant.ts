@@ -802,14 +802,7 @@ function createRouter(d: RouterDeps) {
 
 /** Thanks: a short reply that keeps the conversation's subject. */
 function thanksDraft(lang: Lang, state: DialogueState | undefined, catalog: Catalog): Draft {
-  const subject = state?.subject ? catalog.get(state.subject) : undefined;
-  return {
-    answer: `${lang === "vi" ? "Không có gì!" : "You're welcome!"} ${moreAbout(lang, subject)}`,
-    intent: "greeting",
-    confidence: 1,
-    sources: [],
-    suggestions: subject ? [suggestionFor(subject, lang)] : [],
-  };
+  return shortReply(lang === "vi" ? "Không có gì!" : "You're welcome!", lang, state, catalog, true);
 }
 
 const SMALL_TALK_REPLY: Record<SmallTalk, Record<Lang, string>> = {
@@ -833,10 +826,20 @@ function smallTalkDraft(
   state: DialogueState | undefined,
   catalog: Catalog,
 ): Draft {
+  return shortReply(SMALL_TALK_REPLY[kind][lang], lang, state, catalog, kind !== "bye");
+}
+
+/** A reply of small talk or thanks, then "anything else about …?" unless it ends the chat. */
+function shortReply(
+  reply: string,
+  lang: Lang,
+  state: DialogueState | undefined,
+  catalog: Catalog,
+  more: boolean,
+): Draft {
   const subject = state?.subject ? catalog.get(state.subject) : undefined;
-  const reply = SMALL_TALK_REPLY[kind][lang];
   return {
-    answer: kind === "bye" ? reply : `${reply} ${moreAbout(lang, subject)}`,
+    answer: more ? `${reply} ${moreAbout(lang, subject)}` : reply,
     intent: "greeting",
     confidence: 1,
     sources: [],

@@ -1,22 +1,18 @@
 import type { Lang } from "../../indexer/index.ts";
 import { emergencyDraft } from "./compose/index.ts";
-import { understandTurn } from "./understand/index.ts";
+import { chooseLanguage, isEmergencyText, MAX_QUESTION } from "./understand/index.ts";
 
 /**
  * The assistant's own emergency reading and answer, for callers that must not run a whole turn (a chat
- * handed to staff still gets the emergency numbers): understand's act, and compose's emergency draft
- * with the numbers of the content's emergency entry or, without it, 113 / 114 / 115.
+ * handed to staff still gets the emergency numbers): understand's emergency test and language choice
+ * (the ones a turn starts with), and compose's emergency draft with 113 / 114 / 115.
  */
 export function emergencyReply(
   text: string,
-  options: { now: Date; lang?: Lang },
+  options: { lang?: Lang } = {},
 ): { lang: Lang; text: string } | undefined {
-  const reading = understandTurn(text, {
-    now: options.now,
-    lexicon: { namedEntries: () => [] },
-    ...(options.lang ? { lang: options.lang } : {}),
-  });
-  if (reading.act !== "emergency") return undefined;
-  const lang = reading.language.lang;
+  const typed = text.normalize("NFC").trim().slice(0, MAX_QUESTION);
+  if (!isEmergencyText(typed)) return undefined;
+  const lang = chooseLanguage(typed, options.lang).lang;
   return { lang, text: emergencyDraft(undefined, lang).answer };
 }

@@ -218,10 +218,7 @@ export function createHandoffDesk(options: HandoffDeskOptions): HandoffDesk {
       await store.touchHandoff(h.id, { lastUserAt: at });
       if (asksForPerson(turn.text))
         return { reply: [plain(TEXT.already[h.lang])], answer: false, handoff: h };
-      const emergency = emergencyReply(turn.text, {
-        now: clock.now(),
-        ...(turn.lang ? { lang: turn.lang } : {}),
-      });
+      const emergency = emergencyReply(turn.text, turn.lang ? { lang: turn.lang } : {});
       if (emergency) {
         const text = `${emergency.text}\n\n${TEXT.emergencyNote[emergency.lang]}`;
         await store.appendHandoffLine({ handoffId: h.id, at, author: "bot", text });

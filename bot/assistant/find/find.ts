@@ -129,6 +129,13 @@ export function createFinder(d: FinderDeps): Finder {
     catalog.entries.filter((e) => e.type === "event").flatMap((e) => fold(e.title.vi).split(/\s+/)),
   );
 
+  // The entries the office ranks first (featured), for an overview of the area.
+  const overview = catalog.entries
+    .filter((e) => e.featured !== undefined)
+    .sort((a, b) => (a.featured as number) - (b.featured as number))
+    .slice(0, OVERVIEW_SIZE)
+    .map((e) => e.id);
+
   // The lodging rules, the fines entry (the one listing the most penalties) first.
   const rulesByPenalties = catalog.entries
     .filter((e): e is Extract<ContentEntry, { type: "lodging-rule" }> => e.type === "lodging-rule")
@@ -320,11 +327,7 @@ export function createFinder(d: FinderDeps): Finder {
       attributes.every((a) => a === "what-to-see") &&
       frame.topicTerms.every((w) => OVERVIEW_WORDS.has(w))
     ) {
-      const ranked = catalog.entries
-        .filter((e) => e.featured !== undefined)
-        .sort((a, b) => (a.featured as number) - (b.featured as number))
-        .slice(0, OVERVIEW_SIZE);
-      if (ranked.length) return [{ kind: "overview", frame, entryIds: ranked.map((e) => e.id) }];
+      if (overview.length) return [{ kind: "overview", frame, entryIds: overview }];
     }
     if (!subject) {
       const range = frame.range;
@@ -849,18 +852,18 @@ export function createFinder(d: FinderDeps): Finder {
       // the part asked, beside the dates.
       const words = frame.topicTerms.filter((w) => !EVENT_WORDS.has(w));
       if (!frame.years.length || !words.length) return f;
-      const said = units.filter(
-        (u) =>
-          !u.field &&
-          frame.years.some((y) => new RegExp(`\\b${y}\\b`).test(u.text)) &&
-          overlap(u, words) >= 1,
-      );
+      const said = sentencesOf(units, frame.years).filter((u) => overlap(u, words) >= 1);
       return said.length ? { ...f, said: said.slice(0, 2) } : f;
     }
     const thisYear = Number(d.today().slice(0, 4));
-    const years = f.years.length ? f.years : [thisYear, thisYear + 1];
-    const said = units.filter((u) => !u.field && years.some((y) => new RegExp(`\\b${y}\\b`).test(u.text)));
+    const said = sentencesOf(units, f.years.length ? f.years : [thisYear, thisYear + 1]);
     return said.length ? { ...f, said: withCaveats(said.slice(0, 2), units) } : f;
+  }
+
+  /** The body's sentences that name one of the years. */
+  function sentencesOf(units: readonly FactUnit[], years: readonly number[]): FactUnit[] {
+    const named = years.map((y) => new RegExp(`\\b${y}\\b`));
+    return units.filter((u) => !u.field && named.some((re) => re.test(u.text)));
   }
 
   function eventDatesOf(entry: ContentEntry, frame: Frame): Finding {

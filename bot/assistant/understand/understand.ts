@@ -144,10 +144,7 @@ export function understandTurn(
   if (greeting) return { ...base, act: greeting };
   if (asksNearby(n) && !anyNamed) return { ...base, act: "nearby" };
   if (isOffTopicTask(n, dayRange)) return { ...base, act: "out-of-scope" };
-  const plain = fold(text.toLowerCase())
-    .replace(/[^\p{L}\p{N} ]+/gu, " ")
-    .replace(/\s+/g, " ")
-    .trim();
+  const plain = plainOf(text);
   // Small talk: about the assistant, how it is, a laugh, a compliment, goodbye (never refused).
   const talk = anyNamed ? undefined : smallTalkKind(plain);
   if (talk) return { ...base, act: "smalltalk", smallTalk: talk };
@@ -225,12 +222,17 @@ function mergeClauses(pieces: string[], options: { now: Date; lexicon: Lexicon }
   return out;
 }
 
-/** A piece that is only small talk or thanks ("haha thôi", "ok cảm ơn ad"). */
-function isFiller(piece: string): boolean {
-  const plain = fold(piece.toLowerCase())
+/** Folded words only, one space apart: what the small-talk, thanks and correction patterns read. */
+function plainOf(text: string): string {
+  return fold(text.toLowerCase())
     .replace(/[^\p{L}\p{N} ]+/gu, " ")
     .replace(/\s+/g, " ")
     .trim();
+}
+
+/** A piece that is only small talk or thanks ("haha thôi", "ok cảm ơn ad"). */
+function isFiller(piece: string): boolean {
+  const plain = plainOf(piece);
   return (
     plain === "" ||
     smallTalkKind(plain) !== undefined ||
