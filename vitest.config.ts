@@ -5,5 +5,7 @@ export default defineConfig({
     include: ["**/*.test.ts"],
     exclude: ["node_modules/**", "data/**"],
     testTimeout: 30_000,
+    // A throwaway PostgreSQL server for the run (the PostgreSQL store's tests and the replica tests).
+    globalSetup: ["bot/store/testing/postgres-setup.ts"],
   },
 });
