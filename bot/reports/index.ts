@@ -8,6 +8,7 @@ export {
   fetchCapped,
   folderPhotoStore,
   memoryPhotoStore,
+  postgresPhotoStore,
   photoContentType,
   PhotoTooLarge,
   photoTypeOf,

@@ -1,6 +1,8 @@
 import { randomBytes } from "node:crypto";
 import { mkdir, readFile, writeFile } from "node:fs/promises";
 import path from "node:path";
+import type pg from "pg";
+import { migratePostgres } from "../store/postgres.ts";
 
 /**
  * Report photos: checked by their first bytes (JPEG, PNG or WebP, whatever the sender called them),
@@ -56,6 +58,37 @@ export function folderPhotoStore(dir: string): PhotoStore {
       } catch {
         return undefined;
       }
+    },
+  };
+}
+
+const PHOTO_MIGRATIONS = [
+  `CREATE TABLE report_photos (
+    name TEXT PRIMARY KEY,
+    bytes BYTEA NOT NULL,
+    created_at TIMESTAMPTZ NOT NULL DEFAULT now()
+  )`,
+];
+
+/**
+ * A PhotoStore in PostgreSQL (DATABASE_URL): every replica reads the photos any replica received. A
+ * photo is at most REPORTS_MAX_PHOTO_MB (5 MB by default), well within a BYTEA value.
+ */
+export async function postgresPhotoStore(pool: pg.Pool): Promise<PhotoStore> {
+  await migratePostgres(pool, "report-photos", PHOTO_MIGRATIONS, { label: "report photos", code: "store" });
+  return {
+    async save(bytes, type) {
+      const name = `${randomBytes(16).toString("hex")}.${type === "jpeg" ? "jpg" : type}`;
+      await pool.query("INSERT INTO report_photos (name, bytes) VALUES ($1, $2)", [name, Buffer.from(bytes)]);
+      return name;
+    },
+    async read(name) {
+      if (!NAME.test(name)) return undefined;
+      const { rows } = await pool.query<{ bytes: Buffer }>(
+        "SELECT bytes FROM report_photos WHERE name = $1",
+        [name],
+      );
+      return rows[0] ? new Uint8Array(rows[0].bytes) : undefined;
     },
   };
 }
