@@ -114,6 +114,20 @@ describe("readWebConfig", () => {
     expect(readWebConfig({ ...base, COOKIE_SECURE: "false" }).cookieSecure).toBe(false);
   });
 
+  it("uses SQLite without DATABASE_URL, and PostgreSQL with one; refuses a URL of another scheme", () => {
+    expect(readWebConfig(base).database).toBeUndefined();
+    expect(readWebConfig({ ...base, DATABASE_URL: "postgres://u:p@db:5432/chau_doc" }).database).toEqual({
+      url: "postgres://u:p@db:5432/chau_doc",
+      poolMax: 10,
+    });
+    expect(
+      readWebConfig({ ...base, DATABASE_URL: "postgresql://db/x", DATABASE_POOL_MAX: "40" }).database,
+    ).toEqual({ url: "postgresql://db/x", poolMax: 40 });
+    expect(() => readWebConfig({ ...base, DATABASE_URL: "mysql://db/x", DATABASE_POOL_MAX: "1" })).toThrow(
+      /DATABASE_URL: a postgres:\/\/ or postgresql:\/\/ connection URL[\s\S]*DATABASE_POOL_MAX/,
+    );
+  });
+
   it("names bad admin variables, a short ADMIN_PASSWORD among them", () => {
     const read = () =>
       readWebConfig({ ...base, ADMIN_PASSWORD: "short", RETENTION_DAYS: "0", COOKIE_SECURE: "yes" });

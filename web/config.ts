@@ -58,6 +58,17 @@ const envSchema = z.object({
   DATA_DIR: z.string().min(1).default("data"),
   /** Creates the first account "admin" (editor) at start when there is no account yet. */
   ADMIN_PASSWORD: z.string().optional(),
+  /**
+   * postgres://user:password@host:5432/db: every store (interactions, claims, channel state, reports,
+   * handoffs, accounts and sessions, rate limits, the dialogue state, content revisions and uploads) in
+   * PostgreSQL, for several replicas. Unset: SQLite files under DATA_DIR and memory (one machine).
+   */
+  DATABASE_URL: z
+    .string()
+    .regex(/^postgres(?:ql)?:\/\/\S+$/, "a postgres:// or postgresql:// connection URL")
+    .optional(),
+  /** Connections per replica to PostgreSQL. */
+  DATABASE_POOL_MAX: z.coerce.number().int().min(2).max(500).default(10),
   ADMIN_DB_FILE: z.string().min(1).optional(),
   UPLOADS_DIR: z.string().min(1).optional(),
   /** `Secure` on the admin cookies; "auto": when the request came over HTTPS. */
@@ -121,6 +132,8 @@ export type WebConfig = BotConfig & {
   /** Password of the first admin account, created when the admin database has none. */
   adminPassword?: string;
   adminDbFile: string;
+  /** DATABASE_URL and DATABASE_POOL_MAX: PostgreSQL for several replicas; absent means SQLite. */
+  database?: { url: string; poolMax: number };
   /** Uploaded images (served at /media). */
   uploadsDir: string;
   cookieSecure: "auto" | boolean;
@@ -202,6 +215,7 @@ export function readWebConfig(env: NodeJS.ProcessEnv = process.env): WebConfig {
     channels,
     ...(e.ADMIN_PASSWORD ? { adminPassword: e.ADMIN_PASSWORD } : {}),
     adminDbFile: path.resolve(e.ADMIN_DB_FILE ?? path.join(e.DATA_DIR, "admin.sqlite")),
+    ...(e.DATABASE_URL ? { database: { url: e.DATABASE_URL, poolMax: e.DATABASE_POOL_MAX } } : {}),
     uploadsDir: path.resolve(e.UPLOADS_DIR ?? path.join(e.DATA_DIR, "uploads")),
     cookieSecure: e.COOKIE_SECURE === "auto" ? "auto" : e.COOKIE_SECURE === "true",
     watchContent: e.WATCH_CONTENT === "true",
