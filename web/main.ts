@@ -19,6 +19,7 @@ import {
   type ChannelAdapter,
 } from "../bot/channels/index.ts";
 import { openSqliteStore, type CasePlace } from "../bot/store/index.ts";
+import { openPostgresPool } from "../bot/store/postgres.ts";
 import {
   caseEventSink,
   createOffice,
@@ -26,6 +27,7 @@ import {
   createWebhookQueue,
   folderPhotoStore,
   placeFinder,
+  postgresPhotoStore,
   type CaseEventSink,
   type WebhookQueue,
 } from "../bot/reports/index.ts";
@@ -36,6 +38,7 @@ import {
   createAdminAuth,
   createAuditLog,
   createPublisher,
+  createSharedFiles,
   ensureFirstAdmin,
   openAdminDb,
   startRetention,
@@ -71,12 +74,34 @@ try {
   process.exit(2);
 }
 const log = pino({ level: config.logLevel });
+// With DATABASE_URL every store is in PostgreSQL, shared by the replicas; without it, SQLite and memory.
+const pool = config.database
+  ? openPostgresPool(config.database.url, {
+      max: config.database.poolMax,
+      onIdleError: (err) => log.warn({ err }, "postgres: an idle connection failed"),
+    })
+  : undefined;
+// Content and uploads published by another replica come first, so the index is built from them.
+let onSharedContent: () => void = () => {};
+const shared = pool
+  ? createSharedFiles({
+      pool,
+      folders: { content: config.contentDir, uploads: config.uploadsDir },
+      log,
+      onContentChanged: (folders) => {
+        if (folders.includes("content")) onSharedContent();
+      },
+    })
+  : undefined;
+if (shared) await startupStep(() => shared.init());
 const index = await startupStep(() => openFreshIndex(config));
 const store = await startupStep(() => openSqliteStore(config.storeFile));
 const clock = { now: () => new Date() };
 // Tourist reports: a hook before the assistant's answering; new cases and status changes go to the
 // IOC's webhook (when configured) and new cases to the staff chat.
-const reportPhotos = folderPhotoStore(config.reports.photoDir);
+const reportPhotos = pool
+  ? await startupStep(() => postgresPhotoStore(pool))
+  : folderPhotoStore(config.reports.photoDir);
 let findPlace: (text: string) => CasePlace | undefined = () => undefined;
 const onCaseEvent: CaseEventSink = (event, c) =>
   caseEventSink({
@@ -135,7 +160,19 @@ const publisher = createPublisher({
   makeAssistant,
   log,
   clock,
+  // What a publish made live here goes to the other replicas.
+  ...(shared
+    ? {
+        onPublished: (result) => {
+          if (result.ok)
+            void shared
+              .push(result.reason)
+              .catch((err: unknown) => log.error({ err }, "shared files: push failed"));
+        },
+      }
+    : {}),
 });
+onSharedContent = () => void publisher.refresh("published on another replica");
 
 const adminDb = await startupStep(() => openAdminDb(config.adminDbFile));
 try {
@@ -224,6 +261,14 @@ const app = createApp({
   admin: {
     contentDir: config.contentDir,
     uploadsDir: config.uploadsDir,
+    ...(shared
+      ? {
+          onUploaded: () =>
+            void shared
+              .push("image uploaded")
+              .catch((err: unknown) => log.error({ err }, "shared files: push failed")),
+        }
+      : {}),
     live: () => live.current,
     store,
     auth,
@@ -269,6 +314,7 @@ for (const channel of channels) {
 }
 outbox.start();
 webhookQueue?.start();
+void shared?.start();
 handoff.start();
 // Content changed outside the admin (a git pull) is published too; invalid content keeps the live index.
 const stopWatching = config.watchContent ? publisher.watch() : () => {};
@@ -288,6 +334,7 @@ function stop(signal: string): void {
   stopWatching();
   stopRetention();
   handoff.stop();
+  void shared?.stop();
   const force = setTimeout(() => {
     log.warn("drain timed out after 10 s; closing the remaining connections");
     server.closeAllConnections();
@@ -304,6 +351,7 @@ function stop(signal: string): void {
     await Promise.race([publisher.idle(), new Promise((r) => setTimeout(r, 5_000).unref())]);
     await store.close();
     adminDb.close();
+    await pool?.end();
     log.info("stopped");
     process.exit(0);
   });

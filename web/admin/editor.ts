@@ -446,6 +446,7 @@ export function editorRouter(deps: AdminDeps): Router {
       );
     }
     const name = await storeImage(deps.uploadsDir, f.id, received.file.bytes);
+    deps.onUploaded?.();
     await audit(res, "entry.image", f.id, name);
     const url = `/media/${name}`;
     if (req.accepts(["html", "json"]) === "json") return void res.status(201).json({ url });

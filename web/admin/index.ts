@@ -23,6 +23,7 @@ export { openAdminDb, type AdminDb } from "./accounts.ts";
 export type { ReportsAdminDeps } from "./reports.ts";
 export { createAdminAuth, createAuditLog, ensureFirstAdmin } from "./auth.ts";
 export { buildInThread, buildInWorker, type IndexBuilder } from "./index-builder.ts";
+export { createSharedFiles, type SharedFiles } from "./shared-files.ts";
 export {
   createPublisher,
   startRetention,

@@ -44,6 +44,8 @@ export type ContentPublisher = Publisher & {
   watch(debounceMs?: number, recheckMs?: number): () => void;
   /** Settles when no build is running or queued (at shutdown: a build is not cut off halfway). */
   idle(): Promise<void>;
+  /** Publishes unless the live index was already built from the content as it is now (after a pull). */
+  refresh(reason: string): Promise<void>;
 };
 
 /**
@@ -230,6 +232,7 @@ export function createPublisher(deps: PublisherDeps): ContentPublisher {
     publish,
     status: () => ({ running: running !== undefined, ...(last ? { last } : {}) }),
     watch,
+    refresh: publishIfChanged,
     idle: async () => {
       while (running || next) await (next?.promise ?? running);
     },

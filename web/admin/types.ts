@@ -76,6 +76,8 @@ export type AdminDeps = {
   contentDir: string;
   /** Where uploaded images go (served at /media). */
   uploadsDir: string;
+  /** Called after an image was stored (several replicas: it goes to the others at once). */
+  onUploaded?: () => void;
   live: () => Live;
   store: Store;
   auth: AdminAuth;
