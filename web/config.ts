@@ -59,9 +59,8 @@ const envSchema = z.object({
   /** Creates the first account "admin" (editor) at start when there is no account yet. */
   ADMIN_PASSWORD: z.string().optional(),
   /**
-   * postgres://user:password@host:5432/db: every store (interactions, claims, channel state, reports,
-   * handoffs, accounts and sessions, rate limits, the dialogue state, content revisions and uploads) in
-   * PostgreSQL, for several replicas. Unset: SQLite files under DATA_DIR and memory (one machine).
+   * postgres://user:password@host:5432/db: content revisions, uploads and report photos shared through
+   * PostgreSQL (the other stores follow in issue 17). Unset: SQLite files under DATA_DIR and memory.
    */
   DATABASE_URL: z
     .string()
