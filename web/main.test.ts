@@ -97,3 +97,17 @@ describe.skipIf(!childCanRun)("npm start with a DATA_DIR it cannot write", () =>
     expect(run.stderr).not.toMatch(/^\s+at /m);
   });
 });
+
+describe.skipIf(!childCanRun)("npm start with DATABASE_URL", () => {
+  it("ends with one line and exit 1 when PostgreSQL cannot be reached, before building anything", async () => {
+    const data = path.join(tmp, "pg-data");
+    await mkdir(data, { recursive: true });
+    await chmod(data, 0o777);
+    const run = await start({ DATA_DIR: data, DATABASE_URL: "postgres://nobody@127.0.0.1:1/none" });
+    expect(run.code).toBe(1);
+    const lines = problemLines(run);
+    expect(lines, run.stderr).toHaveLength(1);
+    expect(lines[0]).toMatch(/^cannot start: cannot connect to the shared content's PostgreSQL: /);
+    expect(run.stderr).not.toMatch(/^\s+at /m);
+  });
+});

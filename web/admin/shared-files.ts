@@ -169,9 +169,12 @@ export function createSharedFiles(deps: SharedFilesDeps): SharedFiles {
             writes.push({ folder, path: file, sha, bytes: await readFile(path.join(dir, file)) });
           }
         }
-        for (const file of base.keys()) {
-          // Deleted here; a file this replica never saw (not yet pulled) is left alone.
-          if (!local.has(file) && now.has(file)) writes.push({ folder, path: file, sha: "", bytes: null });
+        for (const file of [...base.keys()]) {
+          if (local.has(file)) continue;
+          // Deleted here (a file this replica never saw, not yet pulled, is left alone); when the
+          // database has it deleted already there is nothing to write.
+          if (now.has(file)) writes.push({ folder, path: file, sha: "", bytes: null });
+          else base.delete(file);
         }
       }
       if (writes.length === 0) {
@@ -242,7 +245,7 @@ export function createSharedFiles(deps: SharedFilesDeps): SharedFiles {
 
   return {
     async init() {
-      await migratePostgres(pool, "files", MIGRATIONS, { label: "shared files", code: "store" });
+      await migratePostgres(pool, "files", MIGRATIONS, { label: "shared content", code: "store" });
       const { rows } = await pool.query<{ n: string }>("SELECT count(*) AS n FROM shared_revisions");
       if (Number(rows[0]!.n) === 0) await serial(() => pushNow("first replica: the local folders"));
       else await serial(pullNow);
