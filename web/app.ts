@@ -1,5 +1,6 @@
 import express, { type RequestHandler } from "express";
 import path from "node:path";
+import type pg from "pg";
 import type { Assistant, Clock, Logger, Store } from "../bot/index.ts";
 import type { KnowledgeIndex } from "../indexer/index.ts";
 import { errorHandler, notFound } from "./errors.ts";
@@ -65,6 +66,8 @@ function leafletDir(): string {
 export type AppDeps = {
   /** The live knowledge: read on every request, so a republished index takes effect at once. */
   live: () => Live;
+  /** PostgreSQL shared by the replicas (DATABASE_URL): the API's rate limits count there. */
+  pool?: pg.Pool;
   store: Store;
   log: Logger;
   clock: Clock;

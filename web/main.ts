@@ -253,6 +253,7 @@ channels = createChannels(
 const app = createApp({
   channels,
   handoff,
+  ...(pool ? { pool } : {}),
   live: () => live.current,
   store,
   log,

@@ -1,8 +1,11 @@
 import express from "express";
 import { createServer, type Server } from "node:http";
-import { afterEach, describe, expect, it } from "vitest";
+import pg from "pg";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { openPostgresPool } from "../bot/store/postgres.ts";
+import { testDatabase, type TestDatabase } from "../bot/store/testing/postgres.ts";
 import { errorHandler } from "./errors.ts";
-import { rateLimit, type RateLimiter, type RateLimitOptions } from "./rate-limit.ts";
+import { rateLimit, sharedRateLimit, type RateLimiter, type RateLimitOptions } from "./rate-limit.ts";
 import { closeServer, listenLocal } from "./testing/servers.ts";
 
 const silent = { info() {}, warn() {}, error() {} };
@@ -98,3 +101,78 @@ describe("rateLimit", () => {
     expect((await fetch(url)).status).toBe(200);
   });
 });
+
+describe("sharedRateLimit (PostgreSQL, several replicas)", () => {
+  let db: TestDatabase;
+  const pools: pg.Pool[] = [];
+  beforeAll(async () => {
+    db = await testDatabase();
+  });
+  afterAll(async () => {
+    await Promise.all(pools.splice(0).map((p) => p.end()));
+    await db.drop();
+  });
+
+  async function replica(url: string, errors: unknown[] = []) {
+    const pool = openPostgresPool(url, { max: 2 });
+    pools.push(pool);
+    const limiter = sharedRateLimit({
+      name: "ask",
+      limit: 5,
+      windowMs: 60_000,
+      trustProxy: false,
+      pool,
+      onError: (err) => errors.push(err),
+    });
+    const app = express();
+    app.get("/", limiter, (_req, res) => void res.json({ ok: true }));
+    app.use(errorHandler(silent));
+    const server = createServer(app);
+    servers.push(server);
+    const base = await listenLocal(server);
+    return () => fetch(base);
+  }
+
+  it("limits requests spread over two replicas as one client, with the same headers", async () => {
+    const a = await replica(db.url);
+    const b = await replica(db.url);
+    // The library creates its table at start (the insurance limiter counts until then).
+    await tableCreated(db.url);
+    const statuses: number[] = [];
+    const remaining: string[] = [];
+    for (const get of [a, b, a, b, a, b, a]) {
+      const res = await get();
+      statuses.push(res.status);
+      remaining.push(res.headers.get("ratelimit") ?? "");
+      if (res.status === 429) expect(Number(res.headers.get("retry-after"))).toBeGreaterThan(0);
+      expect(res.headers.get("ratelimit-policy")).toMatch(/^"ask"; q=5; w=60; pk=:[A-Za-z0-9+/=]+:$/);
+    }
+    expect(statuses).toEqual([200, 200, 200, 200, 200, 429, 429]);
+    expect(remaining[0]).toMatch(/^"ask"; r=4; t=\d+$/);
+    expect(remaining[4]).toMatch(/^"ask"; r=0; t=\d+$/);
+  });
+
+  it("keeps limiting, in memory, when PostgreSQL cannot be reached: no 5xx", async () => {
+    const errors: unknown[] = [];
+    const get = await replica("postgres://postgres@127.0.0.1:1/none", errors);
+    const statuses: number[] = [];
+    for (let i = 0; i < 7; i++) statuses.push((await get()).status);
+    expect(statuses).toEqual([200, 200, 200, 200, 200, 429, 429]);
+  });
+});
+
+/** Resolves once rate-limiter-flexible has created its table. */
+async function tableCreated(url: string): Promise<void> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    for (let i = 0; i < 100; i++) {
+      const { rows } = await client.query("SELECT to_regclass('rate_limits') AS t");
+      if (rows[0].t) return;
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    throw new Error("rate_limits was not created");
+  } finally {
+    await client.end();
+  }
+}

@@ -1,5 +1,7 @@
 import type { Request, RequestHandler, Response } from "express";
 import { createHash } from "node:crypto";
+import type pg from "pg";
+import { RateLimiterMemory, RateLimiterPostgres, RateLimiterRes } from "rate-limiter-flexible";
 import { AppError } from "../indexer/index.ts";
 
 /**
@@ -95,4 +97,67 @@ export function rateLimit(options: RateLimitOptions): RateLimiter {
 function partitionKey(key: string): string {
   const hex = createHash("sha256").update(key).digest("hex").slice(0, 12);
   return Buffer.from(hex).toString("base64");
+}
+
+/**
+ * The same limiter shared by every replica on one PostgreSQL (DATABASE_URL): rate-limiter-flexible's
+ * RateLimiterPostgres counts each client's requests in one table (`rate_limits`, created by the library)
+ * with an atomic upsert per request, so requests spread over the replicas are limited as one. Its
+ * insurance limiter (in memory, per replica) takes over while the database fails, so an outage never
+ * turns into errors or a request waiting on a broken connection. The headers are those of rateLimit().
+ * On one machine rateLimit() stays: it costs a Map lookup instead of a database round trip.
+ */
+export function sharedRateLimit(
+  options: RateLimitOptions & { pool: pg.Pool; onError?: (err: unknown) => void },
+): RateLimiter {
+  const { name, limit, windowMs } = options;
+  const duration = Math.ceil(windowMs / 1000);
+  const policyPrefix = `"${name}"; q=${limit}; w=${duration}; pk=:`;
+  const keys = new Map<string, string>();
+  const limiter = new RateLimiterPostgres(
+    {
+      storeClient: options.pool,
+      storeType: "pool",
+      tableName: "rate_limits",
+      keyPrefix: name,
+      points: limit,
+      duration,
+      insuranceLimiter: new RateLimiterMemory({ keyPrefix: name, points: limit, duration }),
+    },
+    (err?: unknown) => {
+      // Until the table exists (or while it cannot be made) the insurance limiter counts.
+      if (err) options.onError?.(err);
+    },
+  );
+  const middleware = ((req: Request, res: Response, next: (err?: unknown) => void) => {
+    const ip = (options.trustProxy ? req.ip : req.socket.remoteAddress) ?? "unknown";
+    let pk = keys.get(ip);
+    if (pk === undefined) {
+      if (keys.size >= 10_000) keys.clear();
+      pk = partitionKey(ip);
+      keys.set(ip, pk);
+    }
+    const headers = (r: RateLimiterRes) => {
+      const reset = Math.max(0, Math.ceil(r.msBeforeNext / 1000));
+      res.setHeader("RateLimit", `"${name}"; r=${Math.max(r.remainingPoints, 0)}; t=${reset}`);
+      res.setHeader("RateLimit-Policy", `${policyPrefix}${pk}:`);
+      return reset;
+    };
+    limiter.consume(ip).then(
+      (r) => {
+        headers(r);
+        next();
+      },
+      (r: unknown) => {
+        if (!(r instanceof RateLimiterRes)) return next(r);
+        res.setHeader("Retry-After", String(headers(r)));
+        next(
+          new AppError("rate_limited", "too many requests: wait a minute and try again", { expose: true }),
+        );
+      },
+    );
+  }) as RateLimiter;
+  Object.defineProperty(middleware, "size", { get: () => keys.size });
+  middleware.stop = () => {};
+  return middleware;
 }

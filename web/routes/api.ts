@@ -16,7 +16,7 @@ import { AppError, detectLanguage, ENTRY_TYPES, GUEST_KINDS, LANGS } from "../..
 import type { AppDeps } from "../app.ts";
 import { errorBody } from "../errors.ts";
 import { jsonBody } from "../json-body.ts";
-import { rateLimit } from "../rate-limit.ts";
+import { rateLimit, sharedRateLimit, type RateLimitOptions } from "../rate-limit.ts";
 import { buildOpenApiDocument } from "../openapi.ts";
 import { mountReportsApi } from "./reports.ts";
 
@@ -144,8 +144,13 @@ const feedbackBody = z.object({
 export function mountApi(app: Express, deps: AppDeps, entry: RequestHandler): void {
   const { options } = deps;
   const perMinute = { windowMs: 60_000, trustProxy: options.trustProxy !== false };
-  const askLimiter = rateLimit({ name: "ask", limit: options.rateLimitPerMinute, ...perMinute });
-  const apiLimiter = rateLimit({ name: "api", limit: options.rateLimitPerMinute * 4, ...perMinute });
+  const { pool, log } = deps;
+  const limiter = (o: RateLimitOptions) =>
+    pool
+      ? sharedRateLimit({ ...o, pool, onError: (err) => log.warn({ err }, "rate limits: PostgreSQL failed") })
+      : rateLimit(o);
+  const askLimiter = limiter({ name: "ask", limit: options.rateLimitPerMinute, ...perMinute });
+  const apiLimiter = limiter({ name: "api", limit: options.rateLimitPerMinute * 4, ...perMinute });
   const readBody = jsonBody(API_BODY_LIMIT_BYTES);
   app.post("/api/ask", entry, askLimiter, readBody, askHandler(deps));
   // Multipart, so before the JSON body parser of the router.
