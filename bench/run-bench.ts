@@ -31,6 +31,7 @@ import {
   type LoadResult,
 } from "./http-bench.ts";
 import { buildCorpus, entryToMarkdown, generateEntries, generateQueries } from "./generate.ts";
+import { runLimiterBench } from "./limiter-bench.ts";
 
 const ROOT = path.resolve(import.meta.dirname, "..");
 const CONTENT_DIR = path.join(ROOT, "content");
@@ -567,13 +568,17 @@ async function main(): Promise<void> {
       (err: Error) => ({ error: err.message }),
     );
   }
+  log("rate limiter: in-process and PostgreSQL (rate-limiter-flexible), 20 000 calls of the middleware");
+  const limiters = await runLimiterBench().catch((err: Error) => ({ error: err.message }));
   const totalMs = performance.now() - started;
   const targets = [...checkTargets(rows), ...httpTargets(http)];
   // A failed target or a crashed dataset fails the command, so CI can gate on it.
   if (targets.some((t) => t.pass === false) || rows.some((r) => "error" in r)) process.exitCode = 1;
 
   if (values.json) {
-    console.log(JSON.stringify({ node: process.version, totalMs, results: rows, http, targets }, null, 2));
+    console.log(
+      JSON.stringify({ node: process.version, totalMs, results: rows, http, limiters, targets }, null, 2),
+    );
     return;
   }
   console.log(table(rows));
@@ -633,6 +638,18 @@ async function main(): Promise<void> {
         `  POST /api/ask, plan cache off (every question routed): ${r(http.askUncached)}, ` +
         `ratio ${(http.askUncached.requestsPerSec / http.bare.requestsPerSec).toFixed(2)}, ` +
         `peak RSS ${fmt(http.askUncached.serverPeakRssMb)} MB (not a target)`,
+    );
+  }
+  if ("error" in limiters) console.log(`\nrate limiter: FAILED: ${limiters.error}`);
+  else {
+    const l = limiters;
+    console.log(
+      `\nrate limiter per request (middleware called directly, 500 clients, 20 in flight):\n` +
+        `  in-process (one machine): ${fmt(l.memory.usPerRequest, 2)} µs, ${fmt(l.memory.perSecond)} requests/s\n` +
+        ("skipped" in l.postgres
+          ? `  PostgreSQL: not measured (${l.postgres.skipped})`
+          : `  PostgreSQL, rate-limiter-flexible (replicas): ${fmt(l.postgres.usPerRequest, 2)} µs, ` +
+            `${fmt(l.postgres.perSecond)} requests/s (local throwaway server, no fsync)`),
     );
   }
   const verdict = (t: TargetCheck) =>
