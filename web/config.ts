@@ -59,8 +59,8 @@ const envSchema = z.object({
   /** Creates the first account "admin" (editor) at start when there is no account yet. */
   ADMIN_PASSWORD: z.string().optional(),
   /**
-   * postgres://user:password@host:5432/db: content revisions, uploads and report photos shared through
-   * PostgreSQL (the other stores follow in issue 17). Unset: SQLite files under DATA_DIR and memory.
+   * postgres://user:password@host:5432/db: content revisions, uploads, report photos and the API's rate
+   * limits shared through PostgreSQL (the other stores follow in issue 17). Unset: SQLite and memory.
    */
   DATABASE_URL: z
     .string()
