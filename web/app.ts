@@ -58,6 +58,25 @@ export function tileOrigin(template: string): string | undefined {
   }
 }
 
+/** Whether PostgreSQL answers `SELECT 1` within 2 s. */
+async function reachable(pool: pg.Pool): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<boolean>((resolve) => {
+    timer = setTimeout(() => resolve(false), 2000);
+  });
+  try {
+    return await Promise.race([
+      pool.query("SELECT 1").then(
+        () => true,
+        () => false,
+      ),
+      timeout,
+    ]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
 /** Leaflet's files in node_modules, served like Chart.js: nothing is fetched from a CDN. */
 function leafletDir(): string {
   return path.join(path.dirname(createRequire(import.meta.url).resolve("leaflet")));
@@ -114,12 +133,14 @@ export function createApp(deps: AppDeps): express.Express {
   app.get("/healthz", (_req, res) => {
     res.json({ status: "ok" });
   });
-  app.get("/readyz", (_req, res) => {
+  app.get("/readyz", async (_req, res) => {
     const { index } = deps.live();
-    res.json({
-      status: "ready",
-      index: { version: index.manifest.version, entries: index.manifest.counts.entries },
-    });
+    const indexInfo = { version: index.manifest.version, entries: index.manifest.counts.entries };
+    // With replicas the load balancer reads this: one that cannot reach the database is taken out.
+    if (deps.pool && !(await reachable(deps.pool))) {
+      return void res.status(503).json({ status: "unavailable", reason: "database", index: indexInfo });
+    }
+    res.json({ status: "ready", index: indexInfo });
   });
   app.use("/static", express.static(PUBLIC_DIR, { maxAge: "1h", index: false }));
   const leaflet = leafletDir();

@@ -24,6 +24,8 @@ import { tmpdir } from "node:os";
 import { createOutbox } from "../../bot/channels/index.ts";
 import { createHandoffDesk, DEFAULT_STAFF_HOURS, parseStaffHours } from "../../bot/handoff/index.ts";
 import { openSqliteStore } from "../../bot/store/index.ts";
+import { openPostgresPool } from "../../bot/store/postgres.ts";
+import { testDatabase } from "../../bot/store/testing/postgres.ts";
 
 /**
  * The JSON API in-process on an ephemeral port: (a) on the real content with the real assistant (no
@@ -784,6 +786,29 @@ function fakeSetup(extra: Partial<AppOptions> = {}, clock: Clock = CLOCK) {
   };
   return { deps, questions, eventCalls, logged, behaviour };
 }
+
+describe("readiness with PostgreSQL (replicas)", () => {
+  it("is ready while the database answers, and 503 naming the database when it does not", async () => {
+    const db = await testDatabase();
+    const up = openPostgresPool(db.url);
+    const down = openPostgresPool("postgres://postgres@127.0.0.1:1/none");
+    try {
+      const ready = await serve({ ...fakeSetup().deps, pool: up });
+      const res = await fetch(`${ready.url}/readyz`);
+      expect(res.status).toBe(200);
+      expect((await json(res)).status).toBe("ready");
+      const unready = await serve({ ...fakeSetup().deps, pool: down });
+      const bad = await fetch(`${unready.url}/readyz`);
+      expect(bad.status).toBe(503);
+      expect(await json(bad)).toMatchObject({ status: "unavailable", reason: "database" });
+      // The process itself is fine: /healthz does not ask the database.
+      expect((await fetch(`${unready.url}/healthz`)).status).toBe(200);
+    } finally {
+      await Promise.all([up.end(), down.end()]);
+      await db.drop();
+    }
+  });
+});
 
 describe("API on fakes", () => {
   it("passes the question on with the web channel and nothing personal, and accepts 1000 characters", async () => {
