@@ -233,7 +233,7 @@ const app = createApp({
     clock,
     reports: {
       web: { reports, office, photos: reportPhotos, maxPhotoBytes: config.reports.maxPhotoBytes },
-      staff: () => adminDb.listUsers().map((u) => u.name),
+      staff: async () => (await adminDb.listUsers()).map((u) => u.name),
       map: config.map,
     },
     handoffs: handoff,
@@ -303,7 +303,7 @@ function stop(signal: string): void {
     // A build cut off halfway leaves a temporary folder behind; the live index is safe either way.
     await Promise.race([publisher.idle(), new Promise((r) => setTimeout(r, 5_000).unref())]);
     await store.close();
-    adminDb.close();
+    await adminDb.close();
     log.info("stopped");
     process.exit(0);
   });

@@ -77,8 +77,8 @@ async function startApp(
   const dbFile = path.join(dir, "admin.sqlite");
   const db = openAdminDb(dbFile);
   const at = new Date(START).toISOString();
-  db.upsertUser({ name: EDITOR.name, role: "editor", passwordHash: hashes.editor, at });
-  db.upsertUser({ name: VIEWER.name, role: "viewer", passwordHash: hashes.viewer, at });
+  await db.upsertUser({ name: EDITOR.name, role: "editor", passwordHash: hashes.editor, at });
+  await db.upsertUser({ name: VIEWER.name, role: "viewer", passwordHash: hashes.viewer, at });
   let now = START;
   const logs: LogLine[] = [];
   const log = {
@@ -130,10 +130,9 @@ async function startApp(
     logs,
     delays,
     advance: (ms) => void (now += ms),
-    close: () => {
-      const closed = closeServer(server);
-      db.close();
-      return closed;
+    close: async () => {
+      await closeServer(server);
+      await db.close();
     },
   };
   return harness;
@@ -398,12 +397,12 @@ describe("password hashes at login", () => {
     const real = await startApp({ passwordParams: "default" });
     try {
       const former = await hashPassword(EDITOR.password, { N: 2 ** 14, r: 8, p: 1 });
-      real.db.setPasswordHash(EDITOR.name, former, new Date(START).toISOString());
+      await real.db.setPasswordHash(EDITOR.name, former, new Date(START).toISOString());
       const wrong = { name: EDITOR.name, password: "not the password" };
       expect((await login(wrong, new Map(), undefined, real)).status).toBe(401);
-      expect(real.db.getUser(EDITOR.name)?.passwordHash).toBe(former);
+      expect((await real.db.getUser(EDITOR.name))?.passwordHash).toBe(former);
       expect((await login(EDITOR, new Map(), undefined, real)).status).toBe(303);
-      const upgraded = real.db.getUser(EDITOR.name)?.passwordHash as string;
+      const upgraded = (await real.db.getUser(EDITOR.name))?.passwordHash as string;
       expect(upgraded.split("$").slice(0, 4)).toEqual(["scrypt", String(2 ** 17), "8", "1"]);
       expect(await verifyPassword(EDITOR.password, upgraded)).toBe(true);
       expect((await login(EDITOR, new Map(), undefined, real)).status).toBe(303);
@@ -863,54 +862,64 @@ describe("ensureFirstAdmin", () => {
       info: (_o, msg) => void lines.push(msg ?? ""),
     });
     expect(created).toBe(true);
-    const admin = db.getUser("admin");
+    const admin = await db.getUser("admin");
     expect(admin?.role).toBe("editor");
     expect(await verifyPassword("first admin password", admin?.passwordHash as string)).toBe(true);
     expect(lines.join("\n")).not.toContain("first admin password");
     expect((await createAuditLog(db).list()).map((e) => e.action)).toEqual(["user.create"]);
-    db.close();
+    await db.close();
   });
 
   it("never overwrites an existing account", async () => {
     const db = emptyDb();
     expect(await ensureFirstAdmin(db, "first admin password", silent)).toBe(true);
     expect(await ensureFirstAdmin(db, "another password!", silent)).toBe(false);
-    const admin = db.getUser("admin");
+    const admin = await db.getUser("admin");
     expect(await verifyPassword("first admin password", admin?.passwordHash as string)).toBe(true);
     expect(await verifyPassword("another password!", admin?.passwordHash as string)).toBe(false);
-    db.close();
+    await db.close();
   });
 
   it("does nothing when other users exist, or without a password", async () => {
     const db = emptyDb();
     expect(await ensureFirstAdmin(db, undefined, silent)).toBe(false);
     expect(await ensureFirstAdmin(db, "", silent)).toBe(false);
-    expect(db.countUsers()).toBe(0);
-    db.upsertUser({ name: "linh", role: "viewer", passwordHash: hashes.viewer, at: "2026-01-01T00:00:00Z" });
+    expect(await db.countUsers()).toBe(0);
+    await db.upsertUser({
+      name: "linh",
+      role: "viewer",
+      passwordHash: hashes.viewer,
+      at: "2026-01-01T00:00:00Z",
+    });
     expect(await ensureFirstAdmin(db, "first admin password", silent)).toBe(false);
-    expect(db.getUser("admin")).toBeUndefined();
-    db.close();
+    expect(await db.getUser("admin")).toBeUndefined();
+    await db.close();
   });
 
   it("refuses a short password", async () => {
     const db = emptyDb();
     await expect(ensureFirstAdmin(db, "short", silent)).rejects.toThrow(/ADMIN_PASSWORD/);
-    expect(db.countUsers()).toBe(0);
-    db.close();
+    expect(await db.countUsers()).toBe(0);
+    await db.close();
   });
 });
 
 describe("admin database", () => {
-  it("is migrated to the current schema version and survives reopening", () => {
+  it("is migrated to the current schema version and survives reopening", async () => {
     const dir = mkdtempSync(path.join(tmpdir(), "admin-db-"));
     dirs.push(dir);
     const file = path.join(dir, "nested", "admin.sqlite");
     const db = openAdminDb(file);
-    db.upsertUser({ name: "linh", role: "editor", passwordHash: hashes.editor, at: "2026-01-01T00:00:00Z" });
-    db.close();
+    await db.upsertUser({
+      name: "linh",
+      role: "editor",
+      passwordHash: hashes.editor,
+      at: "2026-01-01T00:00:00Z",
+    });
+    await db.close();
     const again = openAdminDb(file);
-    expect(again.getUser("linh")?.role).toBe("editor");
-    again.close();
+    expect((await again.getUser("linh"))?.role).toBe("editor");
+    await again.close();
     const raw = new Database(file, { readonly: true });
     expect(raw.pragma("user_version", { simple: true })).toBe(ADMIN_SCHEMA_VERSION);
     raw.close();
