@@ -23,6 +23,10 @@ import { hashPassword, verifyPassword, type ScryptParams } from "./passwords.ts"
 import type { AdminUser } from "./types.ts";
 import type { ReceivedForm } from "./uploads.ts";
 import { closeServer } from "../testing/servers.ts";
+import { openPostgresPool } from "../../bot/store/postgres.ts";
+import { testDatabase, type TestDatabase } from "../../bot/store/testing/postgres.ts";
+import { openPostgresAdminDb } from "./accounts-postgres.ts";
+import type pg from "pg";
 
 const EDITOR = { name: "linh", password: "Chùa Tây An 1847" };
 const VIEWER = { name: "minh", password: "Lăng Thoại Ngọc Hầu" };
@@ -70,12 +74,14 @@ async function startApp(
     passwordParams?: ScryptParams | "default";
     /** How long the slow-down really waits (0: it only records the wait). */
     sleepMs?: number;
+    /** The database, when not a fresh SQLite file (a replica's, on PostgreSQL); `dbFile` is then unused. */
+    db?: AdminDb;
   } = {},
 ) {
   const dir = mkdtempSync(path.join(tmpdir(), "admin-auth-"));
   dirs.push(dir);
   const dbFile = path.join(dir, "admin.sqlite");
-  const db = openAdminDb(dbFile);
+  const db = options.db ?? openAdminDb(dbFile);
   const at = new Date(START).toISOString();
   await db.upsertUser({ name: EDITOR.name, role: "editor", passwordHash: hashes.editor, at });
   await db.upsertUser({ name: VIEWER.name, role: "viewer", passwordHash: hashes.viewer, at });
@@ -842,6 +848,67 @@ describe("audit", () => {
     }
     expect(logged).not.toContain(csrf);
     expect(dump).toContain("login.failure");
+  });
+});
+
+describe("two replicas on one PostgreSQL database", () => {
+  let database: TestDatabase;
+  let pools: pg.Pool[];
+  let a: Harness;
+  let b: Harness;
+
+  beforeEach(async () => {
+    database = await testDatabase();
+    pools = [openPostgresPool(database.url), openPostgresPool(database.url)];
+    const [dbA, dbB] = await Promise.all(pools.map((p) => openPostgresAdminDb(p)));
+    a = await startApp({ db: dbA });
+    b = await startApp({ db: dbB });
+  });
+  afterEach(async () => {
+    await Promise.all([a.close(), b.close()]);
+    await Promise.all(pools.map((p) => p.end()));
+    await database.drop();
+  });
+
+  it("signs in on one replica for both: the form of one posts to the other, the cookie and CSRF token work on either", async () => {
+    const jar: Jar = new Map();
+    // A load balancer may send the form and its post to different replicas: the signing secret is shared.
+    const page = await (await request("/admin/login", { jar }, a)).text();
+    const res = await request(
+      "/admin/login",
+      { jar, form: { _csrf: hidden(page, "_csrf"), next: "/admin", ...EDITOR } },
+      b,
+    );
+    expect(res.status).toBe(303);
+    const json = { accept: "application/json" };
+    const who = await request("/admin/whoami", { jar, headers: json }, a);
+    expect(who.status).toBe(200);
+    const { user, csrf } = (await who.json()) as { user: AdminUser; csrf: string };
+    expect(user).toEqual({ name: EDITOR.name, role: "editor" });
+    expect((await request("/admin/notes", { jar, form: { _csrf: csrf } }, b)).status).toBe(200);
+    expect((await request("/admin/notes", { jar, form: { _csrf: "x".repeat(43) } }, b)).status).toBe(403);
+    // Signed out through A, the session is gone on B too.
+    const id = jar.get(SESSION_COOKIE) as string;
+    expect((await request("/admin/logout", { jar, form: { _csrf: csrf } }, a)).status).toBe(303);
+    const after = await request("/admin/whoami", { jar: new Map([[SESSION_COOKIE, id]]), headers: json }, b);
+    expect(after.status).toBe(401);
+  });
+
+  it("counts failures across replicas, and a lockout reached through one holds on the other", async () => {
+    const wrong = { name: VIEWER.name, password: "wrong password!" };
+    for (let i = 0; i < LOCKOUT.pair.max - 1; i++)
+      expect((await login(wrong, new Map(), undefined, i % 2 ? b : a)).status).toBe(401);
+    // The fifth failure, wherever it lands, locks the pair.
+    expect((await login(wrong, new Map(), undefined, a)).status).toBe(429);
+    const right = await login(VIEWER, new Map(), undefined, b);
+    expect(right.status).toBe(429);
+    expect(sessionCookie(right)).toBeUndefined();
+    // One audit log: B reads the lockout A recorded.
+    const actions = (await createAuditLog(b.db).list()).map((e) => e.action);
+    expect(actions.filter((x) => x === "login.failure")).toHaveLength(LOCKOUT.pair.max);
+    expect(actions[0]).toBe("login.lockout");
+    for (const r of [a, b]) r.advance(LOCKOUT.pair.lockMs + 1000);
+    expect((await login(VIEWER, new Map(), undefined, b)).status).toBe(303);
   });
 });
 
