@@ -38,9 +38,10 @@ import { receiveImageForm } from "./uploads.ts";
  *   addresses slow every attempt on it down (ACCOUNT_SLOWDOWN, up to 4 s), so a right password from an
  *   address that has not failed always gets in. One attempt per address is checked at a time (a burst of
  *   parallel guesses would otherwise all pass the lock before the first failure counts); the others get
- *   429 with Retry-After: 1. Unknown names count, slow down and lock like real ones,
- *   and are checked against a dummy hash, so neither the answer nor its timing tells whether an account
- *   exists.
+ *   429 with Retry-After: 1. With replicas that is one at a time per replica; the counts and locks are
+ *   in the shared database, so failures through every replica add up. Unknown names count, slow down
+ *   and lock like real ones, and are checked against a dummy hash, so neither the answer nor its timing
+ *   tells whether an account exists.
  * - Nothing here logs or records passwords, session ids or tokens.
  */
 
@@ -116,7 +117,7 @@ export function createAuditLog(db: AdminDb, clock: Clock = { now: () => new Date
     },
     async list(options = {}) {
       const limit = Math.min(Math.max(Math.trunc(options.limit ?? 100), 1), 1000);
-      return await db.listAudit(limit);
+      return db.listAudit(limit);
     },
   };
 }
