@@ -80,8 +80,18 @@ describe.sequential("the admin area in chromium", () => {
 
     adminDb = openAdminDb(path.join(tmp, "data", "admin.sqlite"));
     const at = NOW.toISOString();
-    adminDb.upsertUser({ ...EDITOR, role: "editor", passwordHash: await hashPassword(EDITOR.password), at });
-    adminDb.upsertUser({ ...VIEWER, role: "viewer", passwordHash: await hashPassword(VIEWER.password), at });
+    await adminDb.upsertUser({
+      ...EDITOR,
+      role: "editor",
+      passwordHash: await hashPassword(EDITOR.password),
+      at,
+    });
+    await adminDb.upsertUser({
+      ...VIEWER,
+      role: "viewer",
+      passwordHash: await hashPassword(VIEWER.password),
+      at,
+    });
     const audit = createAuditLog(adminDb, clock);
     const auth = createAdminAuth({ db: adminDb, log: SILENT, clock, secureCookies: false, audit });
     const uploadsDir = path.join(tmp, "uploads");
@@ -120,7 +130,7 @@ describe.sequential("the admin area in chromium", () => {
     await Promise.all([app, site].filter(Boolean).map((s) => closeServer(s)));
     await publisher?.idle();
     await store?.close();
-    adminDb?.close();
+    await adminDb?.close();
     if (tmp) await rm(tmp, { recursive: true, force: true });
   });
 

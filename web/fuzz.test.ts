@@ -86,7 +86,7 @@ beforeAll(async () => {
 
   adminDb = openAdminDb(path.join(tmp, "admin.sqlite"));
   const cheap = { N: 2 ** 10, r: 8, p: 1 };
-  adminDb.upsertUser({
+  await adminDb.upsertUser({
     ...VIEWER,
     role: "viewer",
     passwordHash: await hashPassword(VIEWER.password, cheap),
@@ -143,7 +143,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await Promise.all(channels.map((c) => c.stop()));
   await Promise.all([app, platform].filter(Boolean).map(closeServer));
-  adminDb?.close();
+  await adminDb?.close();
   await store?.close();
   if (tmp) await rm(tmp, { recursive: true, force: true });
 });

@@ -64,7 +64,7 @@ describe.sequential("talking to a person, in chromium", () => {
       hours: parseStaffHours(DEFAULT_STAFF_HOURS),
     });
     adminDb = openAdminDb(path.join(tmp, "admin.sqlite"));
-    adminDb.upsertUser({
+    await adminDb.upsertUser({
       ...EDITOR,
       role: "editor",
       passwordHash: await hashPassword(EDITOR.password),
@@ -113,7 +113,7 @@ describe.sequential("talking to a person, in chromium", () => {
     await browser?.close();
     await Promise.all([app, site].filter(Boolean).map((s) => closeServer(s)));
     await store?.close();
-    adminDb?.close();
+    await adminDb?.close();
     if (tmp) await rm(tmp, { recursive: true, force: true });
   });
 

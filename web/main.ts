@@ -41,6 +41,7 @@ import {
   createSharedFiles,
   ensureFirstAdmin,
   openAdminDb,
+  openPostgresAdminDb,
   startRetention,
 } from "./admin/index.ts";
 import { createApp, DEFAULT_APP_OPTIONS, type Live } from "./app.ts";
@@ -174,7 +175,7 @@ const publisher = createPublisher({
 });
 onSharedContent = () => void publisher.refresh("published on another replica");
 
-const adminDb = await startupStep(() => openAdminDb(config.adminDbFile));
+const adminDb = await startupStep(() => (pool ? openPostgresAdminDb(pool) : openAdminDb(config.adminDbFile)));
 try {
   await ensureFirstAdmin(adminDb, config.adminPassword, log, clock);
 } catch (err) {
@@ -279,7 +280,7 @@ const app = createApp({
     clock,
     reports: {
       web: { reports, office, photos: reportPhotos, maxPhotoBytes: config.reports.maxPhotoBytes },
-      staff: () => adminDb.listUsers().map((u) => u.name),
+      staff: async () => (await adminDb.listUsers()).map((u) => u.name),
       map: config.map,
     },
     handoffs: handoff,
@@ -351,7 +352,7 @@ function stop(signal: string): void {
     // A build cut off halfway leaves a temporary folder behind; the live index is safe either way.
     await Promise.race([publisher.idle(), new Promise((r) => setTimeout(r, 5_000).unref())]);
     await store.close();
-    adminDb.close();
+    await adminDb.close();
     await pool?.end();
     log.info("stopped");
     process.exit(0);

@@ -3,9 +3,10 @@ import { openMigratedDatabase } from "../../bot/store/sqlite.ts";
 import type { AdminRole } from "./types.ts";
 
 /**
- * The admin database (`$DATA_DIR/admin.sqlite`, apart from the assistant's store): accounts, sessions,
- * failed-login counters and the audit log. Only this file writes SQL; auth.ts, the audit log and the
- * add-user command go through the AdminDb it returns.
+ * The admin database (`$DATA_DIR/admin.sqlite`, apart from the assistant's store, or PostgreSQL when
+ * replicas share it: accounts-postgres.ts): accounts, sessions, failed-login counters and the audit log.
+ * Only these two files write SQL; auth.ts, the audit log and the add-user command go through the AdminDb
+ * they return.
  *
  * What is stored: password hashes (never passwords), sha256 hashes of session ids (a copy of the database
  * does not give working cookies), and sha256 hashes of the user names and IPs of failed logins (someone
@@ -104,65 +105,112 @@ export type FailurePolicy = { max: number; windowMs: number; lockMs: number };
 
 export type AuditRow = { at: string; user: string; action: string; target?: string; detail?: string };
 
-/** The admin database's operations. Synchronous (better-sqlite3); callers wrap them where a port is async. */
+/**
+ * The admin database's operations. Asynchronous, so that one interface serves SQLite (one machine, the
+ * default) and PostgreSQL (replicas sharing logins, lockouts and the audit log). Every method that reads
+ * and then writes is atomic in the database (one statement or one transaction), never across awaits.
+ */
 export interface AdminDb {
-  readonly file: string;
-  getUser(name: string): UserRecord | undefined;
-  listUsers(): { name: string; role: AdminRole; createdAt: string }[];
-  countUsers(): number;
+  /** Which database, for messages: the SQLite file, or "PostgreSQL". */
+  readonly label: string;
+  getUser(name: string): Promise<UserRecord | undefined>;
+  listUsers(): Promise<{ name: string; role: AdminRole; createdAt: string }[]>;
+  countUsers(): Promise<number>;
   /** Creates the user, or updates its password (and its role when given); says which. */
   upsertUser(user: {
     name: string;
     role?: AdminRole;
     passwordHash: string;
     at: string;
-  }): "created" | "updated";
-  /** Creates the user only when the table is empty (one transaction); true when it did. */
-  createFirstUser(user: { name: string; role: AdminRole; passwordHash: string; at: string }): boolean;
-  setPasswordHash(name: string, passwordHash: string, at: string): void;
+  }): Promise<"created" | "updated">;
+  /** Creates the user only when the table is empty (atomically, even from two replicas); true when it did. */
+  createFirstUser(user: {
+    name: string;
+    role: AdminRole;
+    passwordHash: string;
+    at: string;
+  }): Promise<boolean>;
+  setPasswordHash(name: string, passwordHash: string, at: string): Promise<void>;
 
-  insertSession(session: Omit<SessionRecord, "role">): void;
-  getSession(idHash: string): SessionRecord | undefined;
-  touchSession(idHash: string, lastSeenMs: number): void;
-  deleteSession(idHash: string): void;
+  insertSession(session: Omit<SessionRecord, "role">): Promise<void>;
+  getSession(idHash: string): Promise<SessionRecord | undefined>;
+  /** Moves last_seen forward to `lastSeenMs` (never back: a late touch does not undo a later one). */
+  touchSession(idHash: string, lastSeenMs: number): Promise<void>;
+  deleteSession(idHash: string): Promise<void>;
   /** Signs a user out everywhere (after a password change); returns how many sessions ended. */
-  deleteSessionsOf(user: string): number;
+  deleteSessionsOf(user: string): Promise<number>;
   /** Removes sessions past their absolute expiry or idle longer than `idleMs`. */
-  purgeSessions(nowMs: number, idleMs: number): number;
+  purgeSessions(nowMs: number, idleMs: number): Promise<number>;
 
   /** Until when (epoch ms) the key is locked; 0 when it is not. */
-  lockedUntil(kind: FailureKind, keyHash: string, nowMs: number): number;
-  /** Counts one failure; when it reaches the policy's maximum within the window, locks the key. */
+  lockedUntil(kind: FailureKind, keyHash: string, nowMs: number): Promise<number>;
+  /**
+   * Counts one failure; when it reaches the policy's maximum within the window, locks the key. Atomic:
+   * failures recorded at the same time (from several replicas) all count.
+   */
   recordFailure(
     kind: FailureKind,
     keyHash: string,
     nowMs: number,
     policy: FailurePolicy,
-  ): { count: number; lockedUntilMs: number };
-  clearFailures(kind: FailureKind, keyHash: string): void;
+  ): Promise<{ count: number; lockedUntilMs: number }>;
+  clearFailures(kind: FailureKind, keyHash: string): Promise<void>;
   /** The failures counted for the key in its current window (0 once `windowMs` has passed since it began). */
-  failureCount(kind: FailureKind, keyHash: string, nowMs: number, windowMs: number): number;
+  failureCount(kind: FailureKind, keyHash: string, nowMs: number, windowMs: number): Promise<number>;
 
-  insertAudit(row: AuditRow & { atMs: number }): void;
-  listAudit(limit: number): AuditRow[];
+  insertAudit(row: AuditRow & { atMs: number }): Promise<void>;
+  listAudit(limit: number): Promise<AuditRow[]>;
 
-  /** A random secret kept in the database (made on first use), e.g. the key that signs login-form tokens. */
-  secret(name: string, make: () => Buffer): Buffer;
-  close(): void;
+  /**
+   * A random secret kept in the database (made on first use), e.g. the key that signs login-form tokens.
+   * The first one stored wins: every caller, on every replica, gets the same bytes.
+   */
+  secret(name: string, make: () => Buffer): Promise<Buffer>;
+  close(): Promise<void>;
 }
 
-type UserRow = { name: string; role: AdminRole; password_hash: string; created_at: string };
-type SessionRow = {
+/** Rows as SQLite and PostgreSQL return them (PostgreSQL gives BIGINT as text), and what they become. */
+export type UserRow = { name: string; role: AdminRole; password_hash: string; created_at: string };
+export type SessionRow = {
   id_hash: string;
   user_name: string;
   role: AdminRole;
   csrf_token: string;
-  created_ms: number;
-  expires_ms: number;
-  last_seen_ms: number;
+  created_ms: number | string;
+  expires_ms: number | string;
+  last_seen_ms: number | string;
+};
+export type AuditDbRow = {
+  at: string;
+  user: string;
+  action: string;
+  target: string | null;
+  detail: string | null;
 };
 type FailureRow = { count: number; window_start_ms: number; locked_until_ms: number };
-type AuditDbRow = { at: string; user: string; action: string; target: string | null; detail: string | null };
+
+export function userOf(row: UserRow): UserRecord {
+  return { name: row.name, role: row.role, passwordHash: row.password_hash, createdAt: row.created_at };
+}
+
+export function sessionOf(row: SessionRow): SessionRecord {
+  return {
+    idHash: row.id_hash,
+    user: row.user_name,
+    role: row.role,
+    csrfToken: row.csrf_token,
+    createdMs: Number(row.created_ms),
+    expiresMs: Number(row.expires_ms),
+    lastSeenMs: Number(row.last_seen_ms),
+  };
+}
+
+export function auditOf(row: AuditDbRow): AuditRow {
+  const out: AuditRow = { at: row.at, user: row.user, action: row.action };
+  if (row.target !== null) out.target = row.target;
+  if (row.detail !== null) out.detail = row.detail;
+  return out;
+}
 
 /** Opens (creating when missing, with its directory, readable by the owner only) and migrates the admin database. */
 export function openAdminDb(file: string = adminDbFile()): AdminDb {
@@ -204,7 +252,9 @@ export function openAdminDb(file: string = adminDbFile()): AdminDb {
     `SELECT s.id_hash, s.user_name, u.role, s.csrf_token, s.created_ms, s.expires_ms, s.last_seen_ms
      FROM sessions s JOIN users u ON u.name = s.user_name WHERE s.id_hash = ?`,
   );
-  const touchSession = db.prepare<[number, string]>("UPDATE sessions SET last_seen_ms = ? WHERE id_hash = ?");
+  const touchSession = db.prepare<[number, string, number]>(
+    "UPDATE sessions SET last_seen_ms = ? WHERE id_hash = ? AND last_seen_ms < ?",
+  );
   const deleteSession = db.prepare<[string]>("DELETE FROM sessions WHERE id_hash = ?");
   const deleteSessionsOf = db.prepare<[string]>("DELETE FROM sessions WHERE user_name = ?");
   const purgeSessions = db.prepare<[number, number]>(
@@ -291,24 +341,23 @@ export function openAdminDb(file: string = adminDbFile()): AdminDb {
   });
 
   return {
-    file,
-    getUser(name) {
+    label: file,
+    async getUser(name) {
       const row = selectUser.get(name);
-      return row
-        ? { name: row.name, role: row.role, passwordHash: row.password_hash, createdAt: row.created_at }
-        : undefined;
+      return row ? userOf(row) : undefined;
     },
-    listUsers: () => selectUsers.all().map((r) => ({ name: r.name, role: r.role, createdAt: r.created_at })),
-    countUsers: () => countUsers.get() ?? 0,
-    upsertUser: (user) => upsertUser(user),
-    createFirstUser: (user) =>
+    listUsers: async () =>
+      selectUsers.all().map((r) => ({ name: r.name, role: r.role, createdAt: r.created_at })),
+    countUsers: async () => countUsers.get() ?? 0,
+    upsertUser: async (user) => upsertUser(user),
+    createFirstUser: async (user) =>
       insertFirstUser.run({ name: user.name, role: user.role, hash: user.passwordHash, at: user.at })
         .changes === 1,
-    setPasswordHash(name, passwordHash, at) {
+    async setPasswordHash(name, passwordHash, at) {
       updatePassword.run({ name, hash: passwordHash, at });
     },
 
-    insertSession(s) {
+    async insertSession(s) {
       insertSession.run({
         id_hash: s.idHash,
         user_name: s.user,
@@ -318,43 +367,33 @@ export function openAdminDb(file: string = adminDbFile()): AdminDb {
         last_seen_ms: s.lastSeenMs,
       });
     },
-    getSession(idHash) {
+    async getSession(idHash) {
       const row = selectSession.get(idHash);
-      return row
-        ? {
-            idHash: row.id_hash,
-            user: row.user_name,
-            role: row.role,
-            csrfToken: row.csrf_token,
-            createdMs: row.created_ms,
-            expiresMs: row.expires_ms,
-            lastSeenMs: row.last_seen_ms,
-          }
-        : undefined;
+      return row ? sessionOf(row) : undefined;
     },
-    touchSession(idHash, lastSeenMs) {
-      touchSession.run(lastSeenMs, idHash);
+    async touchSession(idHash, lastSeenMs) {
+      touchSession.run(lastSeenMs, idHash, lastSeenMs);
     },
-    deleteSession(idHash) {
+    async deleteSession(idHash) {
       deleteSession.run(idHash);
     },
-    deleteSessionsOf: (user) => deleteSessionsOf.run(user).changes,
-    purgeSessions: (nowMs, idleMs) => purgeSessions.run(nowMs, nowMs - idleMs).changes,
+    deleteSessionsOf: async (user) => deleteSessionsOf.run(user).changes,
+    purgeSessions: async (nowMs, idleMs) => purgeSessions.run(nowMs, nowMs - idleMs).changes,
 
-    lockedUntil(kind, keyHash, nowMs) {
+    async lockedUntil(kind, keyHash, nowMs) {
       const until = selectFailure.get(kind, keyHash)?.locked_until_ms ?? 0;
       return until > nowMs ? until : 0;
     },
-    recordFailure: (kind, keyHash, nowMs, policy) => recordFailure(kind, keyHash, nowMs, policy),
-    clearFailures(kind, keyHash) {
+    recordFailure: async (kind, keyHash, nowMs, policy) => recordFailure(kind, keyHash, nowMs, policy),
+    async clearFailures(kind, keyHash) {
       deleteFailure.run(kind, keyHash);
     },
-    failureCount(kind, keyHash, nowMs, windowMs) {
+    async failureCount(kind, keyHash, nowMs, windowMs) {
       const row = selectFailure.get(kind, keyHash);
       return row && nowMs - row.window_start_ms < windowMs ? row.count : 0;
     },
 
-    insertAudit(row) {
+    async insertAudit(row) {
       insertAudit.run({
         at: row.at,
         at_ms: row.atMs,
@@ -364,16 +403,10 @@ export function openAdminDb(file: string = adminDbFile()): AdminDb {
         detail: row.detail ?? null,
       });
     },
-    listAudit: (limit) =>
-      selectAudit.all(limit).map((r) => {
-        const out: AuditRow = { at: r.at, user: r.user, action: r.action };
-        if (r.target !== null) out.target = r.target;
-        if (r.detail !== null) out.detail = r.detail;
-        return out;
-      }),
+    listAudit: async (limit) => selectAudit.all(limit).map(auditOf),
 
-    secret: (name, make) => secret(name, make),
-    close() {
+    secret: async (name, make) => secret(name, make),
+    async close() {
       if (db.open) db.close();
     },
   };

@@ -23,6 +23,10 @@ import { hashPassword, verifyPassword, type ScryptParams } from "./passwords.ts"
 import type { AdminUser } from "./types.ts";
 import type { ReceivedForm } from "./uploads.ts";
 import { closeServer } from "../testing/servers.ts";
+import { openPostgresPool } from "../../bot/store/postgres.ts";
+import { testDatabase, type TestDatabase } from "../../bot/store/testing/postgres.ts";
+import { openPostgresAdminDb } from "./accounts-postgres.ts";
+import type pg from "pg";
 
 const EDITOR = { name: "linh", password: "Chùa Tây An 1847" };
 const VIEWER = { name: "minh", password: "Lăng Thoại Ngọc Hầu" };
@@ -70,15 +74,17 @@ async function startApp(
     passwordParams?: ScryptParams | "default";
     /** How long the slow-down really waits (0: it only records the wait). */
     sleepMs?: number;
+    /** The database, when not a fresh SQLite file (a replica's, on PostgreSQL); `dbFile` is then unused. */
+    db?: AdminDb;
   } = {},
 ) {
   const dir = mkdtempSync(path.join(tmpdir(), "admin-auth-"));
   dirs.push(dir);
   const dbFile = path.join(dir, "admin.sqlite");
-  const db = openAdminDb(dbFile);
+  const db = options.db ?? openAdminDb(dbFile);
   const at = new Date(START).toISOString();
-  db.upsertUser({ name: EDITOR.name, role: "editor", passwordHash: hashes.editor, at });
-  db.upsertUser({ name: VIEWER.name, role: "viewer", passwordHash: hashes.viewer, at });
+  await db.upsertUser({ name: EDITOR.name, role: "editor", passwordHash: hashes.editor, at });
+  await db.upsertUser({ name: VIEWER.name, role: "viewer", passwordHash: hashes.viewer, at });
   let now = START;
   const logs: LogLine[] = [];
   const log = {
@@ -130,10 +136,9 @@ async function startApp(
     logs,
     delays,
     advance: (ms) => void (now += ms),
-    close: () => {
-      const closed = closeServer(server);
-      db.close();
-      return closed;
+    close: async () => {
+      await closeServer(server);
+      await db.close();
     },
   };
   return harness;
@@ -398,12 +403,12 @@ describe("password hashes at login", () => {
     const real = await startApp({ passwordParams: "default" });
     try {
       const former = await hashPassword(EDITOR.password, { N: 2 ** 14, r: 8, p: 1 });
-      real.db.setPasswordHash(EDITOR.name, former, new Date(START).toISOString());
+      await real.db.setPasswordHash(EDITOR.name, former, new Date(START).toISOString());
       const wrong = { name: EDITOR.name, password: "not the password" };
       expect((await login(wrong, new Map(), undefined, real)).status).toBe(401);
-      expect(real.db.getUser(EDITOR.name)?.passwordHash).toBe(former);
+      expect((await real.db.getUser(EDITOR.name))?.passwordHash).toBe(former);
       expect((await login(EDITOR, new Map(), undefined, real)).status).toBe(303);
-      const upgraded = real.db.getUser(EDITOR.name)?.passwordHash as string;
+      const upgraded = (await real.db.getUser(EDITOR.name))?.passwordHash as string;
       expect(upgraded.split("$").slice(0, 4)).toEqual(["scrypt", String(2 ** 17), "8", "1"]);
       expect(await verifyPassword(EDITOR.password, upgraded)).toBe(true);
       expect((await login(EDITOR, new Map(), undefined, real)).status).toBe(303);
@@ -846,6 +851,67 @@ describe("audit", () => {
   });
 });
 
+describe("two replicas on one PostgreSQL database", () => {
+  let database: TestDatabase;
+  let pools: pg.Pool[];
+  let a: Harness;
+  let b: Harness;
+
+  beforeEach(async () => {
+    database = await testDatabase();
+    pools = [openPostgresPool(database.url), openPostgresPool(database.url)];
+    const [dbA, dbB] = await Promise.all(pools.map((p) => openPostgresAdminDb(p)));
+    a = await startApp({ db: dbA });
+    b = await startApp({ db: dbB });
+  });
+  afterEach(async () => {
+    await Promise.all([a.close(), b.close()]);
+    await Promise.all(pools.map((p) => p.end()));
+    await database.drop();
+  });
+
+  it("signs in on one replica for both: the form of one posts to the other, the cookie and CSRF token work on either", async () => {
+    const jar: Jar = new Map();
+    // A load balancer may send the form and its post to different replicas: the signing secret is shared.
+    const page = await (await request("/admin/login", { jar }, a)).text();
+    const res = await request(
+      "/admin/login",
+      { jar, form: { _csrf: hidden(page, "_csrf"), next: "/admin", ...EDITOR } },
+      b,
+    );
+    expect(res.status).toBe(303);
+    const json = { accept: "application/json" };
+    const who = await request("/admin/whoami", { jar, headers: json }, a);
+    expect(who.status).toBe(200);
+    const { user, csrf } = (await who.json()) as { user: AdminUser; csrf: string };
+    expect(user).toEqual({ name: EDITOR.name, role: "editor" });
+    expect((await request("/admin/notes", { jar, form: { _csrf: csrf } }, b)).status).toBe(200);
+    expect((await request("/admin/notes", { jar, form: { _csrf: "x".repeat(43) } }, b)).status).toBe(403);
+    // Signed out through A, the session is gone on B too.
+    const id = jar.get(SESSION_COOKIE) as string;
+    expect((await request("/admin/logout", { jar, form: { _csrf: csrf } }, a)).status).toBe(303);
+    const after = await request("/admin/whoami", { jar: new Map([[SESSION_COOKIE, id]]), headers: json }, b);
+    expect(after.status).toBe(401);
+  });
+
+  it("counts failures across replicas, and a lockout reached through one holds on the other", async () => {
+    const wrong = { name: VIEWER.name, password: "wrong password!" };
+    for (let i = 0; i < LOCKOUT.pair.max - 1; i++)
+      expect((await login(wrong, new Map(), undefined, i % 2 ? b : a)).status).toBe(401);
+    // The fifth failure, wherever it lands, locks the pair.
+    expect((await login(wrong, new Map(), undefined, a)).status).toBe(429);
+    const right = await login(VIEWER, new Map(), undefined, b);
+    expect(right.status).toBe(429);
+    expect(sessionCookie(right)).toBeUndefined();
+    // One audit log: B reads the lockout A recorded.
+    const actions = (await createAuditLog(b.db).list()).map((e) => e.action);
+    expect(actions.filter((x) => x === "login.failure")).toHaveLength(LOCKOUT.pair.max);
+    expect(actions[0]).toBe("login.lockout");
+    for (const r of [a, b]) r.advance(LOCKOUT.pair.lockMs + 1000);
+    expect((await login(VIEWER, new Map(), undefined, b)).status).toBe(303);
+  });
+});
+
 describe("ensureFirstAdmin", () => {
   const silent = { info: () => {}, warn: () => {}, error: () => {} };
 
@@ -863,54 +929,64 @@ describe("ensureFirstAdmin", () => {
       info: (_o, msg) => void lines.push(msg ?? ""),
     });
     expect(created).toBe(true);
-    const admin = db.getUser("admin");
+    const admin = await db.getUser("admin");
     expect(admin?.role).toBe("editor");
     expect(await verifyPassword("first admin password", admin?.passwordHash as string)).toBe(true);
     expect(lines.join("\n")).not.toContain("first admin password");
     expect((await createAuditLog(db).list()).map((e) => e.action)).toEqual(["user.create"]);
-    db.close();
+    await db.close();
   });
 
   it("never overwrites an existing account", async () => {
     const db = emptyDb();
     expect(await ensureFirstAdmin(db, "first admin password", silent)).toBe(true);
     expect(await ensureFirstAdmin(db, "another password!", silent)).toBe(false);
-    const admin = db.getUser("admin");
+    const admin = await db.getUser("admin");
     expect(await verifyPassword("first admin password", admin?.passwordHash as string)).toBe(true);
     expect(await verifyPassword("another password!", admin?.passwordHash as string)).toBe(false);
-    db.close();
+    await db.close();
   });
 
   it("does nothing when other users exist, or without a password", async () => {
     const db = emptyDb();
     expect(await ensureFirstAdmin(db, undefined, silent)).toBe(false);
     expect(await ensureFirstAdmin(db, "", silent)).toBe(false);
-    expect(db.countUsers()).toBe(0);
-    db.upsertUser({ name: "linh", role: "viewer", passwordHash: hashes.viewer, at: "2026-01-01T00:00:00Z" });
+    expect(await db.countUsers()).toBe(0);
+    await db.upsertUser({
+      name: "linh",
+      role: "viewer",
+      passwordHash: hashes.viewer,
+      at: "2026-01-01T00:00:00Z",
+    });
     expect(await ensureFirstAdmin(db, "first admin password", silent)).toBe(false);
-    expect(db.getUser("admin")).toBeUndefined();
-    db.close();
+    expect(await db.getUser("admin")).toBeUndefined();
+    await db.close();
   });
 
   it("refuses a short password", async () => {
     const db = emptyDb();
     await expect(ensureFirstAdmin(db, "short", silent)).rejects.toThrow(/ADMIN_PASSWORD/);
-    expect(db.countUsers()).toBe(0);
-    db.close();
+    expect(await db.countUsers()).toBe(0);
+    await db.close();
   });
 });
 
 describe("admin database", () => {
-  it("is migrated to the current schema version and survives reopening", () => {
+  it("is migrated to the current schema version and survives reopening", async () => {
     const dir = mkdtempSync(path.join(tmpdir(), "admin-db-"));
     dirs.push(dir);
     const file = path.join(dir, "nested", "admin.sqlite");
     const db = openAdminDb(file);
-    db.upsertUser({ name: "linh", role: "editor", passwordHash: hashes.editor, at: "2026-01-01T00:00:00Z" });
-    db.close();
+    await db.upsertUser({
+      name: "linh",
+      role: "editor",
+      passwordHash: hashes.editor,
+      at: "2026-01-01T00:00:00Z",
+    });
+    await db.close();
     const again = openAdminDb(file);
-    expect(again.getUser("linh")?.role).toBe("editor");
-    again.close();
+    expect((await again.getUser("linh"))?.role).toBe("editor");
+    await again.close();
     const raw = new Database(file, { readonly: true });
     expect(raw.pragma("user_version", { simple: true })).toBe(ADMIN_SCHEMA_VERSION);
     raw.close();

@@ -38,9 +38,10 @@ import { receiveImageForm } from "./uploads.ts";
  *   addresses slow every attempt on it down (ACCOUNT_SLOWDOWN, up to 4 s), so a right password from an
  *   address that has not failed always gets in. One attempt per address is checked at a time (a burst of
  *   parallel guesses would otherwise all pass the lock before the first failure counts); the others get
- *   429 with Retry-After: 1. Unknown names count, slow down and lock like real ones,
- *   and are checked against a dummy hash, so neither the answer nor its timing tells whether an account
- *   exists.
+ *   429 with Retry-After: 1. With replicas that is one at a time per replica; the counts and locks are
+ *   in the shared database, so failures through every replica add up. Unknown names count, slow down
+ *   and lock like real ones, and are checked against a dummy hash, so neither the answer nor its timing
+ *   tells whether an account exists.
  * - Nothing here logs or records passwords, session ids or tokens.
  */
 
@@ -105,7 +106,7 @@ export function createAuditLog(db: AdminDb, clock: Clock = { now: () => new Date
   return {
     async record(entry) {
       const now = clock.now();
-      db.insertAudit({
+      await db.insertAudit({
         at: now.toISOString(),
         atMs: now.getTime(),
         user: entry.user,
@@ -132,14 +133,14 @@ export async function ensureFirstAdmin(
   clock: Clock = { now: () => new Date() },
 ): Promise<boolean> {
   if (!password) return false;
-  if (db.countUsers() > 0) {
+  if ((await db.countUsers()) > 0) {
     log.info({}, "ADMIN_PASSWORD is set but admin accounts exist; it is ignored (it can be unset)");
     return false;
   }
   const problem = passwordProblem(password);
   if (problem) throw new Error(`ADMIN_PASSWORD: ${problem}`);
   const at = clock.now().toISOString();
-  const created = db.createFirstUser({
+  const created = await db.createFirstUser({
     name: "admin",
     role: "editor",
     passwordHash: await hashPassword(password),
@@ -161,7 +162,7 @@ export function createAdminAuth(deps: AdminAuthDeps): AdminAuth {
   const audit = deps.audit ?? createAuditLog(db, clock);
   const idleMs = deps.sessionTtlMs?.idle ?? DEFAULT_SESSION_TTL.idle;
   const absoluteMs = deps.sessionTtlMs?.absolute ?? DEFAULT_SESSION_TTL.absolute;
-  let loginSecret: Buffer | undefined;
+  let loginSecret: Promise<Buffer> | undefined;
   let dummyHash: Promise<string> | undefined;
   const now = () => clock.now().getTime();
   const sleep = deps.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
@@ -172,23 +173,31 @@ export function createAdminAuth(deps: AdminAuthDeps): AdminAuth {
   const parseForm = express.urlencoded({ extended: false, limit: "16kb" });
 
   /** The signed double-submit token of a login-form nonce. */
-  function loginToken(nonce: string): string {
-    loginSecret ??= db.secret("login-csrf", () => randomBytes(32));
-    return createHmac("sha256", loginSecret).update(`login-csrf:${nonce}`).digest("base64url");
+  async function loginToken(nonce: string): Promise<string> {
+    loginSecret ??= db
+      .secret("login-csrf", () => randomBytes(32))
+      .catch((err: unknown) => {
+        // A database that failed once (a restarting server) is asked again on the next login form.
+        loginSecret = undefined;
+        throw err;
+      });
+    return createHmac("sha256", await loginSecret)
+      .update(`login-csrf:${nonce}`)
+      .digest("base64url");
   }
 
   /** The session named by the cookie, when it exists and has not expired (an expired one is deleted). */
-  function currentSession(req: Request, res: Response) {
+  async function currentSession(req: Request, res: Response) {
     const id = readCookie(req, SESSION_COOKIE);
     if (!id) return undefined;
     const idHash = sha256(id);
-    const session = db.getSession(idHash);
+    const session = await db.getSession(idHash);
     const t = now();
     if (session && t < session.expiresMs && t - session.lastSeenMs < idleMs) {
-      if (t - session.lastSeenMs >= TOUCH_INTERVAL_MS) db.touchSession(idHash, t);
+      if (t - session.lastSeenMs >= TOUCH_INTERVAL_MS) await db.touchSession(idHash, t);
       return session;
     }
-    if (session) db.deleteSession(idHash);
+    if (session) await db.deleteSession(idHash);
     res.clearCookie(SESSION_COOKIE, {
       path: COOKIE_PATH,
       httpOnly: true,
@@ -199,7 +208,7 @@ export function createAdminAuth(deps: AdminAuthDeps): AdminAuth {
   }
 
   /** Sets a fresh login-form nonce cookie (or keeps a well-formed one) and returns the form's token. */
-  function loginFormToken(req: Request, res: Response): string {
+  async function loginFormToken(req: Request, res: Response): Promise<string> {
     const existing = readCookie(req, LOGIN_CSRF_COOKIE);
     const nonce = existing && /^[A-Za-z0-9_-]{43}$/.test(existing) ? existing : randomId();
     res.cookie(LOGIN_CSRF_COOKIE, nonce, {
@@ -212,13 +221,13 @@ export function createAdminAuth(deps: AdminAuthDeps): AdminAuth {
     return loginToken(nonce);
   }
 
-  function renderLogin(
+  async function renderLogin(
     req: Request,
     res: Response,
     status: number,
     form: { next: string; name?: string; message?: string },
-  ): void {
-    const token = loginFormToken(req, res);
+  ): Promise<void> {
+    const token = await loginFormToken(req, res);
     res
       .status(status)
       .set("Cache-Control", "no-store")
@@ -235,9 +244,11 @@ export function createAdminAuth(deps: AdminAuthDeps): AdminAuth {
   ): Promise<void> {
     const t = now();
     const ip = clientIp(req);
-    const byPair = db.recordFailure("pair", keys.pair, t, LOCKOUT.pair);
-    const byIp = db.recordFailure("ip", keys.ip, t, LOCKOUT.ip);
-    db.recordFailure("account", keys.account, t, ACCOUNT_COUNT);
+    const [byPair, byIp] = await Promise.all([
+      db.recordFailure("pair", keys.pair, t, LOCKOUT.pair),
+      db.recordFailure("ip", keys.ip, t, LOCKOUT.ip),
+      db.recordFailure("account", keys.account, t, ACCOUNT_COUNT),
+    ]);
     const user = existing ? form.name : UNKNOWN_USER;
     await audit.record({ user, action: "login.failure", detail: `ip ${ip}` });
     const lockedUntil = Math.max(byPair.lockedUntilMs, byIp.lockedUntilMs);
@@ -252,22 +263,27 @@ export function createAdminAuth(deps: AdminAuthDeps): AdminAuth {
       log.warn({ lockout: what, ...(existing ? { user: form.name } : {}) }, "admin login locked");
       return locked(req, res, form, lockedUntil - t);
     }
-    renderLogin(req, res, 401, { ...form, message: LOGIN_FAILED_MESSAGE });
+    await renderLogin(req, res, 401, { ...form, message: LOGIN_FAILED_MESSAGE });
   }
 
   /** Another attempt from this address is being checked (a second tab, or a burst of guesses). */
-  function busy(req: Request, res: Response, form: { name: string; next: string }): void {
+  async function busy(req: Request, res: Response, form: { name: string; next: string }): Promise<void> {
     res.set("Retry-After", "1");
-    renderLogin(req, res, 429, {
+    await renderLogin(req, res, 429, {
       ...form,
       message: "Một lần đăng nhập khác từ địa chỉ này đang được kiểm tra. Vui lòng thử lại sau giây lát.",
     });
   }
 
-  function locked(req: Request, res: Response, form: { name: string; next: string }, waitMs: number): void {
+  async function locked(
+    req: Request,
+    res: Response,
+    form: { name: string; next: string },
+    waitMs: number,
+  ): Promise<void> {
     const minutes = Math.max(1, Math.ceil(waitMs / 60_000));
     res.set("Retry-After", String(Math.ceil(waitMs / 1000)));
-    renderLogin(req, res, 429, {
+    await renderLogin(req, res, 429, {
       ...form,
       message: `Tạm khoá đăng nhập vì nhập sai quá nhiều lần. Vui lòng thử lại sau khoảng ${minutes} phút.`,
     });
@@ -275,10 +291,10 @@ export function createAdminAuth(deps: AdminAuthDeps): AdminAuth {
 
   const router = Router();
 
-  router.get("/login", (req, res) => {
+  router.get("/login", async (req, res) => {
     const next = safeNext(req.query.next);
-    if (currentSession(req, res)) return void res.redirect(303, next);
-    renderLogin(req, res, 200, { next });
+    if (await currentSession(req, res)) return void res.redirect(303, next);
+    await renderLogin(req, res, 200, { next });
   });
 
   router.post("/login", parseForm, async (req, res) => {
@@ -287,7 +303,7 @@ export function createAdminAuth(deps: AdminAuthDeps): AdminAuth {
     const password = formField(req, "password") ?? "";
     const nonce = readCookie(req, LOGIN_CSRF_COOKIE);
     const token = formField(req, "_csrf");
-    if (!nonce || !token || !sameSecret(token, loginToken(nonce))) {
+    if (!nonce || !token || !sameSecret(token, await loginToken(nonce))) {
       return renderLogin(req, res, 403, {
         next,
         name: rawName,
@@ -304,15 +320,18 @@ export function createAdminAuth(deps: AdminAuthDeps): AdminAuth {
       ip: sha256(`ip:${ip}`),
       account: sha256(`user:${account}`),
     };
-    const t = now();
-    // Only an address that has failed is ever locked out, for this name or for many.
-    const lockedUntil = Math.max(db.lockedUntil("ip", keys.ip, t), db.lockedUntil("pair", keys.pair, t));
-    if (lockedUntil) return locked(req, res, form, lockedUntil - t);
-    // One attempt at a time per address: parallel guesses would all pass the lock check above before
-    // the first failure is counted.
+    // One attempt at a time per address: parallel guesses would all pass the lock check below before
+    // the first failure is counted. Taken before that check, which awaits the database: an attempt that
+    // ends meanwhile must not leave the next one with a lock read before its failure counted.
     if (checking.has(keys.ip)) return busy(req, res, form);
     checking.add(keys.ip);
     try {
+      const t = now();
+      // Only an address that has failed is ever locked out, for this name or for many.
+      const lockedUntil = Math.max(
+        ...(await Promise.all([db.lockedUntil("ip", keys.ip, t), db.lockedUntil("pair", keys.pair, t)])),
+      );
+      if (lockedUntil) return await locked(req, res, form, lockedUntil - t);
       await attempt(req, res, { name, password, form, keys, t });
     } finally {
       checking.delete(keys.ip);
@@ -333,23 +352,23 @@ export function createAdminAuth(deps: AdminAuthDeps): AdminAuth {
   ): Promise<void> {
     const { name, password, form, keys, t } = a;
     const next = form.next;
-    const wait = slowdownMs(db.failureCount("account", keys.account, t, ACCOUNT_SLOWDOWN.windowMs));
+    const wait = slowdownMs(await db.failureCount("account", keys.account, t, ACCOUNT_SLOWDOWN.windowMs));
     if (wait > 0) await sleep(wait);
 
-    const user = name ? db.getUser(name) : undefined;
+    const user = name ? await db.getUser(name) : undefined;
     dummyHash ??= hashPassword(randomBytes(16).toString("base64"), deps.passwordParams);
     const matches = (await verifyPassword(password, user?.passwordHash ?? (await dummyHash))) && !!user;
     if (!user || !matches) return failLogin(req, res, form, keys, !!user);
 
     // The account's count stays: another address's guessing is not over because the owner got in.
-    db.clearFailures("pair", keys.pair);
+    await db.clearFailures("pair", keys.pair);
     // Rotation: whatever session this browser had ends; the new one gets a new id.
     const oldId = readCookie(req, SESSION_COOKIE);
-    if (oldId) db.deleteSession(sha256(oldId));
+    if (oldId) await db.deleteSession(sha256(oldId));
     const t2 = now();
-    db.purgeSessions(t2, idleMs);
+    await db.purgeSessions(t2, idleMs);
     const id = randomId();
-    db.insertSession({
+    await db.insertSession({
       idHash: sha256(id),
       user: user.name,
       csrfToken: randomId(),
@@ -358,7 +377,7 @@ export function createAdminAuth(deps: AdminAuthDeps): AdminAuth {
       lastSeenMs: t2,
     });
     if (needsRehash(user.passwordHash, deps.passwordParams))
-      db.setPasswordHash(
+      await db.setPasswordHash(
         user.name,
         await hashPassword(password, deps.passwordParams),
         clock.now().toISOString(),
@@ -396,7 +415,7 @@ export function createAdminAuth(deps: AdminAuthDeps): AdminAuth {
 
   function requireRole(role: AdminRole): RequestHandler {
     return async (req, res, next) => {
-      const session = currentSession(req, res);
+      const session = await currentSession(req, res);
       if (!session) {
         if (prefersJson(req))
           return void res.status(401).json(errorBody("unauthorized", "sign in at /admin/login first"));
@@ -447,7 +466,7 @@ export function createAdminAuth(deps: AdminAuthDeps): AdminAuth {
 
   router.post("/logout", parseForm, requireRole("viewer"), async (req, res) => {
     const id = readCookie(req, SESSION_COOKIE);
-    if (id) db.deleteSession(sha256(id));
+    if (id) await db.deleteSession(sha256(id));
     res.clearCookie(SESSION_COOKIE, {
       path: COOKIE_PATH,
       httpOnly: true,

@@ -20,6 +20,7 @@ export type {
   PublishResult,
 } from "./types.ts";
 export { openAdminDb, type AdminDb } from "./accounts.ts";
+export { openPostgresAdminDb } from "./accounts-postgres.ts";
 export type { ReportsAdminDeps } from "./reports.ts";
 export { createAdminAuth, createAuditLog, ensureFirstAdmin } from "./auth.ts";
 export { buildInThread, buildInWorker, type IndexBuilder } from "./index-builder.ts";

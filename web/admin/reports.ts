@@ -34,8 +34,8 @@ import type { AdminDeps, AdminUser } from "./types.ts";
 
 export type ReportsAdminDeps = {
   web: ReportsWeb;
-  /** The staff accounts a case can be assigned to. */
-  staff: () => string[];
+  /** The staff accounts a case can be assigned to (read per request: another replica may add one). */
+  staff: () => Promise<string[]>;
   map?: MapOptions;
 };
 
@@ -265,6 +265,7 @@ export function reportsAdminRouter(deps: AdminDeps, r: ReportsAdminDeps): Router
       }
     const now = deps.clock.now();
     const canEdit = (res.locals.adminUser as AdminUser).role === "editor";
+    const staff = canEdit ? await r.staff() : [];
     const csrf = html`<input type="hidden" name="_csrf" value="${res.locals.csrfToken as string}" />`;
     const point =
       c.place?.lat !== undefined && c.place.lng !== undefined
@@ -381,12 +382,10 @@ export function reportsAdminRouter(deps: AdminDeps, r: ReportsAdminDeps): Router
                   >Giao cho
                   <select name="assignee">
                     <option value="">(không ai)</option>
-                    ${r
-                      .staff()
-                      .map(
-                        (n) =>
-                          html`<option value="${n}" ${n === c.assignee ? html`selected` : ""}>${n}</option>`,
-                      )}
+                    ${staff.map(
+                      (n) =>
+                        html`<option value="${n}" ${n === c.assignee ? html`selected` : ""}>${n}</option>`,
+                    )}
                   </select></label
                 >
                 <button type="submit">Giao việc</button>
@@ -452,7 +451,7 @@ export function reportsAdminRouter(deps: AdminDeps, r: ReportsAdminDeps): Router
     const c = await caseOf(req);
     const f = formOf(assignForm, req, "case_assign");
     const assignee = f.assignee.trim();
-    if (assignee && !r.staff().includes(assignee))
+    if (assignee && !(await r.staff()).includes(assignee))
       throw new AppError("bad_request:case_assign", "no such staff account", { expose: true });
     await office.assign(c.code, assignee || undefined, userOf(res));
     await deps.audit.record({

@@ -76,8 +76,18 @@ export async function startReportsApp(options: { now: string; maxPhotoBytes?: nu
   const live: { current: Live } = { current: { index, assistant: makeAssistant(index) } };
   const adminDb = openAdminDb(path.join(tmp, "admin.sqlite"));
   const at = clock.now().toISOString();
-  adminDb.upsertUser({ ...EDITOR, role: "editor", passwordHash: await hashPassword(EDITOR.password), at });
-  adminDb.upsertUser({ ...VIEWER, role: "viewer", passwordHash: await hashPassword(VIEWER.password), at });
+  await adminDb.upsertUser({
+    ...EDITOR,
+    role: "editor",
+    passwordHash: await hashPassword(EDITOR.password),
+    at,
+  });
+  await adminDb.upsertUser({
+    ...VIEWER,
+    role: "viewer",
+    passwordHash: await hashPassword(VIEWER.password),
+    at,
+  });
   const audit = createAuditLog(adminDb, clock);
   const auth = createAdminAuth({ db: adminDb, log: SILENT, clock, secureCookies: false, audit });
   const contentDir = path.join(tmp, "content");
@@ -108,7 +118,7 @@ export async function startReportsApp(options: { now: string; maxPhotoBytes?: nu
       clock,
       reports: {
         web,
-        staff: () => adminDb.listUsers().map((u) => u.name),
+        staff: async () => (await adminDb.listUsers()).map((u) => u.name),
         map: { tileUrl: "http://127.0.0.1:9/{z}/{x}/{y}.png", attribution: "test tiles" },
       },
     },
@@ -135,7 +145,7 @@ export async function startReportsApp(options: { now: string; maxPhotoBytes?: nu
       await closeServer(server);
       await outbox.stop();
       await store.close();
-      adminDb.close();
+      await adminDb.close();
       await rm(tmp, { recursive: true, force: true });
     },
   };

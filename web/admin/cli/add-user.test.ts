@@ -32,12 +32,12 @@ function addUser(args: string[], env: Record<string, string> = {}, input?: strin
   return { code: result.status, stdout: result.stdout, stderr: result.stderr };
 }
 
-function user(name: string) {
+async function user(name: string) {
   const db = openAdminDb(path.join(dataDir, "admin.sqlite"));
   try {
-    return db.getUser(name);
+    return await db.getUser(name);
   } finally {
-    db.close();
+    await db.close();
   }
 }
 
@@ -47,19 +47,19 @@ describe("npm run admin:add-user", { timeout: 120_000 }, () => {
     const created = addUser(["thu"], { ADMIN_NEW_PASSWORD: "Miếu Bà 2026!" });
     expect(created.code).toBe(0);
     expect(created.stdout).toMatch(/created user "thu" \(editor\)/);
-    expect(user("thu")?.role).toBe("editor");
-    expect(await verifyPassword("Miếu Bà 2026!", user("thu")?.passwordHash as string)).toBe(true);
+    expect((await user("thu"))?.role).toBe("editor");
+    expect(await verifyPassword("Miếu Bà 2026!", (await user("thu"))?.passwordHash as string)).toBe(true);
 
     const viewer = addUser(["Lan", "--role", "viewer"], { ADMIN_NEW_PASSWORD: "Rừng tràm Trà Sư" });
     expect(viewer.code).toBe(0);
-    expect(user("lan")?.role).toBe("viewer");
+    expect((await user("lan"))?.role).toBe("viewer");
     expect(statSync(path.join(dataDir, "admin.sqlite")).mode & 0o077).toBe(0);
   });
 
   it("updates the password of an existing user, keeps its role, says so and signs it out", async () => {
     expect(addUser(["thu", "--role", "viewer"], { ADMIN_NEW_PASSWORD: "first password" }).code).toBe(0);
     const db = openAdminDb(path.join(dataDir, "admin.sqlite"));
-    db.insertSession({
+    await db.insertSession({
       idHash: "x".repeat(64),
       user: "thu",
       csrfToken: "t",
@@ -67,20 +67,20 @@ describe("npm run admin:add-user", { timeout: 120_000 }, () => {
       expiresMs: 1,
       lastSeenMs: 0,
     });
-    db.close();
+    await db.close();
 
     const updated = addUser(["thu"], { ADMIN_NEW_PASSWORD: "second password" });
     expect(updated.code).toBe(0);
     expect(updated.stdout).toMatch(
       /user "thu" exists: password updated \(role viewer\); 1 session\(s\) signed out/,
     );
-    const hash = user("thu")?.passwordHash as string;
+    const hash = (await user("thu"))?.passwordHash as string;
     expect(await verifyPassword("second password", hash)).toBe(true);
     expect(await verifyPassword("first password", hash)).toBe(false);
-    expect(user("thu")?.role).toBe("viewer");
+    expect((await user("thu"))?.role).toBe("viewer");
 
     expect(addUser(["thu", "--role", "editor"], { ADMIN_NEW_PASSWORD: "third password" }).code).toBe(0);
-    expect(user("thu")?.role).toBe("editor");
+    expect((await user("thu"))?.role).toBe("editor");
     const raw = new Database(path.join(dataDir, "admin.sqlite"), { readonly: true });
     const audit = raw.prepare("SELECT action, target FROM audit ORDER BY id").all();
     const dump = JSON.stringify(raw.prepare("SELECT * FROM users").all());
@@ -96,26 +96,26 @@ describe("npm run admin:add-user", { timeout: 120_000 }, () => {
   it("reads the password from stdin with --password-stdin", async () => {
     const res = addUser(["hoa", "--password-stdin"], {}, "Châu Đốc về đêm\n");
     expect(res.code).toBe(0);
-    expect(await verifyPassword("Châu Đốc về đêm", user("hoa")?.passwordHash as string)).toBe(true);
+    expect(await verifyPassword("Châu Đốc về đêm", (await user("hoa"))?.passwordHash as string)).toBe(true);
   });
 
   it("refuses a short password with a non-zero exit code, creating and changing nothing", async () => {
     const res = addUser(["thu"], { ADMIN_NEW_PASSWORD: "short" });
     expect(res.code).not.toBe(0);
     expect(res.stderr).toMatch(/ít nhất 10 ký tự/);
-    expect(user("thu")).toBeUndefined();
+    expect(await user("thu")).toBeUndefined();
     expect(addUser(["thu"], { ADMIN_NEW_PASSWORD: "a long enough one" }).code).toBe(0);
     expect(addUser(["thu"], { ADMIN_NEW_PASSWORD: "123456789" }).code).not.toBe(0);
-    expect(await verifyPassword("a long enough one", user("thu")?.passwordHash as string)).toBe(true);
+    expect(await verifyPassword("a long enough one", (await user("thu"))?.passwordHash as string)).toBe(true);
   });
 
-  it("refuses a bad name, a bad role, or no password source", () => {
+  it("refuses a bad name, a bad role, or no password source", async () => {
     expect(addUser(["bad name!"], { ADMIN_NEW_PASSWORD: "long enough pass" }).code).toBe(2);
     expect(addUser(["thu", "--role", "admin"], { ADMIN_NEW_PASSWORD: "long enough pass" }).code).toBe(2);
     expect(addUser([], { ADMIN_NEW_PASSWORD: "long enough pass" }).code).toBe(2);
     const none = addUser(["thu"]);
     expect(none.code).toBe(2);
     expect(none.stderr).toMatch(/ADMIN_NEW_PASSWORD/);
-    expect(user("thu")).toBeUndefined();
+    expect(await user("thu")).toBeUndefined();
   });
 });

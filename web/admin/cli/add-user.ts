@@ -58,19 +58,19 @@ async function main(): Promise<void> {
   const db = openAdminDb(adminDbFile(process.env.DATA_DIR || "data"));
   try {
     const at = new Date().toISOString();
-    const outcome = db.upsertUser({
+    const outcome = await db.upsertUser({
       name,
       passwordHash: await hashPassword(password),
       at,
       ...(role ? { role } : {}),
     });
-    const user = db.getUser(name);
+    const user = await db.getUser(name);
     const audit = createAuditLog(db);
     if (outcome === "created") {
       await audit.record({ user: "cli", action: "user.create", target: name, detail: `role ${user?.role}` });
-      console.log(`created user "${name}" (${user?.role}) in ${db.file}`);
+      console.log(`created user "${name}" (${user?.role}) in ${db.label}`);
     } else {
-      const ended = db.deleteSessionsOf(name);
+      const ended = await db.deleteSessionsOf(name);
       await audit.record({
         user: "cli",
         action: "user.password",
@@ -83,7 +83,7 @@ async function main(): Promise<void> {
       );
     }
   } finally {
-    db.close();
+    await db.close();
   }
 }
 
