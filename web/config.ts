@@ -59,8 +59,9 @@ const envSchema = z.object({
   /** Creates the first account "admin" (editor) at start when there is no account yet. */
   ADMIN_PASSWORD: z.string().optional(),
   /**
-   * postgres://user:password@host:5432/db: content revisions, uploads, report photos and the API's rate
-   * limits shared through PostgreSQL (the other stores follow in issue 17). Unset: SQLite and memory.
+   * postgres://user:password@host:5432/db: content revisions, uploads, report photos, the API's rate
+   * limits and the admin database shared through PostgreSQL (the assistant's store follows in issue 17).
+   * Unset: SQLite and memory.
    */
   DATABASE_URL: z
     .string()
