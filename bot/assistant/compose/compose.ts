@@ -236,6 +236,8 @@ function factsBlock(f: Extract<Finding, { kind: "facts" }>, c: ComposeContext): 
       );
     lines.push(`• ${text}`);
   }
+  // A rule's sentence never goes out without what is unconfirmed about it and where to check.
+  if (e.type === "lodging-rule") lines.push(`${t(lang, "Lưu ý", "Note")}: ${e.lodging.verifyNote[lang]}`);
   const place = placeOf(e, lang);
   const mapAsked = f.attribute === "where" || f.attribute === "distance" || f.attribute === "getting-there";
   if (mapAsked && place)
