@@ -437,12 +437,21 @@ export function createFinder(d: FinderDeps): Finder {
    */
   async function keepsSubject(subject: ContentEntry, frame: Frame, lang: Lang): Promise<boolean> {
     const units = facts.of(subject.id, lang);
+    // Pairs with a question word ("có cáp") say how the question is put, not what it is about.
+    const terms = catalog.questionTerms(frame.text).filter((t) => !t.pair || contentPair(t.term));
+    const own = catalog.coverage(terms, subject.id);
+    // A rule is left by a clause without lodging words, unless the rule itself holds most of its words
+    // ("cơ quan nào tiếp nhận?" after the rule on reporting a stay).
     if (
       subject.type === "lodging-rule" &&
       !hasLodgingAttribute(frame.attributes) &&
-      !LODGING_TOPIC.test(normalize(frame.text).folded)
+      !LODGING_TOPIC.test(normalize(frame.text).folded) &&
+      own < LEFT_SUBJECT_HELD
     )
       return false;
+    // A short clause that asks nothing named and whose words the subject mostly holds stays with it.
+    if (frame.attributes.length === 0 && frame.topicTerms.length <= 4 && own >= SHORT_CLAUSE_HELD)
+      return true;
     const asked = frame.attributes
       .filter((a) => !LODGING_ATTRIBUTES.has(a))
       .map((a) => (subject.type === "attraction" && a === "dates" ? "history" : a));
@@ -451,9 +460,6 @@ export function createFinder(d: FinderDeps): Finder {
     if (!best || best.id === subject.id) return true;
     // The subject states nothing of what is asked and search points elsewhere: a new topic.
     if (asked.length && !asked.some((a) => units.some((u) => u.own.has(a)))) return false;
-    // Pairs with a question word ("có cáp") say how the question is put, not what it is about.
-    const terms = catalog.questionTerms(frame.text).filter((t) => !t.pair || contentPair(t.term));
-    const own = catalog.coverage(terms, subject.id);
     const other = catalog.coverage(terms, best.id);
     return own + 0.15 >= other;
   }
@@ -978,6 +984,8 @@ const EVENT_WORDS: ReadonlySet<string> = new Set(
 
 /** The share of a clause's words the subject it seemed to leave must hold to keep it (see fitsLeft). */
 const LEFT_SUBJECT_HELD = 0.25;
+/** The share of a short clause.s words (four syllables or words at most) that keeps the conversation's subject (keepsSubject). */
+const SHORT_CLAUSE_HELD = 0.5;
 
 /** The share of a clause's own words an entry found by them alone must hold (see searchSubject). */
 const OWN_WORDS_HELD = 0.6;
