@@ -147,7 +147,7 @@ export function createFinder(d: FinderDeps): Finder {
     const lodgingContext =
       subject?.type === "lodging-rule" ||
       LODGING_TOPIC.test(normalize(frame.text).folded) ||
-      (frame.subjectSource !== "named" &&
+      ((frame.subjectSource !== "named" || subject?.type === "practical") &&
         frame.lodging.guest !== undefined &&
         hasLodgingAttribute(frame.attributes));
     // Lodging words that also mean something else ("bao lâu" is a travel time too) need the lodging topic;

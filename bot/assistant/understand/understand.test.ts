@@ -71,6 +71,13 @@ describe("clauses", () => {
     expect(read("what is the fine for not reporting guests").clauses[0]?.attributes).toContain("fine");
   });
 
+  it("joins a clause that only points back to the named question after it ('once i'm there, …')", () => {
+    const r = read("once I'm there, how high is Núi Cấm");
+    expect(r.clauses).toHaveLength(1);
+    expect(r.clauses[0]?.named).toEqual(["nui-cam"]);
+    expect(r.clauses[0]?.text).toBe("once I'm there, how high is Núi Cấm");
+  });
+
   it("leaves out small talk before a question ('ok cảm ơn, …', 'haha, …')", () => {
     expect(read("ok cảm ơn, Núi Cấm cao bao nhiêu?").clauses.map((c) => c.text)).toEqual([
       "Núi Cấm cao bao nhiêu",

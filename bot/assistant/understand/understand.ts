@@ -211,7 +211,15 @@ function mergeClauses(pieces: string[], options: { now: Date; lexicon: Lexicon }
       clause.attributes.length === 0 &&
       clause.years.length === 0 &&
       clause.topicTerms.length === 0;
-    if (next !== undefined && (empty || (onlyName && readClause(next).named.length === 0))) {
+    // "once i'm there, how far is Tra Su?": a clause that only points back sets the scene of the next.
+    const onlyBack =
+      clause.pointsBack &&
+      clause.named.length === 0 &&
+      clause.attributes.length === 0 &&
+      clause.years.length === 0 &&
+      clause.topicTerms.length <= 1;
+    const nextNames = next !== undefined && readClause(next).named.length > 0;
+    if (next !== undefined && (empty || (onlyName && !nextNames) || (onlyBack && nextNames))) {
       pending = text;
       continue;
     }
