@@ -251,6 +251,11 @@ export function createFinder(d: FinderDeps): Finder {
       subject = undefined;
     }
 
+    // "My hotel asked for my passport at check-in, is that normal?": a guest's papers at a lodging,
+    // asked of nothing else, are the rule of that kind of guest.
+    if (!subject && attributes.length === 0 && frame.lodging.guest && LODGING_PLACE.test(folded))
+      subject = lodgingRuleFor(undefined, frame.lodging.guest);
+
     // "Nghị định phạt mới có hiệu lực từ ngày nào?": the fine rule's legal basis, not the fines, unless
     // the question gives guests to fine; the date asked is the one the legal basis shows.
     if (attributes.includes("legal-basis") && (subject?.type === "lodging-rule" || lodgingContext)) {
@@ -964,6 +969,10 @@ const RECOMMENDATION =
   /\b(?:goi y|gioi thieu|recommend\w*|suggest\w*|nen o dau|nen o|nen an|ngon nhat|tot nhat|re nhat|dep nhat|best|cheapest|good)\b/;
 const BUSINESS =
   /\b(?:khach san|nha nghi|homestay|hotel|hotels|guesthouse|hostel|resort|quan an|quan|nha hang|restaurant|restaurants|cafe|ca phe|place to stay|place to eat)\b/;
+
+/** Where a guest stays, or who runs it ("check in" at a hotel, "the owner" of a homestay). */
+const LODGING_PLACE =
+  /\b(?:khach san|ks|nha nghi|homestay|hotel|guesthouse|hostel|resort|nha tro|check in|checkin|nhan phong|chu nha|owner|host|reception|le tan)\b/;
 
 const EATING = /\b(?:quan an|quan|nha hang|restaurant|restaurants|cafe|ca phe|place to eat|an o dau|an gi)\b/;
 

@@ -71,6 +71,22 @@ describe("dialogue state", () => {
     expect(t2.frames[0]?.subjectSource).toBe("weak");
   });
 
+  it("checks a pronoun against the subject when the clause has many words of its own", () => {
+    const t1 = turn(INITIAL_STATE, "Miếu Bà Chúa Xứ ở đâu?");
+    expect(turn(t1.state, "what is it made of").frames[0]?.subjectSource).toBe("conversation");
+    const t2 = turn(t1.state, "my hotel asked for my passport at check in, is that normal");
+    expect(t2.frames[0]?.subjectSource).toBe("weak");
+  });
+
+  it("leans a guest's detail back on a lodging question only", () => {
+    const lodging = turn(INITIAL_STATE, "khách Việt Nam đến lúc 22h thì báo lưu trú trước mấy giờ?", [
+      "thong-bao-luu-tru",
+    ]);
+    expect(turn(lodging.state, "khách nước ngoài ở homestay").frames[0]?.subjectSource).toBe("conversation");
+    const festival = turn(INITIAL_STATE, "Miếu Bà Chúa Xứ ở đâu?");
+    expect(turn(festival.state, "khách nước ngoài ở homestay").frames[0]?.subjectSource).toBe("weak");
+  });
+
   it("re-answers the last frames with the corrected detail", () => {
     const t1 = turn(INITIAL_STATE, "khách Việt Nam đến lúc 22h thì báo lưu trú trước mấy giờ?", [
       "thong-bao-luu-tru",

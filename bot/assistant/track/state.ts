@@ -140,6 +140,9 @@ export function replay(turns: readonly TrackedTurn[]): DialogueState {
   return turns.reduce(reduce, INITIAL_STATE);
 }
 
+/** A clause with a pronoun and this many words of its own is checked against the subject (framesFor). */
+const POINTS_BACK_OWN_WORDS = 4;
+
 /** True for a frame about registering guests (a deadline, a fine, documents, how to declare). */
 export function isLodgingFrame(f: Frame): boolean {
   return f.attributes.some((a) => LODGING_ATTRIBUTES.has(a));
@@ -173,10 +176,15 @@ export function framesFor(state: DialogueState, reading: Reading): Frame[] {
       frame.subject = clause.origins[0];
       frame.subjectSource = "named";
     } else if (state.subject) {
+      // A pronoun leans back unless the clause has many words of its own ("my hotel asked for my
+      // passport at check in, is that normal?"): then find checks the subject still fits them.
       const leans =
-        clause.pointsBack ||
+        (clause.pointsBack && clause.topicTerms.length < POINTS_BACK_OWN_WORDS) ||
         clause.topicTerms.length === 0 ||
-        (clause.attributes.length === 0 && (clause.years.length > 0 || hasLodgingDetail(reading.lodging)));
+        (clause.attributes.length === 0 &&
+          (clause.years.length > 0 ||
+            // A guest's detail leans back on a lodging question, not on a festival's.
+            (hasLodgingDetail(reading.lodging) && state.frames.some(isLodgingFrame))));
       frame.subject = state.subject;
       frame.subjectSource = leans ? "conversation" : "weak";
       const context = (state.topic ?? []).filter((w) => !clause.topicTerms.includes(w));
