@@ -14,7 +14,7 @@ import {
   type Pair,
 } from "yaml";
 import { AppError } from "../errors.ts";
-import { checkReferences, parseEntryFile, type ContentProblem } from "./load.ts";
+import { checkReferences, parseEntryFile, vietnamToday, type ContentProblem } from "./load.ts";
 import { TYPE_FOLDERS, type ContentEntry, type EntryType, type Lang } from "./schema.ts";
 
 /**
@@ -568,7 +568,7 @@ export function validateEntryText(
     }
     const byId = new Map(rest.map((o) => [o.id, o]));
     const known = new Set([entry.id, ...byId.keys(), ...(options.brokenIds ?? [])]);
-    const today = options.today ?? new Date().toISOString().slice(0, 10);
+    const today = options.today ?? vietnamToday();
     problems.push(...checkReferences(entry, parsed.lineOf, { get: (id) => byId.get(id), known, today }));
   }
   problems.sort((a, b) => a.line - b.line);

@@ -23,7 +23,7 @@ export function formatProblem(p: ContentProblem): string {
 export type LoadResult = { entries: ContentEntry[]; problems: ContentProblem[] };
 
 export type LoadOptions = {
-  /** Entries verified after this day are rejected (a typo in the year); defaults to today. */
+  /** Entries verified after this day are rejected (a typo in the year); defaults to today in Vietnam. */
   today?: string;
 };
 
@@ -41,7 +41,7 @@ export async function loadContent(root: string, options: LoadOptions = {}): Prom
     problems.push(...p.problems);
     if (p.entry) entries.push(publicEntry(p.entry));
   }
-  problems.push(...checkAcrossEntries(parsed, options.today ?? new Date().toISOString().slice(0, 10)));
+  problems.push(...checkAcrossEntries(parsed, options.today ?? vietnamToday()));
   problems.push(...(await missingImages(root, parsed)));
   problems.sort((a, b) => a.file.localeCompare(b.file) || a.line - b.line);
   return { entries: problems.length === 0 ? entries : [], problems };
@@ -278,6 +278,14 @@ function checkAcrossEntries(parsed: ParsedFile[], today: string): ContentProblem
     problems.push(...checkReferences(p.entry, p.lineOf, { get: (id) => byId.get(id)?.entry, known, today }));
   }
   return problems;
+}
+
+/**
+ * Today's date in Vietnam (UTC+7, no daylight saving), as YYYY-MM-DD: the day the office verifies content
+ * on and the editor's templates carry. From 17:00 UTC it is a day ahead of the UTC date.
+ */
+export function vietnamToday(now: Date = new Date()): string {
+  return new Date(now.getTime() + 7 * 3_600_000).toISOString().slice(0, 10);
 }
 
 /** What one entry is checked against: the other entries by id, every id in use, and today's date. */
