@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { buildFromEntries, loadContent, type KnowledgeIndex } from "../../../indexer/index.ts";
 import { openPostgresPool, postgresSchemaVersion } from "../../store/postgres.ts";
 import { testDatabase, type TestDatabase } from "../../store/testing/postgres.ts";
+import { tcpProxy } from "../../store/testing/tcp-proxy.ts";
 import { createAssistant, type Clock } from "../assistant.ts";
 import type { Answer } from "../types.ts";
 import { dialogueDigest, memoryDialogue, openPostgresDialogue, type DialogueStore } from "./dialogue.ts";
@@ -116,6 +117,22 @@ describe("the assistant's dialogue store", () => {
     }
     expect(warnings).toContain("dialogue store: could not read the state; answered as a new conversation");
     expect(warnings).toContain("dialogue store: could not keep the state");
+
+    // A database that stops answering mid-chat: the next turns are new conversations, not a hang.
+    const proxy = await tcpProxy(db.url);
+    const p = openPostgresPool(proxy.url, { max: 2 });
+    const silenced = createAssistant({
+      index,
+      clock: CLOCK,
+      log,
+      dialogue: await openPostgresDialogue(p, { timeoutMs: 100 }),
+    });
+    await silenced.ask({ text: CHAT[0]!, conversationId: "s" });
+    proxy.silence();
+    const got = await silenced.ask({ text: CHAT[1]!, conversationId: "s" });
+    expect(strip(got)).toEqual(strip(await fresh.ask({ text: CHAT[1]!, conversationId: "new-s" })));
+    await proxy.close();
+    await p.end();
 
     // The memory default, for comparison, does keep the follow-up.
     const kept = memoryDialogue({ ttlMs: 60_000, maxConversations: 10, now: () => 0 });

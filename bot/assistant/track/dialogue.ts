@@ -74,8 +74,10 @@ export async function openPostgresDialogue(
   const ttlMs = options.ttlMs ?? 30 * 60_000;
   const timeoutMs = options.timeoutMs ?? 500;
   const now = options.now ?? Date.now;
+  // query_timeout ends a query the server is slow to answer; the race also covers waiting for a
+  // connection (a silent server accepts none for connectionTimeoutMillis).
   const query = <R extends pg.QueryResultRow>(text: string, values: unknown[]) =>
-    pool.query<R>({ text, values, query_timeout: timeoutMs } as pg.QueryConfig);
+    withTimeout(pool.query<R>({ text, values, query_timeout: timeoutMs } as pg.QueryConfig), timeoutMs);
   const purge = async () =>
     (await query(`DELETE FROM ${DIALOGUE_TABLE} WHERE expires_at <= $1`, [now()])).rowCount ?? 0;
   const timer = setInterval(() => void purge().catch(() => {}), options.purgeEveryMs ?? 5 * 60_000);
@@ -103,6 +105,14 @@ export async function openPostgresDialogue(
 /** The key of a conversation in the database: the SHA-256 digest of its id. */
 export function dialogueDigest(conversationId: string): Buffer {
   return digest(conversationId);
+}
+
+function withTimeout<T>(work: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`dialogue store: no answer within ${ms} ms`)), ms);
+  });
+  return Promise.race([work, timeout]).finally(() => clearTimeout(timer));
 }
 
 function digest(id: string): Buffer {
