@@ -404,11 +404,9 @@ export function createAssistant(deps: AssistantDeps): Assistant {
     // `answer` may have recorded a turn of its own meanwhile: the state it kept is the one to extend.
     if (reply.turn) {
       const latest =
-        answered === undefined
-          ? state
-          : answered.conversationId === question.conversationId
-            ? turnStates.get(answered)
-            : await stateOf({ ...question });
+        answered !== undefined && answered.conversationId === question.conversationId
+          ? turnStates.get(answered)
+          : state;
       await keepState(question, reduce(latest ?? INITIAL_STATE, reply.turn));
     }
     return reply.answer;
