@@ -1,6 +1,7 @@
 import express, { type RequestHandler } from "express";
 import path from "node:path";
 import type pg from "pg";
+import type { RateLimits } from "../bot/limits.ts";
 import type { Assistant, Clock, Logger, Store } from "../bot/index.ts";
 import type { KnowledgeIndex } from "../indexer/index.ts";
 import { errorHandler, notFound } from "./errors.ts";
@@ -85,8 +86,10 @@ function leafletDir(): string {
 export type AppDeps = {
   /** The live knowledge: read on every request, so a republished index takes effect at once. */
   live: () => Live;
-  /** PostgreSQL shared by the replicas (DATABASE_URL): the API's rate limits count there. */
+  /** PostgreSQL shared by the replicas (DATABASE_URL): /readyz checks it is reachable. */
   pool?: pg.Pool;
+  /** Where the API's rate limits count: postgresLimits(pool) with replicas; in memory by default. */
+  rateLimits?: RateLimits;
   store: Store;
   log: Logger;
   clock: Clock;

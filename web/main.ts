@@ -11,6 +11,8 @@ import type { Server } from "node:http";
 import path from "node:path";
 import { pino } from "pino";
 import { createAssistant, type Assistant } from "../bot/index.ts";
+import { postgresLimits } from "../bot/limits.ts";
+import { openPostgresDialogue } from "../bot/assistant/track/dialogue.ts";
 import {
   createChannels,
   createDispatcher,
@@ -98,6 +100,9 @@ if (shared) await startupStep(() => shared.init());
 const index = await startupStep(() => openFreshIndex(config));
 const store = await startupStep(() => openSqliteStore(config.storeFile));
 const clock = { now: () => new Date() };
+// With replicas a client's rate limits and a chat's dialogue state are in PostgreSQL; without, in memory.
+const rateLimits = pool ? await startupStep(() => postgresLimits(pool)) : undefined;
+const dialogue = pool ? await startupStep(() => openPostgresDialogue(pool)) : undefined;
 // Tourist reports: a hook before the assistant's answering; new cases and status changes go to the
 // IOC's webhook (when configured) and new cases to the staff chat.
 const reportPhotos = pool
@@ -139,6 +144,7 @@ const makeAssistant = (index: KnowledgeIndex): Assistant => {
     clock,
     log,
     beforeAnswer: reports.hook,
+    ...(dialogue ? { dialogue } : {}),
     ...(config.chatModel ? { chatModel: config.chatModel } : {}),
     ...(config.toolModel ? { toolModel: config.toolModel } : {}),
     ...(config.toolModel ? { toolModel: config.toolModel } : {}),
@@ -235,6 +241,7 @@ const dispatcher = createDispatcher({
   log,
   clock,
   outbox,
+  ...(rateLimits ? { rateLimits } : {}),
   acceptPhotos: true,
   handoff,
   ...(config.publicUrl ? { publicUrl: config.publicUrl } : {}),
@@ -255,6 +262,7 @@ const app = createApp({
   channels,
   handoff,
   ...(pool ? { pool } : {}),
+  ...(rateLimits ? { rateLimits } : {}),
   live: () => live.current,
   store,
   log,
@@ -353,6 +361,7 @@ function stop(signal: string): void {
     await Promise.race([publisher.idle(), new Promise((r) => setTimeout(r, 5_000).unref())]);
     await store.close();
     await adminDb.close();
+    dialogue?.close();
     await pool?.end();
     log.info("stopped");
     process.exit(0);

@@ -1,163 +1,66 @@
 import type { Request, RequestHandler, Response } from "express";
 import { createHash } from "node:crypto";
-import type pg from "pg";
-import { RateLimiterMemory, RateLimiterPostgres, RateLimiterRes } from "rate-limiter-flexible";
 import { AppError } from "../indexer/index.ts";
+import type { RateLimits } from "../bot/limits.ts";
 
 /**
- * A per-client, fixed-window request limiter for the API, with the headers of the IETF RateLimit draft 8
- * (as express-rate-limit writes them with `standardHeaders: "draft-8"`):
+ * A per-client, fixed-window request limiter for the API, over a RateLimits limiter (bot/limits.ts:
+ * rate-limiter-flexible, in memory on one machine, in PostgreSQL shared by the replicas), with the
+ * headers of the IETF RateLimit draft 8 (as express-rate-limit writes them with
+ * `standardHeaders: "draft-8"`):
  *
  *     RateLimit: "ask"; r=29; t=60
  *     RateLimit-Policy: "ask"; q=30; w=60; pk=:ZmM4ZTY3YjQxNGIy:
  *
- * and `Retry-After` with the 429. It replaces express-rate-limit on the API, where that library was the
- * largest single cost of a request after Node's own HTTP (about a tenth of the CPU time of POST /api/ask:
- * five awaits, debug calls, validations and a SHA-256 of the client's key on every request). This one
- * does a Map lookup and builds two short strings; the partition key is hashed once per client remembered.
- *
- * Each client's window starts at its first request and lasts `windowMs`. Memory is bounded the way
- * express-rate-limit's MemoryStore bounds it: clients live in two generations, the current one and the
- * one before; every `windowMs` the older generation is dropped, so a client quiet for two windows costs
- * nothing.
+ * and `Retry-After` with the 429. Each client's window starts at its first request and lasts
+ * `windowSeconds`. The client is the socket's address, or express's req.ip (from X-Forwarded-For) behind
+ * a trusted proxy.
  */
 export type RateLimitOptions = {
-  /** Named in the headers ("ask", "api"). */
+  /** Named in the headers ("ask", "api"), and the limiter's name in `limits`. */
   name: string;
   /** Requests allowed per window and client. */
   limit: number;
-  windowMs: number;
+  windowSeconds: number;
   /** Whether the app trusts a proxy: then the client is express's req.ip (from X-Forwarded-For). */
   trustProxy: boolean;
-  /** The clock, in epoch milliseconds (tests move it). */
-  now?: () => number;
+  limits: RateLimits;
 };
 
-type Client = { hits: number; resetAt: number; partitionKey: string };
+/** Partition keys remembered at most; then the cache starts afresh (hashing one again is cheap). */
+const PARTITION_KEYS_MAX = 10_000;
 
-export type RateLimiter = RequestHandler & {
-  /** Clients currently remembered (both generations). */
-  readonly size: number;
-  /** Stops the generation timer (it is unref'd, so it never holds the process open anyway). */
-  stop(): void;
-};
-
-export function rateLimit(options: RateLimitOptions): RateLimiter {
-  const { name, limit, windowMs } = options;
-  const now = options.now ?? Date.now;
-  const windowSeconds = Math.ceil(windowMs / 1000);
+export function rateLimit(options: RateLimitOptions): RequestHandler {
+  const { name, limit, windowSeconds } = options;
+  const limiter = options.limits.limiter(name, limit, windowSeconds);
   const policyPrefix = `"${name}"; q=${limit}; w=${windowSeconds}; pk=:`;
-  let current = new Map<string, Client>();
-  let previous = new Map<string, Client>();
-  const timer = setInterval(() => {
-    previous = current;
-    current = new Map();
-  }, windowMs);
-  timer.unref();
-
-  const clientFor = (key: string, at: number): Client => {
-    let client = current.get(key);
-    if (client === undefined) {
-      client = previous.get(key);
-      if (client !== undefined) {
-        previous.delete(key);
-        current.set(key, client);
-      }
+  const keys = new Map<string, string>();
+  const partitionKeyOf = (ip: string) => {
+    let pk = keys.get(ip);
+    if (pk === undefined) {
+      if (keys.size >= PARTITION_KEYS_MAX) keys.clear();
+      pk = partitionKey(ip);
+      keys.set(ip, pk);
     }
-    if (client === undefined) {
-      client = { hits: 0, resetAt: at + windowMs, partitionKey: partitionKey(key) };
-      current.set(key, client);
-    } else if (at >= client.resetAt) {
-      client.hits = 0;
-      client.resetAt = at + windowMs;
-    }
-    return client;
+    return pk;
   };
 
-  const middleware = ((req: Request, res: Response, next: (err?: unknown) => void) => {
-    const at = now();
+  return (req: Request, res: Response, next: (err?: unknown) => void) => {
     // Without a trusted proxy req.ip is the socket's address; read it directly (req.ip would parse
     // X-Forwarded-For only to ignore it).
-    const ip = options.trustProxy ? req.ip : req.socket.remoteAddress;
-    const client = clientFor(ip ?? "unknown", at);
-    client.hits++;
-    const resetSeconds = Math.max(0, Math.ceil((client.resetAt - at) / 1000));
-    res.setHeader("RateLimit", `"${name}"; r=${Math.max(limit - client.hits, 0)}; t=${resetSeconds}`);
-    res.setHeader("RateLimit-Policy", `${policyPrefix}${client.partitionKey}:`);
-    if (client.hits <= limit) return next();
-    res.setHeader("Retry-After", String(resetSeconds));
-    next(new AppError("rate_limited", "too many requests: wait a minute and try again", { expose: true }));
-  }) as RateLimiter;
-  Object.defineProperty(middleware, "size", { get: () => current.size + previous.size });
-  middleware.stop = () => clearInterval(timer);
-  return middleware;
+    const ip = (options.trustProxy ? req.ip : req.socket.remoteAddress) ?? "unknown";
+    limiter.consume(ip).then((r) => {
+      res.setHeader("RateLimit", `"${name}"; r=${r.remaining}; t=${r.resetSeconds}`);
+      res.setHeader("RateLimit-Policy", `${policyPrefix}${partitionKeyOf(ip)}:`);
+      if (r.allowed) return next();
+      res.setHeader("Retry-After", String(r.resetSeconds));
+      next(new AppError("rate_limited", "too many requests: wait a minute and try again", { expose: true }));
+    }, next);
+  };
 }
 
 /** The draft's partition key, as express-rate-limit derives it: base64 of a SHA-256 prefix of the key. */
 function partitionKey(key: string): string {
   const hex = createHash("sha256").update(key).digest("hex").slice(0, 12);
   return Buffer.from(hex).toString("base64");
-}
-
-/**
- * The same limiter shared by every replica on one PostgreSQL (DATABASE_URL): rate-limiter-flexible's
- * RateLimiterPostgres counts each client's requests in one table (`rate_limits`, created by the library)
- * with an atomic upsert per request, so requests spread over the replicas are limited as one. Its
- * insurance limiter (in memory, per replica) takes over while the database fails, so an outage never
- * turns into errors or a request waiting on a broken connection. The headers are those of rateLimit().
- * On one machine rateLimit() stays: it costs a Map lookup instead of a database round trip.
- */
-export function sharedRateLimit(
-  options: RateLimitOptions & { pool: pg.Pool; onError?: (err: unknown) => void },
-): RateLimiter {
-  const { name, limit, windowMs } = options;
-  const duration = Math.ceil(windowMs / 1000);
-  const policyPrefix = `"${name}"; q=${limit}; w=${duration}; pk=:`;
-  const keys = new Map<string, string>();
-  const limiter = new RateLimiterPostgres(
-    {
-      storeClient: options.pool,
-      storeType: "pool",
-      tableName: "rate_limits",
-      keyPrefix: name,
-      points: limit,
-      duration,
-      insuranceLimiter: new RateLimiterMemory({ keyPrefix: name, points: limit, duration }),
-    },
-    (err?: unknown) => {
-      // Until the table exists (or while it cannot be made) the insurance limiter counts.
-      if (err) options.onError?.(err);
-    },
-  );
-  const middleware = ((req: Request, res: Response, next: (err?: unknown) => void) => {
-    const ip = (options.trustProxy ? req.ip : req.socket.remoteAddress) ?? "unknown";
-    let pk = keys.get(ip);
-    if (pk === undefined) {
-      if (keys.size >= 10_000) keys.clear();
-      pk = partitionKey(ip);
-      keys.set(ip, pk);
-    }
-    const headers = (r: RateLimiterRes) => {
-      const reset = Math.max(0, Math.ceil(r.msBeforeNext / 1000));
-      res.setHeader("RateLimit", `"${name}"; r=${Math.max(r.remainingPoints, 0)}; t=${reset}`);
-      res.setHeader("RateLimit-Policy", `${policyPrefix}${pk}:`);
-      return reset;
-    };
-    limiter.consume(ip).then(
-      (r) => {
-        headers(r);
-        next();
-      },
-      (r: unknown) => {
-        if (!(r instanceof RateLimiterRes)) return next(r);
-        res.setHeader("Retry-After", String(headers(r)));
-        next(
-          new AppError("rate_limited", "too many requests: wait a minute and try again", { expose: true }),
-        );
-      },
-    );
-  }) as RateLimiter;
-  Object.defineProperty(middleware, "size", { get: () => keys.size });
-  middleware.stop = () => {};
-  return middleware;
 }

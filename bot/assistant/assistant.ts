@@ -26,8 +26,9 @@ import { buildMessages, CitationFilter, leaksRules, type Passage } from "./model
 import type * as ToolLoopModule from "./model/tool-loop.ts";
 import type { LazyToolModel, ToolCallingModel, ToolLoop, ToolLoopInput } from "./model/tool-loop.ts";
 import {
-  ConversationMemory,
   framesFor,
+  memoryDialogue,
+  type DialogueStore,
   INITIAL_STATE,
   reduce,
   type DialogueState,
@@ -86,6 +87,11 @@ export type AssistantDeps = {
   options?: AssistantOptions;
   /** Turns handled before the normal answering (tourist reports, bot/reports/). */
   beforeAnswer?: TurnHook;
+  /**
+   * Where each conversation's dialogue state is kept between turns: openPostgresDialogue(pool) with
+   * replicas; in this process by default (memoryTtlMs, maxConversations).
+   */
+  dialogue?: DialogueStore;
 };
 
 /**
@@ -144,11 +150,44 @@ export function createAssistant(deps: AssistantDeps): Assistant {
     maxModelSteps: deps.options?.maxModelSteps ?? 4,
   };
   const catalog = buildCatalog(index);
-  const memory = new ConversationMemory({
-    ttlMs: opts.memoryTtlMs,
-    maxConversations: opts.maxConversations,
-    now: () => clock.now().getTime(),
-  });
+  const dialogue =
+    deps.dialogue ??
+    memoryDialogue({
+      ttlMs: opts.memoryTtlMs,
+      maxConversations: opts.maxConversations,
+      now: () => clock.now().getTime(),
+    });
+  /** Each turn's state as read at its start: read once per turn, written once (in finish). */
+  const turnStates = new WeakMap<Question, DialogueState | undefined>();
+
+  /**
+   * The state a question is answered against, read from the dialogue store once per question. A store
+   * that fails makes the turn a new conversation (logged), never an error.
+   */
+  async function stateOf(question: Question): Promise<DialogueState | undefined> {
+    if (turnStates.has(question)) return turnStates.get(question);
+    let state: DialogueState | undefined;
+    if (question.conversationId) {
+      try {
+        state = await dialogue.get(question.conversationId);
+      } catch (err) {
+        log.warn({ err }, "dialogue store: could not read the state; answered as a new conversation");
+      }
+    }
+    turnStates.set(question, state);
+    return state;
+  }
+
+  /** Keeps a conversation's new state (a store that fails loses it: logged, the answer still goes). */
+  async function keepState(question: Question, state: DialogueState): Promise<void> {
+    turnStates.set(question, state);
+    if (!question.conversationId) return;
+    try {
+      await dialogue.set(question.conversationId, state);
+    } catch (err) {
+      log.warn({ err }, "dialogue store: could not keep the state");
+    }
+  }
   const allText = fold(catalog.entries.map(entryText).join("\n"));
   const elsewhere = foldedPhrases(
     OTHER_DESTINATIONS.filter((d) => !new RegExp(`\\b${fold(d)}\\b`).test(allText)),
@@ -212,7 +251,7 @@ export function createAssistant(deps: AssistantDeps): Assistant {
       ...(image ? { image } : {}),
       composer,
     };
-    memory.set(question.conversationId, reduce(previousState(question) ?? INITIAL_STATE, plan.turn));
+    await keepState(question, reduce(previousState(question) ?? INITIAL_STATE, plan.turn));
     if (store) {
       try {
         await store.recordInteraction({
@@ -260,9 +299,9 @@ export function createAssistant(deps: AssistantDeps): Assistant {
     };
   }
 
-  /** The state a question was answered against (read again in finish, before it is replaced). */
+  /** The state a question was answered against (as read at the start of its turn). */
   function previousState(question: Question): DialogueState | undefined {
-    return memory.get(question.conversationId);
+    return turnStates.get(question);
   }
 
   function messagesFor(question: Question, plan: Plan, previous: DialogueState | undefined) {
@@ -351,25 +390,32 @@ export function createAssistant(deps: AssistantDeps): Assistant {
   /** The hook's answer to a turn, with its turn reduced into the conversation's state; else undefined. */
   async function hooked(question: Question): Promise<Answer | undefined> {
     if (!deps.beforeAnswer) return undefined;
+    const state = await stateOf(question);
+    let answered: Question | undefined;
     const reply = await deps.beforeAnswer({
       question,
-      state: memory.get(question.conversationId) ?? INITIAL_STATE,
-      answer: (q) => answerQuestion(q),
+      state: state ?? INITIAL_STATE,
+      answer: (q) => {
+        answered = q;
+        return answerQuestion(q);
+      },
     });
     if (!reply) return undefined;
-    // Read again: `answer` may have recorded a turn of its own meanwhile.
-    if (reply.turn)
-      memory.set(
-        question.conversationId,
-        reduce(memory.get(question.conversationId) ?? INITIAL_STATE, reply.turn),
-      );
+    // `answer` may have recorded a turn of its own meanwhile: the state it kept is the one to extend.
+    if (reply.turn) {
+      const latest =
+        answered !== undefined && answered.conversationId === question.conversationId
+          ? turnStates.get(answered)
+          : state;
+      await keepState(question, reduce(latest ?? INITIAL_STATE, reply.turn));
+    }
     return reply.answer;
   }
 
   async function answerQuestion(question: Question): Promise<Answer> {
     {
       const started = performance.now();
-      const previous = memory.get(question.conversationId);
+      const previous = await stateOf(question);
       const plan = await planFor(question, previous);
       const t = tools && usesTools(plan) ? await readyTools() : undefined;
       if (t) {
@@ -410,10 +456,13 @@ export function createAssistant(deps: AssistantDeps): Assistant {
 
   return {
     async ask(question) {
+      // A new turn (a caller may ask with the same object again): its state is read afresh.
+      turnStates.delete(question);
       return (await hooked(question)) ?? answerQuestion(question);
     },
 
     async *stream(question) {
+      turnStates.delete(question);
       const own = await hooked(question);
       if (own) {
         for (const line of own.answer.split(/(?<=\n)/)) yield { type: "delta", text: line };
@@ -421,7 +470,7 @@ export function createAssistant(deps: AssistantDeps): Assistant {
         return;
       }
       const started = performance.now();
-      const previous = memory.get(question.conversationId);
+      const previous = await stateOf(question);
       const plan = await planFor(question, previous);
       const t = tools && usesTools(plan) ? await readyTools() : undefined;
       if (t) {

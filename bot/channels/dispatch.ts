@@ -2,6 +2,7 @@ import { createHash } from "node:crypto";
 import { detectLanguage, type Lang } from "../../indexer/index.ts";
 import type { Answer, Assistant, Clock, Logger, Question } from "../assistant/index.ts";
 import type { Store } from "../store/index.ts";
+import { memoryLimits, type RateLimits } from "../limits.ts";
 import type { HandoffDesk } from "../handoff/index.ts";
 import type { Outbox } from "./outbox.ts";
 import { languageFromHint, type ChannelLimits, type Incoming, type OutgoingMessage } from "./types.ts";
@@ -25,6 +26,8 @@ export type DispatcherDeps = {
   publicUrl?: string;
   /** Messages per minute one user may send before being asked to slow down. Default 20. */
   perUserPerMinute?: number;
+  /** Where the per-user limit counts: postgresLimits(pool) with replicas; in memory by default. */
+  rateLimits?: RateLimits;
   /**
    * Photos go to the assistant (which takes them in a tourist report, bot/reports/); without it they
    * get the "text and locations only" reply, as stickers do.
@@ -75,7 +78,7 @@ const COMMAND_QUESTION: Record<"start" | "help" | "events" | "lodging", Record<L
 export function createDispatcher(deps: DispatcherDeps): Dispatcher {
   const { assistant, store, log, clock } = deps;
   const perMinute = deps.perUserPerMinute ?? 20;
-  const recent = new Map<string, number[]>();
+  const perUser = (deps.rateLimits ?? memoryLimits()).limiter("channel-user", perMinute, 60);
 
   const langKey = (i: Incoming) => `lang:${i.channel}:${i.conversationId}`;
   async function languageOf(i: Incoming): Promise<Lang | undefined> {
@@ -83,14 +86,9 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
     return chosen === "vi" || chosen === "en" ? chosen : undefined;
   }
 
-  function limited(i: Incoming): boolean {
-    const now = clock.now().getTime();
-    const key = `${i.channel}:${i.userId}`;
-    const times = (recent.get(key) ?? []).filter((t) => now - t < 60_000);
-    times.push(now);
-    recent.set(key, times);
-    if (recent.size > 50_000) recent.delete(recent.keys().next().value as string);
-    return times.length > perMinute;
+  /** Counts the user's message; true when they sent more than `perMinute` in their current minute. */
+  async function limited(i: Incoming): Promise<boolean> {
+    return !(await perUser.consume(`${i.channel}:${i.userId}`)).allowed;
   }
 
   /**
@@ -158,7 +156,7 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
       const chosen = await languageOf(i);
       const lang = chosen ?? languageFromHint(i.languageHint);
       const fallbackLang: Lang = lang ?? "vi";
-      if (limited(i)) return [plain(TEXT.slowDown[fallbackLang])];
+      if (await limited(i)) return [plain(TEXT.slowDown[fallbackLang])];
       const e = i.event;
       try {
         // The handoff desk first: a chat with staff is not answered by the bot (save emergencies).

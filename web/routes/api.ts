@@ -16,7 +16,8 @@ import { AppError, detectLanguage, ENTRY_TYPES, GUEST_KINDS, LANGS } from "../..
 import type { AppDeps } from "../app.ts";
 import { errorBody } from "../errors.ts";
 import { jsonBody } from "../json-body.ts";
-import { rateLimit, sharedRateLimit, type RateLimitOptions } from "../rate-limit.ts";
+import { memoryLimits } from "../../bot/limits.ts";
+import { rateLimit } from "../rate-limit.ts";
 import { buildOpenApiDocument } from "../openapi.ts";
 import { mountReportsApi } from "./reports.ts";
 
@@ -138,19 +139,18 @@ const feedbackBody = z.object({
  * Mounts the JSON API on the app. `entry` (the API's security headers and CORS) runs first on every API
  * request. POST /api/ask, which takes most of the traffic, is a route of the app itself, with its own
  * limiter: a request for it passes no router mount on the way (each costs a little). Everything else,
- * any other method on /ask included, is the router at /api, behind the API's limiter. Creates its own
- * rate limiters, so each app has its own counters.
+ * any other method on /ask included, is the router at /api, behind the API's limiter. Its limiters count
+ * in `deps.rateLimits` (shared by the replicas on PostgreSQL), or in memory of their own by default.
  */
 export function mountApi(app: Express, deps: AppDeps, entry: RequestHandler): void {
   const { options } = deps;
-  const perMinute = { windowMs: 60_000, trustProxy: options.trustProxy !== false };
-  const { pool, log } = deps;
-  const limiter = (o: RateLimitOptions) =>
-    pool
-      ? sharedRateLimit({ ...o, pool, onError: (err) => log.warn({ err }, "rate limits: PostgreSQL failed") })
-      : rateLimit(o);
-  const askLimiter = limiter({ name: "ask", limit: options.rateLimitPerMinute, ...perMinute });
-  const apiLimiter = limiter({ name: "api", limit: options.rateLimitPerMinute * 4, ...perMinute });
+  const perMinute = {
+    windowSeconds: 60,
+    trustProxy: options.trustProxy !== false,
+    limits: deps.rateLimits ?? memoryLimits(),
+  };
+  const askLimiter = rateLimit({ name: "ask", limit: options.rateLimitPerMinute, ...perMinute });
+  const apiLimiter = rateLimit({ name: "api", limit: options.rateLimitPerMinute * 4, ...perMinute });
   const readBody = jsonBody(API_BODY_LIMIT_BYTES);
   app.post("/api/ask", entry, askLimiter, readBody, askHandler(deps));
   // Multipart, so before the JSON body parser of the router.

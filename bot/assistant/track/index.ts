@@ -1,6 +1,14 @@
 /** Tracking the conversation: the dialogue state as a pure reduction over its turns. */
 export { ConversationMemory } from "./memory.ts";
 export {
+  dialogueDigest,
+  memoryDialogue,
+  openPostgresDialogue,
+  type DialogueStore,
+  type PostgresDialogue,
+  type PostgresDialogueOptions,
+} from "./dialogue.ts";
+export {
   framesFor,
   INITIAL_STATE,
   isLodgingFrame,
