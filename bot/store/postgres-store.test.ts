@@ -105,4 +105,27 @@ describe("PostgreSQL store shared by two replicas", () => {
     expect(codes.size).toBe(30);
     expect([...codes].sort().at(-1)).toBe("CD-2026-000030");
   });
+
+  it("runs lock calls with one name on two stores one after another", async () => {
+    const events: string[] = [];
+    let release!: () => void;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    let entered!: () => void;
+    const inside = new Promise<void>((resolve) => (entered = resolve));
+    const first = a.lock("token", async () => {
+      events.push("a in");
+      entered();
+      await gate;
+      events.push("a out");
+    });
+    await inside;
+    const second = b.lock("token", async () => {
+      events.push("b in");
+    });
+    // b waits on the database's lock; a name of its own goes through meanwhile.
+    expect(await b.lock("other", async () => "free")).toBe("free");
+    release();
+    await Promise.all([first, second]);
+    expect(events).toEqual(["a in", "a out", "b in"]);
+  });
 });

@@ -6,7 +6,7 @@
  */
 import type pg from "pg";
 import { AppError } from "../../indexer/index.ts";
-import { inTransaction, isUniqueViolation, migratePostgres } from "./postgres.ts";
+import { inTransaction, isUniqueViolation, migratePostgres, withPostgresLock } from "./postgres.ts";
 import {
   listLimit,
   listWindow,
@@ -614,6 +614,11 @@ export async function openPostgresStore(pool: pg.Pool): Promise<Store> {
         [key],
       );
       return rows[0] ? webhookOf(rows[0]) : undefined;
+    },
+
+    async lock(name, work) {
+      if (closed) throw new AppError("store_closed", "the PostgreSQL store is closed");
+      return withPostgresLock(pool, `store:${name}`, work);
     },
 
     async close() {
