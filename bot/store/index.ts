@@ -40,3 +40,4 @@ export {
   type NewCase,
   type QueuedWebhook,
 } from "./cases.ts";
+export { STORE_PG_SCHEMA_VERSION, openPostgresStore } from "./postgres-store.ts";

@@ -2,6 +2,7 @@ import { AppError } from "../../indexer/index.ts";
 import {
   listLimit,
   listWindow,
+  localLocks,
   toEpochMs,
   type Feedback,
   type InteractionRecord,
@@ -262,6 +263,8 @@ export function createMemoryStore(): Store {
       const w = webhooks.get(key);
       return w ? { ...w } : undefined;
     },
+
+    lock: localLocks(),
 
     async close() {
       closed = true;

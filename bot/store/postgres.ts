@@ -129,3 +129,25 @@ async function connect(pool: pg.Pool, role: { label: string; code: string }): Pr
 export function isUniqueViolation(err: unknown): boolean {
   return typeof err === "object" && err !== null && (err as { code?: unknown }).code === "23505";
 }
+
+/**
+ * Runs `work` in one transaction on a connection of its own: BEGIN, work, COMMIT; ROLLBACK when work (or
+ * the commit) throws. The connection goes back to the pool either way.
+ */
+export async function inTransaction<T>(
+  pool: pg.Pool,
+  work: (client: pg.PoolClient) => Promise<T>,
+): Promise<T> {
+  const client = await pool.connect();
+  try {
+    await client.query("BEGIN");
+    const result = await work(client);
+    await client.query("COMMIT");
+    return result;
+  } catch (err) {
+    await client.query("ROLLBACK").catch(() => {});
+    throw err;
+  } finally {
+    client.release();
+  }
+}

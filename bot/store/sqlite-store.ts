@@ -6,6 +6,7 @@ import { CONVERSATIONS_MIGRATION, sqliteConversations } from "./sqlite-conversat
 import {
   listLimit,
   listWindow,
+  localLocks,
   toEpochMs,
   type Feedback,
   type InteractionRecord,
@@ -626,6 +627,9 @@ export function openSqliteStore(file: string, options: SqliteStoreOptions = {}):
       const row = selectWebhook.get(key);
       return row ? webhookOf(row) : undefined;
     },
+
+    // One process opens a SQLite store (the database file is local), so a lock in this process suffices.
+    lock: localLocks(),
 
     async close() {
       if (!db.open) return;

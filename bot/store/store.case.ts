@@ -47,6 +47,34 @@ export function storeContract(
       await cleanup();
     });
 
+    it("runs lock calls with the same name one after another, and others alongside", async () => {
+      const events: string[] = [];
+      let release!: () => void;
+      const gate = new Promise<void>((resolve) => (release = resolve));
+      let entered!: () => void;
+      const inside = new Promise<void>((resolve) => (entered = resolve));
+      const first = store.lock("l", async () => {
+        events.push("first in");
+        entered();
+        await gate;
+        events.push("first out");
+        return 1;
+      });
+      await inside;
+      const second = store.lock("l", async () => {
+        events.push("second in");
+        return 2;
+      });
+      // Another name is not held up by "l".
+      expect(await store.lock("other", async () => "free")).toBe("free");
+      release();
+      expect(await Promise.all([first, second])).toEqual([1, 2]);
+      expect(events).toEqual(["first in", "first out", "second in"]);
+      // A failing holder releases the lock.
+      await expect(store.lock("l", () => Promise.reject(new Error("boom")))).rejects.toThrow("boom");
+      expect(await store.lock("l", async () => "after")).toBe("after");
+    });
+
     it("round-trips every field of an interaction", async () => {
       const record = sampleInteraction();
       await store.recordInteraction(record);

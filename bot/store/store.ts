@@ -82,6 +82,12 @@ export interface Store extends ConversationStore, CaseStore {
   /** A small persistent value of a channel (a Zalo token pair, a polling offset); undefined when unset. */
   getState(key: string): Promise<string | undefined>;
   setState(key: string, value: string): Promise<void>;
+  /**
+   * Runs `work` holding the lock `name`: calls with the same name run one after another, on this store
+   * (memory, SQLite: in this process) or across every replica on the database (PostgreSQL), so that what
+   * must happen once (a single-use token refresh) does.
+   */
+  lock<T>(name: string, work: () => Promise<T>): Promise<T>;
   close(): Promise<void>;
 }
 
@@ -138,4 +144,23 @@ export function listLimit(limit: number | undefined): number {
   if (limit === undefined || Number.isNaN(limit)) return DEFAULT_LIST_LIMIT;
   // Infinity has no SQLite LIMIT; the largest safe integer means the same.
   return Math.min(Number.MAX_SAFE_INTEGER, Math.max(0, Math.floor(limit)));
+}
+
+/**
+ * Named mutexes within one process, for the stores whose data only one process opens (memory, SQLite):
+ * each call with a name waits for the calls before it with that name to settle.
+ */
+export function localLocks(): <T>(name: string, work: () => Promise<T>) => Promise<T> {
+  const tails = new Map<string, Promise<unknown>>();
+  return (name, work) => {
+    const before = tails.get(name) ?? Promise.resolve();
+    const run = before.then(work, work);
+    const tail = run.catch(() => {});
+    tails.set(name, tail);
+    // The map forgets a name once its last call settled.
+    void tail.then(() => {
+      if (tails.get(name) === tail) tails.delete(name);
+    });
+    return run;
+  };
 }

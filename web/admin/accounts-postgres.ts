@@ -1,5 +1,5 @@
 import type pg from "pg";
-import { migratePostgres } from "../../bot/store/postgres.ts";
+import { inTransaction as transaction, migratePostgres } from "../../bot/store/postgres.ts";
 import {
   auditOf,
   sessionOf,
@@ -250,20 +250,4 @@ export async function openPostgresAdminDb(pool: pg.Pool): Promise<AdminDb> {
       // The pool is the caller's (it serves the other components too).
     },
   };
-}
-
-/** Runs `work` in a transaction on a connection of its own: committed when it returns, rolled back when it throws. */
-async function transaction<T>(pool: pg.Pool, work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
-  const client = await pool.connect();
-  try {
-    await client.query("BEGIN");
-    const result = await work(client);
-    await client.query("COMMIT");
-    return result;
-  } catch (err) {
-    await client.query("ROLLBACK").catch(() => {});
-    throw err;
-  } finally {
-    client.release();
-  }
 }
