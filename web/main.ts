@@ -20,7 +20,7 @@ import {
   createStaffNotifier,
   type ChannelAdapter,
 } from "../bot/channels/index.ts";
-import { openSqliteStore, type CasePlace } from "../bot/store/index.ts";
+import { openPostgresStore, openSqliteStore, type CasePlace } from "../bot/store/index.ts";
 import { openPostgresPool } from "../bot/store/postgres.ts";
 import {
   caseEventSink,
@@ -98,7 +98,7 @@ const shared = pool
   : undefined;
 if (shared) await startupStep(() => shared.init());
 const index = await startupStep(() => openFreshIndex(config));
-const store = await startupStep(() => openSqliteStore(config.storeFile));
+const store = await startupStep(() => (pool ? openPostgresStore(pool) : openSqliteStore(config.storeFile)));
 const clock = { now: () => new Date() };
 // With replicas a client's rate limits and a chat's dialogue state are in PostgreSQL; without, in memory.
 const rateLimits = pool ? await startupStep(() => postgresLimits(pool)) : undefined;
