@@ -88,11 +88,12 @@ describe("shared files across replicas", () => {
     await writeFile(path.join(a.uploads, "sam-0123456789ab.png"), Buffer.from([0x89, 0x50]));
     const before = b.changes.length;
     expect(await a.files.push("publish")).toBe(2);
-    await eventually(async () => (await text(path.join(b.content, "events/keep.md"))) === "v2");
+    // The pull writes file after file and tells its listener once all are written: wait for that.
+    await eventually(() => b.changes.length > before);
+    expect(await text(path.join(b.content, "events/keep.md"))).toBe("v2");
     expect(await text(path.join(b.content, "events/new.md"))).toBe("new");
     expect(existsSync(path.join(b.content, "events/old.md"))).toBe(false);
     expect(await readFile(path.join(b.uploads, "sam-0123456789ab.png"))).toEqual(Buffer.from([0x89, 0x50]));
-    await eventually(() => b.changes.length > before);
     // Nothing changed since: no empty revision.
     expect(await a.files.push("publish again")).toBeUndefined();
   });
