@@ -3,7 +3,7 @@ import { mkdir, readdir, readFile, rename, rm, writeFile } from "node:fs/promise
 import path from "node:path";
 import type pg from "pg";
 import type { Logger } from "../../bot/index.ts";
-import { migratePostgres } from "../../bot/store/postgres.ts";
+import { inTransaction, migratePostgres } from "../../bot/store/postgres.ts";
 
 /**
  * Content and uploads shared by the replicas of one database (DATABASE_URL). Each replica keeps working
@@ -148,9 +148,8 @@ export function createSharedFiles(deps: SharedFilesDeps): SharedFiles {
   }
 
   async function pushNow(reason: string): Promise<number | undefined> {
-    const client = await pool.connect();
-    try {
-      await client.query("BEGIN");
+    // Nothing to write commits an empty transaction; the lock goes with it either way.
+    const pushed = await inTransaction(pool, async (client) => {
       await client.query("SELECT pg_advisory_xact_lock(hashtextextended($1, 0))", [PUSH_LOCK]);
       // What the database has now (another replica may have pushed since this one pulled).
       const { rows } = await client.query<{ folder: string; path: string; sha256: string; deleted: boolean }>(
@@ -177,10 +176,7 @@ export function createSharedFiles(deps: SharedFilesDeps): SharedFiles {
           else base.delete(file);
         }
       }
-      if (writes.length === 0) {
-        await client.query("ROLLBACK");
-        return undefined;
-      }
+      if (writes.length === 0) return undefined;
       const { rows: rev } = await client.query<{ id: string }>(
         "INSERT INTO shared_revisions (origin, reason, files) VALUES ($1, $2, $3) RETURNING id",
         [origin, reason.slice(0, 200), writes.length],
@@ -196,21 +192,19 @@ export function createSharedFiles(deps: SharedFilesDeps): SharedFiles {
         );
       }
       await client.query("SELECT pg_notify($1, $2)", [CHANNEL, `${id}:${origin}`]);
-      await client.query("COMMIT");
-      for (const w of writes) {
-        if (w.bytes === null) known.get(w.folder)!.delete(w.path);
-        else known.get(w.folder)!.set(w.path, w.sha);
-      }
-      log.info({ revision: id, files: writes.length, reason }, "shared files: pushed a revision");
-      // Revisions of others in between are pulled next (their rows stay newer than `revision`).
-      if (revision === id - 1) revision = id;
-      return id;
-    } catch (err) {
-      await client.query("ROLLBACK").catch(() => {});
-      throw err;
-    } finally {
-      client.release();
+      return { id, writes };
+    });
+    if (!pushed) return undefined;
+    // Committed: only now is what was written what this replica knows the database to have.
+    const { id, writes } = pushed;
+    for (const w of writes) {
+      if (w.bytes === null) known.get(w.folder)!.delete(w.path);
+      else known.get(w.folder)!.set(w.path, w.sha);
     }
+    log.info({ revision: id, files: writes.length, reason }, "shared files: pushed a revision");
+    // Revisions of others in between are pulled next (their rows stay newer than `revision`).
+    if (revision === id - 1) revision = id;
+    return id;
   }
 
   async function listen(): Promise<void> {
