@@ -2,7 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import type pg from "pg";
 import { openPostgresPool } from "./postgres.ts";
 import { openPostgresStore } from "./postgres-store.ts";
-import { storeContract } from "./store.case.ts";
+import { expectLocksInTurn, storeContract } from "./store.case.ts";
 import type { Store } from "./store.ts";
 import { testDatabase, type TestDatabase } from "./testing/postgres.ts";
 
@@ -107,25 +107,7 @@ describe("PostgreSQL store shared by two replicas", () => {
   });
 
   it("runs lock calls with one name on two stores one after another", async () => {
-    const events: string[] = [];
-    let release!: () => void;
-    const gate = new Promise<void>((resolve) => (release = resolve));
-    let entered!: () => void;
-    const inside = new Promise<void>((resolve) => (entered = resolve));
-    const first = a.lock("token", async () => {
-      events.push("a in");
-      entered();
-      await gate;
-      events.push("a out");
-    });
-    await inside;
-    const second = b.lock("token", async () => {
-      events.push("b in");
-    });
     // b waits on the database's lock; a name of its own goes through meanwhile.
-    expect(await b.lock("other", async () => "free")).toBe("free");
-    release();
-    await Promise.all([first, second]);
-    expect(events).toEqual(["a in", "a out", "b in"]);
+    await expectLocksInTurn(a, b);
   });
 });

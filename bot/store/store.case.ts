@@ -48,28 +48,7 @@ export function storeContract(
     });
 
     it("runs lock calls with the same name one after another, and others alongside", async () => {
-      const events: string[] = [];
-      let release!: () => void;
-      const gate = new Promise<void>((resolve) => (release = resolve));
-      let entered!: () => void;
-      const inside = new Promise<void>((resolve) => (entered = resolve));
-      const first = store.lock("l", async () => {
-        events.push("first in");
-        entered();
-        await gate;
-        events.push("first out");
-        return 1;
-      });
-      await inside;
-      const second = store.lock("l", async () => {
-        events.push("second in");
-        return 2;
-      });
-      // Another name is not held up by "l".
-      expect(await store.lock("other", async () => "free")).toBe("free");
-      release();
-      expect(await Promise.all([first, second])).toEqual([1, 2]);
-      expect(events).toEqual(["first in", "first out", "second in"]);
+      await expectLocksInTurn(store, store);
       // A failing holder releases the lock.
       await expect(store.lock("l", () => Promise.reject(new Error("boom")))).rejects.toThrow("boom");
       expect(await store.lock("l", async () => "after")).toBe("after");
@@ -767,4 +746,34 @@ export function storeContract(
       });
     });
   });
+}
+
+/**
+ * Two lock calls with one name, the second made on `other` while the first holds it on `holder`, run one
+ * after the other; a name of its own goes through on `other` meanwhile. `holder` and `other` are one
+ * store, or two replicas' stores on one database.
+ */
+export async function expectLocksInTurn(holder: Store, other: Store): Promise<void> {
+  const events: string[] = [];
+  let release!: () => void;
+  const gate = new Promise<void>((resolve) => (release = resolve));
+  let entered!: () => void;
+  const inside = new Promise<void>((resolve) => (entered = resolve));
+  const first = holder.lock("l", async () => {
+    events.push("first in");
+    entered();
+    await gate;
+    events.push("first out");
+    return 1;
+  });
+  await inside;
+  const second = other.lock("l", async () => {
+    events.push("second in");
+    return 2;
+  });
+  // Another name is not held up by "l".
+  expect(await other.lock("other", async () => "free")).toBe("free");
+  release();
+  expect(await Promise.all([first, second])).toEqual([1, 2]);
+  expect(events).toEqual(["first in", "first out", "second in"]);
 }
