@@ -15,7 +15,7 @@ import {
   suggestionFor,
   type Draft,
 } from "./drafts.ts";
-import { capitalize, formatDate, formatRange, formatVnd, LEGAL_STATUS, t } from "./format.ts";
+import { capitalize, formatDate, formatRange, formatVnd, LEGAL_STATUS, noteLine, t } from "./format.ts";
 
 /**
  * Composition: findings → one short answer per frame, in the user's language, the asked facts first,
@@ -237,7 +237,7 @@ function factsBlock(f: Extract<Finding, { kind: "facts" }>, c: ComposeContext): 
     lines.push(`• ${text}`);
   }
   // A rule's sentence never goes out without what is unconfirmed about it and where to check.
-  if (e.type === "lodging-rule") lines.push(`${t(lang, "Lưu ý", "Note")}: ${e.lodging.verifyNote[lang]}`);
+  if (e.type === "lodging-rule") lines.push(noteLine(e.lodging, lang));
   const place = placeOf(e, lang);
   const mapAsked = f.attribute === "where" || f.attribute === "distance" || f.attribute === "getting-there";
   if (mapAsked && place)
@@ -446,7 +446,7 @@ function fineBlock(f: Extract<Finding, { kind: "fine" }>, c: ComposeContext): Dr
     );
   if (f.missing.includes("guests") && !f.missing.includes("guest"))
     lines.push(t(lang, "Bao nhiêu khách chưa được khai báo?", "How many guests were not reported?"));
-  lines.push(`${t(lang, "Lưu ý", "Note")}: ${entry.lodging.verifyNote[lang]}`);
+  lines.push(noteLine(entry.lodging, lang));
   return {
     answer: lines.join("\n"),
     intent: "lodging_fine",
@@ -488,7 +488,7 @@ function lodgingFieldBlock(f: Extract<Finding, { kind: "lodging-field" }>, c: Co
     lines.push(
       `${t(lang, "Căn cứ", "Legal basis")}: ${basis.map((b) => `${b.document}${b.article ? `, ${b.article}` : ""}`).join("; ")}.`,
     );
-  lines.push(`${t(lang, "Lưu ý", "Note")}: ${l.verifyNote[lang]}`);
+  lines.push(noteLine(l, lang));
   return {
     answer: lines.join("\n"),
     intent: f.attribute === "fine" ? "lodging_fine" : "info",

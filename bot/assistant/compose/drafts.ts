@@ -9,6 +9,7 @@ import {
   formatRange,
   formatVnd,
   mapUrl,
+  noteLine,
   t,
 } from "./format.ts";
 import type { ComputedDeadline } from "../find/index.ts";
@@ -268,7 +269,7 @@ export function deadlineDraft(
   if (main) {
     const channels = main.lodging.channels.slice(0, 3).map((c) => c.name[lang].replace(/[.;]+$/, ""));
     if (channels.length) lines.push(`${t(lang, "Cách khai báo", "How")}: ${channels.join("; ")}.`);
-    lines.push(`${t(lang, "Lưu ý", "Note")}: ${main.lodging.verifyNote[lang]}`);
+    lines.push(noteLine(main.lodging, lang));
   }
   return {
     answer: [head, ...lines].join("\n"),
@@ -553,7 +554,7 @@ export function infoDraft(entry: ContentEntry, lang: Lang): Draft {
         lines.push(`• ${p.violation[lang]}: ${amount}${caveat} (${p.basis})`);
       }
     }
-    lines.push(`${t(lang, "Lưu ý", "Note")}: ${l.verifyNote[lang]}`);
+    lines.push(noteLine(l, lang));
   }
   if (entry.type === "event") {
     lines.push(`${t(lang, "Địa điểm", "Where")}: ${entry.event.where[lang]}.`);

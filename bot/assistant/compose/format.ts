@@ -67,6 +67,11 @@ export function formatKm(km: number, lang: Lang): string {
 /** The one of two texts that is in the answer's language. */
 export const t = <T>(lang: Lang, vi: T, en: T): T => (lang === "vi" ? vi : en);
 
+/** A lodging rule's note of what is unconfirmed and where to check: the line every answer from it ends with. */
+export function noteLine(rule: { verifyNote: Record<Lang, string> }, lang: Lang): string {
+  return `${t(lang, "Lưu ý", "Note")}: ${rule.verifyNote[lang]}`;
+}
+
 /** The first letter upper-cased. */
 export function capitalize(s: string): string {
   return s.charAt(0).toUpperCase() + s.slice(1);
