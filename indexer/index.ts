@@ -15,6 +15,7 @@ export {
   listEntryFiles,
   loadContent,
   parseEntryFile,
+  vietnamToday,
   type ContentProblem,
 } from "./content/load.ts";
 export {

@@ -1,5 +1,4 @@
 import { Router, type Request, type Response } from "express";
-import { isoOf, localToday } from "../../bot/index.ts";
 import {
   AppError,
   ENTRY_TYPES,
@@ -10,6 +9,7 @@ import {
   isEntryId,
   newEntryFile,
   readEntryFiles,
+  vietnamToday,
   readEntryParts,
   removeEntryFile,
   updateEntryFile,
@@ -61,7 +61,8 @@ export function editorRouter(deps: AdminDeps): Router {
   const viewer = deps.auth.require("viewer");
   const editor = deps.auth.require("editor");
   const root = deps.contentDir;
-  const today = () => isoOf(localToday(deps.clock.now()));
+  // The day the content checks take as today (indexer/content/load.ts), so a new entry is never "in the future".
+  const today = () => vietnamToday(deps.clock.now());
   const serialised = keyedQueue();
 
   const who = (res: Response): Who => ({
